@@ -1,0 +1,620 @@
+package dev.trainscope.events;
+
+import dev.trainscope.events.proto.AudioProto;
+import dev.trainscope.events.proto.DataType;
+import dev.trainscope.events.proto.Event;
+import dev.trainscope.events.proto.HistogramProto;
+import dev.trainscope.events.proto.ImageProto;
+import dev.trainscope.events.proto.LogMessage;
+import dev.trainscope.events.proto.MalformedProtoException;
+import dev.trainscope.events.proto.ProtoReader;
+import dev.trainscope.events.proto.SessionLog;
+import dev.trainscope.events.proto.SummaryMetadata;
+import dev.trainscope.events.proto.SummaryValue;
+import dev.trainscope.events.proto.TaggedRunMetadata;
+import dev.trainscope.events.proto.TensorProto;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * Streams the events of a TensorBoard event file to an {@link EventHandler}, decoding lazily:
+ * for each record it reads only the event's wall time, step and kind, and for each summary value
+ * only its tag and kind; a payload is decoded when the handler asks for it.
+ *
+ * <p>Damage never escapes as an exception: framing problems come from {@link RecordScanner}; a
+ * record that is not a valid Event is reported as {@link Problem.Kind#MALFORMED_EVENT} and
+ * skipped; a value that cannot be decoded (also when the handler's own lazy decoding throws {@link
+ * MalformedProtoException}) is reported as {@link Problem.Kind#MALFORMED_VALUE} and the rest of
+ * the event is kept. Other exceptions from the handler propagate.
+ *
+ * <p>A scanner holds no state between scans and may be shared by threads.
+ */
+public final class EventScanner {
+  private final RecordScanner records;
+
+  private EventScanner(RecordScanner records) {
+    this.records = records;
+  }
+
+  /** A scanner that verifies both checksums of every record. */
+  public static EventScanner create() {
+    return new EventScanner(RecordScanner.create());
+  }
+
+  public static EventScanner create(RecordScanner records) {
+    return new EventScanner(records);
+  }
+
+  public ScanResult scan(Path file, EventHandler handler) throws IOException {
+    return scan(file, ScanPosition.START, handler);
+  }
+
+  /** Scans a file from a position. Throws only when the file cannot be opened. */
+  public ScanResult scan(Path file, ScanPosition from, EventHandler handler) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      return scan(ch, file.toString(), from, handler);
+    }
+  }
+
+  public ScanResult scan(SeekableByteChannel channel, String name, ScanPosition from, EventHandler handler) {
+    Decoder d = new Decoder(name, handler);
+    ScanResult r = records.scan(channel, name, from, d, handler::onProblem);
+    return new ScanResult(r.file(), r.start(), r.next(), r.records(), r.records() - d.malformedEvents,
+        r.truncated(), r.trailingBytes(), r.lengthCrcErrors(), r.dataCrcErrors(), r.impossibleLengths(),
+        r.skippedBytes(), d.malformedEvents, d.malformedValues, r.bytesRead());
+  }
+
+  /** Decodes the records of one scan into views and calls the handler. */
+  private static final class Decoder implements RecordScanner.RecordHandler {
+    private final String file;
+    private final EventHandler handler;
+    private final ProtoReader reader = ProtoReader.of(new byte[0]);
+    private final TagCache tags = new TagCache();
+    private final EventImpl event = new EventImpl();
+    private final ValueImpl value = new ValueImpl();
+    long malformedEvents;
+    long malformedValues;
+
+    Decoder(String file, EventHandler handler) {
+      this.file = file;
+      this.handler = handler;
+    }
+
+    @Override
+    public void onRecord(long offset, byte[] buf, int dataOffset, int dataLength) {
+      EventImpl e = event;
+      try {
+        e.parse(reader, offset, buf, dataOffset, dataLength);
+      } catch (MalformedProtoException ex) {
+        malformed(Problem.Kind.MALFORMED_EVENT, offset, ex);
+        return;
+      }
+      try {
+        handler.onEvent(e);
+      } catch (MalformedProtoException ex) {
+        malformed(Problem.Kind.MALFORMED_EVENT, offset, ex);
+        return;
+      }
+      if (e.kind == EventKind.SUMMARY) {
+        values(e, offset, buf);
+      }
+    }
+
+    private void values(EventImpl e, long offset, byte[] buf) {
+      ProtoReader r = reader.reset(buf, e.payloadOffset, e.payloadLength);
+      int index = 0;
+      try {
+        for (int t; (t = r.readTag()) != 0; ) {
+          if (t != ((1 << 3) | ProtoReader.LEN)) {
+            r.expect(t, ProtoReader.LEN, "value");
+            r.skipField(t);
+            continue;
+          }
+          int len = r.readLength();
+          int at = r.arrayPosition();
+          r.reset(buf, at + len, e.payloadOffset + e.payloadLength - at - len);
+          try {
+            value.parse(tags, buf, at, len, index++, e.dataOffset);
+            handler.onValue(e, value);
+          } catch (MalformedProtoException ex) {
+            malformed(Problem.Kind.MALFORMED_VALUE, offset, ex);
+          }
+        }
+      } catch (MalformedProtoException ex) {
+        malformed(Problem.Kind.MALFORMED_VALUE, offset, ex);
+      }
+    }
+
+    private void malformed(Problem.Kind kind, long offset, MalformedProtoException ex) {
+      if (kind == Problem.Kind.MALFORMED_EVENT) {
+        malformedEvents++;
+      } else {
+        malformedValues++;
+      }
+      handler.onProblem(new Problem(kind, file, offset, ex.getMessage()));
+    }
+  }
+
+  /** The reusable view of one event. */
+  private static final class EventImpl implements EventView {
+    long recordOffset;
+    byte[] buf;
+    int dataOffset;
+    int dataLength;
+    double wallTime;
+    long step;
+    EventKind kind;
+    int payloadOffset;
+    int payloadLength;
+    int sourceOffset;
+    int sourceLength;
+
+    void parse(ProtoReader r, long offset, byte[] b, int off, int len) {
+      recordOffset = offset;
+      buf = b;
+      dataOffset = off;
+      dataLength = len;
+      wallTime = 0;
+      step = 0;
+      kind = EventKind.NONE;
+      payloadOffset = 0;
+      payloadLength = 0;
+      sourceOffset = -1;
+      r.reset(b, off, len);
+      for (int t; (t = r.readTag()) != 0; ) {
+        switch (t) {
+          case (Event.WALL_TIME << 3) | ProtoReader.I64:
+            wallTime = r.readDouble();
+            break;
+          case (Event.STEP << 3) | ProtoReader.VARINT:
+            step = r.readInt64();
+            break;
+          case (Event.FILE_VERSION << 3) | ProtoReader.LEN:
+            payload(r, EventKind.FILE_VERSION);
+            break;
+          case (Event.GRAPH_DEF << 3) | ProtoReader.LEN:
+            payload(r, EventKind.GRAPH_DEF);
+            break;
+          case (Event.SUMMARY << 3) | ProtoReader.LEN:
+            payload(r, EventKind.SUMMARY);
+            break;
+          case (Event.LOG_MESSAGE << 3) | ProtoReader.LEN:
+            payload(r, EventKind.LOG_MESSAGE);
+            break;
+          case (Event.SESSION_LOG << 3) | ProtoReader.LEN:
+            payload(r, EventKind.SESSION_LOG);
+            break;
+          case (Event.TAGGED_RUN_METADATA << 3) | ProtoReader.LEN:
+            payload(r, EventKind.TAGGED_RUN_METADATA);
+            break;
+          case (Event.META_GRAPH_DEF << 3) | ProtoReader.LEN:
+            payload(r, EventKind.META_GRAPH_DEF);
+            break;
+          case (Event.SOURCE_METADATA << 3) | ProtoReader.LEN:
+            sourceLength = r.readLength();
+            sourceOffset = r.arrayPosition();
+            r.reset(b, sourceOffset + sourceLength, off + len - sourceOffset - sourceLength);
+            break;
+          default:
+            int field = ProtoReader.fieldNumber(t);
+            if (field >= Event.WALL_TIME && field <= Event.SOURCE_METADATA) {
+              r.expect(t, field == Event.WALL_TIME ? ProtoReader.I64
+                  : field == Event.STEP ? ProtoReader.VARINT : ProtoReader.LEN, fieldName(field));
+            }
+            r.skipField(t);
+        }
+      }
+    }
+
+    private void payload(ProtoReader r, EventKind k) {
+      kind = k;
+      payloadLength = r.readLength();
+      payloadOffset = r.arrayPosition();
+      int end = payloadOffset + payloadLength;
+      r.reset(buf, end, dataOffset + dataLength - end);
+    }
+
+    private static String fieldName(int field) {
+      switch (field) {
+        case Event.WALL_TIME: return "wall_time";
+        case Event.STEP: return "step";
+        case Event.FILE_VERSION: return "file_version";
+        case Event.GRAPH_DEF: return "graph_def";
+        case Event.SUMMARY: return "summary";
+        case Event.LOG_MESSAGE: return "log_message";
+        case Event.SESSION_LOG: return "session_log";
+        case Event.TAGGED_RUN_METADATA: return "tagged_run_metadata";
+        case Event.META_GRAPH_DEF: return "meta_graph_def";
+        default: return "source_metadata";
+      }
+    }
+
+    @Override
+    public long recordOffset() {
+      return recordOffset;
+    }
+
+    @Override
+    public int recordLength() {
+      return dataLength;
+    }
+
+    @Override
+    public double wallTime() {
+      return wallTime;
+    }
+
+    @Override
+    public long step() {
+      return step;
+    }
+
+    @Override
+    public EventKind kind() {
+      return kind;
+    }
+
+    @Override
+    public String fileVersion() {
+      return kind == EventKind.FILE_VERSION
+          ? new String(buf, payloadOffset, payloadLength, StandardCharsets.UTF_8) : null;
+    }
+
+    @Override
+    public String sourceWriter() {
+      return sourceOffset < 0 ? null
+          : dev.trainscope.events.proto.SourceMetadata.decode(ProtoReader.of(buf, sourceOffset, sourceLength)).writer();
+    }
+
+    @Override
+    public byte[] graphBytes() {
+      return kind == EventKind.GRAPH_DEF || kind == EventKind.META_GRAPH_DEF
+          ? Arrays.copyOfRange(buf, payloadOffset, payloadOffset + payloadLength) : null;
+    }
+
+    @Override
+    public SessionLog sessionLog() {
+      return kind == EventKind.SESSION_LOG ? SessionLog.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+    }
+
+    @Override
+    public LogMessage logMessage() {
+      return kind == EventKind.LOG_MESSAGE ? LogMessage.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+    }
+
+    @Override
+    public TaggedRunMetadata taggedRunMetadata() {
+      return kind == EventKind.TAGGED_RUN_METADATA
+          ? TaggedRunMetadata.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+    }
+
+    @Override
+    public Event decode() {
+      return Event.parse(buf, dataOffset, dataLength);
+    }
+
+    @Override
+    public byte[] copyBytes() {
+      return Arrays.copyOfRange(buf, dataOffset, dataOffset + dataLength);
+    }
+  }
+
+  /** The reusable view of one summary value. */
+  private static final class ValueImpl implements ValueView {
+    private final ProtoReader reader = ProtoReader.of(new byte[0]);
+    byte[] buf;
+    int valueOffset;
+    int valueLength;
+    int eventDataOffset;
+    int index;
+    String tag;
+    ValueKind kind;
+    int metaOffset;
+    int metaLength;
+    int payloadOffset;
+    int payloadLength;
+    int simpleBits;
+    /** 0 unknown, 1 scalar, 2 not a scalar. */
+    int scalarState;
+    double scalar;
+
+    void parse(TagCache tags, byte[] b, int off, int len, int idx, int eventDataOffset) {
+      buf = b;
+      valueOffset = off;
+      valueLength = len;
+      this.eventDataOffset = eventDataOffset;
+      index = idx;
+      kind = ValueKind.NONE;
+      metaOffset = -1;
+      metaLength = 0;
+      payloadOffset = 0;
+      payloadLength = 0;
+      scalarState = 0;
+      int tagOff = -1, tagLen = 0, nodeOff = -1, nodeLen = 0;
+      ProtoReader r = reader.reset(b, off, len);
+      for (int t; (t = r.readTag()) != 0; ) {
+        switch (t) {
+          case (SummaryValue.TAG << 3) | ProtoReader.LEN:
+            tagLen = r.readLength();
+            tagOff = r.arrayPosition();
+            skip(r, tagOff + tagLen);
+            break;
+          case (SummaryValue.SIMPLE_VALUE << 3) | ProtoReader.I32:
+            kind = ValueKind.SIMPLE_VALUE;
+            payloadOffset = r.arrayPosition();
+            payloadLength = 4;
+            simpleBits = r.readFixed32();
+            break;
+          case (SummaryValue.OBSOLETE_OLD_STYLE_HISTOGRAM << 3) | ProtoReader.LEN:
+            payload(r, ValueKind.OBSOLETE_OLD_STYLE_HISTOGRAM);
+            break;
+          case (SummaryValue.IMAGE << 3) | ProtoReader.LEN:
+            payload(r, ValueKind.IMAGE);
+            break;
+          case (SummaryValue.HISTO << 3) | ProtoReader.LEN:
+            payload(r, ValueKind.HISTO);
+            break;
+          case (SummaryValue.AUDIO << 3) | ProtoReader.LEN:
+            payload(r, ValueKind.AUDIO);
+            break;
+          case (SummaryValue.NODE_NAME << 3) | ProtoReader.LEN:
+            nodeLen = r.readLength();
+            nodeOff = r.arrayPosition();
+            skip(r, nodeOff + nodeLen);
+            break;
+          case (SummaryValue.TENSOR << 3) | ProtoReader.LEN:
+            payload(r, ValueKind.TENSOR);
+            break;
+          case (SummaryValue.METADATA << 3) | ProtoReader.LEN:
+            metaLength = r.readLength();
+            metaOffset = r.arrayPosition();
+            skip(r, metaOffset + metaLength);
+            break;
+          default:
+            int field = ProtoReader.fieldNumber(t);
+            if (field >= SummaryValue.TAG && field <= SummaryValue.METADATA) {
+              r.expect(t, field == SummaryValue.SIMPLE_VALUE ? ProtoReader.I32 : ProtoReader.LEN,
+                  "Summary.Value field " + field);
+            }
+            r.skipField(t);
+        }
+      }
+      if (tagLen > 0 || nodeOff < 0) {
+        tag = tagOff < 0 ? "" : tags.get(b, tagOff, tagLen);
+      } else {
+        tag = tags.get(b, nodeOff, nodeLen);
+      }
+    }
+
+    private void skip(ProtoReader r, int to) {
+      r.reset(buf, to, valueOffset + valueLength - to);
+    }
+
+    private void payload(ProtoReader r, ValueKind k) {
+      kind = k;
+      payloadLength = r.readLength();
+      payloadOffset = r.arrayPosition();
+      skip(r, payloadOffset + payloadLength);
+    }
+
+    @Override
+    public int index() {
+      return index;
+    }
+
+    @Override
+    public String tag() {
+      return tag;
+    }
+
+    @Override
+    public ValueKind kind() {
+      return kind;
+    }
+
+    @Override
+    public boolean hasMetadata() {
+      return metaOffset >= 0;
+    }
+
+    @Override
+    public String pluginName() {
+      if (metaOffset < 0) {
+        return "";
+      }
+      ProtoReader r = reader.reset(buf, metaOffset, metaLength);
+      String name = "";
+      for (int t; (t = r.readTag()) != 0; ) {
+        if (t == ((1 << 3) | ProtoReader.LEN)) {
+          int old = r.pushLimit();
+          for (int u; (u = r.readTag()) != 0; ) {
+            if (u == ((1 << 3) | ProtoReader.LEN)) {
+              name = r.readString();
+            } else {
+              r.skipField(u);
+            }
+          }
+          r.popLimit(old);
+        } else {
+          r.skipField(t);
+        }
+      }
+      return name;
+    }
+
+    @Override
+    public SummaryMetadata metadata() {
+      return metaOffset < 0 ? null : SummaryMetadata.decode(ProtoReader.of(buf, metaOffset, metaLength));
+    }
+
+    @Override
+    public boolean isScalar() {
+      if (scalarState == 0) {
+        resolveScalar();
+      }
+      return scalarState == 1;
+    }
+
+    @Override
+    public double scalar() {
+      if (!isScalar()) {
+        throw new IllegalStateException("value of tag '" + tag + "' is " + kind + ", not a scalar");
+      }
+      return scalar;
+    }
+
+    private void resolveScalar() {
+      if (kind == ValueKind.SIMPLE_VALUE) {
+        scalar = Float.intBitsToFloat(simpleBits);
+        scalarState = 1;
+      } else if (kind == ValueKind.TENSOR) {
+        scalarState = ScalarTensor.read(reader.reset(buf, payloadOffset, payloadLength), buf, this) ? 1 : 2;
+      } else {
+        scalarState = 2;
+      }
+    }
+
+    @Override
+    public HistogramProto histogram() {
+      return kind == ValueKind.HISTO ? HistogramProto.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+    }
+
+    @Override
+    public ImageProto image() {
+      return kind == ValueKind.IMAGE ? ImageProto.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+    }
+
+    @Override
+    public AudioProto audio() {
+      return kind == ValueKind.AUDIO ? AudioProto.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+    }
+
+    @Override
+    public TensorProto tensor() {
+      return kind == ValueKind.TENSOR ? TensorProto.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+    }
+
+    @Override
+    public SummaryValue decode() {
+      return SummaryValue.decode(ProtoReader.of(buf, valueOffset, valueLength));
+    }
+
+    @Override
+    public int payloadOffset() {
+      return payloadOffset - eventDataOffset;
+    }
+
+    @Override
+    public int payloadLength() {
+      return payloadLength;
+    }
+  }
+
+  /**
+   * Reads a rank-0 real-number tensor's value without building a TensorProto: the hot path of a
+   * tensor-style scalar file. The first element of whichever representation is present counts.
+   */
+  private static final class ScalarTensor {
+    private ScalarTensor() {}
+
+    static boolean read(ProtoReader r, byte[] buf, ValueImpl into) {
+      int dtype = 0;
+      boolean scalarShape = true;
+      int valueField = 0;
+      int valueAt = -1;
+      int valueLength = -1; // -1: one unpacked element at valueAt
+      for (int t; (t = r.readTag()) != 0; ) {
+        int field = ProtoReader.fieldNumber(t);
+        switch (field) {
+          case 1:
+            r.expect(t, ProtoReader.VARINT, "dtype");
+            dtype = r.readInt32();
+            break;
+          case 2: {
+            r.expect(t, ProtoReader.LEN, "tensor_shape");
+            int old = r.pushLimit();
+            for (int u; (u = r.readTag()) != 0; ) {
+              int f = ProtoReader.fieldNumber(u);
+              if (f == 2 || (f == 3 && u == ((3 << 3) | ProtoReader.VARINT) && r.readBool())) {
+                scalarShape = false; // a dimension, or an unknown rank
+              }
+              if (f != 3 || ProtoReader.wireType(u) != ProtoReader.VARINT) {
+                r.skipField(u);
+              }
+            }
+            r.popLimit(old);
+            break;
+          }
+          case 4: case 5: case 6: case 7: case 10: case 11: case 13: case 16: case 17:
+            if (valueAt < 0 || field == valueField) {
+              if (ProtoReader.wireType(t) == ProtoReader.LEN) {
+                int len = r.readLength();
+                if (valueAt < 0 && len > 0) {
+                  valueField = field;
+                  valueAt = r.arrayPosition();
+                  valueLength = len;
+                }
+                r.skipRaw(len);
+              } else if (field != 4) {
+                r.expect(t, field == 5 ? ProtoReader.I32 : field == 6 ? ProtoReader.I64 : ProtoReader.VARINT,
+                    "tensor value");
+                if (valueAt < 0) {
+                  valueField = field;
+                  valueAt = r.arrayPosition();
+                }
+                r.skipField(t);
+              } else {
+                r.expect(t, ProtoReader.LEN, "tensor_content");
+              }
+            } else {
+              r.skipField(t);
+            }
+            break;
+          default:
+            r.skipField(t);
+        }
+      }
+      DataType type = DataType.of(dtype);
+      if (!scalarShape || !type.isRealNumber()) {
+        return false;
+      }
+      if (valueAt < 0) {
+        into.scalar = 0; // TensorFlow fills a tensor given no values with zeros
+        return true;
+      }
+      switch (valueField) {
+        case 4:
+          if (valueLength < type.width()) {
+            throw new MalformedProtoException("tensor_content of " + valueLength + " bytes for one "
+                + type + " element", valueAt);
+          }
+          into.scalar = TensorProto.elementAt(type, buf, valueAt);
+          break;
+        case 5:
+          checkWidth(valueLength, 4, valueAt);
+          into.scalar = Float.intBitsToFloat(TfRecordFormat.readIntLE(buf, valueAt));
+          break;
+        case 6:
+          checkWidth(valueLength, 8, valueAt);
+          into.scalar = Double.longBitsToDouble(TfRecordFormat.readLongLE(buf, valueAt));
+          break;
+        default:
+          long v = r.reset(buf, valueAt, valueLength < 0 ? Math.min(10, buf.length - valueAt) : valueLength).readVarint64();
+          into.scalar = TensorProto.fromVarint(type, v);
+      }
+      return true;
+    }
+
+    private static void checkWidth(int length, int width, int at) {
+      if (length >= 0 && length % width != 0) {
+        throw new MalformedProtoException("packed field of " + length + " bytes for " + width
+            + "-byte elements", at);
+      }
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package dev.trainscope.events;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads the TFRecord framing of a file ({@link TfRecordFormat}) from a start position and hands
+ * each valid record to a callback, with its file offset; reports every kind of damage as a {@link
+ * Problem} and carries on.
+ *
+ * <ul>
+ *   <li>A file that ends inside a record (a writer is still writing) ends the scan cleanly; the
+ *       result's {@link ScanResult#next()} points at that record so the next scan resumes there.
+ *   <li>A record whose data checksum fails (its header being sound) is reported and skipped.
+ *   <li>A header whose length checksum fails, or whose length no record can have, is reported; the
+ *       scanner then tries each following byte as a record start until a candidate's length and
+ *       data checksums both hold, and reports how many bytes it skipped. Nothing is allocated for a
+ *       length until the file is known to hold that many bytes.
+ * </ul>
+ *
+ * <p>Records are read through one reusable buffer; the array handed to the callback is valid only
+ * during the call. A scanner holds no state between scans and may be shared by threads.
+ */
+public final class RecordScanner {
+
+  /** Receives each valid record. */
+  @FunctionalInterface
+  public interface RecordHandler {
+    /**
+     * @param offset the file offset of the record's first header byte
+     * @param buffer holds the record's data at {@code [dataOffset, dataOffset + dataLength)}; valid
+     *     only during this call
+     */
+    void onRecord(long offset, byte[] buffer, int dataOffset, int dataLength);
+  }
+
+  public static final int DEFAULT_BUFFER_SIZE = 256 * 1024;
+
+  private final boolean verifyChecksums;
+  private final int bufferSize;
+
+  private RecordScanner(boolean verifyChecksums, int bufferSize) {
+    this.verifyChecksums = verifyChecksums;
+    this.bufferSize = bufferSize;
+  }
+
+  /** A scanner that verifies both checksums of every record, with the default buffer. */
+  public static RecordScanner create() {
+    return new RecordScanner(true, DEFAULT_BUFFER_SIZE);
+  }
+
+  /**
+   * @param verifyChecksums false skips both CRC checks (faster; damage then shows only as
+   *     impossible lengths or undecodable events)
+   * @param bufferSize the read buffer; records larger than it get a larger one for their duration
+   */
+  public static RecordScanner create(boolean verifyChecksums, int bufferSize) {
+    if (bufferSize < 64) {
+      throw new IllegalArgumentException("bufferSize must be at least 64, was " + bufferSize);
+    }
+    return new RecordScanner(verifyChecksums, bufferSize);
+  }
+
+  public boolean verifiesChecksums() {
+    return verifyChecksums;
+  }
+
+  /** Scans a file from {@code from}. Throws only when the file cannot be opened. */
+  public ScanResult scan(Path file, ScanPosition from, RecordHandler records, Consumer<Problem> problems)
+      throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      return scan(ch, file.toString(), from, records, problems);
+    }
+  }
+
+  /**
+   * Scans a channel from {@code from} to its end. Read failures part way are reported as {@link
+   * Problem.Kind#IO_ERROR} and end the scan with {@code next} at the first unread record.
+   */
+  public ScanResult scan(
+      SeekableByteChannel channel, String name, ScanPosition from, RecordHandler records,
+      Consumer<Problem> problems) {
+    return new Run(channel, name, from, records, problems).scan();
+  }
+
+  /** The state of one scan. */
+  private final class Run {
+    private final SeekableByteChannel ch;
+    private final String name;
+    private final ScanPosition from;
+    private final RecordHandler handler;
+    private final Consumer<Problem> problems;
+    private final CRC32C crc = new CRC32C();
+
+    private byte[] buf = new byte[bufferSize];
+    private long base; // file offset of buf[0]
+    private int lo;
+    private int hi;
+    private boolean eof;
+    private long bytesRead;
+
+    private long records;
+    private long lengthCrcErrors;
+    private long dataCrcErrors;
+    private long impossibleLengths;
+    private long skippedBytes;
+
+    Run(SeekableByteChannel ch, String name, ScanPosition from, RecordHandler handler, Consumer<Problem> problems) {
+      this.ch = ch;
+      this.name = name;
+      this.from = from;
+      this.handler = handler;
+      this.problems = problems;
+      this.base = from.offset();
+    }
+
+    ScanResult scan() {
+      long lastGoodEnd = from.offset();
+      boolean resync = from.resynchronizing();
+      boolean resyncBeganHere = false;
+      long resyncFrom = from.offset();
+      boolean truncated = false;
+      try {
+        ch.position(from.offset());
+        while (fill(TfRecordFormat.HEADER_LENGTH)) {
+          long at = base + lo;
+          long len = TfRecordFormat.readLongLE(buf, lo);
+          boolean headerOk = !verifyChecksums
+              || TfRecordFormat.maskedCrc32c(crc, buf, lo, 8) == TfRecordFormat.readIntLE(buf, lo + 8);
+          if (!headerOk || len < 0 || len > TfRecordFormat.MAX_DATA_LENGTH) {
+            if (!resync) {
+              if (!headerOk) {
+                lengthCrcErrors++;
+                report(Problem.Kind.LENGTH_CRC_MISMATCH, at, "length checksum "
+                    + hex(TfRecordFormat.readIntLE(buf, lo + 8)) + " does not match the length bytes (checksum "
+                    + hex(TfRecordFormat.maskedCrc32c(crc, buf, lo, 8)) + "); searching for the next valid record");
+              } else {
+                impossibleLengths++;
+                report(Problem.Kind.IMPOSSIBLE_LENGTH, at, "record length " + Long.toUnsignedString(len)
+                    + " exceeds the maximum of " + TfRecordFormat.MAX_DATA_LENGTH
+                    + "; searching for the next valid record");
+              }
+              resync = true;
+              resyncBeganHere = true;
+              resyncFrom = at;
+            }
+            lo++;
+            continue;
+          }
+          int total = (int) len + TfRecordFormat.OVERHEAD;
+          if (hi - lo < total && (at + total > ch.size() || !fill(total))) {
+            truncated = !resync;
+            break;
+          }
+          int dataAt = lo + TfRecordFormat.HEADER_LENGTH;
+          if (verifyChecksums) {
+            int expected = TfRecordFormat.readIntLE(buf, dataAt + (int) len);
+            int actual = TfRecordFormat.maskedCrc32c(crc, buf, dataAt, (int) len);
+            if (expected != actual) {
+              if (resync) {
+                lo++;
+                continue;
+              }
+              dataCrcErrors++;
+              report(Problem.Kind.DATA_CRC_MISMATCH, at, "data checksum " + hex(expected)
+                  + " does not match the " + len + " data bytes (checksum " + hex(actual) + "); record skipped");
+              lo += total;
+              lastGoodEnd = base + lo;
+              continue;
+            }
+          }
+          if (resync) {
+            skippedBytes += at - resyncFrom;
+            report(Problem.Kind.RESYNCHRONIZED, at, "found a valid record after skipping "
+                + (at - resyncFrom) + " bytes from offset " + resyncFrom);
+            resync = false;
+          }
+          records++;
+          handler.onRecord(at, buf, dataAt, (int) len);
+          lo += total;
+          lastGoodEnd = base + lo;
+        }
+      } catch (IOException e) {
+        report(Problem.Kind.IO_ERROR, base + lo, "read failed: " + e);
+      }
+      long position = base + lo;
+      long seen = base + hi;
+      if (resync && resyncBeganHere) {
+        report(Problem.Kind.CORRUPT_TAIL, resyncFrom, "no valid record in the " + (seen - resyncFrom)
+            + " bytes after offset " + resyncFrom + " (yet); the next scan keeps searching from offset " + position);
+      }
+      if (!resync && hi > lo && !truncated && eof) {
+        truncated = true;
+      }
+      if (truncated) {
+        report(Problem.Kind.TRUNCATED_RECORD, position, "file ends " + (seen - position)
+            + " bytes into a record; the next scan resumes at offset " + position);
+      }
+      return new ScanResult(name, from, new ScanPosition(position, resync), records, records, truncated,
+          Math.max(0, seen - lastGoodEnd), lengthCrcErrors, dataCrcErrors, impossibleLengths, skippedBytes,
+          0, 0, bytesRead);
+    }
+
+    private void report(Problem.Kind kind, long offset, String message) {
+      problems.accept(new Problem(kind, name, offset, message));
+    }
+
+    /**
+     * Makes {@code need} bytes available at {@code buf[lo]}, reading as much as fits. Returns false
+     * at the end of the channel when fewer are there.
+     */
+    private boolean fill(int need) throws IOException {
+      if (hi - lo >= need) {
+        return true;
+      }
+      if (eof) {
+        return false;
+      }
+      int have = hi - lo;
+      if (need > buf.length || (buf.length > bufferSize && need <= bufferSize && have <= bufferSize)) {
+        byte[] next = new byte[Math.max(need, bufferSize)];
+        System.arraycopy(buf, lo, next, 0, have);
+        buf = next;
+        base += lo;
+        lo = 0;
+        hi = have;
+      } else if (buf.length - lo < need) {
+        System.arraycopy(buf, lo, buf, 0, have);
+        base += lo;
+        lo = 0;
+        hi = have;
+      }
+      while (hi - lo < need) {
+        int n = ch.read(ByteBuffer.wrap(buf, hi, buf.length - hi));
+        if (n < 0) {
+          eof = true;
+          return false;
+        }
+        if (n == 0 && hi == buf.length) {
+          throw new IllegalStateException("buffer full before " + need + " bytes were available");
+        }
+        hi += n;
+        bytesRead += n;
+      }
+      return true;
+    }
+  }
+
+  private static String hex(int v) {
+    return String.format("0x%08x", v);
+  }
+}

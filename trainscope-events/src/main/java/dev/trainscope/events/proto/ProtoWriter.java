@@ -1,0 +1,267 @@
+package dev.trainscope.events.proto;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Writes protocol buffer wire format into a growable array, canonically: varints are minimal,
+ * proto3 fields at their default value are left out by the {@code write…Field} methods unless the
+ * caller says the field is in a {@code oneof} (then presence matters and the value is written even
+ * when it is zero or empty), repeated numeric fields are packed.
+ *
+ * <p>Nested messages are written in place and their length prefix inserted afterwards, so a
+ * message is encoded in one pass without computing sizes first.
+ */
+public final class ProtoWriter {
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private byte[] buf;
+  private int size;
+
+  public ProtoWriter() {
+    this(64);
+  }
+
+  public ProtoWriter(int initialCapacity) {
+    buf = new byte[Math.max(16, initialCapacity)];
+  }
+
+  /** Encodes one message into a new array. */
+  public static byte[] encode(Encodable message) {
+    ProtoWriter w = new ProtoWriter();
+    message.encodeTo(w);
+    return w.toByteArray();
+  }
+
+  /** Something that can write its fields (without a length prefix) to a writer. */
+  @FunctionalInterface
+  public interface Encodable {
+    void encodeTo(ProtoWriter writer);
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public void reset() {
+    size = 0;
+  }
+
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buf, size);
+  }
+
+  /** The backing array; valid bytes are {@code [0, size())}. */
+  public byte[] array() {
+    return buf;
+  }
+
+  private void ensure(int extra) {
+    if (extra > buf.length - size) {
+      long want = Math.max((long) buf.length * 2, (long) size + extra);
+      if (want > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException("message larger than 2 GiB");
+      }
+      buf = Arrays.copyOf(buf, (int) want);
+    }
+  }
+
+  // ---- raw primitives ----
+
+  public void writeTag(int field, int wireType) {
+    writeVarint32((field << 3) | wireType);
+  }
+
+  public void writeVarint32(int v) {
+    ensure(5);
+    while ((v & ~0x7F) != 0) {
+      buf[size++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    buf[size++] = (byte) v;
+  }
+
+  public void writeVarint64(long v) {
+    ensure(10);
+    while ((v & ~0x7FL) != 0) {
+      buf[size++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    buf[size++] = (byte) v;
+  }
+
+  public void writeFixed64(long v) {
+    ensure(8);
+    LONG_LE.set(buf, size, v);
+    size += 8;
+  }
+
+  public void writeFixed32(int v) {
+    ensure(4);
+    INT_LE.set(buf, size, v);
+    size += 4;
+  }
+
+  public void writeRaw(byte[] bytes, int off, int len) {
+    ensure(len);
+    System.arraycopy(bytes, off, buf, size, len);
+    size += len;
+  }
+
+  public static int varintSize(long v) {
+    int n = 1;
+    while ((v & ~0x7FL) != 0) {
+      n++;
+      v >>>= 7;
+    }
+    return n;
+  }
+
+  // ---- fields ----
+
+  /** An int64, int32 or enum field (int32 negatives take ten bytes, as the format says). */
+  public void writeInt64Field(int field, long v) {
+    if (v != 0) {
+      writeTag(field, ProtoReader.VARINT);
+      writeVarint64(v);
+    }
+  }
+
+  public void writeBoolField(int field, boolean v) {
+    if (v) {
+      writeTag(field, ProtoReader.VARINT);
+      writeVarint32(1);
+    }
+  }
+
+  public void writeDoubleField(int field, double v) {
+    if (Double.doubleToRawLongBits(v) != 0) {
+      writeDoubleFieldAlways(field, v);
+    }
+  }
+
+  public void writeDoubleFieldAlways(int field, double v) {
+    writeTag(field, ProtoReader.I64);
+    writeFixed64(Double.doubleToRawLongBits(v));
+  }
+
+  public void writeFloatField(int field, float v) {
+    if (Float.floatToRawIntBits(v) != 0) {
+      writeFloatFieldAlways(field, v);
+    }
+  }
+
+  public void writeFloatFieldAlways(int field, float v) {
+    writeTag(field, ProtoReader.I32);
+    writeFixed32(Float.floatToRawIntBits(v));
+  }
+
+  public void writeStringField(int field, String s) {
+    if (s != null && !s.isEmpty()) {
+      writeStringFieldAlways(field, s);
+    }
+  }
+
+  public void writeStringFieldAlways(int field, String s) {
+    writeBytesFieldAlways(field, s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void writeBytesField(int field, byte[] b) {
+    if (b != null && b.length > 0) {
+      writeBytesFieldAlways(field, b);
+    }
+  }
+
+  public void writeBytesFieldAlways(int field, byte[] b) {
+    writeTag(field, ProtoReader.LEN);
+    writeVarint32(b.length);
+    writeRaw(b, 0, b.length);
+  }
+
+  /** Writes a nested message (always, even when empty: presence of a message field matters). */
+  public void writeMessageField(int field, Encodable message) {
+    writeTag(field, ProtoReader.LEN);
+    int start = size;
+    message.encodeTo(this);
+    insertLengthPrefix(start);
+  }
+
+  /** Inserts the varint length of the bytes written since {@code start} in front of them. */
+  private void insertLengthPrefix(int start) {
+    int len = size - start;
+    int prefix = varintSize(len);
+    ensure(prefix);
+    System.arraycopy(buf, start, buf, start + prefix, len);
+    int p = start;
+    int v = len;
+    while ((v & ~0x7F) != 0) {
+      buf[p++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    buf[p] = (byte) v;
+    size += prefix;
+  }
+
+  public void writePackedFloats(int field, float[] values) {
+    if (values != null && values.length > 0) {
+      writeTag(field, ProtoReader.LEN);
+      writeVarint32(values.length * 4);
+      ensure(values.length * 4);
+      for (float v : values) {
+        INT_LE.set(buf, size, Float.floatToRawIntBits(v));
+        size += 4;
+      }
+    }
+  }
+
+  public void writePackedDoubles(int field, double[] values) {
+    if (values != null && values.length > 0) {
+      writeTag(field, ProtoReader.LEN);
+      writeVarint32(values.length * 8);
+      ensure(values.length * 8);
+      for (double v : values) {
+        LONG_LE.set(buf, size, Double.doubleToRawLongBits(v));
+        size += 8;
+      }
+    }
+  }
+
+  public void writePackedVarints(int field, long[] values) {
+    if (values != null && values.length > 0) {
+      writeTag(field, ProtoReader.LEN);
+      int start = size;
+      for (long v : values) {
+        writeVarint64(v);
+      }
+      insertLengthPrefix(start);
+    }
+  }
+
+  public void writePackedInts(int field, int[] values) {
+    if (values != null && values.length > 0) {
+      writeTag(field, ProtoReader.LEN);
+      int start = size;
+      for (int v : values) {
+        writeVarint64(v);
+      }
+      insertLengthPrefix(start);
+    }
+  }
+
+  public void writePackedBools(int field, boolean[] values) {
+    if (values != null && values.length > 0) {
+      writeTag(field, ProtoReader.LEN);
+      writeVarint32(values.length);
+      ensure(values.length);
+      for (boolean v : values) {
+        buf[size++] = (byte) (v ? 1 : 0);
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.trainscope.events.proto;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code Summary { repeated Value value = 1; }}. */
+public record Summary(List<SummaryValue> values) implements Event.Payload, ProtoWriter.Encodable {
+  public Summary {
+    values = List.copyOf(values);
+  }
+
+  public static Summary of(SummaryValue... values) {
+    return new Summary(List.of(values));
+  }
+
+  public static Summary decode(ProtoReader r) {
+    List<SummaryValue> values = new ArrayList<>(1);
+    for (int tag; (tag = r.readTag()) != 0; ) {
+      if (ProtoReader.fieldNumber(tag) == 1) {
+        r.expect(tag, ProtoReader.LEN, "value");
+        values.add(r.readMessage(SummaryValue::decode));
+      } else {
+        r.skipField(tag);
+      }
+    }
+    return new Summary(values);
+  }
+
+  @Override
+  public void encodeTo(ProtoWriter w) {
+    for (SummaryValue v : values) {
+      w.writeMessageField(1, v);
+    }
+  }
+}
