@@ -106,20 +106,26 @@ public final class EventScanner {
     }
 
     private void values(EventImpl e, long offset, byte[] buf) {
-      ProtoReader r = reader.reset(buf, e.payloadOffset, e.payloadLength);
+      int p = e.payloadOffset;
+      int end = p + e.payloadLength;
       int index = 0;
       try {
-        for (int t; (t = r.readTag()) != 0; ) {
-          if (t != ((1 << 3) | ProtoReader.LEN)) {
-            r.expect(t, ProtoReader.LEN, "value");
+        while (p < end) {
+          if (buf[p] != ((1 << 3) | ProtoReader.LEN)) {
+            ProtoReader r = reader.reset(buf, p, end - p);
+            int t = r.readTag();
+            if (ProtoReader.fieldNumber(t) == 1) {
+              r.expect(t, ProtoReader.LEN, "value");
+            }
             r.skipField(t);
+            p = r.arrayPosition();
             continue;
           }
-          int len = r.readLength();
-          int at = r.arrayPosition();
-          r.reset(buf, at + len, e.payloadOffset + e.payloadLength - at - len);
+          int q = Wire.skipVarint(buf, p + 1, end, e.dataOffset);
+          int len = Wire.checkLength(Wire.varintAt(buf, p + 1), q, end, e.dataOffset);
+          p = q + len;
           try {
-            value.parse(tags, buf, at, len, index++, e.dataOffset);
+            value.parse(tags, buf, q, len, index++, e.dataOffset);
             handler.onValue(e, value);
           } catch (MalformedProtoException ex) {
             malformed(Problem.Kind.MALFORMED_VALUE, offset, ex);
@@ -165,58 +171,89 @@ public final class EventScanner {
       payloadOffset = 0;
       payloadLength = 0;
       sourceOffset = -1;
-      r.reset(b, off, len);
-      for (int t; (t = r.readTag()) != 0; ) {
-        switch (t) {
+      int p = off;
+      int end = off + len;
+      while (p < end) {
+        int key = b[p];
+        if (key <= 0) {
+          p = slowField(r, b, p, end); // a key of several bytes or 0: unknown or invalid
+          continue;
+        }
+        p++;
+        switch (key) {
           case (Event.WALL_TIME << 3) | ProtoReader.I64:
-            wallTime = r.readDouble();
+            Wire.need(8, p, end, off, "wall_time");
+            wallTime = Double.longBitsToDouble(TfRecordFormat.readLongLE(b, p));
+            p += 8;
             break;
-          case (Event.STEP << 3) | ProtoReader.VARINT:
-            step = r.readInt64();
+          case (Event.STEP << 3) | ProtoReader.VARINT: {
+            int q = Wire.skipVarint(b, p, end, off);
+            step = Wire.varintAt(b, p);
+            p = q;
             break;
+          }
           case (Event.FILE_VERSION << 3) | ProtoReader.LEN:
-            payload(r, EventKind.FILE_VERSION);
+            p = payload(b, p, end, EventKind.FILE_VERSION);
             break;
           case (Event.GRAPH_DEF << 3) | ProtoReader.LEN:
-            payload(r, EventKind.GRAPH_DEF);
+            p = payload(b, p, end, EventKind.GRAPH_DEF);
             break;
           case (Event.SUMMARY << 3) | ProtoReader.LEN:
-            payload(r, EventKind.SUMMARY);
+            p = payload(b, p, end, EventKind.SUMMARY);
             break;
           case (Event.LOG_MESSAGE << 3) | ProtoReader.LEN:
-            payload(r, EventKind.LOG_MESSAGE);
+            p = payload(b, p, end, EventKind.LOG_MESSAGE);
             break;
           case (Event.SESSION_LOG << 3) | ProtoReader.LEN:
-            payload(r, EventKind.SESSION_LOG);
+            p = payload(b, p, end, EventKind.SESSION_LOG);
             break;
           case (Event.TAGGED_RUN_METADATA << 3) | ProtoReader.LEN:
-            payload(r, EventKind.TAGGED_RUN_METADATA);
+            p = payload(b, p, end, EventKind.TAGGED_RUN_METADATA);
             break;
           case (Event.META_GRAPH_DEF << 3) | ProtoReader.LEN:
-            payload(r, EventKind.META_GRAPH_DEF);
+            p = payload(b, p, end, EventKind.META_GRAPH_DEF);
             break;
-          case (Event.SOURCE_METADATA << 3) | ProtoReader.LEN:
-            sourceLength = r.readLength();
-            sourceOffset = r.arrayPosition();
-            r.reset(b, sourceOffset + sourceLength, off + len - sourceOffset - sourceLength);
+          case (Event.SOURCE_METADATA << 3) | ProtoReader.LEN: {
+            int q = Wire.skipVarint(b, p, end, off);
+            sourceLength = Wire.checkLength(Wire.varintAt(b, p), q, end, off);
+            sourceOffset = q;
+            p = q + sourceLength;
             break;
+          }
           default:
-            int field = ProtoReader.fieldNumber(t);
-            if (field >= Event.WALL_TIME && field <= Event.SOURCE_METADATA) {
-              r.expect(t, field == Event.WALL_TIME ? ProtoReader.I64
-                  : field == Event.STEP ? ProtoReader.VARINT : ProtoReader.LEN, fieldName(field));
-            }
-            r.skipField(t);
+            p = slowField(r, b, p - 1, end);
         }
       }
     }
 
-    private void payload(ProtoReader r, EventKind k) {
+    /** A length-delimited member of {@code what}: remembers where its bytes are. */
+    private int payload(byte[] b, int p, int end, EventKind k) {
+      int q;
+      int len;
+      if (p < end && b[p] >= 0) {
+        len = Wire.checkLength(b[p], p + 1, end, dataOffset);
+        q = p + 1;
+      } else {
+        q = Wire.skipVarint(b, p, end, dataOffset);
+        len = Wire.checkLength(Wire.varintAt(b, p), q, end, dataOffset);
+      }
       kind = k;
-      payloadLength = r.readLength();
-      payloadOffset = r.arrayPosition();
-      int end = payloadOffset + payloadLength;
-      r.reset(buf, end, dataOffset + dataLength - end);
+      payloadOffset = q;
+      payloadLength = len;
+      return q + len;
+    }
+
+    /** Any field the fast path does not know: validated if it is a known field, else skipped. */
+    private int slowField(ProtoReader r, byte[] b, int p, int end) {
+      r.reset(b, p, end - p);
+      int t = r.readTag();
+      int field = ProtoReader.fieldNumber(t);
+      if (field >= Event.WALL_TIME && field <= Event.SOURCE_METADATA) {
+        r.expect(t, field == Event.WALL_TIME ? ProtoReader.I64
+            : field == Event.STEP ? ProtoReader.VARINT : ProtoReader.LEN, fieldName(field));
+      }
+      r.skipField(t);
+      return r.arrayPosition();
     }
 
     private static String fieldName(int field) {
@@ -335,54 +372,74 @@ public final class EventScanner {
       payloadOffset = 0;
       payloadLength = 0;
       scalarState = 0;
-      int tagOff = -1, tagLen = 0, nodeOff = -1, nodeLen = 0;
-      ProtoReader r = reader.reset(b, off, len);
-      for (int t; (t = r.readTag()) != 0; ) {
-        switch (t) {
-          case (SummaryValue.TAG << 3) | ProtoReader.LEN:
-            tagLen = r.readLength();
-            tagOff = r.arrayPosition();
-            skip(r, tagOff + tagLen);
-            break;
-          case (SummaryValue.SIMPLE_VALUE << 3) | ProtoReader.I32:
-            kind = ValueKind.SIMPLE_VALUE;
-            payloadOffset = r.arrayPosition();
-            payloadLength = 4;
-            simpleBits = r.readFixed32();
-            break;
-          case (SummaryValue.OBSOLETE_OLD_STYLE_HISTOGRAM << 3) | ProtoReader.LEN:
-            payload(r, ValueKind.OBSOLETE_OLD_STYLE_HISTOGRAM);
-            break;
-          case (SummaryValue.IMAGE << 3) | ProtoReader.LEN:
-            payload(r, ValueKind.IMAGE);
-            break;
-          case (SummaryValue.HISTO << 3) | ProtoReader.LEN:
-            payload(r, ValueKind.HISTO);
-            break;
-          case (SummaryValue.AUDIO << 3) | ProtoReader.LEN:
-            payload(r, ValueKind.AUDIO);
-            break;
-          case (SummaryValue.NODE_NAME << 3) | ProtoReader.LEN:
-            nodeLen = r.readLength();
-            nodeOff = r.arrayPosition();
-            skip(r, nodeOff + nodeLen);
-            break;
-          case (SummaryValue.TENSOR << 3) | ProtoReader.LEN:
-            payload(r, ValueKind.TENSOR);
-            break;
-          case (SummaryValue.METADATA << 3) | ProtoReader.LEN:
-            metaLength = r.readLength();
-            metaOffset = r.arrayPosition();
-            skip(r, metaOffset + metaLength);
-            break;
-          default:
-            int field = ProtoReader.fieldNumber(t);
-            if (field >= SummaryValue.TAG && field <= SummaryValue.METADATA) {
-              r.expect(t, field == SummaryValue.SIMPLE_VALUE ? ProtoReader.I32 : ProtoReader.LEN,
-                  "Summary.Value field " + field);
-            }
-            r.skipField(t);
+      int tagOff = -1;
+      int tagLen = 0;
+      int nodeOff = -1;
+      int nodeLen = 0;
+      int p = off;
+      int end = off + len;
+      while (p < end) {
+        int key = b[p];
+        if (key <= 0) {
+          p = slowField(b, p, end);
+          continue;
         }
+        p++;
+        if (key == ((SummaryValue.SIMPLE_VALUE << 3) | ProtoReader.I32)) {
+          Wire.need(4, p, end, off, "simple_value");
+          kind = ValueKind.SIMPLE_VALUE;
+          payloadOffset = p;
+          payloadLength = 4;
+          simpleBits = TfRecordFormat.readIntLE(b, p);
+          p += 4;
+          continue;
+        }
+        if ((key & 7) != ProtoReader.LEN || key > ((SummaryValue.METADATA << 3) | ProtoReader.LEN)) {
+          p = slowField(b, p - 1, end);
+          continue;
+        }
+        int q;
+        int n;
+        if (p < end && b[p] >= 0) {
+          n = Wire.checkLength(b[p], p + 1, end, off);
+          q = p + 1;
+        } else {
+          q = Wire.skipVarint(b, p, end, off);
+          n = Wire.checkLength(Wire.varintAt(b, p), q, end, off);
+        }
+        switch (key >>> 3) {
+          case SummaryValue.TAG:
+            tagOff = q;
+            tagLen = n;
+            break;
+          case SummaryValue.NODE_NAME:
+            nodeOff = q;
+            nodeLen = n;
+            break;
+          case SummaryValue.METADATA:
+            metaOffset = q;
+            metaLength = n;
+            break;
+          case SummaryValue.OBSOLETE_OLD_STYLE_HISTOGRAM:
+            payload(ValueKind.OBSOLETE_OLD_STYLE_HISTOGRAM, q, n);
+            break;
+          case SummaryValue.IMAGE:
+            payload(ValueKind.IMAGE, q, n);
+            break;
+          case SummaryValue.HISTO:
+            payload(ValueKind.HISTO, q, n);
+            break;
+          case SummaryValue.AUDIO:
+            payload(ValueKind.AUDIO, q, n);
+            break;
+          case SummaryValue.TENSOR:
+            payload(ValueKind.TENSOR, q, n);
+            break;
+          default: // field 2 (simple_value) sent as LEN: a wrong wire type
+            p = slowField(b, p - 1, end);
+            continue;
+        }
+        p = q + n;
       }
       if (tagLen > 0 || nodeOff < 0) {
         tag = tagOff < 0 ? "" : tags.get(b, tagOff, tagLen);
@@ -391,15 +448,23 @@ public final class EventScanner {
       }
     }
 
-    private void skip(ProtoReader r, int to) {
-      r.reset(buf, to, valueOffset + valueLength - to);
+    private void payload(ValueKind k, int at, int n) {
+      kind = k;
+      payloadOffset = at;
+      payloadLength = n;
     }
 
-    private void payload(ProtoReader r, ValueKind k) {
-      kind = k;
-      payloadLength = r.readLength();
-      payloadOffset = r.arrayPosition();
-      skip(r, payloadOffset + payloadLength);
+    /** Any field the fast path does not know: validated if it is a known field, else skipped. */
+    private int slowField(byte[] b, int p, int end) {
+      ProtoReader r = reader.reset(b, p, end - p);
+      int t = r.readTag();
+      int field = ProtoReader.fieldNumber(t);
+      if (field >= SummaryValue.TAG && field <= SummaryValue.METADATA) {
+        r.expect(t, field == SummaryValue.SIMPLE_VALUE ? ProtoReader.I32 : ProtoReader.LEN,
+            "Summary.Value field " + field);
+      }
+      r.skipField(t);
+      return r.arrayPosition();
     }
 
     @Override
@@ -473,7 +538,7 @@ public final class EventScanner {
         scalar = Float.intBitsToFloat(simpleBits);
         scalarState = 1;
       } else if (kind == ValueKind.TENSOR) {
-        scalarState = ScalarTensor.read(reader.reset(buf, payloadOffset, payloadLength), buf, this) ? 1 : 2;
+        scalarState = ScalarTensor.read(buf, payloadOffset, payloadLength, reader, this) ? 1 : 2;
       } else {
         scalarState = 2;
       }
@@ -521,6 +586,46 @@ public final class EventScanner {
    */
   private static final class ScalarTensor {
     private ScalarTensor() {}
+
+    /**
+     * The fast path for the layout every writer uses (dtype, an empty shape, one packed or
+     * unpacked float or double); anything else goes to {@link #read(ProtoReader, byte[], ValueImpl)}.
+     */
+    static boolean read(byte[] b, int off, int len, ProtoReader r, ValueImpl into) {
+      int p = off;
+      int end = off + len;
+      int dtype = 0;
+      int valueKey = 0;
+      int valueAt = -1;
+      while (p < end) {
+        int key = b[p++];
+        if (key == ((1 << 3) | ProtoReader.VARINT) && p < end && b[p] >= 0) {
+          dtype = b[p++];
+        } else if (key == ((2 << 3) | ProtoReader.LEN) && p < end && b[p] == 0) {
+          p++; // empty shape: rank 0
+        } else if ((key == ((5 << 3) | ProtoReader.LEN) && p < end && b[p] == 4)
+            || (key == ((6 << 3) | ProtoReader.LEN) && p < end && b[p] == 8)) {
+          int n = b[p++];
+          Wire.need(n, p, end, off, "tensor value");
+          if (valueAt < 0) {
+            valueKey = key;
+            valueAt = p;
+          }
+          p += n;
+        } else {
+          return read(r.reset(b, off, len), b, into);
+        }
+      }
+      if (valueAt < 0 || (dtype != 1 && dtype != 2)) {
+        return read(r.reset(b, off, len), b, into);
+      }
+      if (valueKey == ((5 << 3) | ProtoReader.LEN)) {
+        into.scalar = Float.intBitsToFloat(TfRecordFormat.readIntLE(b, valueAt));
+      } else {
+        into.scalar = Double.longBitsToDouble(TfRecordFormat.readLongLE(b, valueAt));
+      }
+      return true;
+    }
 
     static boolean read(ProtoReader r, byte[] buf, ValueImpl into) {
       int dtype = 0;

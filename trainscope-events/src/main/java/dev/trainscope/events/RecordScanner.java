@@ -17,7 +17,10 @@ import java.util.zip.CRC32C;
  * <ul>
  *   <li>A file that ends inside a record (a writer is still writing) ends the scan cleanly; the
  *       result's {@link ScanResult#next()} points at that record so the next scan resumes there.
- *   <li>A record whose data checksum fails (its header being sound) is reported and skipped.
+ *   <li>A record whose data checksum fails (its header being sound) is reported and skipped. As
+ *       bytes lost from its data would make its length reach into the next record, a record that
+ *       starts inside the damaged one is looked for (and reported as a resynchronisation) before
+ *       the scan goes on after it.
  *   <li>A header whose length checksum fails, or whose length no record can have, is reported; the
  *       scanner then tries each following byte as a record start until a candidate's length and
  *       data checksums both hold, and reports how many bytes it skipped. Nothing is allocated for a
@@ -104,6 +107,7 @@ public final class RecordScanner {
     private int hi;
     private boolean eof;
     private long bytesRead;
+    private long knownSize = -1;
 
     private long records;
     private long lengthCrcErrors;
@@ -126,9 +130,22 @@ public final class RecordScanner {
       boolean resyncBeganHere = false;
       long resyncFrom = from.offset();
       boolean truncated = false;
+      // After a data checksum failure: the end of the damaged record, before which a record that
+      // starts inside it is searched for; -1 when there is no such search.
+      long damagedEnd = -1;
       try {
         ch.position(from.offset());
-        while (fill(TfRecordFormat.HEADER_LENGTH)) {
+        while (true) {
+          if (damagedEnd >= 0 && (base + lo >= damagedEnd || !fill(TfRecordFormat.HEADER_LENGTH))) {
+            // no record starts inside the damaged one: its length held, go on after it
+            lo = (int) (damagedEnd - base);
+            lastGoodEnd = damagedEnd;
+            damagedEnd = -1;
+            resync = false;
+          }
+          if (!fill(TfRecordFormat.HEADER_LENGTH)) {
+            break;
+          }
           long at = base + lo;
           long len = TfRecordFormat.readLongLE(buf, lo);
           boolean headerOk = !verifyChecksums
@@ -154,7 +171,7 @@ public final class RecordScanner {
             continue;
           }
           int total = (int) len + TfRecordFormat.OVERHEAD;
-          if (hi - lo < total && (at + total > ch.size() || !fill(total))) {
+          if (hi - lo < total && (at + total > size() || !fill(total))) {
             truncated = !resync;
             break;
           }
@@ -170,8 +187,14 @@ public final class RecordScanner {
               dataCrcErrors++;
               report(Problem.Kind.DATA_CRC_MISMATCH, at, "data checksum " + hex(expected)
                   + " does not match the " + len + " data bytes (checksum " + hex(actual) + "); record skipped");
-              lo += total;
-              lastGoodEnd = base + lo;
+              // The header is sound but the data are not. Had bytes been lost from the data, the
+              // length would reach into the records after it, so a record that starts inside this
+              // one is searched for before the length is trusted.
+              resync = true;
+              resyncBeganHere = true;
+              resyncFrom = at;
+              damagedEnd = at + total;
+              lo++;
               continue;
             }
           }
@@ -180,6 +203,7 @@ public final class RecordScanner {
             report(Problem.Kind.RESYNCHRONIZED, at, "found a valid record after skipping "
                 + (at - resyncFrom) + " bytes from offset " + resyncFrom);
             resync = false;
+            damagedEnd = -1;
           }
           records++;
           handler.onRecord(at, buf, dataAt, (int) len);
@@ -190,7 +214,7 @@ public final class RecordScanner {
         report(Problem.Kind.IO_ERROR, base + lo, "read failed: " + e);
       }
       long position = base + lo;
-      long seen = base + hi;
+      long seen = Math.max(base + hi, knownSize); // a record known to run past the end was not read
       if (resync && resyncBeganHere) {
         report(Problem.Kind.CORRUPT_TAIL, resyncFrom, "no valid record in the " + (seen - resyncFrom)
             + " bytes after offset " + resyncFrom + " (yet); the next scan keeps searching from offset " + position);
@@ -205,6 +229,11 @@ public final class RecordScanner {
       return new ScanResult(name, from, new ScanPosition(position, resync), records, records, truncated,
           Math.max(0, seen - lastGoodEnd), lengthCrcErrors, dataCrcErrors, impossibleLengths, skippedBytes,
           0, 0, bytesRead);
+    }
+
+    private long size() throws IOException {
+      knownSize = ch.size();
+      return knownSize;
     }
 
     private void report(Problem.Kind kind, long offset, String message) {

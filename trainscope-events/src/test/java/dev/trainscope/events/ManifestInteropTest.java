@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -101,8 +100,7 @@ class ManifestInteropTest {
     JsonNode tags = raw.get("tags");
     assertEquals(raw.get("num_tags").asInt(), inv.tags().size(), where + " tag count");
     assertEquals(names(tags), new ArrayList<>(new java.util.TreeSet<>(inv.tags().keySet())), where + " tag names");
-    for (Iterator<Map.Entry<String, JsonNode>> it = tags.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : tags.properties()) {
       checkTag(where + " tag '" + e.getKey() + "'", e.getValue(), inv.tags().get(e.getKey()));
     }
 
@@ -169,7 +167,7 @@ class ManifestInteropTest {
 
   private static Map<String, Long> longMap(JsonNode n) {
     Map<String, Long> out = new TreeMap<>();
-    n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+    n.properties().forEach(e -> out.put(e.getKey(), e.getValue().asLong()));
     return out;
   }
 

@@ -64,7 +64,7 @@ public final class PluginTensors {
     double[] l = new double[k], r = new double[k], c = new double[k];
     double[] limits = h.bucketLimit();
     for (int i = 0; i < k; i++) {
-      l[i] = i == 0 ? h.min() : limits[Math.min(i - 1, limits.length - 1)];
+      l[i] = i == 0 || limits.length == 0 ? h.min() : limits[Math.min(i - 1, limits.length - 1)];
       r[i] = i == k - 1 ? h.max() : (i < limits.length ? limits[i] : h.max());
       c[i] = h.bucket()[i];
     }
@@ -101,7 +101,8 @@ public final class PluginTensors {
 
   public static PrCurve prCurve(TensorProto t) {
     long[] shape = t.shape().sizes();
-    if (shape.length != 2 || shape[0] != 6) {
+    if (t.shape().unknownRank() || shape.length != 2 || shape[0] != 6 || shape[1] < 0
+        || shape[1] > TensorProto.MAX_MATERIALIZED_ELEMENTS) {
       throw new MalformedProtoException("pr_curves tensor has shape " + t.shape() + ", expected [6, t]", 0);
     }
     double[] v = t.toDoubleArray();

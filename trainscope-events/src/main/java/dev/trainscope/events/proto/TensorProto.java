@@ -48,6 +48,9 @@ public record TensorProto(
   /** Values materialised by {@link #toDoubleArray} and {@link #strings} are capped at this count. */
   public static final int MAX_MATERIALIZED_ELEMENTS = 1 << 26;
 
+  /** A short list is filled up to the shape (the last value repeated) only up to this many elements. */
+  public static final int MAX_BROADCAST_ELEMENTS = 1 << 16;
+
   private static final float[] NO_FLOATS = {};
   private static final double[] NO_DOUBLES = {};
   private static final int[] NO_INTS = {};
@@ -115,11 +118,21 @@ public record TensorProto(
     return shape.numElements();
   }
 
-  /** The number of elements actually present in the typed list or tensor_content. */
+  /**
+   * The number of elements actually present in the typed list or tensor_content; throws {@link
+   * MalformedProtoException} when tensor_content is not a whole number of elements.
+   */
   public int storedCount() {
     DataType t = dataType();
     if (tensorContent.length > 0) {
-      return t.width() == 0 ? 0 : tensorContent.length / t.width();
+      if (t.width() == 0) {
+        return 0;
+      }
+      if (tensorContent.length % t.width() != 0) {
+        throw new MalformedProtoException("tensor_content of " + tensorContent.length + " bytes is not a whole number of "
+            + t + " elements", 0);
+      }
+      return tensorContent.length / t.width();
     }
     switch (t) {
       case DT_FLOAT: return floatVal.length;
@@ -261,12 +274,18 @@ public record TensorProto(
 
   private int materializedCount() {
     long n = numElements();
+    int stored = storedCount();
     if (n < 0) {
-      n = storedCount();
+      n = stored;
     }
     if (n > MAX_MATERIALIZED_ELEMENTS) {
       throw new MalformedProtoException("tensor of shape " + shape + " has more than "
           + MAX_MATERIALIZED_ELEMENTS + " elements", 0);
+    }
+    if (n > stored && n > MAX_BROADCAST_ELEMENTS) {
+      // A few bytes must not make a reader allocate megabytes: broadcasting is for small constants.
+      throw new MalformedProtoException("tensor of shape " + shape + " stores " + stored
+          + " values; filling " + n + " elements from them is refused", 0);
     }
     return (int) n;
   }
@@ -395,6 +414,7 @@ public record TensorProto(
 
   @Override
   public String toString() {
-    return "TensorProto[" + dataType() + " " + shape + ", " + storedCount() + " stored]";
+    String stored = tensorContent.length > 0 ? tensorContent.length + " content bytes" : storedCount() + " stored";
+    return "TensorProto[" + dataType() + " " + shape + ", " + stored + "]";
   }
 }
