@@ -121,8 +121,19 @@ public final class EventScanner {
             p = r.arrayPosition();
             continue;
           }
-          int q = Wire.skipVarint(buf, p + 1, end, e.dataOffset);
-          int len = Wire.checkLength(Wire.varintAt(buf, p + 1), q, end, e.dataOffset);
+          int q;
+          int len;
+          if (p + 1 < end && buf[p + 1] >= 0) {
+            len = buf[p + 1];
+            q = p + 2;
+            if (len > end - q) {
+              Wire.checkLength(len, q, end, e.dataOffset); // throws
+            }
+          } else {
+            long packed = Wire.lengthAt(buf, p + 1, end, e.dataOffset);
+            q = p + 1 + (int) (packed & 15);
+            len = (int) (packed >>> 4);
+          }
           p = q + len;
           try {
             value.parse(tags, buf, q, len, index++, e.dataOffset);
@@ -180,68 +191,63 @@ public final class EventScanner {
           continue;
         }
         p++;
-        switch (key) {
-          case (Event.WALL_TIME << 3) | ProtoReader.I64:
-            Wire.need(8, p, end, off, "wall_time");
-            wallTime = Double.longBitsToDouble(TfRecordFormat.readLongLE(b, p));
-            p += 8;
-            break;
-          case (Event.STEP << 3) | ProtoReader.VARINT: {
-            int q = Wire.skipVarint(b, p, end, off);
-            step = Wire.varintAt(b, p);
-            p = q;
-            break;
-          }
-          case (Event.FILE_VERSION << 3) | ProtoReader.LEN:
-            p = payload(b, p, end, EventKind.FILE_VERSION);
-            break;
-          case (Event.GRAPH_DEF << 3) | ProtoReader.LEN:
-            p = payload(b, p, end, EventKind.GRAPH_DEF);
-            break;
-          case (Event.SUMMARY << 3) | ProtoReader.LEN:
-            p = payload(b, p, end, EventKind.SUMMARY);
-            break;
-          case (Event.LOG_MESSAGE << 3) | ProtoReader.LEN:
-            p = payload(b, p, end, EventKind.LOG_MESSAGE);
-            break;
-          case (Event.SESSION_LOG << 3) | ProtoReader.LEN:
-            p = payload(b, p, end, EventKind.SESSION_LOG);
-            break;
-          case (Event.TAGGED_RUN_METADATA << 3) | ProtoReader.LEN:
-            p = payload(b, p, end, EventKind.TAGGED_RUN_METADATA);
-            break;
-          case (Event.META_GRAPH_DEF << 3) | ProtoReader.LEN:
-            p = payload(b, p, end, EventKind.META_GRAPH_DEF);
-            break;
-          case (Event.SOURCE_METADATA << 3) | ProtoReader.LEN: {
-            int q = Wire.skipVarint(b, p, end, off);
-            sourceLength = Wire.checkLength(Wire.varintAt(b, p), q, end, off);
-            sourceOffset = q;
-            p = q + sourceLength;
-            break;
-          }
-          default:
-            p = slowField(r, b, p - 1, end);
+        if (key == ((Event.WALL_TIME << 3) | ProtoReader.I64)) {
+          Wire.need(8, p, end, off, "wall_time");
+          wallTime = Double.longBitsToDouble(TfRecordFormat.readLongLE(b, p));
+          p += 8;
+          continue;
         }
+        if (key == ((Event.STEP << 3) | ProtoReader.VARINT)) {
+          long v = 0;
+          int shift = 0;
+          int start = p;
+          byte x;
+          do {
+            if (p >= end || shift > 63) {
+              Wire.skipVarint(b, start, end, off); // throws with the right message
+            }
+            x = b[p++];
+            v |= (long) (x & 0x7F) << shift;
+            shift += 7;
+          } while (x < 0);
+          step = v;
+          continue;
+        }
+        int field = key >>> 3;
+        if ((key & 7) != ProtoReader.LEN || field < Event.FILE_VERSION || field > Event.SOURCE_METADATA) {
+          p = slowField(r, b, p - 1, end);
+          continue;
+        }
+        int q;
+        int n;
+        if (p < end && b[p] >= 0) {
+          n = b[p];
+          q = p + 1;
+          if (n > end - q) {
+            Wire.checkLength(n, q, end, off); // throws
+          }
+        } else {
+          long packed = Wire.lengthAt(b, p, end, off);
+          q = p + (int) (packed & 15);
+          n = (int) (packed >>> 4);
+        }
+        if (field == Event.SOURCE_METADATA) {
+          sourceOffset = q;
+          sourceLength = n;
+        } else {
+          kind = KINDS[field];
+          payloadOffset = q;
+          payloadLength = n;
+        }
+        p = q + n;
       }
     }
 
-    /** A length-delimited member of {@code what}: remembers where its bytes are. */
-    private int payload(byte[] b, int p, int end, EventKind k) {
-      int q;
-      int len;
-      if (p < end && b[p] >= 0) {
-        len = Wire.checkLength(b[p], p + 1, end, dataOffset);
-        q = p + 1;
-      } else {
-        q = Wire.skipVarint(b, p, end, dataOffset);
-        len = Wire.checkLength(Wire.varintAt(b, p), q, end, dataOffset);
-      }
-      kind = k;
-      payloadOffset = q;
-      payloadLength = len;
-      return q + len;
-    }
+    /** The event kind of each field number of {@code oneof what}. */
+    private static final EventKind[] KINDS = {
+      null, null, null, EventKind.FILE_VERSION, EventKind.GRAPH_DEF, EventKind.SUMMARY, EventKind.LOG_MESSAGE,
+      EventKind.SESSION_LOG, EventKind.TAGGED_RUN_METADATA, EventKind.META_GRAPH_DEF
+    };
 
     /** Any field the fast path does not know: validated if it is a known field, else skipped. */
     private int slowField(ProtoReader r, byte[] b, int p, int end) {
@@ -401,11 +407,15 @@ public final class EventScanner {
         int q;
         int n;
         if (p < end && b[p] >= 0) {
-          n = Wire.checkLength(b[p], p + 1, end, off);
+          n = b[p];
           q = p + 1;
+          if (n > end - q) {
+            Wire.checkLength(n, q, end, off); // throws
+          }
         } else {
-          q = Wire.skipVarint(b, p, end, off);
-          n = Wire.checkLength(Wire.varintAt(b, p), q, end, off);
+          long packed = Wire.lengthAt(b, p, end, off);
+          q = p + (int) (packed & 15);
+          n = (int) (packed >>> 4);
         }
         switch (key >>> 3) {
           case SummaryValue.TAG:

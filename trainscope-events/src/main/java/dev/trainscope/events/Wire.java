@@ -37,6 +37,25 @@ final class Wire {
     }
   }
 
+  /**
+   * Reads the length prefix at {@code p} and checks that the payload fits before {@code end}.
+   * Returns the length shifted left by 4, or'ed with the number of bytes the prefix took, so that
+   * one call gives both without allocating.
+   */
+  static long lengthAt(byte[] b, int p, int end, int base) {
+    if (p < end && b[p] >= 0) {
+      int len = b[p];
+      if (len > end - p - 1) {
+        throw new MalformedProtoException(
+            "length " + len + " exceeds the " + (end - p - 1) + " bytes left in its message", p - base);
+      }
+      return ((long) len << 4) | 1;
+    }
+    int q = skipVarint(b, p, end, base);
+    int len = checkLength(varintAt(b, p), q, end, base);
+    return ((long) len << 4) | (q - p);
+  }
+
   /** Checks that a length-delimited payload of {@code len} bytes at {@code p} fits before {@code end}. */
   static int checkLength(long len, int p, int end, int base) {
     if (len < 0 || len > end - p) {
