@@ -602,6 +602,12 @@ public final class EventScanner {
      * unpacked float or double); anything else goes to {@link #read(ProtoReader, byte[], ValueImpl)}.
      */
     static boolean read(byte[] b, int off, int len, ProtoReader r, ValueImpl into) {
+      // What TensorFlow 2, Keras and this project's writer write: dtype DT_FLOAT, an empty shape,
+      // float_val packed with one element (08 01 12 00 2a 04 v v v v).
+      if (len == 10 && TfRecordFormat.readIntLE(b, off) == 0x00120108 && b[off + 4] == 0x2a && b[off + 5] == 4) {
+        into.scalar = Float.intBitsToFloat(TfRecordFormat.readIntLE(b, off + 6));
+        return true;
+      }
       int p = off;
       int end = off + len;
       int dtype = 0;
