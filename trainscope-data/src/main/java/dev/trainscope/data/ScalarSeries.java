@@ -1,0 +1,490 @@
+package dev.trainscope.data;
+
+import java.util.Arrays;
+
+/**
+ * Every point of one scalar tag of one run, kept whole and compressed: points arrive in a small
+ * uncompressed tail; every {@link #BLOCK} points the tail is sealed into a {@link ScalarCodec}
+ * block with a summary (first and last step and wall time, count, min, max, first, last, sum of
+ * the finite values, and counts of NaN, +Inf and -Inf). Steps are strictly increasing: {@link
+ * #append} first drops the points at steps >= the new one, as TensorBoard's loader does when a
+ * training restarts from a checkpoint.
+ *
+ * <p>A downsampling query is answered from block summaries for every block that falls inside one
+ * bucket, and decodes only the blocks that straddle a bucket edge or the ends of the range; spikes
+ * survive because min and max are exact per bucket.
+ *
+ * <p>Not thread-safe: the run that owns it guards it.
+ */
+final class ScalarSeries {
+  static final int BLOCK = 512;
+
+  // sealed blocks, struct of arrays
+  private int blocks;
+  private long[][] data = new long[4][];
+  private long[] firstStep = new long[4];
+  private long[] lastStep = new long[4];
+  private double[] firstWall = new double[4];
+  private double[] lastWall = new double[4];
+  private double[] min = new double[4];
+  private double[] max = new double[4];
+  private double[] first = new double[4];
+  private double[] last = new double[4];
+  private double[] sum = new double[4];
+  private int[] finite = new int[4];
+  private int[] nan = new int[4];
+  private int[] posInf = new int[4];
+  private int[] negInf = new int[4];
+
+  // the tail, uncompressed
+  private long[] tailSteps = new long[8];
+  private double[] tailWalls = new double[8];
+  private double[] tailValues = new double[8];
+  private int tail;
+
+  private long size;
+
+  long size() {
+    return size;
+  }
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  long firstStep() {
+    return blocks > 0 ? firstStep[0] : tail > 0 ? tailSteps[0] : Long.MIN_VALUE;
+  }
+
+  long lastStep() {
+    return tail > 0 ? tailSteps[tail - 1] : blocks > 0 ? lastStep[blocks - 1] : Long.MIN_VALUE;
+  }
+
+  double lastValue() {
+    return tail > 0 ? tailValues[tail - 1] : blocks > 0 ? last[blocks - 1] : Double.NaN;
+  }
+
+  double lastWall() {
+    return tail > 0 ? tailWalls[tail - 1] : blocks > 0 ? lastWall[blocks - 1] : Double.NaN;
+  }
+
+  /**
+   * Adds a point; points at steps >= {@code step} are dropped first. Returns how many were
+   * dropped.
+   */
+  long append(long step, double wall, double value) {
+    long dropped = 0;
+    if (size > 0 && step <= lastStep()) {
+      dropped = truncateFrom(step);
+    }
+    if (tail == tailSteps.length) {
+      int cap = Math.min(BLOCK, tail * 2);
+      tailSteps = Arrays.copyOf(tailSteps, cap);
+      tailWalls = Arrays.copyOf(tailWalls, cap);
+      tailValues = Arrays.copyOf(tailValues, cap);
+    }
+    tailSteps[tail] = step;
+    tailWalls[tail] = wall;
+    tailValues[tail] = value;
+    tail++;
+    size++;
+    if (tail == BLOCK) {
+      seal();
+    }
+    return dropped;
+  }
+
+  private void seal() {
+    if (blocks == data.length) {
+      int cap = blocks * 2;
+      data = Arrays.copyOf(data, cap);
+      firstStep = Arrays.copyOf(firstStep, cap);
+      lastStep = Arrays.copyOf(lastStep, cap);
+      firstWall = Arrays.copyOf(firstWall, cap);
+      lastWall = Arrays.copyOf(lastWall, cap);
+      min = Arrays.copyOf(min, cap);
+      max = Arrays.copyOf(max, cap);
+      first = Arrays.copyOf(first, cap);
+      last = Arrays.copyOf(last, cap);
+      sum = Arrays.copyOf(sum, cap);
+      finite = Arrays.copyOf(finite, cap);
+      nan = Arrays.copyOf(nan, cap);
+      posInf = Arrays.copyOf(posInf, cap);
+      negInf = Arrays.copyOf(negInf, cap);
+    }
+    int b = blocks++;
+    data[b] = ScalarCodec.encode(tailSteps, tailWalls, tailValues, tail);
+    firstStep[b] = tailSteps[0];
+    lastStep[b] = tailSteps[tail - 1];
+    firstWall[b] = tailWalls[0];
+    lastWall[b] = tailWalls[tail - 1];
+    first[b] = tailValues[0];
+    last[b] = tailValues[tail - 1];
+    Summary s = new Summary();
+    for (int i = 0; i < tail; i++) {
+      s.add(tailValues[i]);
+    }
+    min[b] = s.min;
+    max[b] = s.max;
+    sum[b] = s.sum;
+    finite[b] = s.finite;
+    nan[b] = s.nan;
+    posInf[b] = s.posInf;
+    negInf[b] = s.negInf;
+    tail = 0;
+  }
+
+  /** Drops the points at steps >= {@code step}; returns how many. */
+  long truncateFrom(long step) {
+    long before = size;
+    // in the tail?
+    if (tail > 0 && step > tailSteps[0]) {
+      int keep = lowerBound(tailSteps, 0, tail, step);
+      size -= tail - keep;
+      tail = keep;
+      return before - size;
+    }
+    // drop the tail, then whole blocks at or after the step, then split the block holding it
+    size -= tail;
+    tail = 0;
+    while (blocks > 0 && firstStep[blocks - 1] >= step) {
+      blocks--;
+      size -= count(blocks);
+      data[blocks] = null;
+    }
+    if (blocks > 0 && lastStep[blocks - 1] >= step) {
+      int b = blocks - 1;
+      int n = count(b);
+      long[] steps = new long[n];
+      double[] walls = new double[n];
+      double[] values = new double[n];
+      ScalarCodec.decode(data[b], n, steps, walls, values, 0);
+      int keep = lowerBound(steps, 0, n, step);
+      blocks--;
+      data[b] = null;
+      size -= n;
+      ensureTail(keep);
+      System.arraycopy(steps, 0, tailSteps, 0, keep);
+      System.arraycopy(walls, 0, tailWalls, 0, keep);
+      System.arraycopy(values, 0, tailValues, 0, keep);
+      tail = keep;
+      size += keep;
+    }
+    return before - size;
+  }
+
+  private void ensureTail(int n) {
+    if (tailSteps.length < n) {
+      tailSteps = Arrays.copyOf(tailSteps, BLOCK);
+      tailWalls = Arrays.copyOf(tailWalls, BLOCK);
+      tailValues = Arrays.copyOf(tailValues, BLOCK);
+    }
+  }
+
+  private int count(int b) {
+    return finite[b] + nan[b] + posInf[b] + negInf[b];
+  }
+
+  /** First index in {@code a[from, to)} whose value is >= key. */
+  private static int lowerBound(long[] a, int from, int to, long key) {
+    int lo = from;
+    int hi = to;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] < key) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** The first block whose last step is >= step. */
+  private int firstBlockEndingAtOrAfter(long step) {
+    int lo = 0;
+    int hi = blocks;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (lastStep[mid] < step) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  // ---- queries ----
+
+  /** Points in a step range, in step order. */
+  static final class Points {
+    final long[] steps;
+    final double[] walls;
+    final double[] values;
+    final int size;
+    /** The step to continue from, or Long.MIN_VALUE when the range is exhausted. */
+    final long nextStep;
+
+    Points(long[] steps, double[] walls, double[] values, int size, long nextStep) {
+      this.steps = steps;
+      this.walls = walls;
+      this.values = values;
+      this.size = size;
+      this.nextStep = nextStep;
+    }
+  }
+
+  /** Up to {@code limit} points with {@code fromStep <= step <= toStep}. */
+  Points points(long fromStep, long toStep, int limit) {
+    int cap = (int) Math.min(limit, Math.min(size, Integer.MAX_VALUE - 8));
+    long[] steps = new long[Math.max(cap, 0)];
+    double[] walls = new double[steps.length];
+    double[] values = new double[steps.length];
+    int n = 0;
+    long next = Long.MIN_VALUE;
+    long[] bs = null;
+    double[] bw = null;
+    double[] bv = null;
+    for (int b = firstBlockEndingAtOrAfter(fromStep); b < blocks && firstStep[b] <= toStep; b++) {
+      int c = count(b);
+      if (bs == null) {
+        bs = new long[BLOCK];
+        bw = new double[BLOCK];
+        bv = new double[BLOCK];
+      }
+      ScalarCodec.decode(data[b], c, bs, bw, bv, 0);
+      for (int i = lowerBound(bs, 0, c, fromStep); i < c && bs[i] <= toStep; i++) {
+        if (n == cap) {
+          return new Points(steps, walls, values, n, bs[i]);
+        }
+        steps[n] = bs[i];
+        walls[n] = bw[i];
+        values[n] = bv[i];
+        n++;
+      }
+    }
+    for (int i = lowerBound(tailSteps, 0, tail, fromStep); i < tail && tailSteps[i] <= toStep; i++) {
+      if (n == cap) {
+        return new Points(steps, walls, values, n, tailSteps[i]);
+      }
+      steps[n] = tailSteps[i];
+      walls[n] = tailWalls[i];
+      values[n] = tailValues[i];
+      n++;
+    }
+    return new Points(steps, walls, values, n, next);
+  }
+
+  /** Running aggregate of values. */
+  static final class Summary {
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    double sum;
+    int finite;
+    int nan;
+    int posInf;
+    int negInf;
+
+    void add(double v) {
+      if (v != v) {
+        nan++;
+      } else if (v == Double.POSITIVE_INFINITY) {
+        posInf++;
+      } else if (v == Double.NEGATIVE_INFINITY) {
+        negInf++;
+      } else {
+        finite++;
+        sum += v;
+        if (v < min) {
+          min = v;
+        }
+        if (v > max) {
+          max = v;
+        }
+      }
+    }
+  }
+
+  /** Buckets of a downsampled range, as parallel arrays. */
+  static final class Buckets {
+    int size;
+    long[] firstStep;
+    long[] lastStep;
+    double[] firstWall;
+    double[] lastWall;
+    double[] first;
+    double[] last;
+    double[] min;
+    double[] max;
+    double[] sum;
+    long[] finite;
+    long[] nan;
+    long[] posInf;
+    long[] negInf;
+
+    Buckets(int cap) {
+      firstStep = new long[cap];
+      lastStep = new long[cap];
+      firstWall = new double[cap];
+      lastWall = new double[cap];
+      first = new double[cap];
+      last = new double[cap];
+      min = new double[cap];
+      max = new double[cap];
+      sum = new double[cap];
+      finite = new long[cap];
+      nan = new long[cap];
+      posInf = new long[cap];
+      negInf = new long[cap];
+    }
+
+    long count(int i) {
+      return finite[i] + nan[i] + posInf[i] + negInf[i];
+    }
+
+    /** Opens bucket {@code size} at the given first point. */
+    private void open(long step, double wall, double value) {
+      int i = size++;
+      firstStep[i] = step;
+      firstWall[i] = wall;
+      first[i] = value;
+      min[i] = Double.POSITIVE_INFINITY;
+      max[i] = Double.NEGATIVE_INFINITY;
+    }
+
+    private void addPoint(long step, double wall, double v) {
+      int i = size - 1;
+      lastStep[i] = step;
+      lastWall[i] = wall;
+      last[i] = v;
+      if (v != v) {
+        nan[i]++;
+      } else if (v == Double.POSITIVE_INFINITY) {
+        posInf[i]++;
+      } else if (v == Double.NEGATIVE_INFINITY) {
+        negInf[i]++;
+      } else {
+        finite[i]++;
+        sum[i] += v;
+        if (v < min[i]) {
+          min[i] = v;
+        }
+        if (v > max[i]) {
+          max[i] = v;
+        }
+      }
+    }
+  }
+
+  /**
+   * Downsamples the points with {@code fromStep <= step <= toStep} into at most {@code n} buckets
+   * of about equal step width; empty buckets are left out. Each bucket holds whole blocks where
+   * blocks are narrower than buckets, folded in from their summaries without decoding, so a query
+   * costs one step per block in the range plus the decoding of the two blocks at its ends.
+   */
+  Buckets downsample(long fromStep, long toStep, int n) {
+    Buckets out = new Buckets(n);
+    if (size == 0 || fromStep > toStep || n <= 0) {
+      return out;
+    }
+    long lo = Math.max(fromStep, firstStep());
+    long hi = Math.min(toStep, lastStep());
+    if (lo > hi) {
+      return out;
+    }
+    double width = ((double) hi - (double) lo + 1) / n;
+    BucketCursor cur = new BucketCursor(out, lo, width, n);
+    long[] bs = null;
+    double[] bw = null;
+    double[] bv = null;
+    for (int b = firstBlockEndingAtOrAfter(lo); b < blocks && firstStep[b] <= hi; b++) {
+      // A block no wider than a bucket goes whole into the bucket of its first step: bucket edges
+      // snap to block edges, so only the blocks at the ends of the range (and blocks wider than a
+      // bucket, when zoomed in) are decoded. Each bucket reports the steps it really covers.
+      if (firstStep[b] >= lo && lastStep[b] <= hi && (double) lastStep[b] - (double) firstStep[b] < width) {
+        cur.addBlock(firstStep[b], lastStep[b], firstWall[b], lastWall[b], first[b], last[b], min[b], max[b],
+            sum[b], finite[b], nan[b], posInf[b], negInf[b]);
+        continue;
+      }
+      int c = count(b);
+      if (bs == null) {
+        bs = new long[BLOCK];
+        bw = new double[BLOCK];
+        bv = new double[BLOCK];
+      }
+      ScalarCodec.decode(data[b], c, bs, bw, bv, 0);
+      for (int i = lowerBound(bs, 0, c, lo); i < c && bs[i] <= hi; i++) {
+        cur.addPoint(bs[i], bw[i], bv[i]);
+      }
+    }
+    for (int i = lowerBound(tailSteps, 0, tail, lo); i < tail && tailSteps[i] <= hi; i++) {
+      cur.addPoint(tailSteps[i], tailWalls[i], tailValues[i]);
+    }
+    return out;
+  }
+
+  /** Routes points and block summaries to the bucket their step falls in. */
+  private static final class BucketCursor {
+    private final Buckets out;
+    private final long lo;
+    private final double width;
+    private final int n;
+    private int current = -1;
+
+    BucketCursor(Buckets out, long lo, double width, int n) {
+      this.out = out;
+      this.lo = lo;
+      this.width = width;
+      this.n = n;
+    }
+
+    int index(long step) {
+      int i = (int) (((double) step - (double) lo) / width);
+      return Math.min(Math.max(i, 0), n - 1);
+    }
+
+    private void enter(long step, double wall, double value) {
+      int i = index(step);
+      if (i != current) {
+        current = i;
+        out.open(step, wall, value);
+      }
+    }
+
+    void addPoint(long step, double wall, double v) {
+      enter(step, wall, v);
+      out.addPoint(step, wall, v);
+    }
+
+    void addBlock(long s0, long s1, double w0, double w1, double v0, double v1, double mn, double mx,
+        double sm, int fin, int na, int pi, int ni) {
+      enter(s0, w0, v0);
+      int i = out.size - 1;
+      out.lastStep[i] = s1;
+      out.lastWall[i] = w1;
+      out.last[i] = v1;
+      out.finite[i] += fin;
+      out.nan[i] += na;
+      out.posInf[i] += pi;
+      out.negInf[i] += ni;
+      out.sum[i] += sm;
+      if (mn < out.min[i]) {
+        out.min[i] = mn;
+      }
+      if (mx > out.max[i]) {
+        out.max[i] = mx;
+      }
+    }
+  }
+
+  /** Bytes held, approximately: compressed words, summaries and the tail. */
+  long memoryBytes() {
+    long bytes = 64 + (long) data.length * (8 + 13 * 8);
+    for (int b = 0; b < blocks; b++) {
+      bytes += 16 + (long) data[b].length * 8;
+    }
+    bytes += 3 * (16 + (long) tailSteps.length * 8);
+    return bytes;
+  }
+}
