@@ -62,11 +62,20 @@ public final class EventScanner {
   }
 
   public ScanResult scan(SeekableByteChannel channel, String name, ScanPosition from, EventHandler handler) {
+    return scan(channel, name, from, Long.MAX_VALUE, handler);
+  }
+
+  /**
+   * Scans from {@code from} until the first record boundary at least {@code limit} bytes on, or
+   * the end of the channel: a big file in bounded chunks (see {@link ScanResult#reachedLimit()}).
+   */
+  public ScanResult scan(SeekableByteChannel channel, String name, ScanPosition from, long limit,
+      EventHandler handler) {
     Decoder d = new Decoder(name, handler);
-    ScanResult r = records.scan(channel, name, from, d, handler::onProblem);
+    ScanResult r = records.scan(channel, name, from, limit, d, handler::onProblem);
     return new ScanResult(r.file(), r.start(), r.next(), r.records(), r.records() - d.malformedEvents,
         r.truncated(), r.trailingBytes(), r.lengthCrcErrors(), r.dataCrcErrors(), r.impossibleLengths(),
-        r.skippedBytes(), d.malformedEvents, d.malformedValues, r.bytesRead());
+        r.skippedBytes(), d.malformedEvents, d.malformedValues, r.bytesRead(), r.reachedLimit());
   }
 
   /** Decodes the records of one scan into views and calls the handler. */
@@ -587,6 +596,11 @@ public final class EventScanner {
     @Override
     public int payloadLength() {
       return payloadLength;
+    }
+
+    @Override
+    public ProtoReader payloadReader() {
+      return ProtoReader.of(buf, payloadOffset, payloadLength);
     }
   }
 

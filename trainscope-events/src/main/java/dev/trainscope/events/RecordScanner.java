@@ -89,7 +89,21 @@ public final class RecordScanner {
   public ScanResult scan(
       SeekableByteChannel channel, String name, ScanPosition from, RecordHandler records,
       Consumer<Problem> problems) {
-    return new Run(channel, name, from, records, problems).scan();
+    return new Run(channel, name, from, Long.MAX_VALUE, records, problems).scan();
+  }
+
+  /**
+   * Scans a channel from {@code from}, stopping at the first record boundary at least {@code
+   * limit} bytes past the start (or at the end, whichever comes first), so that a reader can take a
+   * big file in bounded chunks. {@link ScanResult#reachedLimit()} tells whether it stopped early.
+   */
+  public ScanResult scan(
+      SeekableByteChannel channel, String name, ScanPosition from, long limit, RecordHandler records,
+      Consumer<Problem> problems) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be > 0, was " + limit);
+    }
+    return new Run(channel, name, from, limit, records, problems).scan();
   }
 
   /** The state of one scan. */
@@ -97,6 +111,7 @@ public final class RecordScanner {
     private final SeekableByteChannel ch;
     private final String name;
     private final ScanPosition from;
+    private final long limitEnd;
     private final RecordHandler handler;
     private final Consumer<Problem> problems;
     private final CRC32C crc = new CRC32C();
@@ -115,10 +130,12 @@ public final class RecordScanner {
     private long impossibleLengths;
     private long skippedBytes;
 
-    Run(SeekableByteChannel ch, String name, ScanPosition from, RecordHandler handler, Consumer<Problem> problems) {
+    Run(SeekableByteChannel ch, String name, ScanPosition from, long limit, RecordHandler handler,
+        Consumer<Problem> problems) {
       this.ch = ch;
       this.name = name;
       this.from = from;
+      this.limitEnd = limit >= Long.MAX_VALUE - from.offset() ? Long.MAX_VALUE : from.offset() + limit;
       this.handler = handler;
       this.problems = problems;
       this.base = from.offset();
@@ -133,9 +150,14 @@ public final class RecordScanner {
       // After a data checksum failure: the end of the damaged record, before which a record that
       // starts inside it is searched for; -1 when there is no such search.
       long damagedEnd = -1;
+      boolean reachedLimit = false;
       try {
         ch.position(from.offset());
         while (true) {
+          if (base + lo >= limitEnd && !resync && damagedEnd < 0) {
+            reachedLimit = true;
+            break;
+          }
           if (damagedEnd >= 0 && (base + lo >= damagedEnd || !fill(TfRecordFormat.HEADER_LENGTH))) {
             // no record starts inside the damaged one: its length held, go on after it
             lo = (int) (damagedEnd - base);
@@ -227,8 +249,8 @@ public final class RecordScanner {
             + " bytes into a record; the next scan resumes at offset " + position);
       }
       return new ScanResult(name, from, new ScanPosition(position, resync), records, records, truncated,
-          Math.max(0, seen - lastGoodEnd), lengthCrcErrors, dataCrcErrors, impossibleLengths, skippedBytes,
-          0, 0, bytesRead);
+          reachedLimit ? 0 : Math.max(0, seen - lastGoodEnd), lengthCrcErrors, dataCrcErrors, impossibleLengths,
+          skippedBytes, 0, 0, bytesRead, reachedLimit);
     }
 
     private long size() throws IOException {

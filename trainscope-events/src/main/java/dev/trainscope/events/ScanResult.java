@@ -15,6 +15,7 @@ package dev.trainscope.events;
  * @param malformedEvents records whose data was not a valid Event
  * @param malformedValues summary values that could not be decoded
  * @param bytesRead bytes consumed from the file by this scan
+ * @param reachedLimit the scan stopped at its byte limit: more records may follow {@code next}
  */
 public record ScanResult(
     String file,
@@ -30,7 +31,8 @@ public record ScanResult(
     long skippedBytes,
     long malformedEvents,
     long malformedValues,
-    long bytesRead) {
+    long bytesRead,
+    boolean reachedLimit) {
 
   /** True when the scan met damage (not merely a truncated tail). */
   public boolean hasCorruption() {

@@ -57,4 +57,11 @@ public interface ValueView {
   int payloadOffset();
 
   int payloadLength();
+
+  /**
+   * A reader over this value's payload bytes (the bytes of its {@code oneof value} member), for a
+   * caller that wants a few fields of a large payload (an image's size, a tensor's shape) without
+   * copying it. Valid only during the callback.
+   */
+  dev.trainscope.events.proto.ProtoReader payloadReader();
 }

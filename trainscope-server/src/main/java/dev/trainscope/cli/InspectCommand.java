@@ -44,6 +44,11 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON document instead of tables.")
   boolean json;
 
+  @Option(names = "--runs", description = {
+      "Print the run view instead: the runs of a log directory after discovery and restart rules,",
+      "with plugin names as TensorBoard reports them."})
+  boolean runs;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -54,6 +59,9 @@ final class InspectCommand implements Callable<Integer> {
       err.println("trainscope inspect: no such file or directory: " + Terminal.safe(path.toString()));
       err.flush();
       return 2;
+    }
+    if (runs) {
+      return RunsReport.print(path, json, spec.commandLine().getOut(), err);
     }
     List<Path> files = eventFiles(path);
     if (files.isEmpty()) {
@@ -254,31 +262,7 @@ final class InspectCommand implements Callable<Integer> {
           t.isScalar() ? pairs(t.first3()) + (t.count() > 3 ? " ... " + pairs(t.last3()) : "") : ""
         });
       }
-      int[] width = new int[rows.get(0).length];
-      for (String[] row : rows) {
-        for (int i = 0; i < row.length; i++) {
-          width[i] = Math.max(width[i], row[i].codePointCount(0, row[i].length()));
-        }
-      }
-      for (String[] row : rows) {
-        StringBuilder sb = new StringBuilder("   ");
-        for (int i = 0; i < row.length; i++) {
-          boolean right = i == 3;
-          int pad = width[i] - row[i].codePointCount(0, row[i].length());
-          if (right) {
-            sb.append(" ".repeat(pad)).append(row[i]);
-          } else {
-            sb.append(row[i]);
-            if (i < row.length - 1) {
-              sb.append(" ".repeat(pad));
-            }
-          }
-          if (i < row.length - 1) {
-            sb.append("  ");
-          }
-        }
-        out.println(sb.toString().stripTrailing());
-      }
+      Tables.print(out, rows, 3);
     }
 
     private static String pairs(List<double[]> pairs) {

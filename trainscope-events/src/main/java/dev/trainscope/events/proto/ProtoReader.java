@@ -85,6 +85,11 @@ public final class ProtoReader {
     return pos >= limit;
   }
 
+  /** The backing array (positions from {@link #arrayPosition()} index into it). */
+  public byte[] array() {
+    return buf;
+  }
+
   /** The position relative to the start of the range this reader was created on. */
   public int position() {
     return pos - base;

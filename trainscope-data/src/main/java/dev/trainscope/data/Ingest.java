@@ -1,0 +1,283 @@
+package dev.trainscope.data;
+
+import dev.trainscope.events.EventHandler;
+import dev.trainscope.events.EventView;
+import dev.trainscope.events.Problem;
+import dev.trainscope.events.ValueKind;
+import dev.trainscope.events.ValueView;
+import dev.trainscope.events.plugins.HParamsPluginData;
+import dev.trainscope.events.plugins.PluginNames;
+import dev.trainscope.events.plugins.PluginTensors;
+import dev.trainscope.events.proto.HistogramProto;
+import dev.trainscope.events.proto.MalformedProtoException;
+import dev.trainscope.events.proto.SessionLog;
+import dev.trainscope.events.proto.SummaryMetadata;
+import dev.trainscope.events.proto.TensorProto;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Turns the events of one run into its {@link RunData}: each value goes to its tag's series by
+ * kind, with TensorBoard's restart rules (a value at step s replaces the tag's values at steps >=
+ * s; a SessionLog START at step s drops the run's values at steps >= s). Runs under the run's write
+ * lock, one chunk of a file at a time.
+ */
+final class Ingest implements EventHandler {
+  static final String RUN_GRAPH_TAG = "__run_graph__";
+
+  private final RunData d;
+  private final Consumer<Problem> problems;
+  private int file;
+  private long chunk;
+  /** Tags created in the current chunk, and tags that got values in it. */
+  final List<TagData> added = new ArrayList<>();
+  final List<TagData> touched = new ArrayList<>();
+  private String lastTag;
+  private TagData lastData;
+
+  Ingest(RunData d, Consumer<Problem> problems) {
+    this.d = d;
+    this.problems = problems;
+  }
+
+  /** Starts a chunk of the file with the given index in the run. */
+  void beginChunk(int fileIndex, long chunkId) {
+    file = fileIndex;
+    chunk = chunkId;
+    added.clear();
+    touched.clear();
+  }
+
+  @Override
+  public void onProblem(Problem p) {
+    if (p.kind() != Problem.Kind.TRUNCATED_RECORD) {
+      d.problems++;
+    }
+    problems.accept(p);
+  }
+
+  @Override
+  public void onEvent(EventView e) {
+    d.events++;
+    double wall = e.wallTime();
+    if (Double.isNaN(d.firstWall)) {
+      d.firstWall = wall;
+    }
+    d.lastWall = wall;
+    switch (e.kind()) {
+      case SESSION_LOG: {
+        SessionLog s = e.sessionLog();
+        if (s.isStart()) {
+          for (TagData t : d.tags.values()) {
+            long dropped = t.truncateFrom(e.step());
+            if (dropped > 0) {
+              t.droppedSession += dropped;
+              touch(t);
+            }
+          }
+        }
+        break;
+      }
+      case GRAPH_DEF: {
+        TagData t = tag(RUN_GRAPH_TAG, TagKind.GRAPH, "graphs", null);
+        add(t, e, new TagData.BlobEntry(eventRef(e), 1, 0, 0, "application/x-protobuf"));
+        d.hasGraph = true;
+        break;
+      }
+      case META_GRAPH_DEF:
+        d.hasMetaGraph = true;
+        d.metaGraph = eventRef(e);
+        break;
+      case TAGGED_RUN_METADATA: {
+        String name = e.taggedRunMetadata().tag();
+        TagData t = tag(name, TagKind.RUN_METADATA, "graph_tagged_run_metadata", null);
+        if (t.kind == TagKind.RUN_METADATA) {
+          add(t, e, new TagData.BlobEntry(eventRef(e), 1, 0, 0, "application/x-protobuf"));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  @Override
+  public void onValue(EventView e, ValueView v) {
+    String name = v.tag();
+    TagData t;
+    if (name == lastTag) { // the scanner hands out one String per distinct tag
+      t = lastData;
+    } else {
+      t = d.tags.get(name);
+      if (t == null) {
+        t = create(name, v);
+      }
+      lastTag = name;
+      lastData = t;
+    }
+    long step = e.step();
+    double wall = e.wallTime();
+    switch (t.kind) {
+      case SCALAR:
+        if (!v.isScalar()) {
+          mismatch(e, t, v);
+          return;
+        }
+        t.droppedRestart += t.scalars.append(step, wall, v.scalar());
+        touch(t);
+        return;
+      case HISTOGRAM: {
+        PluginTensors.Buckets b;
+        if (v.kind() == ValueKind.HISTO) {
+          HistogramProto h = v.histogram();
+          b = PluginTensors.histogram(h);
+        } else if (v.kind() == ValueKind.TENSOR) {
+          b = PluginTensors.histogram(v.tensor());
+        } else {
+          mismatch(e, t, v);
+          return;
+        }
+        add(t, e, new TagData.HistEntry(ref(e, v), HistogramData.of(b.left(), b.right(), b.count())));
+        return;
+      }
+      case IMAGE: {
+        Payloads.Header h;
+        if (v.kind() == ValueKind.IMAGE) {
+          h = Payloads.legacyImage(v.payloadReader());
+        } else if (v.kind() == ValueKind.TENSOR) {
+          h = Payloads.tensorImages(v.payloadReader());
+        } else {
+          mismatch(e, t, v);
+          return;
+        }
+        add(t, e, new TagData.BlobEntry(ref(e, v), h.count(), h.width(), h.height(), h.contentType()));
+        return;
+      }
+      case AUDIO: {
+        Payloads.Header h;
+        if (v.kind() == ValueKind.AUDIO) {
+          h = Payloads.legacyAudio(v.payloadReader());
+        } else if (v.kind() == ValueKind.TENSOR) {
+          h = Payloads.tensorAudio(v.payloadReader());
+        } else {
+          mismatch(e, t, v);
+          return;
+        }
+        add(t, e, new TagData.BlobEntry(ref(e, v), h.count(), 0, 0, h.contentType()));
+        return;
+      }
+      case TEXT: {
+        TensorProto tensor = v.tensor();
+        if (tensor == null) {
+          mismatch(e, t, v);
+          return;
+        }
+        add(t, e, PluginTensors.text(tensor).toArray(new String[0]));
+        return;
+      }
+      case PR_CURVE: {
+        TensorProto tensor = v.tensor();
+        if (tensor == null) {
+          mismatch(e, t, v);
+          return;
+        }
+        PluginTensors.PrCurve c = PluginTensors.prCurve(tensor);
+        int n = c.precision().length;
+        float[] rows = new float[6 * n];
+        double[][] all = {c.truePositives(), c.falsePositives(), c.trueNegatives(), c.falseNegatives(),
+            c.precision(), c.recall()};
+        for (int r = 0; r < 6; r++) {
+          for (int i = 0; i < n; i++) {
+            rows[r * n + i] = (float) all[r][i];
+          }
+        }
+        add(t, e, rows);
+        return;
+      }
+      case HPARAMS: {
+        SummaryMetadata md = v.hasMetadata() ? v.metadata() : t.metadata;
+        if (md != null && md.pluginData() != null) {
+          HParamsPluginData data = HParamsPluginData.parse(md.pluginData().content());
+          if (data.data() instanceof HParamsPluginData.Experiment x) {
+            d.experiment = x;
+          } else if (data.data() instanceof HParamsPluginData.SessionStartInfo s) {
+            d.sessionStart = s;
+          } else if (data.data() instanceof HParamsPluginData.SessionEndInfo s) {
+            d.sessionEnd = s;
+          }
+        }
+        add(t, e, new TagData.BlobEntry(ref(e, v), 1, 0, 0, "application/x-protobuf"));
+        return;
+      }
+      default: // GRAPH (Keras model), TENSOR, RUN_METADATA under a summary tag
+        add(t, e, new TagData.BlobEntry(ref(e, v), 1, 0, 0,
+            t.kind == TagKind.GRAPH ? "application/json" : "application/x-protobuf"));
+    }
+  }
+
+  private TagData create(String name, ValueView v) {
+    SummaryMetadata md = v.hasMetadata() ? v.metadata() : null;
+    String plugin = md == null ? "" : md.pluginName();
+    TagKind kind;
+    switch (v.kind()) {
+      case SIMPLE_VALUE: kind = TagKind.SCALAR; plugin = PluginNames.SCALARS; break;
+      case HISTO: kind = TagKind.HISTOGRAM; plugin = PluginNames.HISTOGRAMS; break;
+      case IMAGE: kind = TagKind.IMAGE; plugin = PluginNames.IMAGES; break;
+      case AUDIO: kind = TagKind.AUDIO; plugin = PluginNames.AUDIO; break;
+      default: kind = kindOfPlugin(plugin, v);
+    }
+    return tag(name, kind, plugin, md);
+  }
+
+  private static TagKind kindOfPlugin(String plugin, ValueView v) {
+    switch (plugin) {
+      case PluginNames.SCALARS: return v.kind() == ValueKind.TENSOR && v.isScalar() ? TagKind.SCALAR : TagKind.TENSOR;
+      case PluginNames.HISTOGRAMS: return TagKind.HISTOGRAM;
+      case PluginNames.IMAGES: return TagKind.IMAGE;
+      case PluginNames.AUDIO: return TagKind.AUDIO;
+      case PluginNames.TEXT: return TagKind.TEXT;
+      case PluginNames.PR_CURVES: return TagKind.PR_CURVE;
+      case PluginNames.HPARAMS: return TagKind.HPARAMS;
+      case PluginNames.GRAPH_KERAS_MODEL: return TagKind.GRAPH;
+      default: return TagKind.TENSOR;
+    }
+  }
+
+  private TagData tag(String name, TagKind kind, String plugin, SummaryMetadata md) {
+    TagData t = d.tags.get(name);
+    if (t == null) {
+      t = new TagData(name, kind, plugin, md);
+      d.tags.put(name, t);
+      added.add(t);
+      lastTag = null;
+    }
+    return t;
+  }
+
+  private void add(TagData t, EventView e, Object entry) {
+    t.droppedRestart += t.entries.append(e.step(), e.wallTime(), entry);
+    touch(t);
+  }
+
+  private void touch(TagData t) {
+    if (t.touchedInChunk != chunk) {
+      t.touchedInChunk = chunk;
+      touched.add(t);
+    }
+  }
+
+  private static void mismatch(EventView e, TagData t, ValueView v) {
+    throw new MalformedProtoException("a " + v.kind().protoName() + " value under tag '" + t.name
+        + "', which holds " + t.kind + " values; value skipped", 0);
+  }
+
+  private ValueRef ref(EventView e, ValueView v) {
+    return new ValueRef(file, e.recordOffset(), v.index(), v.payloadOffset(), v.payloadLength());
+  }
+
+  /** A reference to a whole event (a graph, run metadata): no value index. */
+  private ValueRef eventRef(EventView e) {
+    return new ValueRef(file, e.recordOffset(), -1, 0, e.recordLength());
+  }
+}

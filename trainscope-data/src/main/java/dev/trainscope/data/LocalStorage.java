@@ -1,0 +1,107 @@
+package dev.trainscope.data;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A log directory on a local file system. Symbolic links are followed, as users link runs into a
+ * log directory; loops and unreadable directories are skipped.
+ */
+final class LocalStorage implements Storage {
+  private static final int MAX_DEPTH = 64;
+
+  private final Path root;
+
+  LocalStorage(Path root) {
+    this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+  }
+
+  @Override
+  public String location() {
+    return root.toString();
+  }
+
+  @Override
+  public List<FileStat> listEventFiles() throws IOException {
+    if (!Files.isDirectory(root)) {
+      throw new NoSuchFileException(root.toString(), null, "log directory does not exist or is not a directory");
+    }
+    List<FileStat> out = new ArrayList<>();
+    Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        if (attrs.isRegularFile() && file.getFileName().toString().contains("tfevents")) {
+          out.add(new FileStat(relative(file), attrs.size(), identity(attrs)));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) {
+        return FileVisitResult.CONTINUE; // a loop, a vanished or unreadable entry: leave it out
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public FileStat stat(String path) throws IOException {
+    Path p = resolve(path);
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class);
+      return attrs.isRegularFile() ? new FileStat(path, attrs.size(), identity(attrs)) : null;
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public SeekableByteChannel open(String path) throws IOException {
+    return FileChannel.open(resolve(path), StandardOpenOption.READ);
+  }
+
+  private String relative(Path file) {
+    Path rel = root.relativize(file);
+    StringBuilder sb = new StringBuilder();
+    for (Path part : rel) {
+      if (sb.length() > 0) {
+        sb.append('/');
+      }
+      sb.append(part);
+    }
+    return sb.toString();
+  }
+
+  /** Resolves a listed path; refuses anything that would leave the root. */
+  Path resolve(String path) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Path p = root.resolve(path).normalize();
+    if (!p.startsWith(root) || path.isEmpty() || path.indexOf('\0') >= 0) {
+      throw new NoSuchFileException(path, null, "outside the log directory " + root);
+    }
+    return p;
+  }
+
+  private static String identity(BasicFileAttributes attrs) {
+    Object key = attrs.fileKey();
+    return key != null ? key.toString() : String.valueOf(attrs.creationTime().toMillis());
+  }
+
+  @Override
+  public String toString() {
+    return "LocalStorage[" + root + "]";
+  }
+}

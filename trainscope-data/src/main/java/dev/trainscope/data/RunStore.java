@@ -1,0 +1,1033 @@
+package dev.trainscope.data;
+
+import dev.trainscope.events.CorruptRecordException;
+import dev.trainscope.events.EventScanner;
+import dev.trainscope.events.Problem;
+import dev.trainscope.events.RecordReader;
+import dev.trainscope.events.RecordScanner;
+import dev.trainscope.events.ScanPosition;
+import dev.trainscope.events.ScanResult;
+import dev.trainscope.events.plugins.HParamsPluginData;
+import dev.trainscope.events.plugins.PluginTensors;
+import dev.trainscope.events.plugins.ProtoValue;
+import dev.trainscope.events.proto.AudioProto;
+import dev.trainscope.events.proto.Event;
+import dev.trainscope.events.proto.HistogramProto;
+import dev.trainscope.events.proto.ImageProto;
+import dev.trainscope.events.proto.MalformedProtoException;
+import dev.trainscope.events.proto.Summary;
+import dev.trainscope.events.proto.SummaryValue;
+import dev.trainscope.events.proto.TaggedRunMetadata;
+import dev.trainscope.events.proto.TensorProto;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * Every run of a log directory, held in memory losslessly and kept up to date: the heart of the
+ * dashboard and of the diagnosis engine.
+ *
+ * <ul>
+ *   <li>Discovery as TensorBoard does it: each directory holding files whose name contains
+ *       {@code tfevents} is a run named by its path relative to the log directory ({@code .} for
+ *       the root); a run's files are read in name order; new runs, files and bytes are picked up
+ *       by polling; runs whose files are gone disappear; a file replaced or shrunk makes its run
+ *       be read again from the start.
+ *   <li>Loading is parallel across runs on a pool sized to the cores, sequential within a run,
+ *       in chunks of a few megabytes, so that every run is queryable while a big log directory is
+ *       still loading.
+ *   <li>Scalars are kept whole in compressed series ({@link ScalarSeries}); histograms, text and
+ *       PR curves as compact arrays; images, audio, graphs and other tensors stay in the files and
+ *       are read back (checksums checked again) when asked for.
+ *   <li>Memory has a budget: past it, the oldest histogram steps of the least recently queried
+ *       runs are dropped from memory and read again from the files when asked for.
+ * </ul>
+ *
+ * <p>Thread-safe. Queries never see a chunk half applied.
+ */
+public final class RunStore implements AutoCloseable {
+  private static final int MAX_PROBLEMS_PER_RUN = 100;
+
+  private final List<Source> sources;
+  private final Duration reloadInterval;
+  private final long chunkBytes;
+  private final long memoryBudget;
+  private final EventScanner scanner;
+  private final ExecutorService loaders;
+  private final ScheduledExecutorService poller;
+  private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  private final Map<String, Deque<Problem>> problems = new ConcurrentHashMap<>();
+  private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong chunks = new AtomicLong();
+  private final AtomicInteger active = new AtomicInteger();
+  private final Object idle = new Object();
+  private volatile boolean firstPollDone;
+  private volatile boolean closed;
+
+  private RunStore(Builder b) {
+    this.sources = List.copyOf(b.sources);
+    this.reloadInterval = b.reloadInterval;
+    this.chunkBytes = b.chunkBytes;
+    this.memoryBudget = b.memoryBudget;
+    this.scanner = EventScanner.create(RecordScanner.create(b.verifyChecksums, RecordScanner.DEFAULT_BUFFER_SIZE));
+    this.loaders = Executors.newFixedThreadPool(b.threads, daemon("trainscope-loader"));
+    this.poller = Executors.newSingleThreadScheduledExecutor(daemon("trainscope-poller"));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A store over one local log directory, with the default settings. */
+  public static RunStore open(Path logdir) {
+    return builder().logdir(logdir).build();
+  }
+
+  /** Settings of a store. */
+  public static final class Builder {
+    private final List<Source> sources = new ArrayList<>();
+    private Duration reloadInterval = Duration.ofSeconds(5);
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private long chunkBytes = 4L << 20;
+    private long memoryBudget = Runtime.getRuntime().maxMemory() / 2;
+    private boolean verifyChecksums = true;
+
+    private Builder() {}
+
+    /** Adds a local log directory whose runs are named by their path relative to it. */
+    public Builder logdir(Path dir) {
+      return source("", Storage.local(Objects.requireNonNull(dir, "logdir")));
+    }
+
+    /** Adds TensorBoard-style {@code name:path,name:path} local log directories. */
+    public Builder logdirSpec(String spec) {
+      for (LogdirSpec.Entry e : LogdirSpec.parse(spec)) {
+        source(e.name(), Storage.local(Path.of(e.path())));
+      }
+      return this;
+    }
+
+    /** Adds a log directory on any storage; its runs are prefixed with {@code name/} unless name is "". */
+    public Builder source(String name, Storage storage) {
+      for (Source s : sources) {
+        if (s.name().equals(name)) {
+          throw new IllegalArgumentException("a log directory named '" + name + "' was already added");
+        }
+      }
+      sources.add(new Source(name, storage));
+      return this;
+    }
+
+    /** How often to look for new runs, files and bytes; ZERO polls only on {@link RunStore#reload()}. */
+    public Builder reloadInterval(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("reloadInterval must not be negative, was " + interval);
+      }
+      this.reloadInterval = interval;
+      return this;
+    }
+
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** Bytes read from one file before the store lets queries in and other runs load. */
+    public Builder chunkBytes(long bytes) {
+      if (bytes < 4096) {
+        throw new IllegalArgumentException("chunkBytes must be >= 4096, was " + bytes);
+      }
+      this.chunkBytes = bytes;
+      return this;
+    }
+
+    /** The memory the store aims to stay under; histograms beyond it are read again on demand. */
+    public Builder memoryBudget(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("memoryBudget must be > 0, was " + bytes);
+      }
+      this.memoryBudget = bytes;
+      return this;
+    }
+
+    public Builder verifyChecksums(boolean verify) {
+      this.verifyChecksums = verify;
+      return this;
+    }
+
+    public RunStore build() {
+      if (sources.isEmpty()) {
+        throw new IllegalStateException("no log directory given");
+      }
+      return new RunStore(this);
+    }
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  // ---- lifecycle ----
+
+  /** Lists the log directories now and keeps polling them every reload interval; loads in the background. */
+  public void start() {
+    checkOpen();
+    poller.execute(this::pollQuietly);
+    if (!reloadInterval.isZero()) {
+      long ms = Math.max(1, reloadInterval.toMillis());
+      poller.scheduleWithFixedDelay(this::pollQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Lists the log directories and waits until everything found has been read. */
+  public void reload() throws InterruptedException {
+    checkOpen();
+    try {
+      poller.submit(this::poll).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("listing the log directories failed", e.getCause());
+    }
+    awaitIdle();
+  }
+
+  /** Waits until no load is queued or running. */
+  public void awaitIdle() throws InterruptedException {
+    synchronized (idle) {
+      while (active.get() > 0) {
+        idle.wait(100);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    poller.shutdownNow();
+    loaders.shutdownNow();
+    try {
+      loaders.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the store is closed");
+    }
+  }
+
+  public void addListener(StoreListener l) {
+    listeners.add(Objects.requireNonNull(l, "listener"));
+  }
+
+  public void removeListener(StoreListener l) {
+    listeners.remove(l);
+  }
+
+  private void tell(java.util.function.Consumer<StoreListener> event) {
+    for (StoreListener l : listeners) {
+      try {
+        event.accept(l);
+      } catch (RuntimeException e) {
+        // a listener's failure is its own; loading goes on
+      }
+    }
+  }
+
+  // ---- discovery ----
+
+  private void pollQuietly() {
+    try {
+      poll();
+    } catch (RuntimeException e) {
+      // keep polling; the next round may succeed
+    }
+  }
+
+  private synchronized void poll() {
+    if (closed) {
+      return;
+    }
+    Map<String, List<Storage.FileStat>> found = new TreeMap<>();
+    Map<String, Source> sourceOf = new HashMap<>();
+    Set<String> unreachable = new LinkedHashSet<>();
+    for (Source s : sources) {
+      List<Storage.FileStat> files;
+      try {
+        files = s.storage().listEventFiles();
+      } catch (NoSuchFileException e) {
+        files = List.of(); // the log directory is gone: so are its runs
+      } catch (IOException e) {
+        unreachable.add(s.name()); // keep what we have; try again next time
+        continue;
+      }
+      for (Storage.FileStat f : files) {
+        int slash = f.path().lastIndexOf('/');
+        String run = s.runName(slash < 0 ? "" : f.path().substring(0, slash));
+        found.computeIfAbsent(run, k -> new ArrayList<>()).add(f);
+        sourceOf.put(run, s);
+      }
+    }
+    for (Run run : runs.values()) {
+      if (!found.containsKey(run.name) && !unreachable.contains(run.source.name())) {
+        runs.remove(run.name);
+        problems.remove(run.name);
+        run.removed = true;
+        tell(l -> l.runRemoved(run.name));
+      }
+    }
+    for (Map.Entry<String, List<Storage.FileStat>> e : found.entrySet()) {
+      String name = e.getKey();
+      Run run = runs.get(name);
+      boolean added = false;
+      if (run == null) {
+        run = new Run(name, sourceOf.get(name));
+        runs.put(name, run);
+        added = true;
+      }
+      update(run, e.getValue());
+      if (added) {
+        tell(l -> l.runAdded(name));
+      }
+      if (run.hasPending() || run.resetRequested) {
+        schedule(run);
+      }
+    }
+    firstPollDone = true;
+    LoadProgress p = progress();
+    tell(l -> l.progress(p));
+  }
+
+  /** Brings a run's file list up to date with a listing. */
+  private static void update(Run run, List<Storage.FileStat> listed) {
+    listed.sort(Comparator.comparing(f -> f.path().substring(f.path().lastIndexOf('/') + 1)));
+    Lock w = run.lock.writeLock();
+    w.lock();
+    try {
+      Map<String, Run.RunFile> known = new HashMap<>();
+      for (Run.RunFile f : run.files) {
+        known.put(f.path, f);
+      }
+      List<Run.RunFile> next = new ArrayList<>(listed.size());
+      boolean insertedBeforeRead = false;
+      for (Storage.FileStat s : listed) {
+        Run.RunFile f = known.get(s.path());
+        if (f == null) {
+          f = new Run.RunFile(s.path(), s.identity(), s.size());
+          for (Run.RunFile k : run.files) {
+            if (k.name.compareTo(f.name) > 0 && k.position.offset() > 0) {
+              insertedBeforeRead = true; // a new file sorts before one already read: read the run again in order
+            }
+          }
+        } else if (!f.identity.equals(s.identity()) || s.size() < f.position.offset()) {
+          run.resetRequested = true; // replaced or shrunk
+          f.identity = s.identity();
+          f.knownSize = s.size();
+        } else {
+          f.knownSize = Math.max(f.knownSize, s.size());
+        }
+        next.add(f);
+      }
+      if (insertedBeforeRead) {
+        run.resetRequested = true;
+      }
+      if (!next.equals(run.files)) {
+        run.files.clear();
+        run.files.addAll(next);
+      }
+    } finally {
+      w.unlock();
+    }
+  }
+
+  // ---- loading ----
+
+  private void schedule(Run run) {
+    if (run.queued.compareAndSet(false, true)) {
+      active.incrementAndGet();
+      try {
+        loaders.execute(() -> load(run));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        run.queued.set(false);
+        done();
+      }
+    }
+  }
+
+  private void done() {
+    if (active.decrementAndGet() == 0) {
+      synchronized (idle) {
+        idle.notifyAll();
+      }
+    }
+  }
+
+  private void load(Run run) {
+    try {
+      boolean again = true;
+      while (again && !run.removed && !closed) {
+        if (run.resetRequested) {
+          reset(run);
+        }
+        for (int i = 0; i < run.files.size() && !run.resetRequested && !run.removed && !closed; i++) {
+          Run.RunFile f = run.files.get(i);
+          if (f.knownSize > Math.max(f.position.offset(), f.seenSize)) {
+            loadFile(run, i, f);
+          }
+        }
+        run.memoryBytes = memoryOf(run);
+        again = run.resetRequested || run.hasPending();
+      }
+      enforceBudget();
+    } catch (RuntimeException e) {
+      record(run.name, new Problem(Problem.Kind.IO_ERROR, run.name, 0, "loading failed: " + e));
+    } finally {
+      run.queued.set(false);
+      if (!closed && !run.removed && (run.resetRequested || run.hasPending())) {
+        schedule(run);
+      }
+      done();
+      LoadProgress p = progress();
+      tell(l -> l.progress(p));
+    }
+  }
+
+  private void reset(Run run) {
+    Lock w = run.lock.writeLock();
+    w.lock();
+    try {
+      run.resetRequested = false;
+      run.data = new RunData();
+      run.ingest = null;
+      run.restarts++;
+      for (Run.RunFile f : run.files) {
+        f.position = ScanPosition.START;
+        f.seenSize = 0;
+      }
+    } finally {
+      w.unlock();
+    }
+    tell(l -> l.runReset(run.name));
+  }
+
+  private void loadFile(Run run, int index, Run.RunFile f) {
+    try (SeekableByteChannel ch = run.source.storage().open(f.path)) {
+      while (!run.resetRequested && !run.removed && !closed) {
+        long chunk = chunks.incrementAndGet();
+        List<TagInfo> added = new ArrayList<>();
+        List<long[]> touched = new ArrayList<>();
+        List<String> touchedNames = new ArrayList<>();
+        ScanResult r;
+        Lock w = run.lock.writeLock();
+        w.lock();
+        try {
+          if (run.ingest == null) {
+            run.ingest = new Ingest(run.data, p -> record(run.name, p));
+          }
+          run.ingest.beginChunk(index, chunk);
+          r = scanner.scan(ch, f.path, f.position, chunkBytes, run.ingest);
+          f.position = r.next();
+          f.seenSize = r.reachedLimit() ? 0 : Math.max(r.next().offset(), ch.size());
+          f.knownSize = Math.max(f.knownSize, f.position.offset());
+          if (!listeners.isEmpty()) {
+            for (TagData t : run.ingest.added) {
+              added.add(t.info(run.name));
+            }
+            for (TagData t : run.ingest.touched) {
+              touchedNames.add(t.name);
+              touched.add(new long[] {t.lastStep()});
+            }
+          }
+        } finally {
+          w.unlock();
+        }
+        for (TagInfo t : added) {
+          tell(l -> l.tagAdded(run.name, t));
+        }
+        for (int i = 0; i < touchedNames.size(); i++) {
+          String tag = touchedNames.get(i);
+          long last = touched.get(i)[0];
+          tell(l -> l.stepsAdded(run.name, tag, last));
+        }
+        if (!r.reachedLimit()) {
+          return;
+        }
+      }
+    } catch (NoSuchFileException e) {
+      f.seenSize = f.knownSize; // vanished since the listing; the next poll sorts it out
+    } catch (IOException e) {
+      f.seenSize = f.knownSize;
+      record(run.name, new Problem(Problem.Kind.IO_ERROR, f.path, f.position.offset(), "cannot read: " + e));
+    }
+  }
+
+  private void record(String run, Problem p) {
+    Deque<Problem> q = problems.computeIfAbsent(run, k -> new ArrayDeque<>());
+    synchronized (q) {
+      if (q.size() == MAX_PROBLEMS_PER_RUN) {
+        q.removeFirst();
+      }
+      q.addLast(p);
+    }
+  }
+
+  // ---- memory ----
+
+  private static long memoryOf(Run run) {
+    Lock r = run.lock.readLock();
+    r.lock();
+    try {
+      return run.data.memoryBytes();
+    } finally {
+      r.unlock();
+    }
+  }
+
+  /** Bytes the store holds, as of the last load of each run. */
+  public long memoryBytes() {
+    long n = 0;
+    for (Run run : runs.values()) {
+      n += run.memoryBytes;
+    }
+    return n;
+  }
+
+  /** Evicts the oldest histogram steps of the least recently queried runs until under budget. */
+  private synchronized void enforceBudget() {
+    long total = memoryBytes();
+    if (total <= memoryBudget) {
+      return;
+    }
+    List<Run> byAge = new ArrayList<>(runs.values());
+    byAge.sort(Comparator.comparingLong(r -> r.lastQueried));
+    for (Run run : byAge) {
+      if (total <= memoryBudget) {
+        return;
+      }
+      Lock w = run.lock.writeLock();
+      w.lock();
+      try {
+        long before = run.data.memoryBytes();
+        evictOldestHistograms(run.data, total - memoryBudget);
+        long after = run.data.memoryBytes();
+        run.memoryBytes = after;
+        total -= before - after;
+      } finally {
+        w.unlock();
+      }
+    }
+  }
+
+  private static void evictOldestHistograms(RunData d, long needed) {
+    List<TagData> hist = new ArrayList<>();
+    int longest = 0;
+    for (TagData t : d.tags.values()) {
+      if (t.kind == TagKind.HISTOGRAM) {
+        hist.add(t);
+        longest = Math.max(longest, t.entries.size());
+      }
+    }
+    long freed = 0;
+    for (int i = 0; i < longest && freed < needed; i++) {
+      for (TagData t : hist) {
+        if (i < t.entries.size()) {
+          TagData.HistEntry h = (TagData.HistEntry) t.entries.get(i);
+          if (h.data != null) {
+            freed += h.data.memoryBytes();
+            h.data = null;
+          }
+        }
+      }
+    }
+  }
+
+  // ---- queries ----
+
+  public LoadProgress progress() {
+    long read = 0;
+    long known = 0;
+    int loaded = 0;
+    for (Run run : runs.values()) {
+      long r = run.bytesRead();
+      long k = run.bytesKnown();
+      read += r;
+      known += k;
+      if (r >= k && !run.resetRequested) {
+        loaded++;
+      }
+    }
+    return new LoadProgress(read, known, loaded, runs.size(), firstPollDone);
+  }
+
+  /** The runs, sorted by name. */
+  public List<RunInfo> runs() {
+    List<RunInfo> out = new ArrayList<>();
+    for (String name : new java.util.TreeSet<>(runs.keySet())) {
+      Run run = runs.get(name);
+      if (run != null) {
+        out.add(info(run));
+      }
+    }
+    return out;
+  }
+
+  public RunInfo run(String name) {
+    return info(find(name));
+  }
+
+  private RunInfo info(Run run) {
+    Lock r = run.lock.readLock();
+    r.lock();
+    try {
+      RunData d = run.data;
+      List<String> files = new ArrayList<>();
+      for (Run.RunFile f : run.files) {
+        files.add(f.name);
+      }
+      return new RunInfo(run.name, files, run.bytesRead(), run.bytesKnown(), d.events, d.tags.size(),
+          d.firstWall, d.lastWall, d.problems, d.hasGraph, d.hasMetaGraph, d.droppedRestart(), d.droppedSession(),
+          run.restarts);
+    } finally {
+      r.unlock();
+    }
+  }
+
+  /** The most recent problems met while reading a run (at most 100). */
+  public List<Problem> problems(String run) {
+    find(run);
+    Deque<Problem> q = problems.get(run);
+    if (q == null) {
+      return List.of();
+    }
+    synchronized (q) {
+      return List.copyOf(q);
+    }
+  }
+
+  /** The tags of a run, in the order they first appeared. */
+  public List<TagInfo> tags(String run) {
+    Run r = find(run);
+    Lock l = r.lock.readLock();
+    l.lock();
+    try {
+      List<TagInfo> out = new ArrayList<>(r.data.tags.size());
+      for (TagData t : r.data.tags.values()) {
+        out.add(t.info(run));
+      }
+      return out;
+    } finally {
+      l.unlock();
+    }
+  }
+
+  public TagInfo tag(String run, String tag) {
+    return read(run, tag, null, (r, t) -> t.info(run));
+  }
+
+  /**
+   * Up to {@code limit} exact points of a scalar tag with {@code fromStep <= step <= toStep}; when
+   * more remain, {@link ScalarPoints#more()} is set and the next page starts at {@link
+   * ScalarPoints#nextStep()}.
+   */
+  public ScalarPoints scalars(String run, String tag, long fromStep, long toStep, int limit) {
+    requireRange(fromStep, toStep);
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+    }
+    return read(run, tag, TagKind.SCALAR, (r, t) -> {
+      ScalarSeries.Points p = t.scalars.points(fromStep, toStep, limit);
+      boolean more = p.nextStep != Long.MIN_VALUE;
+      return new ScalarPoints(run, tag, java.util.Arrays.copyOf(p.steps, p.size),
+          java.util.Arrays.copyOf(p.walls, p.size), java.util.Arrays.copyOf(p.values, p.size), more,
+          more ? p.nextStep : 0);
+    });
+  }
+
+  /** A scalar tag's points in a step range, downsampled to at most {@code buckets} buckets. */
+  public ScalarBuckets scalarBuckets(String run, String tag, long fromStep, long toStep, int buckets) {
+    requireRange(fromStep, toStep);
+    if (buckets < 1 || buckets > 1_000_000) {
+      throw new IllegalArgumentException("buckets must be in 1..1000000, was " + buckets);
+    }
+    return read(run, tag, TagKind.SCALAR, (r, t) -> {
+      ScalarSeries.Buckets b = t.scalars.downsample(fromStep, toStep, buckets);
+      int n = b.size;
+      double[] mean = new double[n];
+      long[] count = new long[n];
+      for (int i = 0; i < n; i++) {
+        mean[i] = b.finite[i] == 0 ? Double.NaN : b.sum[i] / b.finite[i];
+        count[i] = b.count(i);
+      }
+      return new ScalarBuckets(run, tag, java.util.Arrays.copyOf(b.firstStep, n), java.util.Arrays.copyOf(b.lastStep, n),
+          java.util.Arrays.copyOf(b.firstWall, n), java.util.Arrays.copyOf(b.lastWall, n),
+          finiteOrNaN(b.min, b.finite, n), finiteOrNaN(b.max, b.finite, n), java.util.Arrays.copyOf(b.first, n),
+          java.util.Arrays.copyOf(b.last, n), mean, count, java.util.Arrays.copyOf(b.nan, n),
+          java.util.Arrays.copyOf(b.posInf, n), java.util.Arrays.copyOf(b.negInf, n));
+    });
+  }
+
+  private static double[] finiteOrNaN(double[] v, long[] finite, int n) {
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = finite[i] == 0 ? Double.NaN : v[i];
+    }
+    return out;
+  }
+
+  /** The histograms of a tag with {@code fromStep <= step <= toStep}, in step order. */
+  public List<HistogramStep> histograms(String run, String tag, long fromStep, long toStep) {
+    requireRange(fromStep, toStep);
+    return read(run, tag, TagKind.HISTOGRAM, (r, t) -> {
+      List<HistogramStep> out = new ArrayList<>();
+      for (int i = t.entries.lowerBound(fromStep); i < t.entries.size() && t.entries.step(i) <= toStep; i++) {
+        TagData.HistEntry h = (TagData.HistEntry) t.entries.get(i);
+        HistogramData data = h.data;
+        boolean reread = false;
+        if (data == null) {
+          data = reread(r, h.ref, tag);
+          reread = true;
+        }
+        out.add(new HistogramStep(t.entries.step(i), t.entries.wall(i), data.left(), data.right(), data.counts(), reread));
+      }
+      return out;
+    });
+  }
+
+  public List<HistogramStep> histograms(String run, String tag) {
+    return histograms(run, tag, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  /** The histograms of a tag compressed to TensorBoard's nine basis points, in step order. */
+  public List<DistributionStep> distributions(String run, String tag) {
+    List<DistributionStep> out = new ArrayList<>();
+    for (HistogramStep h : histograms(run, tag)) {
+      out.add(new DistributionStep(h.step(), h.wallTime(), Distributions.compress(h.left(), h.right(), h.count())));
+    }
+    return out;
+  }
+
+  /** What each step of an image, audio, graph, run metadata or tensor tag holds. */
+  public List<BlobInfo> blobs(String run, String tag) {
+    return read(run, tag, null, (r, t) -> {
+      if (t.kind == TagKind.SCALAR || t.kind == TagKind.HISTOGRAM || t.kind == TagKind.TEXT
+          || t.kind == TagKind.PR_CURVE) {
+        throw new NoSuchTagException(run, tag, "tag '" + tag + "' of run '" + run + "' holds " + t.kind
+            + " values, not blobs");
+      }
+      List<BlobInfo> out = new ArrayList<>(t.entries.size());
+      for (int i = 0; i < t.entries.size(); i++) {
+        TagData.BlobEntry b = (TagData.BlobEntry) t.entries.get(i);
+        out.add(new BlobInfo(t.entries.step(i), t.entries.wall(i), b.count(), b.width(), b.height(), b.contentType(),
+            b.ref().payloadLength()));
+      }
+      return out;
+    });
+  }
+
+  /**
+   * The bytes of item {@code index} of a step of an image, audio, graph, run-metadata or tensor tag:
+   * an encoded image or clip, a serialized GraphDef, RunMetadata or TensorProto, a Keras model's JSON.
+   * Read from the event file, its checksums checked again.
+   */
+  public byte[] blob(String run, String tag, long step, int index) throws IOException {
+    Run r = find(run);
+    TagData.BlobEntry entry;
+    TagKind kind;
+    Lock l = r.lock.readLock();
+    l.lock();
+    try {
+      r.lastQueried = System.nanoTime();
+      TagData t = r.data.tags.get(tag);
+      if (t == null) {
+        throw new NoSuchTagException(run, tag);
+      }
+      kind = t.kind;
+      int i = t.entries == null ? -1 : t.entries.indexOf(step);
+      if (i < 0 || !(t.entries.get(i) instanceof TagData.BlobEntry)) {
+        throw new NoSuchTagException(run, tag, "tag '" + tag + "' of run '" + run + "' has no blob at step " + step);
+      }
+      entry = (TagData.BlobEntry) t.entries.get(i);
+      if (index < 0 || index >= Math.max(1, entry.count())) {
+        throw new NoSuchTagException(run, tag, "step " + step + " of tag '" + tag + "' holds " + entry.count()
+            + " items; there is no item " + index);
+      }
+    } finally {
+      l.unlock();
+    }
+    Event e = readEvent(r, entry.ref());
+    return extract(e, entry.ref(), kind, tag, index, r.name);
+  }
+
+  private static byte[] extract(Event e, ValueRef ref, TagKind kind, String tag, int index, String run)
+      throws CorruptRecordException {
+    if (ref.valueIndex() < 0) {
+      if (e.what() instanceof Event.GraphDef g) {
+        return g.bytes();
+      }
+      if (e.what() instanceof TaggedRunMetadata t) {
+        return t.runMetadata();
+      }
+      if (e.what() instanceof Event.MetaGraphDef g) {
+        return g.bytes();
+      }
+      throw changed(run, ref, "the event no longer holds a graph or run metadata");
+    }
+    SummaryValue v = value(e, ref, tag, run);
+    try {
+      if (v.value() instanceof ImageProto img) {
+        return img.encodedImage();
+      }
+      if (v.value() instanceof AudioProto a) {
+        return a.encodedAudio();
+      }
+      if (v.value() instanceof TensorProto t) {
+        switch (kind) {
+          case IMAGE:
+            return PluginTensors.images(t).encoded().get(index);
+          case AUDIO:
+            return t.strings().get(2 * index);
+          case GRAPH:
+            return t.strings().get(0);
+          default:
+            return dev.trainscope.events.proto.ProtoWriter.encode(t);
+        }
+      }
+    } catch (MalformedProtoException | IndexOutOfBoundsException ex) {
+      throw changed(run, ref, "the value cannot be read as " + kind + ": " + ex.getMessage());
+    }
+    throw changed(run, ref, "the value holds no " + kind + " payload");
+  }
+
+  private static SummaryValue value(Event e, ValueRef ref, String tag, String run) throws CorruptRecordException {
+    Summary s = e.summary();
+    if (s == null || ref.valueIndex() >= s.values().size() || !s.values().get(ref.valueIndex()).effectiveTag().equals(tag)) {
+      throw changed(run, ref, "the record no longer holds tag '" + tag + "' at value " + ref.valueIndex());
+    }
+    return s.values().get(ref.valueIndex());
+  }
+
+  private static CorruptRecordException changed(String run, ValueRef ref, String what) {
+    return new CorruptRecordException("run " + run + ", file " + ref.file(), ref.recordOffset(),
+        "the file changed since it was read: " + what);
+  }
+
+  private Event readEvent(Run r, ValueRef ref) throws IOException {
+    Run.RunFile f;
+    try {
+      f = r.files.get(ref.file());
+    } catch (IndexOutOfBoundsException e) {
+      throw new NoSuchFileException("file " + ref.file() + " of run " + r.name + " is no longer listed");
+    }
+    byte[] data;
+    try (SeekableByteChannel ch = r.source.storage().open(f.path)) {
+      data = RecordReader.readAt(ch, f.path, ref.recordOffset());
+    }
+    try {
+      return Event.parse(data);
+    } catch (MalformedProtoException e) {
+      throw new CorruptRecordException(f.path, ref.recordOffset(), "the record is not an event: " + e.getMessage());
+    }
+  }
+
+  private HistogramData reread(Run r, ValueRef ref, String tag) {
+    try {
+      SummaryValue v = value(readEvent(r, ref), ref, tag, r.name);
+      PluginTensors.Buckets b;
+      if (v.value() instanceof HistogramProto h) {
+        b = PluginTensors.histogram(h);
+      } else if (v.value() instanceof TensorProto t) {
+        b = PluginTensors.histogram(t);
+      } else {
+        throw changed(r.name, ref, "the value is not a histogram");
+      }
+      return HistogramData.of(b.left(), b.right(), b.count());
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading an evicted histogram of " + tag + " again failed", e);
+    }
+  }
+
+  /** The text of each step of a text tag. */
+  public List<TextStep> text(String run, String tag) {
+    return read(run, tag, TagKind.TEXT, (r, t) -> {
+      List<TextStep> out = new ArrayList<>(t.entries.size());
+      for (int i = 0; i < t.entries.size(); i++) {
+        out.add(new TextStep(t.entries.step(i), t.entries.wall(i), List.of((String[]) t.entries.get(i))));
+      }
+      return out;
+    });
+  }
+
+  /** The PR curve of each step of a pr_curves tag. */
+  public List<PrCurveStep> prCurves(String run, String tag) {
+    return read(run, tag, TagKind.PR_CURVE, (r, t) -> {
+      List<PrCurveStep> out = new ArrayList<>(t.entries.size());
+      for (int i = 0; i < t.entries.size(); i++) {
+        float[] rows = (float[]) t.entries.get(i);
+        int n = rows.length / 6;
+        double[][] v = new double[6][n];
+        for (int row = 0; row < 6; row++) {
+          for (int j = 0; j < n; j++) {
+            v[row][j] = rows[row * n + j];
+          }
+        }
+        out.add(new PrCurveStep(t.entries.step(i), t.entries.wall(i), v[0], v[1], v[2], v[3], v[4], v[5]));
+      }
+      return out;
+    });
+  }
+
+  /** The hyperparameter table: one row per run that logged a session start. */
+  public HParamsTable hparams() {
+    HParamsPluginData.Experiment experiment = null;
+    Map<String, Run> sessions = new TreeMap<>();
+    Map<String, HParamsPluginData.SessionStartInfo> starts = new HashMap<>();
+    Map<String, HParamsPluginData.SessionEndInfo> ends = new HashMap<>();
+    for (Run run : runs.values()) {
+      Lock l = run.lock.readLock();
+      l.lock();
+      try {
+        RunData d = run.data;
+        if (d.experiment != null && (experiment == null || run.name.equals("."))) {
+          experiment = d.experiment;
+        }
+        if (d.sessionStart != null) {
+          sessions.put(run.name, run);
+          starts.put(run.name, d.sessionStart);
+          if (d.sessionEnd != null) {
+            ends.put(run.name, d.sessionEnd);
+          }
+        }
+      } finally {
+        l.unlock();
+      }
+    }
+    Set<String> hparamNames = new LinkedHashSet<>();
+    List<String[]> metricNames = new ArrayList<>(); // [group, tag]
+    if (experiment != null) {
+      experiment.hparamInfos().forEach(h -> hparamNames.add(h.name()));
+      for (HParamsPluginData.MetricInfo m : experiment.metricInfos()) {
+        if (m.name() != null) {
+          metricNames.add(new String[] {m.name().group(), m.name().tag()});
+        }
+      }
+    }
+    for (HParamsPluginData.SessionStartInfo s : starts.values()) {
+      hparamNames.addAll(s.hparams().keySet());
+    }
+    List<HParamsTable.Row> rows = new ArrayList<>();
+    for (Map.Entry<String, Run> e : sessions.entrySet()) {
+      String name = e.getKey();
+      HParamsPluginData.SessionStartInfo s = starts.get(name);
+      Map<String, Object> values = new LinkedHashMap<>();
+      for (Map.Entry<String, ProtoValue> v : s.hparams().entrySet()) {
+        values.put(v.getKey(), v.getValue().toJava());
+      }
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      for (String[] m : metricNames) {
+        String runName = m[0].isEmpty() ? name : (name.equals(".") ? m[0] : name + "/" + m[0]);
+        metrics.put(m[0].isEmpty() ? m[1] : m[0] + "/" + m[1], lastScalar(runName, m[1]));
+      }
+      HParamsPluginData.SessionEndInfo end = ends.get(name);
+      rows.add(new HParamsTable.Row(name, values, metrics, end == null ? "" : end.statusName(), s.startTimeSecs(),
+          end == null ? Double.NaN : end.endTimeSecs()));
+    }
+    List<String> metricLabels = new ArrayList<>();
+    for (String[] m : metricNames) {
+      metricLabels.add(m[0].isEmpty() ? m[1] : m[0] + "/" + m[1]);
+    }
+    return new HParamsTable(new ArrayList<>(hparamNames), metricLabels, rows);
+  }
+
+  private double lastScalar(String run, String tag) {
+    Run r = runs.get(run);
+    if (r == null) {
+      return Double.NaN;
+    }
+    Lock l = r.lock.readLock();
+    l.lock();
+    try {
+      TagData t = r.data.tags.get(tag);
+      return t == null || t.kind != TagKind.SCALAR || t.scalars.isEmpty() ? Double.NaN : t.scalars.lastValue();
+    } finally {
+      l.unlock();
+    }
+  }
+
+  // ---- helpers ----
+
+  private Run find(String name) {
+    Objects.requireNonNull(name, "run");
+    Run r = runs.get(name);
+    if (r == null) {
+      throw new NoSuchRunException(name);
+    }
+    return r;
+  }
+
+  /** A read of one tag under the run's read lock. */
+  @FunctionalInterface
+  private interface TagRead<T> {
+    T apply(Run run, TagData tag);
+  }
+
+  private <T> T read(String run, String tag, TagKind kind, TagRead<T> f) {
+    Objects.requireNonNull(tag, "tag");
+    Run r = find(run);
+    Lock l = r.lock.readLock();
+    l.lock();
+    try {
+      r.lastQueried = System.nanoTime();
+      TagData t = r.data.tags.get(tag);
+      if (t == null) {
+        throw new NoSuchTagException(run, tag);
+      }
+      if (kind != null && t.kind != kind) {
+        throw new NoSuchTagException(run, tag, "tag '" + tag + "' of run '" + run + "' holds " + t.kind
+            + " values, not " + kind);
+      }
+      return f.apply(r, t);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  private static void requireRange(long from, long to) {
+    if (from > to) {
+      throw new IllegalArgumentException("fromStep " + from + " is after toStep " + to);
+    }
+  }
+}

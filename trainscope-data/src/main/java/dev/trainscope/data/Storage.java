@@ -1,0 +1,48 @@
+package dev.trainscope.data;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where a log directory's files live. All file access of the run store goes through this small
+ * interface (list, stat, read a byte range), so that a log directory can be a local folder today
+ * and an object store prefix ({@code s3://bucket/prefix}, read by range from the last offset)
+ * tomorrow.
+ *
+ * <p>Paths are relative to the root, with '/' between names. Implementations must refuse a path
+ * that would leave the root.
+ */
+public interface Storage {
+
+  /** Where this storage reads, for messages: a directory or a URL. */
+  String location();
+
+  /**
+   * Every file below the root whose name contains {@code "tfevents"}, at any depth, with its size
+   * and identity. Throws when the root cannot be listed at all; parts that cannot be read are left
+   * out.
+   */
+  List<FileStat> listEventFiles() throws IOException;
+
+  /** The file's current size and identity, or null when it does not exist (any more). */
+  FileStat stat(String path) throws IOException;
+
+  /** Opens a file for reading at any position. */
+  SeekableByteChannel open(String path) throws IOException;
+
+  /** A local directory. */
+  static Storage local(Path root) {
+    return new LocalStorage(root);
+  }
+
+  /**
+   * A file as listed.
+   *
+   * @param path relative to the storage root, '/'-separated
+   * @param identity what changes when the file is replaced rather than appended to (an inode, an
+   *     object's generation); compared for equality only
+   */
+  record FileStat(String path, long size, String identity) {}
+}

@@ -1,0 +1,32 @@
+package dev.trainscope.data;
+
+/**
+ * A tag of a run, as the store holds it.
+ *
+ * @param plugin the plugin name TensorBoard would report for it ("scalars", "images", ...)
+ * @param count values held (after restarts)
+ * @param firstStep the lowest held step (meaningless when count is 0)
+ * @param lastStep the highest held step
+ * @param droppedByRestart values replaced because a later value came with a step at or before
+ *     theirs (a training resumed from a checkpoint)
+ * @param droppedBySessionStart values dropped by a SessionLog START at or before their step
+ */
+public record TagInfo(
+    String run,
+    String tag,
+    TagKind kind,
+    String plugin,
+    String displayName,
+    String description,
+    long count,
+    long firstStep,
+    long lastStep,
+    double lastWallTime,
+    long droppedByRestart,
+    long droppedBySessionStart) {
+
+  /** All values dropped, whatever the reason. */
+  public long dropped() {
+    return droppedByRestart + droppedBySessionStart;
+  }
+}

@@ -1,0 +1,25 @@
+package dev.trainscope.data;
+
+/** What a tag holds, as the store keeps it. */
+public enum TagKind {
+  /** One number per step, kept whole in a compressed series. */
+  SCALAR,
+  /** Buckets per step (legacy HistogramProto or tensor [k, 3]); also shown as distributions. */
+  HISTOGRAM,
+  /** Encoded images per step; the bytes stay in the file. */
+  IMAGE,
+  /** Encoded audio clips per step; the bytes stay in the file. */
+  AUDIO,
+  /** Markdown strings per step. */
+  TEXT,
+  /** Precision-recall curves per step. */
+  PR_CURVE,
+  /** Hyperparameter experiment or session data. */
+  HPARAMS,
+  /** A model graph: a GraphDef ({@code __run_graph__}) or a Keras model config. */
+  GRAPH,
+  /** Run metadata (tagged_run_metadata): profiling and memory data of a step. */
+  RUN_METADATA,
+  /** Any other tensor (custom scalars layouts, meshes, ...); the bytes stay in the file. */
+  TENSOR
+}

@@ -1,0 +1,106 @@
+package dev.trainscope.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.trainscope.data.RunInfo;
+import dev.trainscope.data.RunStore;
+import dev.trainscope.data.TagInfo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code trainscope inspect --runs}: the run view of a log directory as the run store holds it:
+ * runs found by discovery, files in read order, and per tag its kind, plugin, count, first and last
+ * step and how many values restarts dropped.
+ */
+final class RunsReport {
+  private RunsReport() {}
+
+  static int print(Path logdir, boolean json, PrintWriter out, PrintWriter err) throws IOException {
+    if (!Files.isDirectory(logdir)) {
+      err.println("trainscope inspect --runs: not a directory: " + Terminal.safe(logdir.toString()));
+      err.flush();
+      return 2;
+    }
+    try (RunStore store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build()) {
+      store.reload();
+      List<RunInfo> runs = store.runs();
+      if (json) {
+        writeJson(store, runs, out);
+      } else {
+        writeTables(store, runs, out);
+      }
+      out.flush();
+      return runs.stream().anyMatch(r -> r.problems() > 0) ? 1 : 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("trainscope inspect --runs: interrupted");
+      return 1;
+    }
+  }
+
+  private static void writeJson(RunStore store, List<RunInfo> runs, PrintWriter out) throws IOException {
+    JsonFactory factory = new JsonFactory();
+    factory.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    try (JsonGenerator g = factory.createGenerator(out)) {
+      g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      g.writeObjectFieldStart("runs");
+      for (RunInfo r : runs) {
+        g.writeObjectFieldStart(r.name());
+        g.writeArrayFieldStart("files");
+        for (String f : r.files()) {
+          g.writeString(f);
+        }
+        g.writeEndArray();
+        g.writeNumberField("events", r.events());
+        g.writeNumberField("problems", r.problems());
+        g.writeBooleanField("has_graph", r.hasGraph());
+        g.writeBooleanField("has_meta_graph", r.hasMetaGraph());
+        g.writeObjectFieldStart("tags");
+        for (TagInfo t : store.tags(r.name())) {
+          g.writeObjectFieldStart(t.tag());
+          g.writeStringField("kind", t.kind().name().toLowerCase(Locale.ROOT));
+          g.writeStringField("plugin", t.plugin());
+          g.writeNumberField("count", t.count());
+          g.writeNumberField("first_step", t.firstStep());
+          g.writeNumberField("last_step", t.lastStep());
+          g.writeNumberField("dropped", t.dropped());
+          g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+      g.writeEndObject();
+      g.writeRaw('\n');
+    }
+  }
+
+  private static void writeTables(RunStore store, List<RunInfo> runs, PrintWriter out) {
+    if (runs.isEmpty()) {
+      out.println("no runs (no directory holds a file whose name contains 'tfevents')");
+    }
+    for (RunInfo r : runs) {
+      out.println("== run " + Terminal.safe(r.name()));
+      out.printf(Locale.ROOT, "   %d file(s), %,d events, %,d bytes%s%s%s%n", r.files().size(), r.events(),
+          r.bytesRead(), r.hasGraph() ? ", graph" : "", r.hasMetaGraph() ? ", meta-graph" : "",
+          r.problems() > 0 ? ", " + r.problems() + " problem(s)" : "");
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"tag", "kind", "plugin", "count", "steps", "dropped"});
+      for (TagInfo t : store.tags(r.name())) {
+        rows.add(new String[] {Terminal.safe(t.tag()), t.kind().name().toLowerCase(Locale.ROOT),
+            t.plugin().isEmpty() ? "-" : Terminal.safe(t.plugin()), String.format(Locale.ROOT, "%,d", t.count()),
+            t.firstStep() + ".." + t.lastStep(), t.dropped() == 0 ? "" : Long.toString(t.dropped())});
+      }
+      Tables.print(out, rows, 3);
+      out.println();
+    }
+  }
+}
