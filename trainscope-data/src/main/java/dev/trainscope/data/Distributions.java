@@ -27,11 +27,13 @@ public final class Distributions {
     for (double c : count) {
       total += c;
     }
-    double scale = BASIS_POINTS[BASIS_POINTS.length - 1] / (total == 0 ? 1.0 : total);
+    double divisor = total == 0 ? 1.0 : total;
     double[] weights = new double[k];
     double running = 0;
     for (int i = 0; i < k; i++) {
-      running += count[i] * scale;
+      // count * 10000 / total, in this order, as numpy evaluates TensorBoard's expression; a
+      // precomputed 10000 / total rounds differently and the values come out a few ulps apart
+      running += count[i] * BASIS_POINTS[BASIS_POINTS.length - 1] / divisor;
       weights[i] = running;
     }
     int j = 0;

@@ -88,8 +88,17 @@ final class LocalStorage implements Storage {
   /** Resolves a listed path; refuses anything that would leave the root. */
   Path resolve(String path) throws IOException {
     Objects.requireNonNull(path, "path");
-    Path p = root.resolve(path).normalize();
-    if (!p.startsWith(root) || path.isEmpty() || path.indexOf('\0') >= 0) {
+    // before resolving: Path refuses a NUL with an unchecked InvalidPathException
+    if (path.isEmpty() || path.indexOf('\0') >= 0) {
+      throw new NoSuchFileException(path, null, "not a file of the log directory " + root);
+    }
+    Path p;
+    try {
+      p = root.resolve(path).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new NoSuchFileException(path, null, "not a valid path: " + e.getReason());
+    }
+    if (!p.startsWith(root) || p.equals(root)) {
       throw new NoSuchFileException(path, null, "outside the log directory " + root);
     }
     return p;

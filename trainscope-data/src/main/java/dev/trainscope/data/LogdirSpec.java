@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Parses TensorBoard's {@code --logdir_spec}: comma-separated {@code name:path} pairs, each path's
  * runs named {@code name/<dir>} ({@code name} for its root). An entry without a name contributes
- * its runs unprefixed. A colon that belongs to the path is not taken for the separator: one
+ * its runs unprefixed. A colon that belongs to the path is not taken for the separator: one in an
+ * entry that starts with '/' (an absolute path, as TensorBoard reads {@code /data/run:1}), one
  * followed by {@code //} (a URL such as {@code s3://bucket/logs}) or by a backslash (a Windows
  * drive).
  */
@@ -30,7 +31,8 @@ public final class LogdirSpec {
         throw new IllegalArgumentException("logdir_spec has an empty entry: '" + spec + "'");
       }
       int colon = p.indexOf(':');
-      boolean named = colon > 0 && !p.startsWith("//", colon + 1) && !p.startsWith("\\", colon + 1);
+      boolean named = colon > 0 && p.charAt(0) != '/' && !p.startsWith("//", colon + 1)
+          && !p.startsWith("\\", colon + 1);
       String name = named ? p.substring(0, colon) : "";
       String path = named ? p.substring(colon + 1) : p;
       if (path.isEmpty()) {

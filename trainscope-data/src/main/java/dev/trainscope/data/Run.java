@@ -1,7 +1,6 @@
 package dev.trainscope.data;
 
 import dev.trainscope.events.ScanPosition;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -39,8 +38,11 @@ final class Run {
   final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   /** Set while a load task for this run is queued or running. */
   final AtomicBoolean queued = new AtomicBoolean();
-  /** Files in read order (by name); guarded by the lock. */
-  final List<RunFile> files = new CopyOnWriteArrayList<>();
+  /**
+   * Files in read order (by name): an immutable list, replaced whole under the write lock, so that
+   * a reader without the lock sees the old list or the new one, never one half made.
+   */
+  volatile List<RunFile> files = List.of();
   RunData data = new RunData();
   Ingest ingest;
   volatile int restarts;

@@ -127,6 +127,11 @@ public final class RunStore implements AutoCloseable {
     /** Adds TensorBoard-style {@code name:path,name:path} local log directories. */
     public Builder logdirSpec(String spec) {
       for (LogdirSpec.Entry e : LogdirSpec.parse(spec)) {
+        if (e.path().matches("[a-zA-Z][0-9a-zA-Z.+-]*://.*")) {
+          // Path.of would take "s3://bucket/x" for the local folder "s3:/bucket/x": no runs, no error
+          throw new IllegalArgumentException("logdir_spec entry '" + e.path()
+              + "' is a URL; only local directories can be read so far");
+        }
         source(e.name(), Storage.local(Path.of(e.path())));
       }
       return this;
@@ -226,7 +231,7 @@ public final class RunStore implements AutoCloseable {
   /** Waits until no load is queued or running. */
   public void awaitIdle() throws InterruptedException {
     synchronized (idle) {
-      while (active.get() > 0) {
+      while (active.get() > 0 && !closed) { // close() drops queued loads: they never finish
         idle.wait(100);
       }
     }
@@ -345,7 +350,7 @@ public final class RunStore implements AutoCloseable {
       List<Run.RunFile> next = new ArrayList<>(listed.size());
       boolean insertedBeforeRead = false;
       for (Storage.FileStat s : listed) {
-        Run.RunFile f = known.get(s.path());
+        Run.RunFile f = known.remove(s.path());
         if (f == null) {
           f = new Run.RunFile(s.path(), s.identity(), s.size());
           for (Run.RunFile k : run.files) {
@@ -353,24 +358,45 @@ public final class RunStore implements AutoCloseable {
               insertedBeforeRead = true; // a new file sorts before one already read: read the run again in order
             }
           }
-        } else if (!f.identity.equals(s.identity()) || s.size() < f.position.offset()) {
-          run.resetRequested = true; // replaced or shrunk
-          f.identity = s.identity();
-          f.knownSize = s.size();
         } else {
-          f.knownSize = Math.max(f.knownSize, s.size());
+          if (f.identity.equals(s.identity()) && s.size() < f.position.offset()) {
+            // The listing was taken before the loader read on past it, or the file shrank: only a
+            // look at the file now, while the loader cannot move, tells which.
+            s = statNow(run, s);
+          }
+          if (!f.identity.equals(s.identity()) || s.size() < f.position.offset()) {
+            run.resetRequested = true; // replaced or shrunk
+            f.identity = s.identity();
+            f.knownSize = s.size();
+          } else {
+            f.knownSize = Math.max(f.knownSize, s.size());
+          }
         }
         next.add(f);
+      }
+      if (!known.isEmpty() && run.files.stream().anyMatch(f -> f.position.offset() > 0)) {
+        // A file is gone: its values with it, and the files after it move down in the read order,
+        // which the references to blobs and histograms count on. Read the run again.
+        run.resetRequested = true;
       }
       if (insertedBeforeRead) {
         run.resetRequested = true;
       }
       if (!next.equals(run.files)) {
-        run.files.clear();
-        run.files.addAll(next);
+        run.files = List.copyOf(next);
       }
     } finally {
       w.unlock();
+    }
+  }
+
+  /** The file as it is now; the listed stat when it cannot be looked at (the next poll decides). */
+  private static Storage.FileStat statNow(Run run, Storage.FileStat listed) {
+    try {
+      Storage.FileStat now = run.source.storage().stat(listed.path());
+      return now != null ? now : listed;
+    } catch (IOException e) {
+      return listed;
     }
   }
 
@@ -403,10 +429,11 @@ public final class RunStore implements AutoCloseable {
         if (run.resetRequested) {
           reset(run);
         }
-        for (int i = 0; i < run.files.size() && !run.resetRequested && !run.removed && !closed; i++) {
-          Run.RunFile f = run.files.get(i);
-          if (f.knownSize > Math.max(f.position.offset(), f.seenSize)) {
-            loadFile(run, i, f);
+        List<Run.RunFile> files = run.files;
+        for (int i = 0; i < files.size() && !run.resetRequested && !run.removed && !closed; i++) {
+          Run.RunFile f = files.get(i);
+          if (f.knownSize > Math.max(f.position.offset(), f.seenSize) && !loadFile(run, i, f)) {
+            break; // the file list changed under us: start over with the new one
           }
         }
         run.memoryBytes = memoryOf(run);
@@ -420,9 +447,12 @@ public final class RunStore implements AutoCloseable {
       if (!closed && !run.removed && (run.resetRequested || run.hasPending())) {
         schedule(run);
       }
-      done();
-      LoadProgress p = progress();
-      tell(l -> l.progress(p));
+      try {
+        LoadProgress p = progress();
+        tell(l -> l.progress(p));
+      } finally {
+        done(); // after the listeners, so that reload() returns once they have heard of this load
+      }
     }
   }
 
@@ -431,6 +461,7 @@ public final class RunStore implements AutoCloseable {
     w.lock();
     try {
       run.resetRequested = false;
+      problems.remove(run.name); // found again, or gone with the old content
       run.data = new RunData();
       run.ingest = null;
       run.restarts++;
@@ -444,7 +475,8 @@ public final class RunStore implements AutoCloseable {
     tell(l -> l.runReset(run.name));
   }
 
-  private void loadFile(Run run, int index, Run.RunFile f) {
+  /** Reads a file on from where its last scan stopped; false when it is no longer file {@code index} of the run. */
+  private boolean loadFile(Run run, int index, Run.RunFile f) {
     try (SeekableByteChannel ch = run.source.storage().open(f.path)) {
       while (!run.resetRequested && !run.removed && !closed) {
         long chunk = chunks.incrementAndGet();
@@ -455,13 +487,27 @@ public final class RunStore implements AutoCloseable {
         Lock w = run.lock.writeLock();
         w.lock();
         try {
+          List<Run.RunFile> files = run.files;
+          if (index >= files.size() || files.get(index) != f) {
+            return false; // value references carry the file's index: it must be the listed one
+          }
+          // The size before the scan: bytes that arrive after the scan met the end are not looked
+          // at, so they must not count as seen.
+          long size = ch.size();
+          if (size < f.position.offset()) {
+            run.resetRequested = true; // shrank since it was listed
+            return true;
+          }
+          if (size < f.knownSize) {
+            f.knownSize = size; // shrank since it was listed, but not below what was read
+          }
           if (run.ingest == null) {
             run.ingest = new Ingest(run.data, p -> record(run.name, p));
           }
           run.ingest.beginChunk(index, chunk);
           r = scanner.scan(ch, f.path, f.position, chunkBytes, run.ingest);
           f.position = r.next();
-          f.seenSize = r.reachedLimit() ? 0 : Math.max(r.next().offset(), ch.size());
+          f.seenSize = r.reachedLimit() ? 0 : Math.max(r.next().offset(), size);
           f.knownSize = Math.max(f.knownSize, f.position.offset());
           if (!listeners.isEmpty()) {
             for (TagData t : run.ingest.added) {
@@ -484,7 +530,7 @@ public final class RunStore implements AutoCloseable {
           tell(l -> l.stepsAdded(run.name, tag, last));
         }
         if (!r.reachedLimit()) {
-          return;
+          return true;
         }
       }
     } catch (NoSuchFileException e) {
@@ -493,11 +539,16 @@ public final class RunStore implements AutoCloseable {
       f.seenSize = f.knownSize;
       record(run.name, new Problem(Problem.Kind.IO_ERROR, f.path, f.position.offset(), "cannot read: " + e));
     }
+    return true;
   }
 
   private void record(String run, Problem p) {
     Deque<Problem> q = problems.computeIfAbsent(run, k -> new ArrayDeque<>());
     synchronized (q) {
+      // A file being written ends inside a record at nearly every poll, and an unreadable file fails
+      // at each: keep the latest such report, lest they push real damage out of the list.
+      q.removeIf(o -> o.kind() == p.kind() && o.file().equals(p.file())
+          && (o.kind() == Problem.Kind.TRUNCATED_RECORD || o.offset() == p.offset()));
       if (q.size() == MAX_PROBLEMS_PER_RUN) {
         q.removeFirst();
       }

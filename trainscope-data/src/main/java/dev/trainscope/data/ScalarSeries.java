@@ -384,7 +384,9 @@ final class ScalarSeries {
    * costs one step per block in the range plus the decoding of the two blocks at its ends.
    */
   Buckets downsample(long fromStep, long toStep, int n) {
-    Buckets out = new Buckets(n);
+    // no more buckets than points can be filled: a request for a million buckets over a few points
+    // must not allocate for a million
+    Buckets out = new Buckets((int) Math.max(0, Math.min(n, size)));
     if (size == 0 || fromStep > toStep || n <= 0) {
       return out;
     }

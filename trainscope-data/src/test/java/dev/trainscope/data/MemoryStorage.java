@@ -1,0 +1,169 @@
+package dev.trainscope.data;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A {@link Storage} in memory whose listings and reads a test controls, to put the store in the
+ * states a live file system reaches only by chance: a file that grows right after a read hit its
+ * end, a listing that is already stale when the file is opened.
+ */
+final class MemoryStorage implements Storage {
+
+  /** One file: live bytes, an identity, and hooks. */
+  static final class File {
+    private byte[] data = new byte[0];
+    private int size;
+    String identity;
+    /** When >= 0, listings report this size instead of the real one (a stale listing). */
+    volatile long listedSize = -1;
+    /** Runs once, right after a read of this file has returned end-of-file. */
+    volatile Runnable afterEof;
+
+    File(String identity) {
+      this.identity = identity;
+    }
+
+    synchronized void append(byte[] more) {
+      if (size + more.length > data.length) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, size + more.length));
+      }
+      System.arraycopy(more, 0, data, size, more.length);
+      size += more.length;
+    }
+
+    synchronized void truncate(int newSize) {
+      size = Math.min(size, newSize);
+    }
+
+    synchronized int size() {
+      return size;
+    }
+
+    synchronized int read(long position, ByteBuffer dst) {
+      if (position >= size) {
+        return -1;
+      }
+      int n = (int) Math.min(dst.remaining(), size - position);
+      dst.put(data, (int) position, n);
+      return n;
+    }
+  }
+
+  private final Map<String, File> files = new TreeMap<>();
+  private int identities;
+
+  synchronized File create(String path) {
+    File f = new File("id-" + identities++);
+    files.put(path, f);
+    return f;
+  }
+
+  synchronized File file(String path) {
+    return files.get(path);
+  }
+
+  @Override
+  public String location() {
+    return "memory:";
+  }
+
+  @Override
+  public synchronized List<FileStat> listEventFiles() {
+    List<FileStat> out = new ArrayList<>();
+    for (Map.Entry<String, File> e : files.entrySet()) {
+      File f = e.getValue();
+      out.add(new FileStat(e.getKey(), f.listedSize >= 0 ? f.listedSize : f.size(), f.identity));
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized FileStat stat(String path) {
+    File f = files.get(path);
+    return f == null ? null : new FileStat(path, f.size(), f.identity);
+  }
+
+  @Override
+  public synchronized SeekableByteChannel open(String path) throws IOException {
+    File f = files.get(path);
+    if (f == null) {
+      throw new NoSuchFileException(path);
+    }
+    return new Channel(f);
+  }
+
+  /** A read-only channel over a file's live bytes. */
+  private static final class Channel implements SeekableByteChannel {
+    private final File file;
+    private long position;
+    private boolean open = true;
+
+    Channel(File file) {
+      this.file = file;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      if (!open) {
+        throw new ClosedChannelException();
+      }
+      int n = file.read(position, dst);
+      if (n < 0) {
+        Runnable hook = file.afterEof;
+        if (hook != null) {
+          file.afterEof = null;
+          hook.run();
+        }
+        return -1;
+      }
+      position += n;
+      return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+      throw new NonWritableChannelException();
+    }
+
+    @Override
+    public long position() {
+      return position;
+    }
+
+    @Override
+    public SeekableByteChannel position(long p) {
+      position = p;
+      return this;
+    }
+
+    @Override
+    public long size() {
+      return file.size();
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) {
+      throw new NonWritableChannelException();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public void close() {
+      open = false;
+    }
+  }
+}
