@@ -1,0 +1,289 @@
+package dev.trainscope.server;
+
+import dev.trainscope.data.BlobInfo;
+import dev.trainscope.data.DistributionStep;
+import dev.trainscope.data.HistogramStep;
+import dev.trainscope.data.RunInfo;
+import dev.trainscope.data.RunStore;
+import dev.trainscope.data.ScalarBuckets;
+import dev.trainscope.data.ScalarPoints;
+import dev.trainscope.data.TagInfo;
+import dev.trainscope.data.TextStep;
+import dev.trainscope.events.Problem;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON API the dashboard uses, documented in docs/API.md. Every handler reads the store and
+ * answers JSON; unknown runs and tags are 404, malformed parameters 400, both with a plain-text
+ * message. Scalars come in columns ({@code steps}, {@code values}, ...) that charting libraries
+ * draw directly.
+ */
+final class Api {
+  /** Exact points per request unless asked for fewer; downloads page through everything. */
+  static final int DEFAULT_LIMIT = 10_000;
+  static final int MAX_LIMIT = 1_000_000;
+  static final int MAX_BUCKETS = 20_000;
+
+  private final RunStore store;
+
+  Api(RunStore store) {
+    this.store = store;
+  }
+
+  void register(Javalin app) {
+    app.get("/api/runs", this::runs);
+    app.get("/api/tags", this::tags);
+    app.get("/api/scalars", this::scalars);
+    app.get("/api/scalars/download", this::download);
+    app.get("/api/histograms", this::histograms);
+    app.get("/api/distributions", this::distributions);
+    app.get("/api/blobs", this::blobs);
+    app.get("/api/blob", this::blob);
+    app.get("/api/text", this::text);
+    app.get("/api/prcurves", ctx -> ctx.json(Map.of("run", run(ctx), "tag", tag(ctx),
+        "steps", store.prCurves(run(ctx), tag(ctx)))));
+    app.get("/api/hparams", ctx -> ctx.json(store.hparams()));
+    app.get("/api/progress", ctx -> ctx.json(store.progress()));
+    app.get("/api/problems", this::problems);
+  }
+
+  private static String run(Context ctx) {
+    return Params.required(ctx, "run");
+  }
+
+  private static String tag(Context ctx) {
+    return Params.required(ctx, "tag");
+  }
+
+  private void runs(Context ctx) {
+    ctx.json(Map.of("runs", store.runs(), "progress", store.progress()));
+  }
+
+  /** All tags of all runs ({@code {"runs": {run: [tag, ...]}}}), or of one run with {@code ?run=}. */
+  private void tags(Context ctx) {
+    String run = ctx.queryParam("run");
+    if (run != null) {
+      ctx.json(Map.of("run", run, "tags", store.tags(run)));
+      return;
+    }
+    Map<String, List<TagInfo>> out = new LinkedHashMap<>();
+    for (RunInfo r : store.runs()) {
+      try {
+        out.put(r.name(), store.tags(r.name()));
+      } catch (java.util.NoSuchElementException e) {
+        // removed while we listed
+      }
+    }
+    ctx.json(Map.of("runs", out));
+  }
+
+  /**
+   * One tag of several runs ({@code &run=a&run=b}): downsampled to about {@code buckets} buckets
+   * when given, else exact points, at most {@code limit} per run.
+   */
+  private void scalars(Context ctx) {
+    String tag = tag(ctx);
+    List<String> runs = Params.all(ctx, "run");
+    long from = Params.longParam(ctx, "from", Long.MIN_VALUE);
+    long to = Params.longParam(ctx, "to", Long.MAX_VALUE);
+    if (from > to) {
+      throw new BadRequest("'from' (" + from + ") is after 'to' (" + to + ")");
+    }
+    String b = ctx.queryParam("buckets");
+    List<Object> series = new ArrayList<>(runs.size());
+    if (b != null) {
+      int buckets = Params.intParam(ctx, "buckets", 0, 1, MAX_BUCKETS);
+      for (String run : runs) {
+        ScalarBuckets s = store.scalarBuckets(run, tag, from, to, buckets);
+        series.add(s);
+      }
+    } else {
+      int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+      for (String run : runs) {
+        ScalarPoints p = store.scalars(run, tag, from, to, limit);
+        series.add(p);
+      }
+    }
+    ctx.json(Map.of("tag", tag, "series", series));
+  }
+
+  /** Every point of a scalar series, as CSV ({@code format=csv}, the default) or JSON. */
+  private void download(Context ctx) throws IOException {
+    String run = run(ctx);
+    String tag = tag(ctx);
+    String format = ctx.queryParamAsClass("format", String.class).getOrDefault("csv");
+    if (!format.equals("csv") && !format.equals("json")) {
+      throw new BadRequest("query parameter 'format' must be csv or json, was '" + Params.shorten(format) + "'");
+    }
+    ScalarPoints first = store.scalars(run, tag, Long.MIN_VALUE, Long.MAX_VALUE, 100_000); // 404 before any output
+    String file = safeFileName(run + "_" + tag) + "." + format;
+    ctx.contentType(format.equals("csv") ? "text/csv; charset=utf-8" : "application/json");
+    ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+    Writer w = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 1 << 16);
+    if (format.equals("csv")) {
+      w.write("step,wall_time,value\n");
+    } else {
+      w.write("{\"run\":" + Json.MAPPER.writeValueAsString(run) + ",\"tag\":" + Json.MAPPER.writeValueAsString(tag)
+          + ",\"points\":[");
+    }
+    ScalarPoints page = first;
+    boolean firstRow = true;
+    while (true) {
+      for (int i = 0; i < page.size(); i++) {
+        if (format.equals("csv")) {
+          w.write(Long.toString(page.steps()[i]));
+          w.write(',');
+          w.write(Double.toString(page.wallTimes()[i]));
+          w.write(',');
+          w.write(Double.toString(page.values()[i]));
+          w.write('\n');
+        } else {
+          if (!firstRow) {
+            w.write(',');
+          }
+          w.write("[" + page.steps()[i] + "," + page.wallTimes()[i] + "," + jsonNumber(page.values()[i]) + "]");
+        }
+        firstRow = false;
+      }
+      if (!page.more()) {
+        break;
+      }
+      page = store.scalars(run, tag, page.nextStep(), Long.MAX_VALUE, 100_000);
+    }
+    if (format.equals("json")) {
+      w.write("]}");
+    }
+    w.flush();
+  }
+
+  private static String jsonNumber(double v) {
+    return Double.isFinite(v) ? Double.toString(v) : "\"" + v + "\"";
+  }
+
+  static String safeFileName(String s) {
+    String cleaned = s.replaceAll("[^A-Za-z0-9._-]+", "_");
+    return cleaned.length() > 120 ? cleaned.substring(0, 120) : cleaned;
+  }
+
+  /**
+   * Histograms of a tag; with {@code maxSteps}, at most that many steps, evenly spread and always
+   * keeping the first and the last.
+   */
+  private void histograms(Context ctx) {
+    String run = run(ctx);
+    String tag = tag(ctx);
+    int max = Params.intParam(ctx, "maxSteps", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+    List<HistogramStep> all = store.histograms(run, tag);
+    ctx.json(Map.of("run", run, "tag", tag, "total", all.size(), "steps", spread(all, max)));
+  }
+
+  static <T> List<T> spread(List<T> all, int max) {
+    if (all.size() <= max) {
+      return all;
+    }
+    List<T> out = new ArrayList<>(max);
+    if (max == 1) {
+      out.add(all.get(all.size() - 1));
+      return out;
+    }
+    int last = -1;
+    for (int i = 0; i < max; i++) {
+      int idx = (int) Math.round((double) i * (all.size() - 1) / (max - 1));
+      if (idx != last) {
+        out.add(all.get(idx));
+        last = idx;
+      }
+    }
+    return out;
+  }
+
+  /** The nine basis-point bands per step, in columns: {@code steps}, {@code wallTimes}, {@code bands[9][n]}. */
+  private void distributions(Context ctx) {
+    String run = run(ctx);
+    String tag = tag(ctx);
+    List<DistributionStep> d = store.distributions(run, tag);
+    long[] steps = new long[d.size()];
+    double[] walls = new double[d.size()];
+    double[][] bands = new double[9][d.size()];
+    for (int i = 0; i < d.size(); i++) {
+      steps[i] = d.get(i).step();
+      walls[i] = d.get(i).wallTime();
+      for (int b = 0; b < 9; b++) {
+        bands[b][i] = d.get(i).values()[b];
+      }
+    }
+    ctx.json(Map.of("run", run, "tag", tag, "basisPoints", dev.trainscope.data.Distributions.BASIS_POINTS,
+        "steps", steps, "wallTimes", walls, "bands", bands));
+  }
+
+  private void blobs(Context ctx) {
+    String run = run(ctx);
+    String tag = tag(ctx);
+    List<BlobInfo> list = store.blobs(run, tag);
+    ctx.json(Map.of("run", run, "tag", tag, "steps", list));
+  }
+
+  /** The bytes of one image, clip or graph, with its content type; never rendered as a page. */
+  private void blob(Context ctx) throws IOException {
+    String run = run(ctx);
+    String tag = tag(ctx);
+    long step = Params.longParam(ctx, "step", Long.MIN_VALUE);
+    if (step == Long.MIN_VALUE && ctx.queryParam("step") == null) {
+      throw new BadRequest("missing query parameter 'step'");
+    }
+    int index = Params.intParam(ctx, "index", 0, 0, Integer.MAX_VALUE);
+    String type = "application/octet-stream";
+    for (BlobInfo b : store.blobs(run, tag)) {
+      if (b.step() == step) {
+        type = b.contentType();
+      }
+    }
+    byte[] bytes = store.blob(run, tag, step, index);
+    if (!type.startsWith("image/") && !type.startsWith("audio/")) {
+      ctx.header("Content-Disposition", "attachment; filename=\"" + safeFileName(tag) + "_" + step + ".bin\"");
+      type = type.equals("application/json") ? "application/json" : "application/octet-stream";
+    }
+    ctx.header("Cache-Control", "private, max-age=60");
+    ctx.contentType(type);
+    ctx.result(bytes);
+  }
+
+  /** Text per step, as the raw strings and as safe HTML rendered from their Markdown. */
+  private void text(Context ctx) {
+    String run = run(ctx);
+    String tag = tag(ctx);
+    List<Map<String, Object>> steps = new ArrayList<>();
+    for (TextStep t : store.text(run, tag)) {
+      List<String> html = new ArrayList<>(t.text().size());
+      for (String s : t.text()) {
+        html.add(Markdown.toHtml(s));
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("step", t.step());
+      m.put("wallTime", t.wallTime());
+      m.put("text", t.text());
+      m.put("html", html);
+      steps.add(m);
+    }
+    ctx.json(Map.of("run", run, "tag", tag, "steps", steps));
+  }
+
+  private void problems(Context ctx) {
+    String run = run(ctx);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Problem p : store.problems(run)) {
+      out.add(Map.of("kind", p.kind().name(), "file", p.file(), "offset", p.offset(), "message", p.message()));
+    }
+    ctx.json(Map.of("run", run, "problems", out));
+  }
+}

@@ -1,0 +1,87 @@
+package dev.trainscope.server;
+
+import dev.trainscope.data.NoSuchRunException;
+import dev.trainscope.data.NoSuchTagException;
+import dev.trainscope.data.RunStore;
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The dashboard: the JSON API ({@link Api}), live updates ({@link LiveEvents}) and the browser
+ * app (plain ES modules under {@code /web} in the jar, uPlot from its WebJar), on Javalin.
+ *
+ * <p>Every response carries headers that keep content from files out of the page's powers: a
+ * content security policy that allows scripts only from this server (no inline scripts, no
+ * eval), {@code nosniff}, and no framing. The API takes run and tag names, never paths: nothing
+ * but the log directory's event files, through the store, is read.
+ */
+public final class DashboardServer implements AutoCloseable {
+  static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+      + "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; "
+      + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+  private final RunStore store;
+  private final Javalin app;
+  private final LiveEvents live;
+
+  public DashboardServer(RunStore store) {
+    this(store, 500);
+  }
+
+  DashboardServer(RunStore store, long livePeriodMillis) {
+    this.store = store;
+    this.live = new LiveEvents(store, livePeriodMillis);
+    this.app = Javalin.create(config -> {
+      config.showJavalinBanner = false;
+      config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+      config.staticFiles.add(s -> {
+        s.hostedPath = "/";
+        s.directory = "/web";
+        s.location = Location.CLASSPATH;
+        s.precompress = false;
+      });
+      config.staticFiles.enableWebjars();
+      config.http.generateEtags = true;
+    });
+    new Api(store).register(app);
+    app.sse("/api/events", live::connect);
+    app.before(ctx -> {
+      ctx.header("X-Content-Type-Options", "nosniff");
+      ctx.header("X-Frame-Options", "DENY");
+      ctx.header("Referrer-Policy", "no-referrer");
+      ctx.header("Content-Security-Policy", CSP);
+    });
+    app.exception(BadRequest.class, (e, ctx) -> ctx.status(400).contentType("text/plain; charset=utf-8").result(e.getMessage()));
+    app.exception(IllegalArgumentException.class,
+        (e, ctx) -> ctx.status(400).contentType("text/plain; charset=utf-8").result(e.getMessage()));
+    app.exception(NoSuchRunException.class, (e, ctx) -> ctx.status(404).contentType("text/plain; charset=utf-8").result(e.getMessage()));
+    app.exception(NoSuchTagException.class, (e, ctx) -> ctx.status(404).contentType("text/plain; charset=utf-8").result(e.getMessage()));
+    app.exception(IOException.class, (e, ctx) -> ctx.status(500).contentType("text/plain; charset=utf-8")
+        .result("reading the event file failed: " + e.getMessage()));
+    app.exception(UncheckedIOException.class, (e, ctx) -> ctx.status(500).contentType("text/plain; charset=utf-8")
+        .result("reading the event file failed: " + e.getCause().getMessage()));
+  }
+
+  /** Starts listening; port 0 picks a free port. Returns the port. */
+  public int start(String host, int port) {
+    app.start(host, port);
+    return app.port();
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public RunStore store() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    live.close();
+    app.stop();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.trainscope.server;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.trainscope.data.TagKind;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * The API's JSON: records as objects, arrays as arrays, and NaN and infinities as the strings
+ * "NaN", "Infinity" and "-Infinity" (JSON has no such numbers; the dashboard turns them back).
+ */
+final class Json {
+  private Json() {}
+
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+      .addModule(new SimpleModule().addSerializer(TagKind.class, new JsonSerializer<TagKind>() {
+        @Override
+        public void serialize(TagKind k, JsonGenerator g, SerializerProvider p) throws IOException {
+          g.writeString(k.name().toLowerCase(Locale.ROOT));
+        }
+      }))
+      .build();
+}

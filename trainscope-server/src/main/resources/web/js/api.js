@@ -1,0 +1,79 @@
+// The server's JSON API (docs/API.md). Non-finite numbers arrive as the strings "NaN",
+// "Infinity" and "-Infinity"; num() turns them back into numbers.
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function getJson(path, params) {
+  const url = new URL(path, location.origin);
+  if (params) {
+    for (const [k, v] of Object.entries(params)) {
+      if (Array.isArray(v)) v.forEach(x => url.searchParams.append(k, x));
+      else if (v !== undefined && v !== null) url.searchParams.set(k, v);
+    }
+  }
+  const res = await fetch(url, { headers: { Accept: 'application/json' } });
+  if (!res.ok) {
+    throw new ApiError(res.status, (await res.text()) || res.statusText);
+  }
+  return res.json();
+}
+
+/** A JSON number, or a non-finite one sent as a string. */
+export function num(v) {
+  if (typeof v === 'number') return v;
+  if (v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  return v === null || v === undefined ? null : Number(v);
+}
+
+export function nums(a) {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = num(a[i]);
+  return out;
+}
+
+export const api = {
+  runs: () => getJson('/api/runs'),
+  tags: () => getJson('/api/tags'),
+  /** Downsampled scalars of one tag for several runs: about `buckets` buckets between from and to. */
+  scalarBuckets: (tag, runs, buckets, from, to) =>
+    getJson('/api/scalars', { tag, run: runs, buckets, from, to }),
+  scalarPoints: (tag, runs, limit, from, to) => getJson('/api/scalars', { tag, run: runs, limit, from, to }),
+  histograms: (run, tag, maxSteps) => getJson('/api/histograms', { run, tag, maxSteps }),
+  distributions: (run, tag) => getJson('/api/distributions', { run, tag }),
+  blobs: (run, tag) => getJson('/api/blobs', { run, tag }),
+  blobUrl: (run, tag, step, index = 0) => {
+    const u = new URL('/api/blob', location.origin);
+    u.searchParams.set('run', run);
+    u.searchParams.set('tag', tag);
+    u.searchParams.set('step', step);
+    u.searchParams.set('index', index);
+    return u.pathname + u.search;
+  },
+  downloadUrl: (run, tag, format) => {
+    const u = new URL('/api/scalars/download', location.origin);
+    u.searchParams.set('run', run);
+    u.searchParams.set('tag', tag);
+    u.searchParams.set('format', format);
+    return u.pathname + u.search;
+  },
+  text: (run, tag) => getJson('/api/text', { run, tag }),
+  prCurves: (run, tag) => getJson('/api/prcurves', { run, tag }),
+  hparams: () => getJson('/api/hparams'),
+  progress: () => getJson('/api/progress'),
+  problems: run => getJson('/api/problems', { run }),
+};
+
+/** Server-sent events: calls onUpdate({runsChanged, tags: [{run, tag, lastStep}], progress}). */
+export function live(onUpdate, onHello) {
+  const es = new EventSource('/api/events');
+  es.addEventListener('update', e => onUpdate(JSON.parse(e.data)));
+  es.addEventListener('hello', e => onHello && onHello(JSON.parse(e.data)));
+  return es;
+}

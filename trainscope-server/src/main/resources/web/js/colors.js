@@ -1,0 +1,35 @@
+// A stable colour per run: the same run keeps its colour across reloads, filters and tabs,
+// because it comes from a hash of the name, not from the run's position in a list.
+
+// Sixteen hues that stay apart on light and dark backgrounds (no two near-twins).
+const PALETTE = [
+  '#e8590c', '#1c7ed6', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#e03131', '#5f3dc4',
+  '#66a80f', '#c2255c', '#15aabf', '#a0522d', '#099268', '#f06595', '#3b5bdb', '#607d8b',
+];
+
+function hash(s) {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  // FNV's low bits hardly depend on the high bits of the input: runs such as lr=0.1/seed=0 and
+  // lr=0.01/seed=0 would share a colour. A finalizer (murmur3's fmix32) spreads every bit.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const cache = new Map();
+
+export function runColor(run) {
+  let c = cache.get(run);
+  if (!c) {
+    c = PALETTE[hash(run) % PALETTE.length];
+    cache.set(run, c);
+  }
+  return c;
+}

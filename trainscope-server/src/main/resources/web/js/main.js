@@ -1,0 +1,209 @@
+// The dashboard shell: tabs, the sidebar's filters and run list, the theme, load progress and
+// live updates. Each tab is a module under tabs/ with this contract:
+//
+//   export default {
+//     id: 'scalars', title: 'Scalars',
+//     kinds: ['scalar'],                     // tag kinds it shows (TagInfo.kind); [] = not tag based
+//     mount(container, ctx, settings) -> { refresh(reason), destroy() }
+//   }
+//
+//   container: the main area, empty; settings: a sidebar panel for the tab's own controls.
+//   refresh(reason) is called with 'runs' (runs or tags changed), 'selection' (ticked runs or run
+//   filter), 'filter' (tag filter), 'state' (other URL state), or {live: [{run, tag, lastStep}]}.
+//   ctx: {
+//     api, state, runColor,
+//     runs(): every RunInfo, sorted by name
+//     selectedRuns(): names of the runs passing the run filter and ticked, sorted
+//     runTags(run): every TagInfo of one run, whatever the tag filter ([] for an unknown run)
+//     tags(kinds): Map tag -> [TagInfo of each selected run having it], tags passing the tag filter,
+//                  in order of first appearance; tags(kinds, {filter: false}) ignores the tag filter
+//     tagFilter(): the tag filter as a RegExp (or null)
+//   }
+
+import * as state from './state.js';
+import { api } from './api.js';
+import { live } from './api.js';
+import { runColor } from './colors.js';
+import { RunList } from './runs.js';
+import { el, clear, regex, debounce } from './util.js';
+import scalars from './tabs/scalars.js';
+import histograms from './tabs/histograms.js';
+import distributions from './tabs/distributions.js';
+import images from './tabs/images.js';
+import text from './tabs/text.js';
+import runsTable from './tabs/runs-table.js';
+
+const TABS = [scalars, histograms, distributions, images, text, runsTable];
+
+const model = {
+  runs: [],            // RunInfo[]
+  tagsByRun: new Map() // run -> TagInfo[]
+};
+
+let current = null;    // { tab, view }
+let runList = null;
+
+const ctx = {
+  api,
+  state,
+  runColor,
+  runs: () => model.runs,
+  selectedRuns: () => runList.selected(),
+  runTags: run => model.tagsByRun.get(run) || [],
+  tagFilter: () => {
+    const re = regex(state.get('tagFilter'));
+    return re instanceof Error ? null : re;
+  },
+  tags(kinds, { filter = true } = {}) {
+    const re = filter ? ctx.tagFilter() : null;
+    const out = new Map();
+    for (const run of runList.selected()) {
+      for (const t of model.tagsByRun.get(run) || []) {
+        if (!kinds.includes(t.kind)) continue;
+        if (re && !re.test(t.tag)) continue;
+        if (!out.has(t.tag)) out.set(t.tag, []);
+        out.get(t.tag).push(t);
+      }
+    }
+    return out;
+  },
+};
+
+async function loadModel() {
+  const [runs, tags] = await Promise.all([api.runs(), api.tags()]);
+  model.runs = runs.runs;
+  model.tagsByRun = new Map(Object.entries(tags.runs));
+  runList.setRuns(model.runs);
+  showProgress(runs.progress);
+  renderTabs();
+}
+
+function renderTabs() {
+  const nav = document.getElementById('tabs');
+  clear(nav);
+  const active = state.get('tab');
+  for (const t of TABS) {
+    const has = t.kinds.length === 0 || [...model.tagsByRun.values()].some(ts => ts.some(x => t.kinds.includes(x.kind)));
+    const b = el('button', { type: 'button', role: 'tab', 'aria-selected': String(t.id === active),
+      'data-tab': t.id, text: t.title, title: has ? t.title : `${t.title}: no data` });
+    b.addEventListener('click', () => state.set({ tab: t.id }));
+    nav.append(b);
+  }
+}
+
+function mountTab() {
+  const id = state.get('tab');
+  const tab = TABS.find(t => t.id === id) || TABS[0];
+  if (current && current.tab === tab) return;
+  if (current) {
+    try { current.view.destroy(); } catch (e) { console.error(e); }
+  }
+  const content = document.getElementById('content');
+  const settings = document.getElementById('tab-settings');
+  clear(content);
+  clear(settings);
+  current = { tab, view: tab.mount(content, ctx, settings) };
+  renderTabs();
+}
+
+function refresh(reason) {
+  if (current) {
+    try { current.view.refresh(reason); } catch (e) { console.error(e); }
+  }
+}
+
+function showProgress(p) {
+  const node = document.getElementById('progress');
+  if (!p) return;
+  if (p.runsKnown === 0 && p.firstPollDone) {
+    node.textContent = 'no runs yet: waiting for event files';
+  } else if (p.bytesRead < p.bytesKnown) {
+    node.textContent = `loading ${Math.floor(100 * p.bytesRead / Math.max(1, p.bytesKnown))}% · ` +
+      `${p.runsLoaded} of ${p.runsKnown} runs`;
+  } else {
+    node.textContent = `${p.runsKnown} run${p.runsKnown === 1 ? '' : 's'}`;
+  }
+}
+
+function applyTheme() {
+  const t = state.get('theme') ||
+    (window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+  document.documentElement.dataset.theme = t;
+}
+
+function filterInput() {
+  const input = document.getElementById('tag-filter');
+  const error = document.getElementById('tag-filter-error');
+  input.value = state.get('tagFilter');
+  input.addEventListener('input', debounce(() => state.set({ tagFilter: input.value }), 150));
+  const check = () => {
+    if (document.activeElement !== input && input.value !== state.get('tagFilter')) {
+      input.value = state.get('tagFilter'); // the URL changed under us (back, forward, a pasted link)
+    }
+    const re = regex(state.get('tagFilter'));
+    error.hidden = !(re instanceof Error);
+    error.textContent = re instanceof Error ? re.message : '';
+  };
+  check();
+  document.addEventListener('keydown', e => {
+    if (e.key === '/' && !(e.target instanceof HTMLInputElement) && !(e.target instanceof HTMLTextAreaElement)) {
+      e.preventDefault();
+      input.focus();
+      input.select();
+    }
+  });
+  return check;
+}
+
+async function main() {
+  state.init();
+  applyTheme();
+  runList = new RunList(document.getElementById('run-list'), document.getElementById('run-count'),
+    document.getElementById('run-filter'), document.getElementById('run-filter-error'), () => refresh('selection'));
+  document.getElementById('runs-all').addEventListener('click', () => runList.setAll(true));
+  document.getElementById('runs-none').addEventListener('click', () => runList.setAll(false));
+  document.getElementById('theme').addEventListener('click', () => {
+    const now = document.documentElement.dataset.theme;
+    state.set({ theme: now === 'dark' ? 'light' : 'dark' });
+  });
+  const checkFilter = filterInput();
+  state.subscribe(keys => {
+    if (keys.has('theme')) applyTheme();
+    if (keys.has('tab')) mountTab();
+    if (keys.has('runFilter') || keys.has('hidden')) {
+      runList.update();
+      refresh('selection');
+    }
+    if (keys.has('tagFilter')) {
+      checkFilter();
+      refresh('filter');
+    }
+    const other = [...keys].filter(k => !['theme', 'tab', 'runFilter', 'hidden', 'tagFilter'].includes(k));
+    if (other.length) refresh('state');
+  });
+  try {
+    await loadModel();
+  } catch (e) {
+    document.getElementById('content').append(el('div', { class: 'empty error', text: `Cannot reach the server: ${e.message}` }));
+    return;
+  }
+  mountTab();
+  const reloadModel = debounce(async () => {
+    await loadModel();
+    refresh('runs');
+  }, 300);
+  live(update => {
+    showProgress(update.progress);
+    if (update.runsChanged) reloadModel();
+    if (update.tags && update.tags.length) {
+      for (const t of update.tags) {
+        const list = model.tagsByRun.get(t.run);
+        const info = list && list.find(x => x.tag === t.tag);
+        if (info) info.lastStep = t.lastStep;
+      }
+      refresh({ live: update.tags });
+    }
+  }, hello => showProgress(hello.progress));
+}
+
+main();

@@ -1,0 +1,119 @@
+// The page's state, mirrored in the URL's hash so that a link reproduces the view. A tiny store:
+// get(key), set({key: value}), subscribe(fn). Values are strings, numbers or booleans; defaults
+// are left out of the URL.
+
+const DEFAULTS = {
+  tab: 'scalars',
+  tagFilter: '',
+  runFilter: '',
+  hidden: '',         // runs unticked, joined by '\n' (a long list stays short when most are ticked)
+  smoothing: 0.6,
+  xAxis: 'step',      // step | relative | wall
+  logY: false,
+  ignoreOutliers: false,
+  groupRuns: '',      // regex whose first capture group (or match) names a run group
+  theme: '',
+  full: '',           // the card shown full size, tab-specific key
+};
+
+const listeners = new Set();
+let state = { ...DEFAULTS };
+let writing = false;
+
+function parse(hash) {
+  const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
+  const next = { ...DEFAULTS };
+  for (const [k, v] of params) {
+    if (!(k in DEFAULTS) && !k.startsWith('x.')) continue;   // x.* : keys owned by a tab
+    const d = DEFAULTS[k];
+    if (typeof d === 'number') {
+      const n = Number(v);
+      next[k] = Number.isFinite(n) ? n : d;
+    } else if (typeof d === 'boolean') {
+      next[k] = v === '1' || v === 'true';
+    } else {
+      next[k] = v;
+    }
+  }
+  return next;
+}
+
+function serialize(s) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(s)) {
+    if (k in DEFAULTS && v === DEFAULTS[k]) continue;
+    if (v === '' || v === undefined || v === null) continue;
+    params.set(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+  }
+  return params.toString();
+}
+
+export function get(key) {
+  return key in state ? state[key] : undefined;
+}
+
+export function all() {
+  return { ...state };
+}
+
+/** Merges changes into the state, updates the URL and tells subscribers which keys changed. */
+export function set(changes) {
+  const changed = [];
+  for (const [k, v] of Object.entries(changes)) {
+    if (state[k] !== v) {
+      state[k] = v;
+      changed.push(k);
+    }
+  }
+  if (changed.length === 0) return;
+  writing = true;
+  const hash = serialize(state);
+  history.replaceState(null, '', hash ? '#' + hash : location.pathname + location.search);
+  writing = false;
+  notify(changed);
+}
+
+export function subscribe(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+let pending = null;
+function notify(keys) {
+  // Batch notifications on a microtask, so several set() calls redraw once.
+  if (pending) {
+    keys.forEach(k => pending.add(k));
+    return;
+  }
+  pending = new Set(keys);
+  queueMicrotask(() => {
+    const ks = pending;
+    pending = null;
+    for (const fn of listeners) {
+      try { fn(ks); } catch (e) { console.error(e); }
+    }
+  });
+}
+
+export function init() {
+  state = parse(location.hash);
+  window.addEventListener('hashchange', () => {
+    if (writing) return;
+    const next = parse(location.hash);
+    const changed = Object.keys({ ...state, ...next }).filter(k => state[k] !== next[k]);
+    state = next;
+    if (changed.length) notify(changed);
+  });
+}
+
+/** The set of runs the user unticked. */
+export function hiddenRuns() {
+  const h = state.hidden;
+  return new Set(h ? h.split('\n') : []);
+}
+
+export function setHiddenRuns(runs) {
+  set({ hidden: [...runs].sort().join('\n') });
+}
+
+export { DEFAULTS };

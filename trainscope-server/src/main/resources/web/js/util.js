@@ -1,0 +1,81 @@
+// Small DOM helpers. Text from files (run names, tags, descriptions) only ever goes into the page
+// through textContent or attributes, never innerHTML: a tag named <img onerror=...> stays text.
+
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k === 'style' && typeof v === 'object') Object.assign(e.style, v);
+    else if (k.startsWith('on') && typeof v === 'function') e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+export function clear(node) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+/** A RegExp from user input, or an Error when it does not compile; empty input matches all. */
+export function regex(text) {
+  if (!text) return null;
+  try {
+    return new RegExp(text, 'i');
+  } catch (e) {
+    return e;
+  }
+}
+
+export function debounce(fn, ms) {
+  let t = null;
+  return (...args) => {
+    clearTimeout(t);
+    t = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/** Numbers for people: integers as they are, others with 4 significant digits. */
+export function fmt(v) {
+  if (v === null || v === undefined) return '';
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
+  return String(Number(v.toPrecision(4)));
+}
+
+/** Groups tags by their prefix before the first '/', in order of first appearance. */
+export function groupByPrefix(tags) {
+  const groups = new Map();
+  for (const t of tags) {
+    const slash = t.indexOf('/');
+    const g = slash > 0 ? t.slice(0, slash) : t;
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g).push(t);
+  }
+  return groups;
+}
+
+/**
+ * Calls render(card) for a card the first time it comes near the viewport, and keeps charts of
+ * cards far off-screen from being drawn: a tab with 200 charts draws only those in view.
+ */
+export function lazy(card, render, margin = '400px') {
+  const io = new IntersectionObserver(entries => {
+    for (const e of entries) {
+      if (e.isIntersecting) {
+        io.disconnect();
+        render(card);
+      }
+    }
+  }, { rootMargin: margin });
+  io.observe(card);
+  return () => io.disconnect();
+}

@@ -1,0 +1,120 @@
+// The Runs table's columns and its sort. A column (see virtual-table.js) gives the text used for
+// widths, the cell shown, and the value sorted by; missing values sort last in both directions,
+// and ties fall back to the run name.
+
+import { el, fmt } from '../util.js';
+import { num } from '../api.js';
+import { fmtWall, fmtDuration } from './format.js';
+
+/** An integer with thousands separators (toLocaleString is far too slow for thousands of cells). */
+export const count = v => (v === null || v === undefined || Number.isNaN(v) ? ''
+  : String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+
+const missing = v => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || v === '';
+const collator = new Intl.Collator(undefined, { numeric: true });
+
+/**
+ * The run first, then what people compare runs by (last values, hyperparameters, metrics,
+ * status), then the run's bookkeeping (steps, times, events, files, problems).
+ *
+ * @param rows the table's rows (buildRow)
+ * @param tags the scalar tags whose last values are columns
+ * @param hpTable /api/hparams, or null to leave out hyperparameters, metrics and status
+ * @param values LastValues
+ */
+export function runColumns({ rows, tags, hpTable, values, runColor, onProblems }) {
+  const cols = [
+    { id: 'name', label: 'Run', text: r => r.run, value: r => r.run, minWidth: 160, maxWidth: 420, extra: 18,
+      cell: r => el('span', { class: 'run-cell', title: r.run },
+        el('span', { class: 'swatch', style: { background: runColor(r.run) } }),
+        el('span', { class: 'run-name', text: r.run })) },
+  ];
+  for (const tag of tags) {
+    const get = r => (r.scalarTags.has(tag) ? values.get(r.run, tag) : undefined);
+    cols.push({ id: `s:${tag}`, label: tag, num: true, title: `Last value of ${tag}`, maxWidth: 200,
+      text: r => { const v = get(r); return !r.scalarTags.has(tag) ? '' : v ? fmt(v.value) : '…'; },
+      value: r => { const v = get(r); return v ? v.value : null; },
+      cell: r => {
+        const v = get(r);
+        if (!r.scalarTags.has(tag)) return '';
+        if (!v) return el('span', { class: 'muted', text: '…' });
+        if (v.error) return el('span', { class: 'error', text: 'error', title: v.error });
+        return el('span', { text: fmt(v.value), title: `${tag} = ${v.value} at step ${v.step}` });
+      } });
+  }
+  if (hpTable) hparamColumns(cols, rows, hpTable);
+  const meta = [
+    { id: 'first', label: 'First step', num: true, text: r => count(r.first), value: r => r.first },
+    { id: 'last', label: 'Last step', num: true, text: r => count(r.last), value: r => r.last },
+    { id: 'start', label: 'Started', text: r => fmtWall(r.start), value: r => r.start, title: 'Wall time of the first event' },
+    { id: 'duration', label: 'Duration', num: true, text: r => fmtDuration(r.duration), value: r => r.duration,
+      title: 'From the first to the last event' },
+    { id: 'events', label: 'Events', num: true, text: r => count(r.events), value: r => r.events },
+    { id: 'files', label: 'Files', num: true, text: r => count(r.files), value: r => r.files, title: 'Event files' },
+    { id: 'problems', label: 'Problems', num: true, text: r => count(r.problems), value: r => r.problems,
+      title: 'Damage found while reading the event files',
+      cell: r => (r.problems > 0
+        ? el('button', { type: 'button', class: 'link problems', text: `${count(r.problems)} ⚠`,
+          title: 'Show the problems', onclick: () => onProblems(r.run) })
+        : '0') },
+  ];
+  return cols.concat(meta);
+}
+
+function hparamColumns(cols, rows, hpTable) {
+  const present = (key, name) => rows.some(r => r.hp && !missing(r.hp[key][name]));
+  for (const name of hpTable.hparams.filter(n => present('values', n))) {
+    const get = r => (r.hp ? r.hp.values[name] : undefined);
+    cols.push({ id: `h:${name}`, label: name, title: `Hyperparameter ${name}`, maxWidth: 220,
+      num: rows.some(r => typeof get(r) === 'number'),
+      text: r => hpText(get(r)), value: r => sortable(get(r)), cell: r => hpCell(r, hpText(get(r))) });
+  }
+  for (const name of hpTable.metrics.filter(n => present('metrics', n))) {
+    const get = r => (r.hp ? num(r.hp.metrics[name]) : undefined);
+    const text = r => (missing(get(r)) ? '' : fmt(get(r)));
+    cols.push({ id: `m:${name}`, label: name, num: true, title: `Metric ${name}: its last value in the session`,
+      maxWidth: 200, text, value: r => get(r), cell: r => hpCell(r, text(r)) });
+  }
+  if (rows.some(r => r.hp)) {
+    cols.push({ id: 'status', label: 'Status', title: 'Session status', text: r => statusText(r.hp),
+      value: r => statusText(r.hp) || null, cell: r => hpCell(r, statusText(r.hp)) });
+  }
+}
+
+/** Rows sorted by a column; missing values last either way, ties by run name. */
+export function sortBy(rows, col, reverse) {
+  const keyed = rows.map(r => [col.value(r), r]);
+  const dir = reverse ? -1 : 1;
+  keyed.sort((a, b) => {
+    const ma = missing(a[0]);
+    const mb = missing(b[0]);
+    if (ma || mb) return ma && mb ? collator.compare(a[1].run, b[1].run) : (ma ? 1 : -1);
+    const c = typeof a[0] === 'number' && typeof b[0] === 'number'
+      ? a[0] - b[0] : collator.compare(String(a[0]), String(b[0]));
+    return c !== 0 ? c * dir : collator.compare(a[1].run, b[1].run);
+  });
+  return keyed.map(k => k[1]);
+}
+
+/** A value taken from a timestamp-named sub-run's session is shown in italics, saying so. */
+function hpCell(r, text) {
+  if (!text) return '';
+  return r.hp && r.hp.from ? el('span', { class: 'inherited', text, title: `from the session in ${r.hp.from}` }) : text;
+}
+
+function hpText(v) {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number' || v === 'NaN' || v === 'Infinity' || v === '-Infinity') return fmt(num(v));
+  return String(v);
+}
+
+function sortable(v) {
+  if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return num(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v;
+}
+
+function statusText(hp) {
+  if (!hp || !hp.status) return '';
+  return hp.status.replace(/^STATUS_/, '').toLowerCase();
+}

@@ -1,0 +1,281 @@
+package dev.trainscope.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainscope.data.RunStore;
+import dev.trainscope.events.TfRecordFormat;
+import dev.trainscope.events.plugins.PluginNames;
+import dev.trainscope.events.proto.Event;
+import dev.trainscope.events.proto.Summary;
+import dev.trainscope.events.proto.SummaryMetadata;
+import dev.trainscope.events.proto.SummaryValue;
+import dev.trainscope.events.proto.TensorProto;
+import dev.trainscope.events.proto.TensorShape;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP API on port 0, against the real fixtures and a log directory of hostile names. */
+class ApiTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String XSS = "<img src=x onerror=alert(1)>";
+
+  @TempDir
+  static Path tmp;
+
+  static RunStore store;
+  static DashboardServer server;
+  static HttpClient http = HttpClient.newHttpClient();
+  static String base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path fixtures = Path.of(System.getProperty("trainscope.testdata", "../testdata")).resolve("tfevents");
+    Path hostile = tmp.resolve("hostile");
+    Files.createDirectories(hostile.resolve(XSS));
+    writeHostileRun(hostile.resolve(XSS).resolve("events.out.tfevents.1700000000.host.1.0"));
+    store = RunStore.builder()
+        .logdirSpec("fx:" + fixtures + ",evil:" + hostile)
+        .reloadInterval(Duration.ZERO)
+        .build();
+    store.reload();
+    server = new DashboardServer(store, 50);
+    base = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    store.close();
+  }
+
+  /** A run whose name, tags and text are HTML and script. */
+  static void writeHostileRun(Path file) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SummaryMetadata text = SummaryMetadata.forPlugin(PluginNames.TEXT, new byte[0], SummaryMetadata.DATA_CLASS_TENSOR);
+    for (int step = 0; step < 3; step++) {
+      Summary s = Summary.of(
+          SummaryValue.of(XSS, null, new SummaryValue.SimpleValue(step == 1 ? Float.NaN : step)),
+          SummaryValue.of("notes", step == 0 ? text : null, TensorProto.ofStrings(TensorShape.of(1),
+              List.of(("**bold** " + XSS + " <script>alert(2)</script> [x](javascript:alert(3))")
+                  .getBytes(StandardCharsets.UTF_8)))));
+      out.write(TfRecordFormat.frame(new Event(1.7e9 + step, step, s, null).toByteArray()));
+    }
+    Files.write(file, out.toByteArray());
+  }
+
+  static HttpResponse<String> get(String pathAndQuery) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<byte[]> getBytes(String pathAndQuery) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  static String q(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  static JsonNode json(String pathAndQuery) throws Exception {
+    HttpResponse<String> r = get(pathAndQuery);
+    assertEquals(200, r.statusCode(), pathAndQuery + ": " + r.body());
+    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"));
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void runs_listsFixtureRunsWithSpecPrefixes() throws Exception {
+    JsonNode runs = json("/api/runs").get("runs");
+    List<String> names = new java.util.ArrayList<>();
+    runs.forEach(r -> names.add(r.get("name").asText()));
+    assertTrue(names.contains("fx/gen-tensorboardX/scalars"), names.toString());
+    assertTrue(names.contains("evil/" + XSS));
+    assertTrue(json("/api/runs").get("progress").get("firstPollDone").asBoolean());
+  }
+
+  @Test
+  void scalarsExact_returnColumnsWithNonFiniteAsStrings() throws Exception {
+    JsonNode s = json("/api/scalars?tag=" + q(XSS) + "&run=" + q("evil/" + XSS)).get("series").get(0);
+    assertEquals("[0,1,2]", s.get("steps").toString());
+    assertEquals("[0.0,\"NaN\",2.0]", s.get("values").toString());
+    assertFalse(s.get("more").asBoolean());
+  }
+
+  @Test
+  void scalarsBuckets_cover1000PointsInAtMostTheAskedBuckets() throws Exception {
+    JsonNode s = json("/api/scalars?tag=loss/train&run=fx/gen-tensorboardX/scalars&buckets=7").get("series").get(0);
+    int n = s.get("count").size();
+    assertTrue(n <= 7 && n >= 1, "buckets: " + n);
+    long total = 0;
+    for (JsonNode c : s.get("count")) {
+      total += c.asLong();
+    }
+    assertEquals(1000, total);
+    assertEquals(0, s.get("firstStep").get(0).asLong());
+    assertEquals(999, s.get("lastStep").get(n - 1).asLong());
+  }
+
+  @Test
+  void scalarsPaging_limitGivesMoreAndNextStep() throws Exception {
+    JsonNode s = json("/api/scalars?tag=loss/train&run=fx/gen-tensorboardX/scalars&limit=300").get("series").get(0);
+    assertEquals(300, s.get("steps").size());
+    assertTrue(s.get("more").asBoolean());
+    assertEquals(300, s.get("nextStep").asLong());
+  }
+
+  @Test
+  void download_csvHasEveryPoint() throws Exception {
+    HttpResponse<String> r = get("/api/scalars/download?run=fx/gen-tensorboardX/scalars&tag=loss/train&format=csv");
+    assertEquals(200, r.statusCode());
+    List<String> lines = r.body().lines().toList();
+    assertEquals("step,wall_time,value", lines.get(0));
+    assertEquals(1001, lines.size());
+    assertTrue(lines.get(1).startsWith("0,"));
+    assertTrue(lines.get(1000).endsWith(",0.04333892837166786"), lines.get(1000));
+    assertTrue(r.headers().firstValue("content-disposition").orElse("").contains("attachment"));
+  }
+
+  @Test
+  void badParameters_are400WithPlainMessages() throws Exception {
+    HttpResponse<String> r = get("/api/scalars?tag=loss/train&run=fx/gen-tensorboardX/scalars&buckets=abc");
+    assertEquals(400, r.statusCode());
+    assertEquals("query parameter 'buckets' must be an integer, was 'abc'", r.body());
+    assertEquals(400, get("/api/scalars?run=x").statusCode());
+    assertEquals("missing query parameter 'tag'", get("/api/scalars?run=x").body());
+    assertEquals(400, get("/api/scalars?tag=t&run=r&buckets=0").statusCode());
+    assertEquals(400, get("/api/scalars?tag=t&run=r&from=5&to=1").statusCode());
+    assertEquals(400, get("/api/scalars/download?run=r&tag=t&format=xml").statusCode());
+  }
+
+  @Test
+  void unknownRunsAndTags_are404() throws Exception {
+    HttpResponse<String> r = get("/api/scalars?tag=loss&run=nope");
+    assertEquals(404, r.statusCode());
+    assertEquals("no run named 'nope'", r.body());
+    assertEquals(404, get("/api/scalars?tag=nope&run=fx/gen-tensorboardX/scalars").statusCode());
+    HttpResponse<String> kind = get("/api/histograms?tag=loss/train&run=fx/gen-tensorboardX/scalars");
+    assertEquals(404, kind.statusCode());
+    assertTrue(kind.body().contains("holds SCALAR values, not HISTOGRAM"), kind.body());
+  }
+
+  @Test
+  void craftedPaths_neverReachFilesOutsideTheApp() throws Exception {
+    for (String path : List.of("/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd",
+        "/js/..%2f..%2f..%2fpom.xml", "/webjars/../../../etc/passwd", "/%2e%2e%5c%2e%2e%5cetc%5cpasswd")) {
+      HttpResponse<String> r;
+      try {
+        r = get(path);
+      } catch (IllegalArgumentException e) {
+        continue; // the client refuses to send it at all
+      }
+      assertFalse(r.body().contains("root:"), path + " leaked /etc/passwd");
+      assertTrue(r.statusCode() == 404 || r.statusCode() == 400, path + " gave " + r.statusCode());
+    }
+  }
+
+  @Test
+  void everyResponse_carriesTheSecurityHeaders() throws Exception {
+    for (String path : List.of("/", "/api/runs", "/api/scalars?tag=x&run=y")) {
+      HttpResponse<String> r = get(path);
+      assertEquals(DashboardServer.CSP, r.headers().firstValue("content-security-policy").orElse(""), path);
+      assertEquals("nosniff", r.headers().firstValue("x-content-type-options").orElse(""), path);
+    }
+    assertFalse(get("/").body().contains("<script>"), "no inline script in the page");
+  }
+
+  @Test
+  void textSummaries_renderMarkdownWithHtmlEscaped() throws Exception {
+    JsonNode steps = json("/api/text?run=" + q("evil/" + XSS) + "&tag=notes").get("steps");
+    String html = steps.get(0).get("html").get(0).asText();
+    assertTrue(html.contains("<strong>bold</strong>"), html);
+    assertFalse(html.contains("<img"), html);
+    assertFalse(html.contains("<script"), html);
+    assertFalse(html.contains("javascript:"), html);
+    assertTrue(html.contains("&lt;img src=x onerror=alert(1)&gt;"), html);
+    assertTrue(steps.get(0).get("text").get(0).asText().contains(XSS), "raw text kept as data");
+  }
+
+  @Test
+  void images_blobIsTheFilesPngWithItsType() throws Exception {
+    JsonNode list = json("/api/blobs?run=fx/gen-tensorboardX/media&tag=" + q("image/rgb_chw_uint8")).get("steps");
+    JsonNode first = list.get(0);
+    HttpResponse<byte[]> r = getBytes("/api/blob?run=fx/gen-tensorboardX/media&tag=" + q("image/rgb_chw_uint8")
+        + "&step=" + first.get("step").asLong() + "&index=0");
+    assertEquals(200, r.statusCode());
+    assertEquals("image/png", r.headers().firstValue("content-type").orElse(""));
+    var img = ImageIO.read(new ByteArrayInputStream(r.body()));
+    assertEquals(first.get("width").asInt(), img.getWidth());
+    assertEquals(first.get("height").asInt(), img.getHeight());
+    assertEquals(404, get("/api/blob?run=fx/gen-tensorboardX/media&tag=" + q("image/rgb_chw_uint8")
+        + "&step=123456&index=0").statusCode());
+    assertEquals(400, get("/api/blob?run=fx/gen-tensorboardX/media&tag=" + q("image/rgb_chw_uint8")).statusCode());
+  }
+
+  @Test
+  void graphBlob_isServedAsAnAttachmentNotAPage() throws Exception {
+    HttpResponse<byte[]> r = getBytes("/api/blob?run=fx/gen-tensorboardX/graph&tag=__run_graph__&step=0");
+    assertEquals(200, r.statusCode());
+    assertEquals("application/octet-stream", r.headers().firstValue("content-type").orElse(""));
+    assertTrue(r.headers().firstValue("content-disposition").orElse("").startsWith("attachment"));
+    assertEquals(5673, r.body().length, "the GraphDef bytes of the manifest");
+  }
+
+  @Test
+  void histogramsAndDistributions_haveMatchingSteps() throws Exception {
+    String q = "run=fx/gen-tensorboardX/histograms&tag=" + q("normal/moving_mean");
+    JsonNode h = json("/api/histograms?" + q + "&maxSteps=5");
+    assertTrue(h.get("steps").size() <= 5);
+    JsonNode d = json("/api/distributions?" + q);
+    assertEquals(h.get("total").asInt(), d.get("steps").size());
+    assertEquals(9, d.get("bands").size());
+    assertArrayEquals(new int[] {0, 668, 1587, 3085, 5000, 6915, 8413, 9332, 10000},
+        JSON.convertValue(d.get("basisPoints"), int[].class));
+  }
+
+  @Test
+  void hparams_tableHasTheThreeTrials() throws Exception {
+    JsonNode t = json("/api/hparams");
+    int trials = 0;
+    for (JsonNode row : t.get("rows")) {
+      if (row.get("run").asText().startsWith("fx/gen-tensorboardX/hparams/trial_")) {
+        trials++;
+      }
+    }
+    assertEquals(3, trials);
+  }
+
+  @Test
+  void liveEvents_streamHelloThenUpdates() throws Exception {
+    HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
+        .header("Accept", "text/event-stream").build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, r.statusCode());
+    String type = r.headers().firstValue("content-type").orElse("");
+    assertTrue(type.startsWith("text/event-stream"), type);
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      assertEquals("event: hello", in.readLine());
+      assertTrue(in.readLine().startsWith("data: {\"progress\":"));
+    }
+  }
+}
