@@ -104,18 +104,27 @@ final class Ingest implements EventHandler {
 
   @Override
   public void onValue(EventView e, ValueView v) {
+    // The scanner hands out one String per distinct tag, and a training loop logs its tags in the
+    // same order every step: the tag that followed the last one last time is checked first.
     String name = v.tag();
+    TagData last = lastData;
     TagData t;
-    if (name == lastTag) { // the scanner hands out one String per distinct tag
-      t = lastData;
+    if (last != null && name == last.nextName) {
+      t = last.next;
+    } else if (name == lastTag) {
+      t = last;
     } else {
       t = d.tags.get(name);
       if (t == null) {
         t = create(name, v);
       }
-      lastTag = name;
-      lastData = t;
+      if (last != null) {
+        last.nextName = name;
+        last.next = t;
+      }
     }
+    lastTag = name;
+    lastData = t;
     long step = e.step();
     double wall = e.wallTime();
     switch (t.kind) {

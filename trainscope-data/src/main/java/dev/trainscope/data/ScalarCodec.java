@@ -1,34 +1,36 @@
 package dev.trainscope.data;
 
 /**
- * Compresses a block of scalar points (step, wall time, value) into a bit stream, after Facebook's
- * Gorilla (Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB
- * 2015): integers as delta-of-delta with a prefix code, values as the XOR with the previous value
- * storing only its meaningful bits. Lossless: every step, wall time and value comes back bit for
- * bit, NaN payloads included.
+ * Compresses a block of scalar points (step, wall time, value) into a bit stream. The scheme
+ * starts from Facebook's Gorilla (Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time
+ * Series Database", VLDB 2015), delta-of-delta timestamps, with three changes measured on training
+ * curves: the integer code adapts to each block (a Rice-like code whose width is chosen to minimise
+ * the block's size, instead of Gorilla's fixed classes); wall times that a writer recorded in whole
+ * milliseconds or microseconds (Trainscope's writer, TensorFlow's C++ writer) are coded as those
+ * integers; and values are coded as differences of their bit patterns instead of Gorilla's XOR.
+ * Lossless: every step, wall time and value comes back bit for bit, NaN payloads included.
  *
  * <pre>
- * block    := flags:1 point0 point*
- * flags    := 1 when every value is a float32 widened to double (values then XOR as 32-bit words)
- * point0   := step:64 wallBits:64 value:(32|64)
- * point    := stepDod wallDod valueXor
- * stepDod  := '0' (0) | '10' s7 | '110' s12 | '1110' s20 | '1111' s64      (s = signed)
- * wallDod  := '0' (0) | '10' s8 | '110' s16 | '1110' s24 | '11110' s32 | '11111' s64
- *              (over the raw IEEE bits of the wall time taken as a long)
- * valueXor := '0' (same as previous)
- *           | '10' bits                  (fits the previous window of leading/trailing zeros)
- *           | '11' lead:L len:L bits     (a new window; L = 5 for floats, 6 for doubles;
- *                                          len is stored minus one)
+ * block    := valueMode:1 wallMode:2 stepK:6 wallK:6 valueK:6 point0 point*
+ * valueMode:= 1 when every value is a float32 widened to double (values as 32-bit patterns)
+ * wallMode := 0 raw IEEE bits | 1 whole milliseconds | 2 whole microseconds
+ * point0   := step:64 wall:64 value:(32|64)        (wall as bits, or as the integer count)
+ * point    := code(stepK, dod) code(wallK, dod) code(valueK, delta)
+ * code(k,x):= '0' z:k | '1' n:6 z:(n+1)            z = zigzag(x); the first form when z < 2^k
  * </pre>
  *
- * Training steps grow by a constant, so a step costs one bit; smooth curves of float32 values
- * share their sign, exponent and leading mantissa bits with the previous value.
+ * Steps and wall-time counts are coded as deltas of deltas: training steps grow by a constant, so
+ * a step costs one bit. Values are coded as the difference of their IEEE bit patterns taken as
+ * integers: for a float of one sign the pattern grows with the value, so a smooth curve's small
+ * relative changes are small integers (fewer bits than Gorilla's XOR, whose window of meaningful
+ * bits moves with every carry), and a constant (a learning rate) costs one bit.
  */
 final class ScalarCodec {
   private ScalarCodec() {}
 
-  private static final int[] STEP_WIDTHS = {0, 7, 12, 20, 64};
-  private static final int[] WALL_WIDTHS = {0, 8, 16, 24, 32, 64};
+  static final int WALL_RAW = 0;
+  static final int WALL_MILLIS = 1;
+  static final int WALL_MICROS = 2;
 
   /** True when each of {@code values[0, n)} is a float32 widened to double. */
   static boolean allFloats(double[] values, int n) {
@@ -41,129 +43,216 @@ final class ScalarCodec {
     return true;
   }
 
-  static long[] encode(long[] steps, double[] walls, double[] values, int n) {
-    Bits.Writer w = new Bits.Writer();
-    boolean floats = allFloats(values, n);
-    w.writeBit(floats);
-    w.write(steps[0], 64);
-    w.write(Double.doubleToRawLongBits(walls[0]), 64);
-    long prevValue = valueBits(values[0], floats);
-    w.write(prevValue, floats ? 32 : 64);
-    long prevStep = steps[0];
-    long prevStepDelta = 0;
-    long prevWall = Double.doubleToRawLongBits(walls[0]);
-    long prevWallDelta = 0;
-    int window = floats ? 32 : 64;
-    int lenBits = floats ? 5 : 6;
-    int prevLead = -1;
-    int prevTrail = 0;
-    for (int i = 1; i < n; i++) {
-      long delta = steps[i] - prevStep;
-      writeDod(w, delta - prevStepDelta, STEP_WIDTHS);
-      prevStep = steps[i];
-      prevStepDelta = delta;
+  /** The wall-time mode of a block: whole milliseconds or microseconds when every time is one. */
+  static int wallMode(double[] walls, int n) {
+    if (quantized(walls, n, 1e3)) {
+      return WALL_MILLIS;
+    }
+    if (quantized(walls, n, 1e6)) {
+      return WALL_MICROS;
+    }
+    return WALL_RAW;
+  }
 
-      long wall = Double.doubleToRawLongBits(walls[i]);
-      long wallDelta = wall - prevWall;
-      writeDod(w, wallDelta - prevWallDelta, WALL_WIDTHS);
-      prevWall = wall;
-      prevWallDelta = wallDelta;
-
-      long v = valueBits(values[i], floats);
-      long xor = v ^ prevValue;
-      prevValue = v;
-      if (xor == 0) {
-        w.writeBit(false);
-        continue;
-      }
-      int lead = Long.numberOfLeadingZeros(xor) - (64 - window);
-      int trail = Long.numberOfTrailingZeros(xor);
-      int maxLead = (1 << lenBits) - 1;
-      if (lead > maxLead) {
-        lead = maxLead;
-      }
-      if (prevLead >= 0 && lead >= prevLead && trail >= prevTrail) {
-        w.write(0b10, 2);
-        w.write(xor >>> prevTrail, window - prevLead - prevTrail);
-      } else {
-        int len = window - lead - trail;
-        w.write(0b11, 2);
-        w.write(lead, lenBits);
-        w.write(len - 1, lenBits);
-        w.write(xor >>> trail, len);
-        prevLead = lead;
-        prevTrail = trail;
+  private static boolean quantized(double[] walls, int n, double scale) {
+    for (int i = 0; i < n; i++) {
+      double w = walls[i];
+      double k = Math.rint(w * scale);
+      if (!Double.isFinite(w) || Math.abs(k) >= 0x1p53
+          || Double.doubleToRawLongBits(k / scale) != Double.doubleToRawLongBits(w)) {
+        return false;
       }
     }
-    return w.toArray();
+    return true;
+  }
+
+  private static long wallCode(double w, int mode) {
+    switch (mode) {
+      case WALL_MILLIS: return (long) Math.rint(w * 1e3);
+      case WALL_MICROS: return (long) Math.rint(w * 1e6);
+      default: return Double.doubleToRawLongBits(w);
+    }
+  }
+
+  private static double wall(long code, int mode) {
+    switch (mode) {
+      case WALL_MILLIS: return code / 1e3;
+      case WALL_MICROS: return code / 1e6;
+      default: return Double.longBitsToDouble(code);
+    }
+  }
+
+  static long[] encode(long[] steps, double[] walls, double[] values, int n) {
+    boolean floats = allFloats(values, n);
+    int mode = wallMode(walls, n);
+    long[] wallCodes = new long[n];
+    long[] valueCodes = new long[n];
+    for (int i = 0; i < n; i++) {
+      wallCodes[i] = wallCode(walls[i], mode);
+      valueCodes[i] = valueBits(values[i], floats);
+    }
+    int stepK = bestK(steps, n, true);
+    int wallK = bestK(wallCodes, n, true);
+    int valueK = bestK(valueCodes, n, false);
+
+    // at most 21 + 3 * 64 bits for the header and first point, 3 * (7 + 64) for each other point
+    Sink w = new Sink(21 + 192 + (n - 1) * 213L);
+    w.put(((floats ? 1L : 0L) << 20) | ((long) mode << 18) | ((long) stepK << 12) | ((long) wallK << 6) | valueK, 21);
+    w.put(steps[0], 64);
+    w.put(wallCodes[0], 64);
+    w.put(valueCodes[0], floats ? 32 : 64);
+    long prevStepDelta = 0;
+    long prevWallDelta = 0;
+    for (int i = 1; i < n; i++) {
+      long stepDelta = steps[i] - steps[i - 1];
+      w.code(stepDelta - prevStepDelta, stepK);
+      prevStepDelta = stepDelta;
+      long wallDelta = wallCodes[i] - wallCodes[i - 1];
+      w.code(wallDelta - prevWallDelta, wallK);
+      prevWallDelta = wallDelta;
+      w.code(valueCodes[i] - valueCodes[i - 1], valueK);
+    }
+    return w.finish();
+  }
+
+  /**
+   * The writing half of {@link Bits}, specialised for encoding a block: sized once for the worst
+   * case, bits gathered in a register-sized accumulator and stored a word at a time.
+   */
+  private static final class Sink {
+    private final long[] out;
+    private int word;
+    private long acc;
+    private int accBits;
+
+    Sink(long maxBits) {
+      out = new long[(int) ((maxBits + 63) >>> 6)];
+    }
+
+    /** Appends the low {@code len} bits of v (1 <= len <= 64). */
+    void put(long v, int len) {
+      if (len < 64) {
+        v &= (1L << len) - 1;
+      }
+      int room = 64 - accBits;
+      if (len < room) {
+        acc = (acc << len) | v;
+        accBits += len;
+      } else {
+        int rest = len - room; // bits of v that do not fit this word
+        out[word++] = room == 64 ? v : (acc << room) | (v >>> rest);
+        acc = rest == 0 ? 0 : v & ((1L << rest) - 1);
+        accBits = rest;
+      }
+    }
+
+    /** The code(k, x) of the format: '0' and k bits when zigzag(x) < 2^k, else '1', its length, itself. */
+    void code(long x, int k) {
+      long z = (x << 1) ^ (x >> 63);
+      if ((z >>> k) == 0) {
+        put(z, k + 1);
+      } else {
+        int len = 64 - Long.numberOfLeadingZeros(z);
+        put((1L << 6) | (len - 1), 7);
+        put(z, len);
+      }
+    }
+
+    long[] finish() {
+      int words = word + (accBits > 0 ? 1 : 0);
+      long[] block = java.util.Arrays.copyOf(out, words);
+      if (accBits > 0) {
+        block[word] = acc << (64 - accBits);
+      }
+      return block;
+    }
   }
 
   private static long valueBits(double v, boolean floats) {
     return floats ? Float.floatToRawIntBits((float) v) & 0xFFFFFFFFL : Double.doubleToRawLongBits(v);
   }
 
-  /** Writes a delta-of-delta with the prefix code whose classes have the given widths. */
-  private static void writeDod(Bits.Writer w, long dod, int[] widths) {
-    if (dod == 0) {
-      w.writeBit(false);
-      return;
-    }
-    int last = widths.length - 1;
-    for (int c = 1; c < last; c++) {
-      if (Bits.fitsSigned(dod, widths[c])) {
-        w.write((1L << (c + 1)) - 2, c + 1); // c ones, then a zero
-        w.write(dod, widths[c]);
-        return;
-      }
-    }
-    w.write((1L << last) - 1, last); // all ones, no terminator
-    w.write(dod, 64);
+  private static long zigzag(long v) {
+    return (v << 1) ^ (v >> 63);
   }
 
-  private static long readDod(Bits.Reader r, int[] widths) {
-    int c = r.readUnary(widths.length - 1);
-    if (c == 0) {
-      return 0;
+  private static int bitLength(long z) {
+    return 64 - Long.numberOfLeadingZeros(z);
+  }
+
+  /**
+   * The width k that makes this block's codes smallest: of the deltas of deltas ({@code second}) or
+   * of the deltas of {@code a}.
+   */
+  static int bestK(long[] a, int n, boolean second) {
+    long[] count = new long[65];
+    long prevDelta = 0;
+    for (int i = 1; i < n; i++) {
+      long delta = a[i] - a[i - 1];
+      count[bitLength(zigzag(second ? delta - prevDelta : delta))]++;
+      prevDelta = delta;
     }
-    return Bits.signExtend(r.read(widths[c]), widths[c]);
+    // cost(k) = (1 + k) for each code of at most k bits, (7 + its length) for each longer one
+    long below = count[0];
+    long aboveCost = 0;
+    for (int len = 1; len <= 64; len++) {
+      aboveCost += count[len] * (7L + len);
+    }
+    long best = below + aboveCost; // k = 0
+    int bestK = 0;
+    for (int k = 1; k <= 63; k++) {
+      below += count[k];
+      aboveCost -= count[k] * (7L + k);
+      long cost = below * (1L + k) + aboveCost;
+      if (cost < best) {
+        best = cost;
+        bestK = k;
+      }
+    }
+    return bestK;
+  }
+
+  private static long readCode(Bits.Reader r, int k) {
+    long z;
+    if (!r.readBit()) {
+      z = r.read(k);
+    } else {
+      int len = (int) r.read(6) + 1;
+      z = r.read(len);
+    }
+    return (z >>> 1) ^ -(z & 1);
   }
 
   /** Decodes the first {@code n} points of a block into the arrays, from index {@code at}. */
   static void decode(long[] block, int n, long[] steps, double[] walls, double[] values, int at) {
     Bits.Reader r = new Bits.Reader(block);
-    boolean floats = r.readBit();
-    int window = floats ? 32 : 64;
-    int lenBits = floats ? 5 : 6;
+    int header = (int) r.read(21);
+    boolean floats = (header >>> 20) != 0;
+    int mode = (header >>> 18) & 3;
+    int stepK = (header >>> 12) & 63;
+    int wallK = (header >>> 6) & 63;
+    int valueK = header & 63;
     long step = r.read(64);
     long wall = r.read(64);
-    long value = r.read(window);
+    long value = r.read(floats ? 32 : 64);
     long stepDelta = 0;
     long wallDelta = 0;
-    int lead = 0;
-    int trail = 0;
     for (int i = 0; ; i++) {
       if (steps != null) {
         steps[at + i] = step;
       }
       if (walls != null) {
-        walls[at + i] = Double.longBitsToDouble(wall);
+        walls[at + i] = wall(wall, mode);
       }
       values[at + i] = floats ? Float.intBitsToFloat((int) value) : Double.longBitsToDouble(value);
       if (i + 1 == n) {
         return;
       }
-      stepDelta += readDod(r, STEP_WIDTHS);
+      stepDelta += readCode(r, stepK);
       step += stepDelta;
-      wallDelta += readDod(r, WALL_WIDTHS);
+      wallDelta += readCode(r, wallK);
       wall += wallDelta;
-      if (r.readBit()) {
-        if (r.readBit()) {
-          lead = (int) r.read(lenBits);
-          int len = (int) r.read(lenBits) + 1;
-          trail = window - lead - len;
-        }
-        value ^= r.read(window - lead - trail) << trail;
-      }
+      value += readCode(r, valueK);
     }
   }
 }

@@ -17,7 +17,7 @@ import java.util.Arrays;
  * <p>Not thread-safe: the run that owns it guards it.
  */
 final class ScalarSeries {
-  static final int BLOCK = 512;
+  static final int BLOCK = 1024;
 
   // sealed blocks, struct of arrays
   private int blocks;

@@ -29,6 +29,9 @@ final class TagData {
   final StepList<Object> entries;
   long droppedRestart;
   long droppedSession;
+  /** The tag (by identity) that came right after this one last time, and its data: see Ingest. */
+  String nextName;
+  TagData next;
   /** The chunk in which this tag last got values, to tell listeners once per chunk. */
   long touchedInChunk = -1;
 

@@ -97,6 +97,9 @@ public final class EventScanner {
     @Override
     public void onRecord(long offset, byte[] buf, int dataOffset, int dataLength) {
       EventImpl e = event;
+      if (scalarShortcut(e, offset, buf, dataOffset, dataLength)) {
+        return;
+      }
       try {
         e.parse(reader, offset, buf, dataOffset, dataLength);
       } catch (MalformedProtoException ex) {
@@ -112,6 +115,103 @@ public final class EventScanner {
       if (e.kind == EventKind.SUMMARY) {
         values(e, offset, buf);
       }
+    }
+
+    /**
+     * The layout nearly every scalar event of a training log has, matched byte by byte instead of
+     * parsed field by field: wall_time, step, and a summary of one value holding a tag (of fewer
+     * than 128 bytes) and either a simple_value or TensorFlow 2's 10-byte rank-0 float tensor, with
+     * no metadata:
+     *
+     * <pre>
+     *   09 wall:8  10 step:varint  2a len  0a len  0a taglen tag  ( 15 value:4
+     *                                                             | 42 0a 08 01 12 00 2a 04 value:4 )
+     * </pre>
+     *
+     * The handler sees the same views as on the general path. Returns false, having changed
+     * nothing, when the event has any other shape.
+     */
+    private boolean scalarShortcut(EventImpl e, long offset, byte[] b, int off, int len) {
+      int end = off + len;
+      if (len < 22 || b[off] != 0x09 || b[off + 9] != 0x10) {
+        return false;
+      }
+      int p = off + 10;
+      long step = 0;
+      int shift = 0;
+      byte x;
+      do {
+        if (p >= end || shift > 63) {
+          return false;
+        }
+        x = b[p++];
+        step |= (long) (x & 0x7F) << shift;
+        shift += 7;
+      } while (x < 0);
+      // summary: one length byte, running to the end of the event; one value filling it
+      if (end - p < 6 || b[p] != 0x2a || b[p + 1] != end - p - 2 || b[p + 2] != 0x0a || b[p + 3] != end - p - 4
+          || b[p + 4] != 0x0a) {
+        return false;
+      }
+      int summaryAt = p + 2;
+      int valueAt = p + 4;
+      int tagLen = b[p + 5];
+      int tagAt = p + 6;
+      int q = tagAt + tagLen;
+      float v;
+      int payloadAt;
+      ValueKind kind;
+      if (tagLen < 0) {
+        return false;
+      } else if (q + 5 == end && b[q] == 0x15) {
+        kind = ValueKind.SIMPLE_VALUE;
+        payloadAt = q + 1;
+        v = Float.intBitsToFloat(TfRecordFormat.readIntLE(b, payloadAt));
+      } else if (q + 12 == end && b[q] == 0x42 && b[q + 1] == 10 && TfRecordFormat.readIntLE(b, q + 2) == 0x00120108
+          && b[q + 6] == 0x2a && b[q + 7] == 4) {
+        kind = ValueKind.TENSOR;
+        payloadAt = q + 2;
+        v = Float.intBitsToFloat(TfRecordFormat.readIntLE(b, q + 8));
+      } else {
+        return false;
+      }
+      e.recordOffset = offset;
+      e.buf = b;
+      e.dataOffset = off;
+      e.dataLength = len;
+      e.wallTime = Double.longBitsToDouble(TfRecordFormat.readLongLE(b, off + 1));
+      e.step = step;
+      e.kind = EventKind.SUMMARY;
+      e.payloadOffset = summaryAt;
+      e.payloadLength = end - summaryAt;
+      e.sourceOffset = -1;
+      try {
+        handler.onEvent(e);
+      } catch (MalformedProtoException ex) {
+        malformed(Problem.Kind.MALFORMED_EVENT, offset, ex);
+        return true;
+      }
+      ValueImpl val = value;
+      val.buf = b;
+      val.valueOffset = valueAt;
+      val.valueLength = end - valueAt;
+      val.eventDataOffset = off;
+      val.index = 0;
+      val.kind = kind;
+      val.metaOffset = -1;
+      val.metaLength = 0;
+      val.payloadOffset = payloadAt;
+      val.payloadLength = kind == ValueKind.SIMPLE_VALUE ? 4 : 10;
+      val.simpleBits = Float.floatToRawIntBits(v);
+      val.scalar = v;
+      val.scalarState = 1;
+      val.tag = tags.get(b, tagAt, tagLen);
+      try {
+        handler.onValue(e, val);
+      } catch (MalformedProtoException ex) {
+        malformed(Problem.Kind.MALFORMED_VALUE, offset, ex);
+      }
+      return true;
     }
 
     private void values(EventImpl e, long offset, byte[] buf) {

@@ -1,0 +1,96 @@
+package dev.trainscope.benchmarks;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Load on a running {@code trainscope serve}: {@code clients} concurrent clients, each polling
+ * downsampled scalars (800 buckets, as a chart 800 pixels wide asks) of a random run and tag, as
+ * fast as answers come, for {@code seconds}. Prints requests per second and the latency
+ * percentiles.
+ *
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.trainscope.benchmarks.ApiLoad
+ * http://127.0.0.1:6006 50 30}
+ */
+public final class ApiLoad {
+  private ApiLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    String base = args[0];
+    int clients = Integer.parseInt(args[1]);
+    int seconds = Integer.parseInt(args[2]);
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String runsJson = http.send(HttpRequest.newBuilder(URI.create(base + "/api/tags")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    List<String[]> targets = new ArrayList<>();
+    // a tiny parse of {"runs":{"run":[{"run":..,"tag":..,"kind":"scalar"...}]}} without a JSON library
+    for (String part : runsJson.split("\\{\"run\":\"")) {
+      int end = part.indexOf('"');
+      int tagAt = part.indexOf("\"tag\":\"");
+      if (end < 0 || tagAt < 0 || !part.contains("\"kind\":\"scalar\"")) {
+        continue;
+      }
+      String run = part.substring(0, end);
+      String tag = part.substring(tagAt + 7, part.indexOf('"', tagAt + 7));
+      targets.add(new String[] {run, tag});
+    }
+    if (targets.isEmpty()) {
+      throw new IllegalStateException("no scalar tags at " + base);
+    }
+    long until = System.nanoTime() + seconds * 1_000_000_000L;
+    long[][] latencies = new long[clients][];
+    AtomicLong errors = new AtomicLong();
+    Thread[] threads = new Thread[clients];
+    for (int c = 0; c < clients; c++) {
+      int id = c;
+      threads[c] = new Thread(() -> {
+        long[] lat = new long[1 << 16];
+        int n = 0;
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        while (System.nanoTime() < until) {
+          String[] t = targets.get(rnd.nextInt(targets.size()));
+          URI uri = URI.create(base + "/api/scalars?buckets=800&run=" + URLEncoder.encode(t[0], StandardCharsets.UTF_8)
+              + "&tag=" + URLEncoder.encode(t[1], StandardCharsets.UTF_8));
+          long t0 = System.nanoTime();
+          try {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+              errors.incrementAndGet();
+            }
+          } catch (Exception e) {
+            errors.incrementAndGet();
+          }
+          if (n == lat.length) {
+            lat = Arrays.copyOf(lat, n * 2);
+          }
+          lat[n++] = System.nanoTime() - t0;
+        }
+        latencies[id] = Arrays.copyOf(lat, n);
+      });
+      threads[c].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+    System.out.printf(Locale.ROOT, "%d clients, %d s, %d series: %,d requests, %.0f requests/s, %d errors%n", clients,
+        seconds, targets.size(), all.length, all.length / (double) seconds, errors.get());
+    System.out.printf(Locale.ROOT, "latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", pct(all, 0.50),
+        pct(all, 0.90), pct(all, 0.99), all[all.length - 1] / 1e6);
+  }
+
+  private static double pct(long[] sorted, double p) {
+    return sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))] / 1e6;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.trainscope.benchmarks;
+
+import dev.trainscope.data.LoadProgress;
+import dev.trainscope.data.RunInfo;
+import dev.trainscope.data.RunStore;
+import dev.trainscope.data.ScalarBuckets;
+import dev.trainscope.data.StoreListener;
+import dev.trainscope.data.TagInfo;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A whole-process benchmark of the run store: loads a log directory as {@code trainscope serve}
+ * does and reports, on one line each: the time until the first run is queryable (a scalar query
+ * answers with data), the time to load everything, scalar events per second, the bytes per scalar
+ * point the store holds (its own accounting, and the heap used after a full GC over the points),
+ * and the process's resident memory.
+ *
+ * <p>{@code java -Xmx16g -cp benchmarks/target/benchmarks.jar dev.trainscope.benchmarks.LoadLogdir DIR}
+ */
+public final class LoadLogdir {
+  private LoadLogdir() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    long heapBefore = usedHeapAfterGc();
+    long start = System.nanoTime();
+    AtomicLong firstData = new AtomicLong();
+    CountDownLatch firstRun = new CountDownLatch(1);
+    RunStore store = RunStore.builder().logdir(dir).reloadInterval(Duration.ZERO).build();
+    store.addListener(new StoreListener() {
+      @Override
+      public void stepsAdded(String run, String tag, long lastStep) {
+        if (firstData.compareAndSet(0, System.nanoTime())) {
+          firstRun.countDown();
+        }
+      }
+    });
+    Thread loader = new Thread(() -> {
+      try {
+        store.reload();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    loader.start();
+    firstRun.await(600, TimeUnit.SECONDS);
+    // the first run is queryable once a query over it answers with data
+    long queryable = 0;
+    while (queryable == 0) {
+      for (RunInfo r : store.runs()) {
+        List<TagInfo> tags = store.tags(r.name());
+        if (!tags.isEmpty()) {
+          ScalarBuckets b = store.scalarBuckets(r.name(), tags.get(0).tag(), Long.MIN_VALUE, Long.MAX_VALUE, 100);
+          if (b.size() > 0) {
+            queryable = System.nanoTime();
+            break;
+          }
+        }
+      }
+      if (queryable == 0) {
+        Thread.sleep(1);
+      }
+    }
+    loader.join();
+    long loaded = System.nanoTime();
+    long points = 0;
+    long events = 0;
+    for (RunInfo r : store.runs()) {
+      events += r.events();
+      for (TagInfo t : store.tags(r.name())) {
+        points += t.count();
+      }
+    }
+    LoadProgress p = store.progress();
+    long heapAfter = usedHeapAfterGc();
+    double seconds = (loaded - start) / 1e9;
+    System.out.printf(Locale.ROOT, "logdir            %s (%d runs, %,.0f MB)%n", dir, store.runs().size(), p.bytesKnown() / 1e6);
+    System.out.printf(Locale.ROOT, "first run queryable  %.3f s%n", (queryable - start) / 1e9);
+    System.out.printf(Locale.ROOT, "loaded everything    %.2f s (%,d events, %,d scalar points)%n", seconds, events, points);
+    System.out.printf(Locale.ROOT, "load throughput      %.1f M events/s, %.0f MB/s%n", events / seconds / 1e6,
+        p.bytesRead() / seconds / 1e6);
+    System.out.printf(Locale.ROOT, "store accounting     %.2f bytes per scalar point%n", (double) store.memoryBytes() / points);
+    System.out.printf(Locale.ROOT, "heap after GC        %.2f bytes per scalar point (%,.0f MB)%n",
+        (double) (heapAfter - heapBefore) / points, (heapAfter - heapBefore) / 1e6);
+    System.out.printf(Locale.ROOT, "resident memory      %,.0f MB (VmRSS), peak %,.0f MB (VmHWM)%n", status("VmRSS:") / 1e3,
+        status("VmHWM:") / 1e3);
+    store.close();
+  }
+
+  static long usedHeapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    return heap.getUsed();
+  }
+
+  /** A kB figure from /proc/self/status. */
+  static long status(String key) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith(key)) {
+        return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+      }
+    }
+    return -1;
+  }
+}
