@@ -1,0 +1,41 @@
+package dev.trainscope.diagnose;
+
+import dev.trainscope.data.HistogramStep;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Unusually large weights or biases (AUTOTRAINER's bound: 5), or weights whose spread keeps
+ * growing without bound.
+ */
+final class LargeWeights implements Rule {
+  @Override
+  public String id() {
+    return "large-weights";
+  }
+
+  @Override
+  public void check(Subject s, Thresholds t, List<Finding> out) {
+    List<TagRole> tags = new ArrayList<>(s.withRole(Role.WEIGHTS));
+    tags.addAll(s.withRole(Role.BIASES));
+    double bound = t.get("weights.max");
+    for (TagRole tag : tags) {
+      List<HistogramStep> h = s.histograms(tag);
+      HistogramStep last = Rules.last(h);
+      if (last == null) {
+        continue;
+      }
+      double max = Rules.histMaxAbs(last);
+      double growth = Rules.histStd(last) / Rules.histStd(h.get(0));
+      if (max > bound || (h.size() >= 5 && growth > 10)) {
+        out.add(new Finding(id(), Severity.WARNING, tag.run(), List.of(tag.tag()), tag.layer(), h.get(0).step(),
+            last.step(), Rules.ev("max_abs", max, "bound", bound, "spread_growth", growth),
+            (tag.role() == Role.BIASES ? "biases" : "weights") + " of layer '" + (tag.layer().isEmpty() ? tag.tag()
+                : tag.layer()) + "' reach " + Rules.fmt(max) + (growth > 10 ? ", their spread grew " + Rules.fmt(growth)
+                + " times" : ""),
+            "use weight decay (L2), a lower learning rate, or gradient clipping; check the initialisation"));
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.trainscope.diagnose;
+
+import java.util.List;
+
+/**
+ * Overfitting: validation loss rising from its minimum while training loss keeps falling, or a
+ * validation accuracy below training accuracy by a gap that grows (AUTOTRAINER's test gap: 0.1
+ * while training accuracy is at most 0.9, 0.07 above). Reports the step where it began.
+ */
+final class Overfitting implements Rule {
+  @Override
+  public String id() {
+    return "overfitting";
+  }
+
+  @Override
+  public void check(Subject s, Thresholds t, List<Finding> out) {
+    if (byLoss(s, t, out)) {
+      return;
+    }
+    byAccuracy(s, t, out);
+  }
+
+  private boolean byLoss(Subject s, Thresholds t, List<Finding> out) {
+    TagRole val = s.first(Role.LOSS, Split.VALIDATION);
+    TagRole train = s.first(Role.LOSS, Split.TRAIN);
+    if (val == null || train == null) {
+      return false;
+    }
+    Series v = s.series(val);
+    Series tr = s.series(train);
+    if (v.size() < 4 || tr.size() < 4 || v.nonFinite() > 0) {
+      return false;
+    }
+    double[] sv = Stats.ema(v.values(), v.size() >= 20 ? 0.6 : 0.3);
+    int best = Stats.argMin(sv);
+    double min = sv[best];
+    double end = sv[sv.length - 1];
+    int risingPoints = sv.length - 1 - best;
+    if (min <= 0 || risingPoints < 3 || (end - min) / min < t.get("overfit.rise")) {
+      return false;
+    }
+    // training loss still falling after the validation minimum
+    double trainAtBest = valueNear(tr, v.steps()[best]);
+    double trainEnd = Stats.mean(tr.values(), Rules.tailStart(tr.size(), 0.1), tr.size());
+    if (!(trainEnd < trainAtBest)) {
+      return false;
+    }
+    out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag(), tr.tag()), "", v.steps()[best], v.lastStep(),
+        Rules.ev("val_loss_min", min, "val_loss_end", end, "rise", (end - min) / min, "train_loss_at_min", trainAtBest,
+            "train_loss_end", trainEnd),
+        "overfitting from step " + v.steps()[best] + ": validation loss rose " + Rules.fmt(100 * (end - min) / min)
+            + "% above its minimum while training loss kept falling",
+        "stop earlier (early stopping at step " + v.steps()[best] + "), add regularisation (weight decay, dropout), "
+            + "augment the data or get more of it"));
+    return true;
+  }
+
+  private void byAccuracy(Subject s, Thresholds t, List<Finding> out) {
+    TagRole val = s.first(Role.ACCURACY, Split.VALIDATION);
+    TagRole train = s.first(Role.ACCURACY, Split.TRAIN);
+    if (val == null || train == null) {
+      return;
+    }
+    Series v = s.series(val);
+    Series tr = s.series(train);
+    if (v.size() < 3 || tr.size() < 3) {
+      return;
+    }
+    double trainEnd = Stats.mean(tr.values(), Rules.tailStart(tr.size(), 0.1), tr.size());
+    double valEnd = Stats.mean(v.values(), Rules.tailStart(v.size(), 0.1), v.size());
+    double gap = trainEnd - valEnd;
+    double bound = trainEnd <= 0.9 ? t.get("overfit.gapLow") : t.get("overfit.gapHigh");
+    int mid = v.size() / 2;
+    double gapMid = valueNear(tr, v.steps()[mid]) - v.values()[mid];
+    if (gap >= bound && gap > gapMid) {
+      int onset = 0;
+      for (int i = 0; i < v.size(); i++) {
+        if (valueNear(tr, v.steps()[i]) - v.values()[i] >= bound / 2) {
+          onset = i;
+          break;
+        }
+      }
+      out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag(), tr.tag()), "", v.steps()[onset],
+          v.lastStep(), Rules.ev("train_accuracy", trainEnd, "val_accuracy", valEnd, "gap", gap, "gap_bound", bound),
+          "overfitting: validation accuracy " + Rules.fmt(valEnd) + " is " + Rules.fmt(gap)
+              + " below training accuracy " + Rules.fmt(trainEnd) + ", and the gap grows",
+          "add regularisation (weight decay, dropout), augment the data or get more of it, or stop earlier"));
+    }
+  }
+
+  /** The value of a series at the step nearest to the given one. */
+  static double valueNear(Series s, long step) {
+    int lo = 0;
+    int hi = s.size() - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (s.steps()[mid] < step) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    if (lo > 0 && Math.abs(s.steps()[lo - 1] - step) < Math.abs(s.steps()[lo] - step)) {
+      lo--;
+    }
+    return s.values()[lo];
+  }
+}

@@ -1,0 +1,61 @@
+package dev.trainscope.diagnose;
+
+import java.util.List;
+
+/**
+ * Slow or stalled training: the training loss barely improves from its first tenth to its last,
+ * or accuracy never rises by more than AUTOTRAINER's delta (0.01) at once and stays low. A
+ * learning rate too low, or a bug (labels not matching inputs, a frozen network).
+ */
+final class Stall implements Rule {
+  @Override
+  public String id() {
+    return "stalled";
+  }
+
+  @Override
+  public void check(Subject s, Thresholds t, List<Finding> out) {
+    for (TagRole tag : Rules.trainLosses(s)) {
+      Series v = s.series(tag);
+      int n = v.size();
+      if (n < 20 || v.nonFinite() > 0) {
+        continue;
+      }
+      double first = Stats.mean(v.values(), 0, Math.max(1, n / 10));
+      double last = Stats.mean(v.values(), Rules.tailStart(n, 0.1), n);
+      double improvement = (first - last) / Math.abs(first);
+      if (first != 0 && improvement < t.get("stall.lossImprovement")) {
+        out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", v.steps()[0], v.lastStep(),
+            Rules.ev("loss_start", first, "loss_end", last, "improvement", improvement),
+            "training loss '" + v.tag() + "' barely improves: " + Rules.fmt(first) + " at the start, "
+                + Rules.fmt(last) + " at the end",
+            "the learning rate may be too low (raise it by 3-10x), or there is a bug: check that labels match "
+                + "inputs, that parameters are being updated, and that no layer is dead"));
+        return;
+      }
+    }
+    TagRole acc = s.first(Role.ACCURACY, Split.TRAIN);
+    if (acc == null) {
+      acc = s.first(Role.ACCURACY, Split.VALIDATION);
+    }
+    if (acc == null) {
+      return;
+    }
+    Series v = s.series(acc);
+    if (v.size() < 5) {
+      return;
+    }
+    double bestGain = 0;
+    for (int i = 1; i < v.size(); i++) {
+      bestGain = Math.max(bestGain, v.values()[i] - v.values()[i - 1]);
+    }
+    double max = Stats.max(v.values());
+    if (bestGain < t.get("stall.accuracyDelta") && max < 0.7) {
+      out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", v.steps()[0], v.lastStep(),
+          Rules.ev("largest_gain", bestGain, "best_accuracy", max),
+          "accuracy '" + v.tag() + "' never rises by more than " + Rules.fmt(bestGain) + " at once and stays below "
+              + Rules.fmt(max),
+          "the learning rate may be too low, or labels do not match inputs"));
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.trainscope.diagnose;
+
+import java.util.List;
+
+/**
+ * Sudden loss surges far above the recent level, and jumps that stay up: signs of a learning rate
+ * too high for the loss landscape. A surge where the learning rate itself was just raised (a
+ * warm-up restart) is expected and ignored. Robust statistics: the recent median and median
+ * absolute deviation, over a window of recent points, on a 3-point running median so that one bad
+ * batch is not a surge.
+ */
+final class Surge implements Rule {
+  @Override
+  public String id() {
+    return "loss-surge";
+  }
+
+  @Override
+  public void check(Subject s, Thresholds t, List<Finding> out) {
+    int w = (int) t.get("surge.window");
+    double k = t.get("surge.mads");
+    double factor = t.get("surge.factor");
+    TagRole lr = s.first(Role.LEARNING_RATE, Split.TRAIN);
+    if (lr == null) {
+      lr = s.first(Role.LEARNING_RATE, Split.UNKNOWN);
+    }
+    Series rate = lr == null ? null : s.series(lr);
+    for (TagRole tag : Rules.trainLosses(s)) {
+      Series v = s.series(tag);
+      int n = v.size();
+      if (n < 3 * w || v.nonFinite() > 0) {
+        continue;
+      }
+      double[] m3 = runningMedian3(v.values());
+      int surges = 0;
+      int prolonged = 0;
+      long firstStep = 0;
+      double worst = 0;
+      double worstBase = 0;
+      int i = w;
+      while (i < n) {
+        double med = Stats.median(m3, i - w, i);
+        double mad = Stats.mad(m3, i - w, i);
+        double bar = med + k * Math.max(mad, 1e-3 * Math.abs(med));
+        if (med > 0 && m3[i] > bar && m3[i] > factor * med && !lrRaised(rate, v.steps()[Math.max(0, i - w)], v.steps()[i])) {
+          surges++;
+          if (surges == 1) {
+            firstStep = v.steps()[i];
+          }
+          if (m3[i] / med > worst / Math.max(worstBase, 1e-300)) {
+            worst = m3[i];
+            worstBase = med;
+          }
+          double after = Stats.median(m3, i, Math.min(n, i + w));
+          if (after > factor * med) {
+            prolonged++;
+          }
+          i += w; // one surge per window
+        } else {
+          i++;
+        }
+      }
+      if (surges > 0) {
+        boolean stays = prolonged > 0;
+        out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", firstStep, v.lastStep(),
+            Rules.ev("surges", surges, "prolonged", prolonged, "worst_loss", worst, "level_before", worstBase,
+                "times_level", worst / worstBase),
+            "training loss '" + v.tag() + "' surged " + surges + " time(s) far above its recent level (worst "
+                + Rules.fmt(worst) + " against " + Rules.fmt(worstBase) + ")" + (stays ? ", and stayed up" : ""),
+            "the learning rate is probably too high: lower it, add warm-up, or clip gradients"));
+      }
+    }
+  }
+
+  /** True when the learning rate rose by more than 20 % between the two steps. */
+  private static boolean lrRaised(Series lr, long from, long to) {
+    if (lr == null || lr.isEmpty()) {
+      return false;
+    }
+    double before = Double.NaN;
+    double peak = Double.NaN;
+    for (int i = 0; i < lr.size(); i++) {
+      long st = lr.steps()[i];
+      if (st <= from) {
+        before = lr.values()[i];
+      } else if (st <= to + 1) {
+        peak = Double.isNaN(peak) ? lr.values()[i] : Math.max(peak, lr.values()[i]);
+      }
+    }
+    return Double.isFinite(before) && Double.isFinite(peak) && peak > before * 1.2;
+  }
+
+  private static double[] runningMedian3(double[] v) {
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      double a = v[Math.max(0, i - 1)];
+      double b = v[i];
+      double c = v[Math.min(v.length - 1, i + 1)];
+      out[i] = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    }
+    return out;
+  }
+}

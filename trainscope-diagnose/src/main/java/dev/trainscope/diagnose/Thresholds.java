@@ -1,0 +1,120 @@
+package dev.trainscope.diagnose;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The numbers the rules compare against, each with its source; all can be changed by name
+ * ({@code --threshold vanishing.ratio=1e-4}).
+ *
+ * <p>Defaults from AUTOTRAINER (Zhang et al., "AUTOTRAINER: An Automatic DNN Training Problem
+ * Detection and Repair System", ICSE 2021, its default parameters beta_1 = 1e-3, beta_2 = 1e-4,
+ * beta_3 = 70, gamma = 0.7, zeta = 0.03, eta = 0.2, delta = 0.01, and its large-weight bound 5 and
+ * test-gap rule), DeepDiagnosis (Wardat et al., ICSE 2022: saturation and out-of-range inputs), and
+ * DL4J's tuning guide (an update/parameter ratio near 1e-3).
+ */
+public final class Thresholds {
+  private final Map<String, Double> values = new LinkedHashMap<>();
+
+  private Thresholds() {
+    // AUTOTRAINER: gradient ratio first/last layer below beta_1 with the first layer's norm below beta_2
+    values.put("vanishing.ratio", 1e-3);
+    values.put("vanishing.norm", 1e-4);
+    // AUTOTRAINER: gradient ratio first/last layer above beta_3
+    values.put("exploding.ratio", 70.0);
+    // a layer's gradient norm growing by this factor over the run
+    values.put("exploding.growth", 1e3);
+    // AUTOTRAINER: gamma, the fraction of zero gradients (here also of dead units)
+    values.put("dead.fraction", 0.7);
+    // AUTOTRAINER: zeta (oscillation amplitude) and eta (share of steps oscillating)
+    values.put("oscillation.amplitude", 0.03);
+    values.put("oscillation.rate", 0.2);
+    // AUTOTRAINER: delta, the largest single improvement of accuracy below which it stalls
+    values.put("stall.accuracyDelta", 0.01);
+    // the loss's relative improvement between the first and the last tenth below which it stalls
+    values.put("stall.lossImprovement", 0.01);
+    // AUTOTRAINER: NaN loss or a loss this large
+    values.put("loss.max", 1e5);
+    // a loss value this many robust deviations (MAD) above the recent median, and this many times it
+    values.put("surge.mads", 10.0);
+    values.put("surge.factor", 2.0);
+    // the recent window, in points
+    values.put("surge.window", 20.0);
+    // the smoothed loss ending this many times above its minimum, having risen since
+    values.put("divergence.factor", 2.0);
+    // validation loss rising this much above its minimum while training loss falls
+    values.put("overfit.rise", 0.1);
+    // AUTOTRAINER's test gap: train accuracy minus validation accuracy
+    values.put("overfit.gapLow", 0.1);
+    values.put("overfit.gapHigh", 0.07);
+    // AUTOTRAINER: weights larger than this
+    values.put("weights.max", 5.0);
+    // DL4J: update/parameter ratio near 1e-3; outside [low, high] is far from it
+    values.put("update.low", 1e-5);
+    values.put("update.high", 1e-1);
+    // DeepDiagnosis: pre-activations beyond +-5 saturate tanh and sigmoid; this share of them
+    values.put("saturation.bound", 5.0);
+    values.put("saturation.fraction", 0.3);
+    // inputs whose mean is farther from 0, or whose values reach farther, are not normalised
+    values.put("inputs.mean", 1.0);
+    values.put("inputs.max", 10.0);
+    // the share of batches seen before at which batches repeat
+    values.put("repeat.fraction", 0.5);
+  }
+
+  public static Thresholds defaults() {
+    return new Thresholds();
+  }
+
+  public double get(String name) {
+    Double v = values.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("no threshold named '" + name + "'");
+    }
+    return v;
+  }
+
+  /** A copy with one threshold changed; throws for an unknown name or a value that is not finite. */
+  public Thresholds with(String name, double value) {
+    get(name);
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("threshold " + name + " must be a finite number, was " + value);
+    }
+    Thresholds t = new Thresholds();
+    t.values.putAll(values);
+    t.values.put(name, value);
+    return t;
+  }
+
+  /** Applies {@code name=value} settings. */
+  public Thresholds with(Iterable<String> settings) {
+    Thresholds t = this;
+    for (String s : settings) {
+      int eq = s.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("threshold must be name=value, was '" + s + "'");
+      }
+      double v;
+      try {
+        v = Double.parseDouble(s.substring(eq + 1).trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("threshold " + s.substring(0, eq) + " must be a number, was '"
+            + s.substring(eq + 1) + "'");
+      }
+      t = t.with(s.substring(0, eq).trim(), v);
+    }
+    return t;
+  }
+
+  public Map<String, Double> all() {
+    return java.util.Collections.unmodifiableMap(values);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    values.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s=%s%n", k, v)));
+    return sb.toString();
+  }
+}

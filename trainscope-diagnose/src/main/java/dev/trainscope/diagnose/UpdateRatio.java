@@ -1,0 +1,37 @@
+package dev.trainscope.diagnose;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ratio of a layer's update to its weights, ||lr * update|| / ||w||, far from about 1e-3
+ * (DL4J's tuning guide): much larger means the learning rate is too high, much smaller that the
+ * layer barely learns.
+ */
+final class UpdateRatio implements Rule {
+  @Override
+  public String id() {
+    return "update-ratio";
+  }
+
+  @Override
+  public void check(Subject s, Thresholds t, List<Finding> out) {
+    for (Map.Entry<String, TagRole> e : s.byLayer(Role.UPDATE_RATIO).entrySet()) {
+      Series v = s.series(e.getValue());
+      if (v.size() < 5) {
+        continue;
+      }
+      double r = Stats.median(v.values(), Rules.tailStart(v.size(), 0.3), v.size());
+      boolean high = r > t.get("update.high");
+      boolean low = r < t.get("update.low");
+      if (high || low) {
+        out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), e.getKey(), v.steps()[0], v.lastStep(),
+            Rules.ev("ratio", r, "low", t.get("update.low"), "high", t.get("update.high")),
+            "updates of layer '" + e.getKey() + "' are " + Rules.fmt(r) + " of its weights (healthy: about 1e-3)",
+            high ? "the learning rate is too high for this layer: lower it" : "this layer barely learns: raise the "
+                + "learning rate, or check that it is not frozen and its gradients do not vanish"));
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.trainscope.diagnose;
+
+import dev.trainscope.data.RunStore;
+import dev.trainscope.events.TfRecordFormat;
+import dev.trainscope.events.plugins.PluginNames;
+import dev.trainscope.events.proto.Event;
+import dev.trainscope.events.proto.Summary;
+import dev.trainscope.events.proto.SummaryMetadata;
+import dev.trainscope.events.proto.SummaryValue;
+import dev.trainscope.events.proto.TensorProto;
+import dev.trainscope.events.proto.TensorShape;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongToDoubleFunction;
+
+/** Writes small log directories of constructed series for rule tests, and opens a store on them. */
+final class LogBuilder {
+  private final Path root;
+  private final Map<String, ByteArrayOutputStream> runs = new LinkedHashMap<>();
+
+  LogBuilder(Path root) {
+    this.root = root;
+  }
+
+  private ByteArrayOutputStream run(String run) {
+    return runs.computeIfAbsent(run, r -> new ByteArrayOutputStream());
+  }
+
+  private void write(String run, Event e) {
+    try {
+      run(run).write(TfRecordFormat.frame(e.toByteArray()));
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
+  /** A scalar value per step in [from, to), as f(step). */
+  LogBuilder scalar(String run, String tag, long from, long to, LongToDoubleFunction f) {
+    for (long s = from; s < to; s++) {
+      scalarAt(run, tag, s, f.applyAsDouble(s));
+    }
+    return this;
+  }
+
+  LogBuilder scalarAt(String run, String tag, long step, double v) {
+    SummaryValue value = SummaryValue.of(tag, null, TensorProto.scalar((float) v));
+    SummaryValue withMd = SummaryValue.of(tag,
+        SummaryMetadata.forPlugin(PluginNames.SCALARS, new byte[0], SummaryMetadata.DATA_CLASS_SCALAR),
+        TensorProto.scalar((float) v));
+    write(run, new Event(1.7e9 + step, step, Summary.of(step == 0 ? withMd : value), null));
+    return this;
+  }
+
+  /** A histogram at one step from its buckets, as tensor [k, 3]. */
+  LogBuilder histogram(String run, String tag, long step, double[] left, double[] right, double[] count) {
+    double[] rows = new double[3 * count.length];
+    for (int i = 0; i < count.length; i++) {
+      rows[3 * i] = left[i];
+      rows[3 * i + 1] = right[i];
+      rows[3 * i + 2] = count[i];
+    }
+    SummaryMetadata md = SummaryMetadata.forPlugin(PluginNames.HISTOGRAMS, new byte[0], SummaryMetadata.DATA_CLASS_TENSOR);
+    write(run, new Event(1.7e9 + step, step, Summary.of(SummaryValue.of(tag, md,
+        TensorProto.ofDoubles(TensorShape.of(count.length, 3), rows))), null));
+    return this;
+  }
+
+  /** A histogram of values drawn uniformly-spaced between lo and hi (30 equal buckets, equal counts). */
+  LogBuilder uniformHistogram(String run, String tag, long step, double lo, double hi, double perBucket) {
+    int k = 30;
+    double[] l = new double[k];
+    double[] r = new double[k];
+    double[] c = new double[k];
+    for (int i = 0; i < k; i++) {
+      l[i] = lo + (hi - lo) * i / k;
+      r[i] = lo + (hi - lo) * (i + 1) / k;
+      c[i] = perBucket;
+    }
+    return histogram(run, tag, step, l, r, c);
+  }
+
+  /** Writes the files and opens a loaded store on them. */
+  RunStore store() throws Exception {
+    for (Map.Entry<String, ByteArrayOutputStream> e : runs.entrySet()) {
+      Path dir = root.resolve(e.getKey());
+      Files.createDirectories(dir);
+      Files.write(dir.resolve("events.out.tfevents.1700000000.test.1.0"), e.getValue().toByteArray());
+    }
+    RunStore store = RunStore.builder().logdir(root).reloadInterval(Duration.ZERO).build();
+    store.reload();
+    return store;
+  }
+}

@@ -1,0 +1,257 @@
+package dev.trainscope.diagnose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trainscope.data.RunStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each rule on constructed series: the fault it must name, and the healthy look-alike it must not
+ * (a loss spike at a learning-rate warm-up restart, noisy but improving validation accuracy, a ReLU
+ * layer with 40 % zeros).
+ */
+class RulesTest {
+  @TempDir
+  Path dir;
+
+  static List<Finding> diagnose(RunStore store) {
+    return Doctor.defaults().diagnose(store);
+  }
+
+  static List<String> rules(List<Finding> f) {
+    return f.stream().map(Finding::rule).distinct().sorted().collect(Collectors.toList());
+  }
+
+  static Finding only(List<Finding> f, String rule) {
+    List<Finding> m = f.stream().filter(x -> x.rule().equals(rule)).toList();
+    assertEquals(1, m.size(), "findings of " + rule + ": " + f);
+    return m.get(0);
+  }
+
+  /** A healthy loss: decaying with 5 % noise. */
+  static double healthyLoss(long s, Random r) {
+    return (2.3 * Math.exp(-s / 150.0) + 0.05) * (1 + 0.05 * r.nextGaussian());
+  }
+
+  @Test
+  void healthyTraining_hasNoFindings() throws Exception {
+    Random r = new Random(1);
+    Random r2 = new Random(2);
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("run", "train/loss", 0, 1000, s -> healthyLoss(s, r))
+        .scalar("run", "train/lr", 0, 1000, s -> 1e-3)
+        .scalar("run", "val/loss", 0, 10, s -> 2.3 * Math.exp(-s * 100 / 150.0) + 0.07 + 0.01 * r2.nextGaussian())
+        .scalar("run", "val/accuracy", 0, 10, s -> 0.97 - 0.6 * Math.exp(-s * 0.7))
+        .scalar("run", "train/accuracy", 0, 10, s -> 0.98 - 0.6 * Math.exp(-s * 0.7))
+        .store()) {
+      assertEquals(List.of(), diagnose(store));
+    }
+  }
+
+  @Test
+  void nanLoss_isAnErrorAtItsFirstStep() throws Exception {
+    try (RunStore store = new LogBuilder(dir).scalar("run", "loss", 0, 100, s -> s < 60 ? 1.0 / (s + 1) : Double.NaN)
+        .store()) {
+      Finding f = only(diagnose(store), "nan-loss");
+      assertEquals(Severity.ERROR, f.severity());
+      assertEquals(60, f.fromStep());
+      assertEquals(40.0, f.evidence().get("non_finite_values"));
+    }
+  }
+
+  @Test
+  void divergingLoss_isNamedLearningRateTooHigh() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("run", "train/loss", 0, 400, s -> s < 100 ? 2.0 - s * 0.018 : 0.2 + (s - 100) * 0.01).store()) {
+      Finding f = only(diagnose(store), "loss-divergence");
+      assertTrue(f.suggestion().contains("learning rate is probably too high"));
+      assertTrue(Math.abs(f.fromStep() - 100) <= 15, "began near step 100: " + f.fromStep());
+    }
+  }
+
+  @Test
+  void lossSurgeThatStays_isFound() throws Exception {
+    Random r = new Random(3);
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("run", "train/loss", 0, 600, s -> (s >= 300 && s < 340 ? 5.0 : 0.5) * (1 + 0.03 * r.nextGaussian()))
+        .scalar("run", "train/lr", 0, 600, s -> 0.1).store()) {
+      Finding f = only(diagnose(store), "loss-surge");
+      assertEquals(Severity.WARNING, f.severity());
+      assertTrue(Math.abs(f.fromStep() - 300) <= 2, "surge at " + f.fromStep());
+      assertTrue(f.evidence().get("prolonged") >= 1);
+    }
+  }
+
+  @Test
+  void lossSpikeAtLearningRateWarmupRestart_isNotASurge() throws Exception {
+    Random r = new Random(4);
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("run", "train/loss", 0, 600, s -> (s >= 300 && s < 320 ? 3.0 : 0.5) * (1 + 0.03 * r.nextGaussian()))
+        .scalar("run", "train/lr", 0, 600, s -> s < 300 ? 1e-4 : 1e-2).store()) {
+      assertTrue(diagnose(store).stream().noneMatch(f -> f.rule().equals("loss-surge")), diagnose(store).toString());
+    }
+  }
+
+  @Test
+  void oscillatingAccuracyWithoutGain_isFound() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("run", "val/accuracy", 0, 40, s -> 0.6 + (s % 2 == 0 ? 0.1 : -0.1)).store()) {
+      only(diagnose(store), "oscillation");
+    }
+  }
+
+  @Test
+  void noisyButImprovingValidationAccuracy_isNotOscillation() throws Exception {
+    Random r = new Random(5);
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("run", "val/accuracy", 0, 40, s -> 0.5 + 0.4 * s / 40 + 0.04 * r.nextGaussian()).store()) {
+      assertTrue(diagnose(store).stream().noneMatch(f -> f.rule().equals("oscillation")), diagnose(store).toString());
+    }
+  }
+
+  @Test
+  void flatLoss_isStalled() throws Exception {
+    Random r = new Random(6);
+    try (RunStore store = new LogBuilder(dir).scalar("run", "train/loss", 0, 500, s -> 2.302 + 0.002 * r.nextGaussian())
+        .store()) {
+      Finding f = only(diagnose(store), "stalled");
+      assertTrue(f.suggestion().contains("learning rate may be too low"));
+    }
+  }
+
+  @Test
+  void validationLossRisingWhileTrainingFalls_isOverfittingFromItsMinimum() throws Exception {
+    LogBuilder log = new LogBuilder(dir).scalar("run", "train/loss", 0, 1000, s -> 2.0 * Math.exp(-s / 200.0) + 0.01);
+    for (long s = 0; s < 1000; s += 50) { // validation every 50 steps
+      log.scalarAt("run", "val/loss", s, 0.6 + Math.pow((s - 400) / 600.0, 2));
+    }
+    try (RunStore store = log.store()) {
+      Finding f = only(diagnose(store), "overfitting");
+      assertTrue(Math.abs(f.fromStep() - 400) <= 100, "onset near 400: " + f.fromStep());
+    }
+  }
+
+  @Test
+  void vanishingGradients_areLocalisedToTheFirstLayers() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("run", "grad_norm/layer0", 0, 100, s -> 1e-9)
+        .scalar("run", "grad_norm/layer1", 0, 100, s -> 1e-7)
+        .scalar("run", "grad_norm/layer2", 0, 100, s -> 1e-2)
+        .store()) {
+      Finding f = only(diagnose(store), "vanishing-gradients");
+      assertEquals("layer0", f.layer());
+      assertEquals(2.0, f.evidence().get("layers_faded"));
+    }
+  }
+
+  @Test
+  void nanGradients_areExploding() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("run", "grad_norm/layer0", 0, 100, s -> s < 80 ? Math.pow(1.2, s) : Double.POSITIVE_INFINITY)
+        .scalar("run", "grad_norm/layer1", 0, 100, s -> 1.0)
+        .store()) {
+      Finding f = only(diagnose(store), "exploding-gradients");
+      assertEquals("layer0", f.layer());
+      assertEquals(80, f.fromStep());
+    }
+  }
+
+  @Test
+  void deadReluLayer_isFound_butFortyPercentZerosIsHealthy() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("a", "dead_units/conv1", 0, 50, s -> 0.4)
+        .scalar("a", "dead_units/conv2", 0, 50, s -> 0.35)
+        .scalar("b", "dead_units/conv1", 0, 50, s -> s < 10 ? 0.2 : 0.92)
+        .store()) {
+      List<Finding> f = diagnose(store);
+      Finding dead = only(f, "dead-relu");
+      assertEquals("b", dead.run());
+      assertEquals("conv1", dead.layer());
+      assertEquals(10, dead.fromStep());
+    }
+  }
+
+  @Test
+  void saturatedPreActivations_areFound_butNormalOnesAreNot() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .uniformHistogram("a", "activations/dense1/pre", 0, -20, 20, 100)
+        .uniformHistogram("b", "activations/dense1/pre", 0, -2, 2, 100)
+        .store()) {
+      Finding f = only(diagnose(store), "saturated-activations");
+      assertEquals("a", f.run());
+      assertEquals(0.75, f.evidence().get("fraction_beyond"), 1e-9);
+    }
+  }
+
+  @Test
+  void largeWeights_areFound() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .uniformHistogram("a", "weights/dense1", 0, -0.1, 0.1, 10)
+        .uniformHistogram("a", "weights/dense1", 1, -30, 30, 10)
+        .store()) {
+      assertEquals(30.0, only(diagnose(store), "large-weights").evidence().get("max_abs"), 1e-9);
+    }
+  }
+
+  @Test
+  void updateRatioFarFromOneThousandth_isFound_bothWays() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("high", "update_ratio/dense1", 0, 30, s -> 0.5)
+        .scalar("low", "update_ratio/dense1", 0, 30, s -> 1e-8)
+        .scalar("ok", "update_ratio/dense1", 0, 30, s -> 1.2e-3)
+        .store()) {
+      List<Finding> f = diagnose(store).stream().filter(x -> x.rule().equals("update-ratio")).toList();
+      assertEquals(List.of("high", "low"), f.stream().map(Finding::run).sorted().toList());
+    }
+  }
+
+  @Test
+  void rawPixelInputs_areNotNormalised() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .uniformHistogram("raw", "inputs/histogram", 0, 0, 255, 100)
+        .uniformHistogram("ok", "inputs/histogram", 0, -1, 1, 100)
+        .store()) {
+      Finding f = only(diagnose(store), "unnormalized-inputs");
+      assertEquals("raw", f.run());
+    }
+  }
+
+  @Test
+  void repeatedBatchFingerprints_areFound() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("same", "inputs/fingerprint", 0, 50, s -> 12345)
+        .scalar("fresh", "inputs/fingerprint", 0, 50, s -> s * 7919 % 1000)
+        .store()) {
+      assertEquals("same", only(diagnose(store), "repeated-batches").run());
+    }
+  }
+
+  @Test
+  void restartedRun_isInfo() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("run", "x", 0, 100, s -> s)
+        .scalar("run", "x", 50, 100, s -> -s)
+        .store()) {
+      Finding f = only(diagnose(store), "restarted");
+      assertEquals(Severity.INFO, f.severity());
+      assertEquals(50.0, f.evidence().get("replaced_by_restart"));
+    }
+  }
+
+  @Test
+  void kerasTrainAndValidationRuns_areOneSubject() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("exp/train", "epoch_loss", 0, 20, s -> 2.0 * Math.exp(-s / 4.0) + 0.01)
+        .scalar("exp/validation", "epoch_loss", 0, 20, s -> 0.6 + Math.pow((s - 6) / 8.0, 2))
+        .store()) {
+      Finding f = only(diagnose(store), "overfitting");
+      assertEquals("exp/validation", f.run());
+    }
+  }
+}
