@@ -35,9 +35,13 @@ final class Api {
   static final int MAX_BUCKETS = 20_000;
 
   private final RunStore store;
+  private final FindingsService findings;
+  private final dev.trainscope.diagnose.Roles roles;
 
-  Api(RunStore store) {
+  Api(RunStore store, FindingsService findings, dev.trainscope.diagnose.Roles roles) {
     this.store = store;
+    this.findings = findings;
+    this.roles = roles;
   }
 
   void register(Javalin app) {
@@ -55,6 +59,27 @@ final class Api {
     app.get("/api/hparams", ctx -> ctx.json(store.hparams()));
     app.get("/api/progress", ctx -> ctx.json(store.progress()));
     app.get("/api/problems", this::problems);
+    app.get("/api/findings", this::findings);
+    app.get("/api/layers", ctx -> {
+      String run = run(ctx);
+      int columns = Params.intParam(ctx, "columns", 200, 1, 5000);
+      ctx.json(Map.of("run", run, "heatmaps", LayersView.of(store, run, roles, columns)));
+    });
+  }
+
+  /** The diagnosis: every finding, or one run's with {@code ?run=}; and the count per run. */
+  private void findings(Context ctx) {
+    String run = ctx.queryParam("run");
+    List<dev.trainscope.diagnose.Finding> list = run == null ? findings.findings() : findings.of(run);
+    if (run != null) {
+      store.run(run); // 404 for an unknown run
+    }
+    Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+    for (dev.trainscope.diagnose.Finding f : findings.findings()) {
+      counts.computeIfAbsent(f.run(), k -> new LinkedHashMap<>())
+          .merge(f.severity().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
+    }
+    ctx.json(Map.of("version", findings.version(), "findings", list, "counts", counts));
   }
 
   private static String run(Context ctx) {

@@ -26,6 +26,7 @@ public final class DashboardServer implements AutoCloseable {
   private final RunStore store;
   private final Javalin app;
   private final LiveEvents live;
+  private final FindingsService findings;
 
   public DashboardServer(RunStore store) {
     this(store, 500);
@@ -34,6 +35,8 @@ public final class DashboardServer implements AutoCloseable {
   DashboardServer(RunStore store, long livePeriodMillis) {
     this.store = store;
     this.live = new LiveEvents(store, livePeriodMillis);
+    this.findings = new FindingsService(store, dev.trainscope.diagnose.Doctor.defaults(), Math.max(livePeriodMillis, 1000));
+    findings.onChange(live::findingsChanged);
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -46,7 +49,7 @@ public final class DashboardServer implements AutoCloseable {
       config.staticFiles.enableWebjars();
       config.http.generateEtags = true;
     });
-    new Api(store).register(app);
+    new Api(store, findings, dev.trainscope.diagnose.Roles.defaults()).register(app);
     app.sse("/api/events", live::connect);
     app.before(ctx -> {
       ctx.header("X-Content-Type-Options", "nosniff");
@@ -81,6 +84,7 @@ public final class DashboardServer implements AutoCloseable {
 
   @Override
   public void close() {
+    findings.close();
     live.close();
     app.stop();
   }

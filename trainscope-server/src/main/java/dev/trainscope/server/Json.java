@@ -18,13 +18,18 @@ import java.util.Locale;
 final class Json {
   private Json() {}
 
+  /** Enum constants as lower-case strings ("scalar", "warning"). */
+  private static final class LowerCaseEnum<E extends Enum<E>> extends JsonSerializer<E> {
+    @Override
+    public void serialize(E e, JsonGenerator g, SerializerProvider p) throws IOException {
+      g.writeString(e.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-      .addModule(new SimpleModule().addSerializer(TagKind.class, new JsonSerializer<TagKind>() {
-        @Override
-        public void serialize(TagKind k, JsonGenerator g, SerializerProvider p) throws IOException {
-          g.writeString(k.name().toLowerCase(Locale.ROOT));
-        }
-      }))
+      .addModule(new SimpleModule()
+          .addSerializer(TagKind.class, new LowerCaseEnum<>())
+          .addSerializer(dev.trainscope.diagnose.Severity.class, new LowerCaseEnum<>()))
       .build();
 }

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>
  * event: update
- * data: {"runsChanged": true|false, "tags": [{"run": r, "tag": t, "lastStep": s}, ...], "progress": {...}}
+ * data: {"runsChanged": bool, "findingsChanged": bool, "tags": [{"run": r, "tag": t, "lastStep": s}, ...],
+ *        "progress": {...}}
  * </pre>
  *
  * A browser re-fetches what it shows of those runs and tags. Coalescing keeps a run that logs a
@@ -37,6 +38,7 @@ final class LiveEvents implements StoreListener, AutoCloseable {
   private final Map<String, Object[]> steps = new ConcurrentHashMap<>();
   private final AtomicBoolean runsChanged = new AtomicBoolean();
   private final AtomicBoolean progressChanged = new AtomicBoolean();
+  private final AtomicBoolean findingsChanged = new AtomicBoolean();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "trainscope-live");
     t.setDaemon(true);
@@ -59,6 +61,11 @@ final class LiveEvents implements StoreListener, AutoCloseable {
 
   int clients() {
     return clients.size();
+  }
+
+  /** The diagnosis changed: browsers re-read /api/findings. */
+  void findingsChanged() {
+    findingsChanged.set(true);
   }
 
   @Override
@@ -101,6 +108,7 @@ final class LiveEvents implements StoreListener, AutoCloseable {
       }
       boolean runs = runsChanged.getAndSet(false);
       boolean progress = progressChanged.getAndSet(false);
+      boolean diagnosis = findingsChanged.getAndSet(false);
       List<Map<String, Object>> tags = new ArrayList<>();
       for (String key : new ArrayList<>(steps.keySet())) {
         Object[] v = steps.remove(key);
@@ -112,7 +120,7 @@ final class LiveEvents implements StoreListener, AutoCloseable {
           tags.add(m);
         }
       }
-      if (!runs && !progress && tags.isEmpty()) {
+      if (!runs && !progress && !diagnosis && tags.isEmpty()) {
         if (ticks % 30 == 0) {
           for (SseClient c : clients) {
             c.sendComment("keep-alive");
@@ -120,7 +128,8 @@ final class LiveEvents implements StoreListener, AutoCloseable {
         }
         return;
       }
-      String data = "{\"runsChanged\":" + runs + ",\"tags\":" + Json.MAPPER.writeValueAsString(tags)
+      String data = "{\"runsChanged\":" + runs + ",\"findingsChanged\":" + diagnosis + ",\"tags\":"
+          + Json.MAPPER.writeValueAsString(tags)
           + ",\"progress\":" + progressJson() + "}";
       for (SseClient c : clients) {
         if (c.terminated()) {

@@ -266,6 +266,31 @@ class ApiTest {
   }
 
   @Test
+  void findings_listTheDiagnosisWithCountsPerRun() throws Exception {
+    JsonNode f = json("/api/findings");
+    String run = "fx/tensorboard-reducer/tests/runs/duplicate_steps/run_1";
+    boolean found = false;
+    for (JsonNode x : f.get("findings")) {
+      if (x.get("run").asText().equals(run) && x.get("rule").asText().equals("restarted")) {
+        found = true;
+        assertEquals("info", x.get("severity").asText());
+        assertEquals(20, x.get("evidence").get("replaced_by_restart").asInt());
+      }
+    }
+    assertTrue(found, f.toString());
+    assertEquals(1, f.get("counts").get(run).get("info").asInt());
+    assertEquals(1, json("/api/findings?run=" + q(run)).get("findings").size());
+    assertEquals(404, get("/api/findings?run=nope").statusCode());
+  }
+
+  @Test
+  void layers_giveOneHeatmapRowPerLayerInLoggedOrder() throws Exception {
+    JsonNode h = json("/api/layers?run=" + q("fx/gen-tensorboardX/scalars") + "&columns=50").get("heatmaps");
+    assertEquals(0, h.size(), "no per-layer tags in a plain scalars run");
+    assertEquals(400, get("/api/layers?run=x&columns=0").statusCode());
+  }
+
+  @Test
   void liveEvents_streamHelloThenUpdates() throws Exception {
     HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
         .header("Accept", "text/event-stream").build(),
