@@ -1,0 +1,32 @@
+package dev.trainscope.djl;
+
+/**
+ * What {@link TrainscopeListener} can log; {@link TrainscopeListener.Builder#log} and {@link
+ * TrainscopeListener.Builder#skip} choose. The tags of each are in {@link TagNames}.
+ */
+public enum Logged {
+  /** The loss and every evaluator, for training batches and validation passes (scalars). */
+  METRICS,
+  /** The learning rate, when the builder was given the optimizer's tracker (scalar). */
+  LEARNING_RATE,
+  /** Training steps per second (scalar). */
+  SPEED,
+  /** Histograms of each layer's weights and biases. */
+  WEIGHTS,
+  /** Each parameter's gradient: norm and fraction of zeros (scalars), and histogram. */
+  GRADIENTS,
+  /** Each parameter's update/weight ratio (scalar). */
+  UPDATES,
+  /** Pre- and post-activation histograms, dead units, mean and std of each layer on the probe batch. */
+  ACTIVATIONS,
+  /** Image grids of training and validation samples, and the histogram of the input values. */
+  INPUTS,
+  /** A hash of each training batch, so repeated batches show (scalar). */
+  FINGERPRINTS,
+  /** The probe batch's labels and predicted classes (text). */
+  PREDICTIONS,
+  /** The first convolution's kernels (image). */
+  FILTERS,
+  /** Each convolution's output channels for the first probe image (image). */
+  FEATURE_MAPS
+}

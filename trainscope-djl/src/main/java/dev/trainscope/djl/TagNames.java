@@ -1,0 +1,250 @@
+package dev.trainscope.djl;
+
+import java.util.Locale;
+
+/**
+ * The tags {@link TrainscopeListener} writes: one convention, documented here and nowhere else.
+ *
+ * <p>{@code <layer>} is a layer of the network: a block that has trainable parameters, named by
+ * its class and its place among the blocks of that class in forward order ({@code conv2d_1},
+ * {@code conv2d_2}, {@code linear_1}...). {@code <param>} is one trainable parameter of a layer:
+ * the layer's name for its {@code weight}, {@code <layer>/bias} for its bias and {@code
+ * <layer>/<name>} for any other ({@code batchnorm_1/gamma}).
+ *
+ * <table>
+ *   <caption>Tags, kinds and when they are written</caption>
+ *   <tr><th>tag</th><th>kind</th><th>role</th><th>written</th></tr>
+ *   <tr><td>{@code train/loss}, {@code val/loss}</td><td>scalar</td><td>{@code loss}</td>
+ *       <td>train: each scalar step, the batch's loss; val: after each validation pass, its mean</td></tr>
+ *   <tr><td>{@code train/<metric>}, {@code val/<metric>}</td><td>scalar</td><td>{@code accuracy} for
+ *       evaluators named so, else {@code metric}</td><td>as the loss; the metric is the evaluator's
+ *       name in snake case</td></tr>
+ *   <tr><td>{@code train/lr}</td><td>scalar</td><td>{@code learning_rate}</td><td>each scalar step</td></tr>
+ *   <tr><td>{@code train/steps_per_sec}</td><td>scalar</td><td>{@code steps_per_sec}</td><td>each scalar step</td></tr>
+ *   <tr><td>{@code grad_norm/<param>}</td><td>scalar</td><td>{@code grad_norm}</td>
+ *       <td>each scalar step: the L2 norm of the parameter's gradient</td></tr>
+ *   <tr><td>{@code grad_zero_fraction/<param>}</td><td>scalar</td><td>{@code grad_zero_fraction}</td>
+ *       <td>each scalar step: the fraction of the gradient's elements that are exactly 0</td></tr>
+ *   <tr><td>{@code update_ratio/<param>}</td><td>scalar</td><td>{@code update_ratio}</td>
+ *       <td>each scalar step: {@code ||w_after - w_before|| / ||w_before||} of that step's optimizer
+ *       update (what the optimizer did, for any optimizer: {@code ||lr * update|| / ||w||})</td></tr>
+ *   <tr><td>{@code grad/<param>}</td><td>histogram</td><td>{@code gradients}</td><td>each histogram step</td></tr>
+ *   <tr><td>{@code weights/<layer>}, {@code weights/<layer>/<name>}</td><td>histogram</td>
+ *       <td>{@code weights}</td><td>each histogram step</td></tr>
+ *   <tr><td>{@code biases/<layer>}</td><td>histogram</td><td>{@code biases}</td><td>each histogram step</td></tr>
+ *   <tr><td>{@code activations/<layer>/pre}</td><td>histogram</td><td>{@code pre_activations}</td>
+ *       <td>each histogram step: the layer's output for the probe batch, before its nonlinearity</td></tr>
+ *   <tr><td>{@code activations/<layer>/post}</td><td>histogram</td><td>{@code activations}</td>
+ *       <td>as pre, after the nonlinearity that follows the layer (when one does)</td></tr>
+ *   <tr><td>{@code dead_units/<layer>}</td><td>scalar</td><td>{@code dead_units}</td>
+ *       <td>each histogram step, for layers followed by a ReLU: the fraction of units (channels of a
+ *       convolution, neurons of a dense layer) that are 0 for every sample and position of the probe batch</td></tr>
+ *   <tr><td>{@code activation_mean/<layer>}, {@code activation_std/<layer>}</td><td>scalar</td>
+ *       <td>{@code activation_mean}, {@code activation_std}</td><td>each histogram step: of the layer's
+ *       output (after its nonlinearity if it has one) for the probe batch</td></tr>
+ *   <tr><td>{@code inputs/train}, {@code inputs/val}</td><td>image</td><td>{@code input_images}</td>
+ *       <td>train: each image step, the first samples of the batch; val: the first samples of each
+ *       validation pass; the normalisation undone</td></tr>
+ *   <tr><td>{@code inputs/histogram}</td><td>histogram</td><td>{@code inputs}</td>
+ *       <td>each histogram step: the values of the training batch as the network sees them</td></tr>
+ *   <tr><td>{@code inputs/fingerprint}</td><td>scalar</td><td>{@code batch_fingerprint}</td>
+ *       <td>each scalar step: a 24-bit hash of the batch's inputs and labels, exact in a float32, so
+ *       equal values at two steps mean (up to one chance in 16.7 million) the same batch</td></tr>
+ *   <tr><td>{@code predictions}</td><td>text</td><td>{@code predictions}</td>
+ *       <td>each image step: a Markdown table of the probe batch's labels, predicted classes and
+ *       their probabilities</td></tr>
+ *   <tr><td>{@code filters/<layer>}</td><td>image</td><td>{@code filters}</td><td>each image step, for
+ *       the first 2-D convolution: its kernels, rescaled from [min, max] to [0, 255]</td></tr>
+ *   <tr><td>{@code feature_maps/<layer>}</td><td>image</td><td>{@code feature_maps}</td><td>each image
+ *       step, for each 2-D convolution: its output channels for the first probe image</td></tr>
+ * </table>
+ *
+ * <p>Every tag's first value carries a display name and a description ({@code SummaryMetadata}).
+ * The description is a sentence for people, a blank line, and a last line for programs, so the
+ * diagnosis engine need not guess from tag names:
+ *
+ * <pre>
+ * role: &lt;role&gt;[, split: train|val][, layer: &lt;layer&gt;][, param: &lt;name&gt;]
+ * </pre>
+ *
+ * <p>where {@code <role>} is one of the roles in the table ({@link Role#id()}) and {@code <name>}
+ * the parameter's own name ({@code weight}, {@code bias}...).
+ */
+public final class TagNames {
+  private TagNames() {}
+
+  public static final String TRAIN_LOSS = "train/loss";
+  public static final String VAL_LOSS = "val/loss";
+  public static final String TRAIN_ACCURACY = "train/accuracy";
+  public static final String VAL_ACCURACY = "val/accuracy";
+  public static final String LEARNING_RATE = "train/lr";
+  public static final String STEPS_PER_SEC = "train/steps_per_sec";
+  public static final String INPUTS_TRAIN = "inputs/train";
+  public static final String INPUTS_VAL = "inputs/val";
+  public static final String INPUTS_HISTOGRAM = "inputs/histogram";
+  public static final String INPUTS_FINGERPRINT = "inputs/fingerprint";
+  public static final String PREDICTIONS = "predictions";
+
+  /**
+   * What a tag holds; {@link #id()} is what the description's last line says. The ids are those
+   * of the diagnosis engine's roles where it has one ({@code gradients}, {@code activations},
+   * {@code inputs}, {@code batch_fingerprint}...).
+   */
+  public enum Role {
+    LOSS("loss"),
+    ACCURACY("accuracy"),
+    /** Any other evaluator. */
+    METRIC("metric"),
+    LEARNING_RATE("learning_rate"),
+    STEPS_PER_SEC("steps_per_sec"),
+    GRAD_NORM("grad_norm"),
+    GRADIENTS("gradients"),
+    GRAD_ZERO_FRACTION("grad_zero_fraction"),
+    UPDATE_RATIO("update_ratio"),
+    WEIGHTS("weights"),
+    BIASES("biases"),
+    PRE_ACTIVATIONS("pre_activations"),
+    /** After the nonlinearity. */
+    ACTIVATIONS("activations"),
+    DEAD_UNITS("dead_units"),
+    ACTIVATION_MEAN("activation_mean"),
+    ACTIVATION_STD("activation_std"),
+    INPUT_IMAGES("input_images"),
+    /** The histogram of the input values. */
+    INPUTS("inputs"),
+    BATCH_FINGERPRINT("batch_fingerprint"),
+    PREDICTIONS("predictions"),
+    FILTERS("filters"),
+    FEATURE_MAPS("feature_maps");
+
+    private final String id;
+
+    Role(String id) {
+      this.id = id;
+    }
+
+    /** The role's name in descriptions: lower case, words joined by '_'. */
+    public String id() {
+      return id;
+    }
+  }
+
+  /** {@code train/<metric>} or {@code val/<metric>}; {@code metric} as {@link #metricName}. */
+  public static String metric(boolean validation, String metric) {
+    return (validation ? "val/" : "train/") + metric;
+  }
+
+  public static String gradNorm(String param) {
+    return "grad_norm/" + param;
+  }
+
+  public static String grad(String param) {
+    return "grad/" + param;
+  }
+
+  public static String gradZeroFraction(String param) {
+    return "grad_zero_fraction/" + param;
+  }
+
+  public static String updateRatio(String param) {
+    return "update_ratio/" + param;
+  }
+
+  /**
+   * The histogram tag of a parameter's values: {@code weights/<layer>} for a weight, {@code
+   * biases/<layer>} for a bias, {@code weights/<layer>/<name>} otherwise.
+   */
+  public static String values(String layer, String name) {
+    switch (name) {
+      case "weight":
+        return "weights/" + layer;
+      case "bias":
+        return "biases/" + layer;
+      default:
+        return "weights/" + layer + "/" + name;
+    }
+  }
+
+  /** A parameter's name in tags: the layer for its weight, {@code <layer>/<name>} otherwise. */
+  public static String param(String layer, String name) {
+    return name.equals("weight") ? layer : layer + "/" + name;
+  }
+
+  public static String preActivations(String layer) {
+    return "activations/" + layer + "/pre";
+  }
+
+  public static String postActivations(String layer) {
+    return "activations/" + layer + "/post";
+  }
+
+  public static String deadUnits(String layer) {
+    return "dead_units/" + layer;
+  }
+
+  public static String activationMean(String layer) {
+    return "activation_mean/" + layer;
+  }
+
+  public static String activationStd(String layer) {
+    return "activation_std/" + layer;
+  }
+
+  public static String filters(String layer) {
+    return "filters/" + layer;
+  }
+
+  public static String featureMaps(String layer) {
+    return "feature_maps/" + layer;
+  }
+
+  /**
+   * An evaluator's name in tags: snake case ({@code Accuracy} is {@code accuracy}, {@code
+   * TopKAccuracy} is {@code top_k_accuracy}); characters other than letters, digits, '_', '-' and
+   * '.' become '_'.
+   */
+  public static String metricName(String evaluatorName) {
+    StringBuilder sb = new StringBuilder(evaluatorName.length() + 4);
+    for (int i = 0; i < evaluatorName.length(); i++) {
+      char c = evaluatorName.charAt(i);
+      if (Character.isUpperCase(c)) {
+        if (i > 0 && (Character.isLowerCase(evaluatorName.charAt(i - 1))
+            || Character.isDigit(evaluatorName.charAt(i - 1))
+            || (Character.isUpperCase(evaluatorName.charAt(i - 1)) && i + 1 < evaluatorName.length()
+                && Character.isLowerCase(evaluatorName.charAt(i + 1))))) {
+          sb.append('_');
+        }
+        sb.append(Character.toLowerCase(c));
+      } else if (Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.') {
+        sb.append(c);
+      } else {
+        sb.append('_');
+      }
+    }
+    return sb.length() == 0 ? "metric" : sb.toString();
+  }
+
+  /** The machine-readable last line of a tag's description. */
+  static String machineLine(Role role, String split, String layer, String param) {
+    StringBuilder sb = new StringBuilder("role: ").append(role.id());
+    if (split != null) {
+      sb.append(", split: ").append(split);
+    }
+    if (layer != null) {
+      sb.append(", layer: ").append(layer);
+    }
+    if (param != null) {
+      sb.append(", param: ").append(param);
+    }
+    return sb.toString();
+  }
+
+  /** A description: the sentence, a blank line, the machine line. */
+  static String description(String sentence, Role role, String split, String layer, String param) {
+    return sentence + "\n\n" + machineLine(role, split, layer, param);
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

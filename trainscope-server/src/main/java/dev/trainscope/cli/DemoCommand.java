@@ -1,0 +1,300 @@
+package dev.trainscope.cli;
+
+import dev.trainscope.data.RunStore;
+import dev.trainscope.djl.Demo;
+import dev.trainscope.djl.Fault;
+import dev.trainscope.djl.Mnist;
+import dev.trainscope.server.DashboardServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code trainscope demo}: trains a small CNN on the bundled MNIST digits with the DJL listener
+ * on, writing {@code runs/demo/<timestamp>}, and serves the dashboard over {@code runs/demo} from
+ * the first step, so the run can be watched as it trains.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Train a small CNN on 8,000 real MNIST digits (2,000 for validation) for about two minutes, logging"
+            + " everything, and watch it live in the dashboard.",
+        "",
+        "--fault injects a known training fault, so you can see what it looks like: lr-high, lr-low,"
+            + " no-normalize, dead-relu, vanishing, exploding, overfit, repeat-batch, saturated."})
+final class DemoCommand implements Callable<Integer> {
+  private static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
+
+  @Option(names = "--logdir", defaultValue = "runs/demo", paramLabel = "DIR",
+      description = "Where runs go, one folder each (default ${DEFAULT-VALUE}); the dashboard shows them all.")
+  Path logdir;
+
+  @Option(names = "--port", defaultValue = "6006", description = "Dashboard port; 0 picks a free one (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}: this machine only).")
+  String host;
+
+  @Option(names = "--no-serve", description = "Train and exit, without the dashboard.")
+  boolean noServe;
+
+  @Option(names = "--fault", defaultValue = "none", paramLabel = "F",
+      description = "Inject a training fault: none (default), lr-high, lr-low, no-normalize, dead-relu, vanishing,"
+          + " exploding, overfit, repeat-batch, saturated.")
+  String fault;
+
+  @Option(names = "--seed", defaultValue = "" + Demo.DEFAULT_SEED, description = "Random seed (default ${DEFAULT-VALUE}).")
+  int seed;
+
+  @Option(names = "--epochs", defaultValue = "0", description = "Training epochs (default: "
+      + Demo.DEFAULT_EPOCHS + "; the overfit fault trains 4 times as many).")
+  int epochs;
+
+  @Option(names = "--train-samples", defaultValue = "0", paramLabel = "N",
+      description = "Train on the first N of the 8,000 training digits (default: all; overfit: 256).")
+  int trainSamples;
+
+  @Option(names = "--arch", defaultValue = "cnn", description = "Network, with no fault: cnn (default) or mlp"
+      + " (two dense(256)-relu layers).")
+  String arch;
+
+  @Option(names = "--optimizer", defaultValue = "adam", description = "Optimiser, with no fault: adam (default) or"
+      + " sgd (momentum 0.9).")
+  String optimizer;
+
+  @Option(names = "--batch-size", defaultValue = "" + Demo.BATCH_SIZE, paramLabel = "N",
+      description = "Training batch size (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--lr", defaultValue = "0", description = "Learning rate, with no fault (default: adam 1e-3,"
+      + " sgd 0.05).")
+  double lr;
+
+  @Option(names = "--no-log", description = "Train without the Trainscope listener and write nothing (the baseline"
+      + " of the overhead benchmark); implies --no-serve.")
+  boolean noLog;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** Released when the dashboard should stop (Ctrl-C; tests release it themselves). */
+  final CountDownLatch stopped = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Fault f;
+    try {
+      f = Fault.of(fault);
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    }
+    if (port < 0 || port > 65535) {
+      return usage(err, "--port must be in 0..65535, was " + port);
+    }
+    if (epochs < 0) {
+      return usage(err, "--epochs must be >= 1, was " + epochs);
+    }
+    if (trainSamples < 0 || trainSamples > Mnist.TRAIN_COUNT) {
+      return usage(err, "--train-samples must be in 1.." + Mnist.TRAIN_COUNT + ", was " + trainSamples);
+    }
+    Demo.Options options;
+    try {
+      options = new Demo.Options(null, f, seed, epochs, trainSamples, new Demo.Variant(arch, optimizer, batchSize, lr));
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    }
+    quietLibraries();
+    Path run = null;
+    if (!noLog) {
+      run = newRunDir(f);
+    }
+    options = options.withLogdir(run);
+
+    RunStore store = null;
+    DashboardServer server = null;
+    Thread hook = null;
+    String url = null;
+    if (!noServe && !noLog) {
+      store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ofSeconds(1)).build();
+      server = new DashboardServer(store);
+      int actual;
+      try {
+        actual = server.start(host, port);
+      } catch (RuntimeException e) {
+        server.close();
+        store.close();
+        err.println("trainscope demo: cannot listen on " + host + ":" + port + " (" + e.getMessage()
+            + "); is another server using it? --port 0 picks a free port, --no-serve trains without the dashboard");
+        err.flush();
+        return 2;
+      }
+      RunStore s = store;
+      DashboardServer d = server;
+      hook = new Thread(() -> {
+        d.close();
+        s.close();
+        stopped.countDown();
+      }, "trainscope-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      store.start();
+      url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + actual + "/";
+      out.println("Trainscope is serving " + Terminal.safe(logdir.toString()) + " at " + url
+          + "  (the run appears as it trains; Ctrl-C to stop)");
+      out.flush();
+    }
+    err.println("trainscope demo: " + f.description() + "; seed " + seed
+        + (run != null ? "; logging to " + Terminal.safe(run.toString()) : "; not logging"));
+    err.flush();
+    Demo.Result result;
+    try {
+      result = Demo.train(options, new ProgressBar(err, System.console() != null));
+    } catch (Exception | UnsatisfiedLinkError e) {
+      err.println();
+      err.println("trainscope demo: training failed: " + e);
+      err.flush();
+      if (server != null) {
+        stop(hook, server, store);
+      }
+      return 1;
+    }
+    out.printf(Locale.ROOT, "trained %,d steps in %.1f s (%.1f steps/s); validation accuracy %.2f%%, loss %.4f%n",
+        result.steps(), result.trainSeconds(), result.steps() / result.trainSeconds(), 100 * result.valAccuracy(),
+        result.valLoss());
+    if (run != null) {
+      out.printf(Locale.ROOT, "logs: %s (the listener took %.1f s of the training time, %.1f%%)%n",
+          Terminal.safe(run.toString()), result.listenerSeconds(), 100 * result.listenerSeconds() / result.trainSeconds());
+    }
+    out.flush();
+    if (server == null) {
+      return 0;
+    }
+    out.println("training done; the dashboard stays up at " + url + "  (Ctrl-C to stop)");
+    out.flush();
+    stopped.await();
+    stop(hook, server, store);
+    return 0;
+  }
+
+  /** Closes the dashboard, unless the JVM is shutting down, when the hook does. */
+  private static void stop(Thread hook, DashboardServer server, RunStore store) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      return;
+    }
+    server.close();
+    store.close();
+  }
+
+  private Path newRunDir(Fault f) throws IOException {
+    String base = LocalDateTime.now().format(RUN_NAME) + (f == Fault.NONE ? "" : "-" + f.id());
+    Files.createDirectories(logdir);
+    Path run = logdir.resolve(base);
+    for (int i = 2; Files.exists(run); i++) {
+      run = logdir.resolve(base + "-" + i);
+    }
+    Files.createDirectories(run);
+    return run;
+  }
+
+  private static int usage(PrintWriter err, String message) {
+    err.println("trainscope demo: " + message);
+    err.flush();
+    return 2;
+  }
+
+  /** DJL works offline (the native library is in its jar) and keeps its info messages to itself. */
+  private static void quietLibraries() {
+    if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "warn");
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda") == null) {
+      // On a machine without a GPU, DJL warns that it could not count GPUs: true and of no interest here.
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
+    }
+  }
+
+  /**
+   * Epochs and steps on the terminal: redrawn in place about ten times a second on a terminal, one
+   * line per epoch otherwise (a log file gets no carriage returns).
+   */
+  static final class ProgressBar implements Demo.Progress {
+    private static final int WIDTH = 30;
+    private final PrintWriter err;
+    private final boolean live;
+    private int epochs;
+    private int stepsPerEpoch;
+    private long start;
+    private long lastDraw;
+    private String val = "";
+
+    ProgressBar(PrintWriter err, boolean live) {
+      this.err = err;
+      this.live = live;
+    }
+
+    @Override
+    public void started(int epochs, int stepsPerEpoch) {
+      this.epochs = epochs;
+      this.stepsPerEpoch = stepsPerEpoch;
+      this.start = System.nanoTime();
+    }
+
+    @Override
+    public void step(int epoch, int stepInEpoch, long step) {
+      long now = System.nanoTime();
+      if (live && (now - lastDraw > 100_000_000L || stepInEpoch == stepsPerEpoch)) {
+        lastDraw = now;
+        err.print("\r" + line(epoch, stepInEpoch, step + 1, now));
+        err.flush();
+      }
+    }
+
+    @Override
+    public void epochDone(int epoch, double valAccuracy, double valLoss) {
+      val = String.format(Locale.ROOT, "  val acc %.2f%% loss %.4f", 100 * valAccuracy, valLoss);
+      long now = System.nanoTime();
+      String l = line(epoch, stepsPerEpoch, (long) epoch * stepsPerEpoch, now);
+      if (live) {
+        err.print("\r" + l);
+        if (epoch == epochs) {
+          err.println();
+        }
+      } else {
+        err.println(l);
+      }
+      err.flush();
+    }
+
+    String line(int epoch, int stepInEpoch, long done, long now) {
+      long total = (long) epochs * stepsPerEpoch;
+      int filled = (int) (WIDTH * done / Math.max(1, total));
+      double elapsed = (now - start) / 1e9;
+      double eta = done == 0 ? 0 : elapsed * (total - done) / done;
+      return String.format(Locale.ROOT, "epoch %d/%d [%s%s] step %,d/%,d  %5.1f steps/s  %s elapsed, %s left%s",
+          epoch, epochs, "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, done / Math.max(elapsed, 1e-9),
+          clock(elapsed), clock(eta), val);
+    }
+
+    private static String clock(double seconds) {
+      long s = Math.round(seconds);
+      return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+  }
+}

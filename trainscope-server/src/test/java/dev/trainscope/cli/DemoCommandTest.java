@@ -1,0 +1,136 @@
+package dev.trainscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code trainscope demo}, on a few steps: training without and with the dashboard. */
+class DemoCommandTest {
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void djlUnderTarget() {
+    // PyTorch's native library is unpacked under target/, never into the home directory
+    if (System.getProperty("DJL_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null) {
+      System.setProperty("DJL_CACHE_DIR", Path.of("target", "djl-cache").toAbsolutePath().toString());
+    }
+  }
+
+  /** Runs a fresh command on a thread, its output captured. */
+  static final class Run {
+    final DemoCommand command = new DemoCommand();
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+    final CompletableFuture<Integer> exit;
+
+    Run(String... args) {
+      CommandLine cl = new CommandLine(command);
+      cl.setOut(new PrintWriter(out, true));
+      cl.setErr(new PrintWriter(err, true));
+      exit = CompletableFuture.supplyAsync(() -> cl.execute(args));
+    }
+
+    synchronized String out() {
+      return out.toString();
+    }
+
+    /** Waits until stdout holds a line matching {@code regex}; returns the match. */
+    Matcher await(String regex) throws InterruptedException {
+      Pattern p = Pattern.compile(regex);
+      for (int i = 0; i < 1200; i++) {
+        Matcher m = p.matcher(out());
+        if (m.find()) {
+          return m;
+        }
+        if (exit.isDone()) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      throw new AssertionError("no /" + regex + "/ in stdout:\n" + out() + "\nstderr:\n" + err);
+    }
+  }
+
+  static List<Path> runs(Path logdir) throws IOException {
+    try (Stream<Path> s = Files.list(logdir)) {
+      return s.sorted().toList();
+    }
+  }
+
+  @Test
+  void noServe_trainsWritesARunAndExits() throws Exception {
+    Run r = new Run("--no-serve", "--epochs", "1", "--train-samples", "128", "--fault", "repeat-batch",
+        "--logdir", dir.toString());
+    assertEquals(0, r.exit.get(5, TimeUnit.MINUTES), r.err.toString());
+    assertTrue(r.out().matches("(?s)trained 2 steps in [0-9.]+ s \\([0-9.]+ steps/s\\); validation accuracy [0-9.]+%,"
+        + " loss [0-9.]+\nlogs: .* \\(the listener took [0-9.]+ s of the training time, [0-9.]+%\\)\n"), r.out());
+    List<Path> runs = runs(dir);
+    assertEquals(1, runs.size());
+    assertTrue(runs.get(0).getFileName().toString().matches("\\d{8}-\\d{6}-repeat-batch"), runs.toString());
+    try (Stream<Path> files = Files.list(runs.get(0))) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().contains("tfevents")));
+    }
+    String err = r.err.toString();
+    assertTrue(err.contains("the same batch at every step; seed 1; logging to "), err);
+    assertTrue(err.contains("epoch 1/1 [##############################] step 2/2"), "one progress line per epoch off a"
+        + " terminal: " + err);
+  }
+
+  @Test
+  void serve_printsTheUrlFirst_servesTheRunAsItTrains_andStaysUpAfter() throws Exception {
+    Run r = new Run("--port", "0", "--epochs", "1", "--train-samples", "256", "--logdir", dir.toString());
+    Matcher url = r.await("Trainscope is serving .* at (http://127\\.0\\.0\\.1:\\d+/)  \\(the run appears");
+    r.await("training done; the dashboard stays up at " + Pattern.quote(url.group(1)));
+    assertTrue(r.out().indexOf("Trainscope is serving") < r.out().indexOf("trained 4 steps"), r.out());
+    String run = runs(dir).get(0).getFileName().toString();
+    HttpClient http = HttpClient.newHttpClient();
+    ObjectMapper json = new ObjectMapper();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 100 && !names.contains(run); i++) {
+      Thread.sleep(100);
+      HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(url.group(1) + "api/runs")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, res.statusCode());
+      names.clear();
+      for (JsonNode n : json.readTree(res.body()).get("runs")) {
+        names.add(n.get("name").asText());
+      }
+    }
+    assertEquals(List.of(run), names);
+    r.command.stopped.countDown();
+    assertEquals(0, r.exit.get(1, TimeUnit.MINUTES));
+  }
+
+  @Test
+  void badArguments_exit2WithAMessage() throws Exception {
+    Run r = new Run("--fault", "typo", "--logdir", dir.toString());
+    assertEquals(2, r.exit.get(1, TimeUnit.MINUTES));
+    assertTrue(r.err.toString().startsWith("trainscope demo: unknown fault 'typo'; known: none, lr-high"), r.err.toString());
+    Run s = new Run("--train-samples", "9000", "--logdir", dir.toString());
+    assertEquals(2, s.exit.get(1, TimeUnit.MINUTES));
+    assertTrue(s.err.toString().contains("--train-samples must be in 1..8000, was 9000"), s.err.toString());
+  }
+}
