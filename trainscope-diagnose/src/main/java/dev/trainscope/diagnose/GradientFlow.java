@@ -24,6 +24,11 @@ final class GradientFlow implements Rule {
       return;
     }
     List<String> names = new ArrayList<>(layers.keySet());
+    // weights against weights: a bias's gradient (grad_norm/<layer>/bias) is no layer of its own
+    List<String> weights = names.stream().filter(n -> !n.matches("(?i).*[/.]bias")).toList();
+    if (weights.size() >= 2) {
+      names = new ArrayList<>(weights);
+    }
     List<Series> series = new ArrayList<>();
     for (String l : names) {
       series.add(s.series(layers.get(l)));
@@ -56,7 +61,8 @@ final class GradientFlow implements Rule {
     long from = f.steps()[Rules.tailStart(f.size(), 0.2)];
     if (names.size() >= 2) {
       double ratio = tailNorm[first] / tailNorm[last];
-      if (ratio < t.get("vanishing.ratio") && tailNorm[first] < t.get("vanishing.norm")) {
+      // exactly zero is no faded gradient but a dead layer (its ReLUs pass nothing): the dead-relu rule's
+      if (tailNorm[first] > 0 && ratio < t.get("vanishing.ratio") && tailNorm[first] < t.get("vanishing.norm")) {
         double max = 0;
         for (double x : tailNorm) {
           max = Math.max(max, x);

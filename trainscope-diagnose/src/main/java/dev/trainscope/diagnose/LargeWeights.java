@@ -26,8 +26,11 @@ final class LargeWeights implements Rule {
         continue;
       }
       double max = Rules.histMaxAbs(last);
-      double growth = Rules.histStd(last) / Rules.histStd(h.get(0));
-      if (max > bound || (h.size() >= 5 && growth > 10)) {
+      // biases usually start at 0: a spread grown from nothing is no growth
+      double first = Rules.histStd(h.get(0));
+      double growth = first > 1e-12 ? Rules.histStd(last) / first : 1;
+      boolean growing = h.size() >= 5 && growth > t.get("weights.growth") && max > t.get("weights.growthFloor");
+      if (max > bound || growing) {
         out.add(new Finding(id(), Severity.WARNING, tag.run(), List.of(tag.tag()), tag.layer(), h.get(0).step(),
             last.step(), Rules.ev("max_abs", max, "bound", bound, "spread_growth", growth),
             (tag.role() == Role.BIASES ? "biases" : "weights") + " of layer '" + (tag.layer().isEmpty() ? tag.tag()

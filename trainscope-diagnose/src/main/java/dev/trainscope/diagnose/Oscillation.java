@@ -19,11 +19,12 @@ final class Oscillation implements Rule {
     for (Role role : new Role[] {Role.ACCURACY, Role.LOSS}) {
       for (TagRole tag : s.withRole(role)) {
         Series v = s.series(tag);
-        int n = v.size();
-        if (n < 10 || v.nonFinite() > 0) {
+        if (v.size() < 10 || v.nonFinite() > 0) {
           continue;
         }
-        double[] x = v.values();
+        // per-batch values swing by the batch's luck: judge the trend, as means of blocks of points
+        double[] x = Stats.blockMeans(v.values(), (int) t.get("oscillation.blocks"));
+        int n = x.length;
         double level = role == Role.LOSS ? Math.abs(Stats.median(x, 0, n)) : 1.0;
         if (level == 0) {
           continue;

@@ -8,6 +8,31 @@ import java.util.List;
  * where tanh and sigmoid are flat and pass almost no gradient (DeepDiagnosis' saturation check).
  */
 final class Saturation implements Rule {
+  /**
+   * True when the layer's post-activations are logged and stay within +-{@code bound}: a bounded
+   * nonlinearity (tanh, sigmoid) that large inputs saturate. A layer without post-activations has no
+   * nonlinearity (logits, whose large values are normal) and a ReLU's output is unbounded (a layer
+   * whose dead units are logged is ReLU-like).
+   */
+  static boolean saturating(Subject s, TagRole pre, double bound) {
+    if (pre.layer().isEmpty()) {
+      return false;
+    }
+    for (TagRole dead : s.withRole(Role.DEAD_UNITS)) {
+      if (dead.run().equals(pre.run()) && dead.layer().equals(pre.layer())) {
+        return false; // dead units are counted for ReLU-like layers only: it does not saturate
+      }
+    }
+    for (TagRole post : s.withRole(Role.ACTIVATIONS)) {
+      if (post.run().equals(pre.run()) && post.layer().equals(pre.layer())) {
+        HistogramStep h = Rules.last(s.histograms(post));
+        // all zero is a dead layer, not a saturated one
+        return h != null && Rules.histMaxAbs(h) <= bound && Rules.histMaxAbs(h) > 0;
+      }
+    }
+    return false;
+  }
+
   @Override
   public String id() {
     return "saturated-activations";
@@ -19,7 +44,7 @@ final class Saturation implements Rule {
     for (TagRole tag : s.withRole(Role.PRE_ACTIVATIONS)) {
       List<HistogramStep> h = s.histograms(tag);
       HistogramStep last = Rules.last(h);
-      if (last == null) {
+      if (last == null || !saturating(s, tag, t.get("saturation.outputBound"))) {
         continue;
       }
       double frac = Rules.histBeyond(last, bound);

@@ -24,10 +24,12 @@ final class Stall implements Rule {
       double first = Stats.mean(v.values(), 0, Math.max(1, n / 10));
       double last = Stats.mean(v.values(), Rules.tailStart(n, 0.1), n);
       double improvement = (first - last) / Math.abs(first);
-      if (first != 0 && improvement < t.get("stall.lossImprovement")) {
+      boolean slow = n >= t.get("stall.slowPoints") && improvement < t.get("stall.slowImprovement");
+      if (first != 0 && (improvement < t.get("stall.lossImprovement") || slow)) {
         out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", v.steps()[0], v.lastStep(),
             Rules.ev("loss_start", first, "loss_end", last, "improvement", improvement),
-            "training loss '" + v.tag() + "' barely improves: " + Rules.fmt(first) + " at the start, "
+            "training loss '" + v.tag() + "' " + (improvement < t.get("stall.lossImprovement") ? "barely improves"
+                : "improves slowly (" + Rules.fmt(100 * improvement) + "% in " + n + " points)") + ": " + Rules.fmt(first) + " at the start, "
                 + Rules.fmt(last) + " at the end",
             "the learning rate may be too low (raise it by 3-10x), or there is a bug: check that labels match "
                 + "inputs, that parameters are being updated, and that no layer is dead"));
@@ -45,11 +47,13 @@ final class Stall implements Rule {
     if (v.size() < 5) {
       return;
     }
+    // on block means: per-batch accuracy jumps by the batch's luck alone
+    double[] x = Stats.blockMeans(v.values(), (int) t.get("oscillation.blocks"));
     double bestGain = 0;
-    for (int i = 1; i < v.size(); i++) {
-      bestGain = Math.max(bestGain, v.values()[i] - v.values()[i - 1]);
+    for (int i = 1; i < x.length; i++) {
+      bestGain = Math.max(bestGain, x[i] - x[i - 1]);
     }
-    double max = Stats.max(v.values());
+    double max = Stats.max(x);
     if (bestGain < t.get("stall.accuracyDelta") && max < 0.7) {
       out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", v.steps()[0], v.lastStep(),
           Rules.ev("largest_gain", bestGain, "best_accuracy", max),

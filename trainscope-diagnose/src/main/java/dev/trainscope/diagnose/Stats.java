@@ -40,6 +40,23 @@ final class Stats {
     return f.length % 2 == 1 ? f[f.length / 2] : (f[f.length / 2 - 1] + f[f.length / 2]) / 2;
   }
 
+  /**
+   * The series as at most {@code blocks} means of consecutive points (all of it when shorter): the
+   * trend without per-batch noise, whose spread a mean of k points divides by sqrt(k).
+   */
+  static double[] blockMeans(double[] v, int blocks) {
+    if (v.length <= blocks) {
+      return v.clone();
+    }
+    double[] out = new double[blocks];
+    for (int b = 0; b < blocks; b++) {
+      int from = (int) ((long) b * v.length / blocks);
+      int to = (int) ((long) (b + 1) * v.length / blocks);
+      out[b] = mean(v, from, to);
+    }
+    return out;
+  }
+
   static double mean(double[] v, int from, int to) {
     double[] f = finite(v, from, to);
     if (f.length == 0) {

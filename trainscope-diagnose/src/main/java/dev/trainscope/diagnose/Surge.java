@@ -32,6 +32,8 @@ final class Surge implements Rule {
         continue;
       }
       double[] m3 = runningMedian3(v.values());
+      double start = Stats.median(m3, 0, w);
+      double minRise = t.get("surge.minRise") * Math.abs(start);
       int surges = 0;
       int prolonged = 0;
       long firstStep = 0;
@@ -42,7 +44,8 @@ final class Surge implements Rule {
         double med = Stats.median(m3, i - w, i);
         double mad = Stats.mad(m3, i - w, i);
         double bar = med + k * Math.max(mad, 1e-3 * Math.abs(med));
-        if (med > 0 && m3[i] > bar && m3[i] > factor * med && !lrRaised(rate, v.steps()[Math.max(0, i - w)], v.steps()[i])) {
+        if (med > 0 && m3[i] > bar && m3[i] > factor * med && m3[i] - med >= minRise
+            && !lrRaised(rate, v.steps()[Math.max(0, i - w)], v.steps()[i])) {
           surges++;
           if (surges == 1) {
             firstStep = v.steps()[i];
@@ -59,6 +62,22 @@ final class Surge implements Rule {
         } else {
           i++;
         }
+      }
+      // a jump right after the first steps: the loss should fall from its initial value, not multiply
+      int peak = 0;
+      for (int j = 1; j < w; j++) {
+        if (m3[j] > m3[peak]) {
+          peak = j;
+        }
+      }
+      if (surges == 0 && peak > 0 && v.values()[0] > 0 && m3[peak] > factor * v.values()[0]
+          && m3[peak] - v.values()[0] >= minRise && !lrRaised(rate, v.steps()[0], v.steps()[peak])) {
+        surges = 1;
+        firstStep = v.steps()[peak];
+        worst = m3[peak];
+        worstBase = v.values()[0];
+        double after = Stats.median(m3, peak, Math.min(n, peak + w));
+        prolonged = after > factor * worstBase ? 1 : 0;
       }
       if (surges > 0) {
         boolean stays = prolonged > 0;

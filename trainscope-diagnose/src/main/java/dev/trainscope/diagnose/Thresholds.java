@@ -30,10 +30,15 @@ public final class Thresholds {
     // AUTOTRAINER: zeta (oscillation amplitude) and eta (share of steps oscillating)
     values.put("oscillation.amplitude", 0.03);
     values.put("oscillation.rate", 0.2);
+    // long series are judged as this many block means (per-batch noise averaged out)
+    values.put("oscillation.blocks", 50.0);
     // AUTOTRAINER: delta, the largest single improvement of accuracy below which it stalls
     values.put("stall.accuracyDelta", 0.01);
     // the loss's relative improvement between the first and the last tenth below which it stalls
     values.put("stall.lossImprovement", 0.01);
+    // after this many points, a loss that improved by less than this share improves too slowly
+    values.put("stall.slowPoints", 200.0);
+    values.put("stall.slowImprovement", 0.25);
     // AUTOTRAINER: NaN loss or a loss this large
     values.put("loss.max", 1e5);
     // a loss value this many robust deviations (MAD) above the recent median, and this many times it
@@ -41,6 +46,9 @@ public final class Thresholds {
     values.put("surge.factor", 2.0);
     // the recent window, in points
     values.put("surge.window", 20.0);
+    // and rising by at least this share of the loss's starting level: a jump from 0.01 to 0.05 late in
+    // training is per-batch noise near convergence, not a learning rate too high
+    values.put("surge.minRise", 0.1);
     // the smoothed loss ending this many times above its minimum, having risen since
     values.put("divergence.factor", 2.0);
     // validation loss rising this much above its minimum while training loss falls
@@ -50,12 +58,17 @@ public final class Thresholds {
     values.put("overfit.gapHigh", 0.07);
     // AUTOTRAINER: weights larger than this
     values.put("weights.max", 5.0);
+    // a spread (std) this many times the first one, once the largest weight exceeds weights.growthFloor
+    values.put("weights.growth", 10.0);
+    values.put("weights.growthFloor", 1.0);
     // DL4J: update/parameter ratio near 1e-3; outside [low, high] is far from it
     values.put("update.low", 1e-5);
     values.put("update.high", 1e-1);
     // DeepDiagnosis: pre-activations beyond +-5 saturate tanh and sigmoid; this share of them
     values.put("saturation.bound", 5.0);
     values.put("saturation.fraction", 0.3);
+    // a post-activation within +-this is a bounded (saturating) nonlinearity such as tanh or sigmoid
+    values.put("saturation.outputBound", 1.0001);
     // inputs whose mean is farther from 0, or whose values reach farther, are not normalised
     values.put("inputs.mean", 1.0);
     values.put("inputs.max", 10.0);

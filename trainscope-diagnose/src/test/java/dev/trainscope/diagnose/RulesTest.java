@@ -89,6 +89,29 @@ class RulesTest {
   }
 
   @Test
+  void lossMultiplyingRightAfterTheStart_isASurge() throws Exception {
+    // Adam at a far too high rate: 4.9 at step 0, 70 at step 1, then stuck at chance level
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("run", "train/loss", 0, 300, s -> s == 0 ? 4.9 : s == 1 ? 70 : s == 2 ? 22 : s < 10 ? 8 : 2.3)
+        .store()) {
+      Finding f = only(diagnose(store), "loss-surge");
+      assertEquals(1, f.fromStep());
+    }
+  }
+
+  @Test
+  void deadLayersWithZeroGradients_areNotVanishing_andBiasesAreNoLayer() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("run", "grad_norm/conv1", 0, 100, s -> 0.0)
+        .scalar("run", "grad_norm/conv1/bias", 0, 100, s -> 0.0)
+        .scalar("run", "grad_norm/dense", 0, 100, s -> 0.0)
+        .scalar("run", "grad_norm/dense/bias", 0, 100, s -> 0.1)
+        .store()) {
+      assertTrue(diagnose(store).stream().noneMatch(f -> f.rule().equals("vanishing-gradients")), diagnose(store).toString());
+    }
+  }
+
+  @Test
   void lossSpikeAtLearningRateWarmupRestart_isNotASurge() throws Exception {
     Random r = new Random(4);
     try (RunStore store = new LogBuilder(dir)
@@ -181,11 +204,35 @@ class RulesTest {
   void saturatedPreActivations_areFound_butNormalOnesAreNot() throws Exception {
     try (RunStore store = new LogBuilder(dir)
         .uniformHistogram("a", "activations/dense1/pre", 0, -20, 20, 100)
+        .uniformHistogram("a", "activations/dense1/post", 0, -1, 1, 100) // tanh
         .uniformHistogram("b", "activations/dense1/pre", 0, -2, 2, 100)
+        .uniformHistogram("b", "activations/dense1/post", 0, -1, 1, 100)
+        // healthy look-alikes: large logits (no nonlinearity after them), and large inputs of a ReLU
+        .uniformHistogram("c", "activations/logits/pre", 0, -20, 20, 100)
+        .uniformHistogram("d", "activations/dense1/pre", 0, -20, 20, 100)
+        .uniformHistogram("d", "activations/dense1/post", 0, 0, 20, 100)
         .store()) {
       Finding f = only(diagnose(store), "saturated-activations");
       assertEquals("a", f.run());
       assertEquals(0.75, f.evidence().get("fraction_beyond"), 1e-9);
+    }
+  }
+
+  @Test
+  void biasesGrowingFromZero_andSmallLateLossBumps_areHealthy() throws Exception {
+    Random r = new Random(5);
+    LogBuilder b = new LogBuilder(dir)
+        // a converging loss whose per-batch noise late in training triples the recent level: not a surge
+        .scalar("run", "train/loss", 0, 1500, s -> 2.3 * Math.exp(-s / 100.0) + 0.005
+            + (s % 97 == 0 && s > 700 ? 0.06 : 0.002 * Math.abs(r.nextGaussian())));
+    for (int st = 0; st <= 10; st++) {
+      // biases start at exactly 0 and spread to +-0.08: infinite relative growth, nothing large
+      b.uniformHistogram("run", "biases/conv1", st * 100, -0.008 * st, 0.008 * st + 1e-9, 32);
+    }
+    try (RunStore store = b.store()) {
+      List<Finding> f = diagnose(store);
+      assertTrue(f.stream().noneMatch(x -> x.rule().equals("loss-surge") || x.rule().equals("large-weights")),
+          f.toString());
     }
   }
 
