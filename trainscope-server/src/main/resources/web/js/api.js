@@ -68,9 +68,11 @@ export const api = {
   hparams: () => getJson('/api/hparams'),
   progress: () => getJson('/api/progress'),
   problems: run => getJson('/api/problems', { run }),
+  findings: run => getJson('/api/findings', { run }),
+  layers: (run, columns) => getJson('/api/layers', { run, columns }),
 };
 
-/** Server-sent events: calls onUpdate({runsChanged, tags: [{run, tag, lastStep}], progress}). */
+/** Server-sent events: calls onUpdate({runsChanged, findingsChanged, tags: [{run, tag, lastStep}], progress}). */
 export function live(onUpdate, onHello) {
   const es = new EventSource('/api/events');
   es.addEventListener('update', e => onUpdate(JSON.parse(e.data)));

@@ -32,8 +32,11 @@ import distributions from './tabs/distributions.js';
 import images from './tabs/images.js';
 import text from './tabs/text.js';
 import runsTable from './tabs/runs-table.js';
+import findingsTab from './tabs/findings.js';
+import layers from './tabs/layers.js';
+import * as findings from './findings.js';
 
-const TABS = [scalars, histograms, distributions, images, text, runsTable];
+const TABS = [scalars, histograms, distributions, images, text, layers, findingsTab, runsTable];
 
 const model = {
   runs: [],            // RunInfo[]
@@ -86,9 +89,34 @@ function renderTabs() {
     const has = t.kinds.length === 0 || [...model.tagsByRun.values()].some(ts => ts.some(x => t.kinds.includes(x.kind)));
     const b = el('button', { type: 'button', role: 'tab', 'aria-selected': String(t.id === active),
       'data-tab': t.id, text: t.title, title: has ? t.title : `${t.title}: no data` });
+    if (t === findingsTab) {
+      const n = findingCount();
+      if (n.total) {
+        b.append(' ', el('span', { class: `badge sev-${n.worst}`, 'data-count': String(n.total), text: String(n.total) }));
+        b.title = `${n.total} finding${n.total === 1 ? '' : 's'} in the selected runs`;
+      }
+    }
     b.addEventListener('click', () => state.set({ tab: t.id }));
     nav.append(b);
   }
+}
+
+/** The findings of the selected runs: how many, and the worst severity. */
+function findingCount() {
+  const selected = new Set(runList.selected());
+  let total = 0;
+  let worst = 'info';
+  for (const f of findings.current().findings) {
+    if (!selected.has(f.run)) continue;
+    total++;
+    if (findings.rank(f.severity) < findings.rank(worst)) worst = f.severity;
+  }
+  return { total, worst };
+}
+
+function showFindings(data) {
+  runList.setCounts(data.counts || {});
+  renderTabs();
 }
 
 function mountTab() {
@@ -102,6 +130,7 @@ function mountTab() {
   const settings = document.getElementById('tab-settings');
   clear(content);
   clear(settings);
+  content.scrollTop = 0;   // the last tab's scroll position means nothing in this one
   current = { tab, view: tab.mount(content, ctx, settings) };
   renderTabs();
 }
@@ -172,6 +201,7 @@ async function main() {
     if (keys.has('tab')) mountTab();
     if (keys.has('runFilter') || keys.has('hidden')) {
       runList.update();
+      renderTabs();
       refresh('selection');
     }
     if (keys.has('tagFilter')) {
@@ -188,6 +218,9 @@ async function main() {
     return;
   }
   mountTab();
+  findings.subscribe(showFindings);
+  const reloadFindings = debounce(() => findings.reload().catch(e => console.error(e)), 300);
+  reloadFindings();
   const reloadModel = debounce(async () => {
     await loadModel();
     refresh('runs');
@@ -195,6 +228,7 @@ async function main() {
   live(update => {
     showProgress(update.progress);
     if (update.runsChanged) reloadModel();
+    if (update.findingsChanged) reloadFindings();
     if (update.tags && update.tags.length) {
       for (const t of update.tags) {
         const list = model.tagsByRun.get(t.run);

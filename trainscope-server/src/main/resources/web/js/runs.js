@@ -16,6 +16,7 @@ export class RunList {
     this.onChange = onChange;
     this.runs = [];
     this.visible = [];
+    this.counts = {};   // run -> {error, warning, info}: the findings' badges
     this.spacer = el('div', { style: { height: '0px' } });
     listEl.append(this.spacer);
     listEl.addEventListener('scroll', () => this.renderRows());
@@ -75,10 +76,34 @@ export class RunList {
       box.addEventListener('change', () => this.toggle(run, box.checked));
       const row = el('label', { class: 'run-item', role: 'listitem', title: run, style: { top: `${i * ROW}px` } },
         box, el('span', { class: 'swatch', style: { background: runColor(run) } }),
-        el('span', { class: 'run-name', text: run }));
+        el('span', { class: 'run-name', text: run }), this.badge(run));
       row.dataset.run = run;
       this.listEl.append(row);
     }
+  }
+
+  /** The findings per run and severity ({run: {error: n, warning: n, info: n}}) shown as badges. */
+  setCounts(counts) {
+    const same = JSON.stringify(counts) === JSON.stringify(this.counts);
+    this.counts = counts;
+    if (!same) this.renderRows(true);
+  }
+
+  badge(run) {
+    const c = this.counts[run];
+    if (!c) return null;
+    const sev = c.error ? 'error' : c.warning ? 'warning' : 'info';
+    const n = (c.error || 0) + (c.warning || 0) + (c.info || 0);
+    const parts = ['error', 'warning', 'info'].filter(k => c[k]).map(k => `${c[k]} ${k === 'info' ? 'note' : k}${c[k] === 1 ? '' : 's'}`);
+    return el('button', { type: 'button', class: `badge run-badge sev-${sev}`, 'data-severity': sev, 'data-count': String(n),
+      title: `${parts.join(', ')}: show the findings`, 'aria-label': `${parts.join(', ')} in ${run}`, text: String(n),
+      onclick: e => {
+        e.preventDefault();
+        e.stopPropagation();
+        const hidden = state.hiddenRuns();
+        hidden.delete(run);
+        state.set({ tab: 'findings', hidden: [...hidden].sort().join('\n') });
+      } });
   }
 
   toggle(run, on) {

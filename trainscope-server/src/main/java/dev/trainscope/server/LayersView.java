@@ -16,7 +16,8 @@ import java.util.Map;
  * A network's health at a glance: for each per-layer quantity (gradient norm, update/weight ratio,
  * dead-unit fraction, activation std), a matrix with one row per layer, from input to output (the
  * order the layers were logged in), and one column per step bucket over the run's steps. Each cell
- * is the bucket's mean; the heatmap is drawn by the browser.
+ * is the bucket's mean, or the last value before it for a quantity logged less often than there are
+ * columns; the heatmap is drawn by the browser.
  */
 final class LayersView {
   static final Role[] ROLES = {Role.GRAD_NORM, Role.UPDATE_RATIO, Role.DEAD_UNITS, Role.ACTIVATION_STD};
@@ -66,9 +67,21 @@ final class LayersView {
         names.add(t.tag());
         java.util.Arrays.fill(values[row], Double.NaN);
         ScalarBuckets b = store.scalarBuckets(run, t.tag(), first, last, columns);
+        boolean[] has = new boolean[columns];
         for (int i = 0; i < b.size(); i++) {
           int c = (int) Math.min(columns - 1, Math.max(0, (long) ((b.firstStep()[i] - first) / width)));
           values[row][c] = b.mean()[i];
+          has[c] = true;
+        }
+        // a quantity logged every k steps holds until its next value: no gaps between its columns
+        double held = Double.NaN;
+        int lastColumn = (int) Math.min(columns - 1, Math.max(0, (long) ((store.tag(run, t.tag()).lastStep() - first) / width)));
+        for (int c = 0; c <= lastColumn; c++) {
+          if (!has[c]) {
+            values[row][c] = held;
+          } else {
+            held = values[row][c];
+          }
         }
       }
       out.add(new Heatmap(role.name().toLowerCase(java.util.Locale.ROOT), layers, names, steps, values));

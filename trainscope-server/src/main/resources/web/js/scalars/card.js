@@ -27,6 +27,7 @@ export class Card {
     this.view = view;
     this.spec = spec;
     this.runsByTag = new Map();   // tag -> [run]
+    this.sources = new Set();     // pairKeys of runsByTag, for hasSeries
     this.overview = new Map();    // pairKey -> buckets of the whole series
     this.zoomData = new Map();    // pairKey -> buckets of the zoomed range (null: none there)
     this.zoomStale = new Set();   // pairKeys whose zoomed range to fetch again (kept until then)
@@ -133,6 +134,8 @@ export class Card {
   setSources(runsByTag) {
     const before = JSON.stringify([...this.runsByTag]);
     this.runsByTag = runsByTag;
+    // a set, not runs.includes: badges and live updates ask per series, which was quadratic at 1,000 runs
+    this.sources = new Set(this.pairs().map(([t, r]) => pairKey(t, r)));
     const runs = [...new Set([...runsByTag.values()].flat())].sort();
     this.el.dataset.runs = JSON.stringify(runs);
     this.host.dataset.runs = this.el.dataset.runs;
@@ -175,8 +178,7 @@ export class Card {
   }
 
   hasSeries(tag, run) {
-    const runs = this.runsByTag.get(tag);
-    return !!runs && runs.includes(run);
+    return this.sources.has(pairKey(tag, run));
   }
 
   resized() {
@@ -299,7 +301,28 @@ export class Card {
     this.view.schedule(this);
   }
 
+  /** Zooms around a step range (a finding's evidence) and highlights it. */
+  focusOn(range, key) {
+    this.focusKey = key;
+    this.highlight = { x0: range.from, x1: range.to };
+    this.el.dataset.highlight = `${range.from},${range.to}`;
+    const pad = Math.max(5, Math.round(0.15 * (range.to - range.from)));
+    this.zoomTo(range.from - pad, range.to + pad);
+  }
+
+  clearFocus() {
+    this.focusKey = null;
+    this.highlight = null;
+    delete this.el.dataset.highlight;
+    this.resetZoom();
+  }
+
   resetZoom() {
+    if (this.highlight) {
+      this.highlight = null;
+      delete this.el.dataset.highlight;
+      this.view.focusCleared();
+    }
     if (!this.zoom) return;
     this.zoom = null;
     this.zoomSeq++;
@@ -347,6 +370,7 @@ export class Card {
     const model = {
       xAxis: st.xAxis, logY: st.logY, ignoreOutliers: st.ignoreOutliers, smoothing: st.smoothing,
       zoom: this.zoom ? { x0: this.zoom.x0, x1: this.zoom.x1 } : null,
+      highlight: this.highlight && st.xAxis === 'step' ? this.highlight : null,
       height: this.chartHeight(), series, joined,
       grouped: st.groupRe !== null, multiTag: this.spec.tags.length > 1,
     };

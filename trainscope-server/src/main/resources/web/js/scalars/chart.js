@@ -216,6 +216,7 @@ export class Chart {
     const m = this.model;
     const ctx = u.ctx;
     const { left, top, width, height } = u.bbox;
+    if (m.highlight) this.drawHighlight(u);
     const x = m.joined.x;
     const n = x.length;
     if (n === 0) return;
@@ -268,6 +269,29 @@ export class Chart {
         }
       }
     });
+    ctx.restore();
+  }
+
+  /** A finding's steps: a shaded span with edges, under the lines. */
+  drawHighlight(u) {
+    const { left, top, width, height } = u.bbox;
+    const h = this.model.highlight;
+    const a = Math.max(left, u.valToPos(h.x0, 'x', true));
+    const b = Math.min(left + width, u.valToPos(h.x1, 'x', true));
+    if (!(b >= a)) return;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.fillStyle = withAlpha(theme.accent || '#e8590c', theme.dark ? 0.16 : 0.12);
+    ctx.fillRect(a, top, Math.max(2 * devicePixelRatio, b - a), height);
+    ctx.strokeStyle = withAlpha(theme.accent || '#e8590c', 0.7);
+    ctx.lineWidth = devicePixelRatio;
+    ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+    for (const px of [a, b]) {
+      ctx.beginPath();
+      ctx.moveTo(px, top);
+      ctx.lineTo(px, top + height);
+      ctx.stroke();
+    }
     ctx.restore();
   }
 

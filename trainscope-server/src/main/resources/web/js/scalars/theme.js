@@ -4,11 +4,11 @@
 import { themeColors, onThemeChange as onSharedThemeChange } from '../theme.js';
 
 export const theme = { fg: '#1d2330', muted: '#6b7280', grid: '#e9ecef', border: '#dfe3e8', card: '#ffffff',
-  mark: '#c92a2a', dark: false };
+  accent: '#e8590c', mark: '#c92a2a', dark: false };
 
 export function readTheme() {
   const c = themeColors();
-  for (const k of ['fg', 'muted', 'grid', 'border', 'card']) {
+  for (const k of ['fg', 'muted', 'grid', 'border', 'card', 'accent']) {
     if (c[k]) theme[k] = c[k];
   }
   const mark = getComputedStyle(document.documentElement).getPropertyValue('--mark').trim();
