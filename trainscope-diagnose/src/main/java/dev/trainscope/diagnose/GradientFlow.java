@@ -75,7 +75,8 @@ final class GradientFlow implements Rule {
             tags.add(series.get(i).tag());
           }
         }
-        out.add(new Finding("vanishing-gradients", Severity.ERROR, f.run(), tags, names.get(first), from, f.lastStep(),
+        out.add(new Finding("vanishing-gradients", Severity.ERROR, f.run(), tags, names.get(first),
+            since(f, series.get(last), t.get("vanishing.ratio"), from), f.lastStep(),
             Rules.ev("first_layer_norm", tailNorm[first], "last_layer_norm", tailNorm[last], "ratio", ratio,
                 "layers_faded", faded.size()),
             "gradients vanish toward the input: layer '" + names.get(first) + "' gets " + Rules.fmt(ratio)
@@ -107,5 +108,29 @@ final class GradientFlow implements Rule {
         return;
       }
     }
+  }
+
+  /**
+   * The step from which the first layer's gradient norm has stayed below {@code ratio} times the
+   * last layer's, walking back from the end over the steps both logged; {@code fallback} when they
+   * share no steps.
+   */
+  static long since(Series first, Series last, double ratio, long fallback) {
+    Map<Long, Double> lastAt = new java.util.HashMap<>();
+    for (int i = 0; i < last.size(); i++) {
+      lastAt.put(last.steps()[i], last.values()[i]);
+    }
+    long since = Long.MIN_VALUE;
+    for (int i = first.size() - 1; i >= 0; i--) {
+      Double l = lastAt.get(first.steps()[i]);
+      if (l == null) {
+        continue;
+      }
+      if (!(first.values()[i] < ratio * l)) {
+        break;
+      }
+      since = first.steps()[i];
+    }
+    return since == Long.MIN_VALUE ? fallback : Math.min(since, fallback);
   }
 }

@@ -71,9 +71,9 @@ final class Overfitting implements Rule {
     double valEnd = Stats.mean(v.values(), Rules.tailStart(v.size(), 0.1), v.size());
     double gap = trainEnd - valEnd;
     double bound = trainEnd <= 0.9 ? t.get("overfit.gapLow") : t.get("overfit.gapHigh");
-    int mid = v.size() / 2;
-    double gapMid = valueNear(tr, v.steps()[mid]) - v.values()[mid];
-    if (gap >= bound && gap > gapMid) {
+    // grown since the first validation (a gap that opened early and then held is still overfitting)
+    double gapEarly = valueNear(tr, v.steps()[0]) - v.values()[0];
+    if (gap >= bound && gap > gapEarly) {
       int onset = 0;
       for (int i = 0; i < v.size(); i++) {
         if (valueNear(tr, v.steps()[i]) - v.values()[i] >= bound / 2) {
@@ -84,7 +84,7 @@ final class Overfitting implements Rule {
       out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag(), tr.tag()), "", v.steps()[onset],
           v.lastStep(), Rules.ev("train_accuracy", trainEnd, "val_accuracy", valEnd, "gap", gap, "gap_bound", bound),
           "overfitting: validation accuracy " + Rules.fmt(valEnd) + " is " + Rules.fmt(gap)
-              + " below training accuracy " + Rules.fmt(trainEnd) + ", and the gap grows",
+              + " below training accuracy " + Rules.fmt(trainEnd) + ", a gap that grew during training",
           "add regularisation (weight decay, dropout), augment the data or get more of it, or stop earlier"));
     }
   }

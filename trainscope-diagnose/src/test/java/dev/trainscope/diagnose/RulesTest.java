@@ -170,6 +170,17 @@ class RulesTest {
       Finding f = only(diagnose(store), "vanishing-gradients");
       assertEquals("layer0", f.layer());
       assertEquals(2.0, f.evidence().get("layers_faded"));
+      assertEquals(0, f.fromStep(), "faded from the start");
+    }
+  }
+
+  @Test
+  void vanishingGradients_beginWhereTheFirstLayerFaded() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("run", "grad_norm/layer0", 0, 200, s -> s < 50 ? 1e-2 : 1e-9)
+        .scalar("run", "grad_norm/layer1", 0, 200, s -> 1e-2)
+        .store()) {
+      assertEquals(50, only(diagnose(store), "vanishing-gradients").fromStep());
     }
   }
 
@@ -299,6 +310,21 @@ class RulesTest {
         .store()) {
       Finding f = only(diagnose(store), "overfitting");
       assertEquals("exp/validation", f.run());
+    }
+  }
+
+  @Test
+  void accuracyGapThatOpenedEarlyAndHeld_isOverfitting_aSmallOneIsNot() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        // a tiny training set: training accuracy reaches 1 within a few epochs, validation stays at 0.85
+        .scalar("tiny", "train/accuracy", 0, 200, s -> Math.min(1.0, 0.1 + s * 0.05))
+        .scalar("tiny", "val/accuracy", 0, 200, s -> Math.min(0.85, 0.1 + s * 0.04))
+        // healthy: both near 0.99
+        .scalar("fine", "train/accuracy", 0, 200, s -> Math.min(0.995, 0.1 + s * 0.05))
+        .scalar("fine", "val/accuracy", 0, 200, s -> Math.min(0.985, 0.1 + s * 0.04))
+        .store()) {
+      Finding f = only(diagnose(store), "overfitting");
+      assertEquals("tiny", f.run());
     }
   }
 }
