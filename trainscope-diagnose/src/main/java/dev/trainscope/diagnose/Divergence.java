@@ -28,7 +28,10 @@ final class Divergence implements Rule {
       boolean risen = best < n * 0.9 && min > 0 ? end > factor * min : end > min + Math.abs(min) * (factor - 1) + 1e-12;
       // it must have kept rising: the last tenth above the middle of the way up
       double mid = Stats.mean(smooth, (best + n) / 2, Math.min(n, (best + n) / 2 + Math.max(1, n / 20)));
-      if (risen && end >= mid) {
+      // and by a share of where training started: from 0.02 to 0.05 near convergence is noise, not divergence
+      double start = Math.abs(v.values()[0]);
+      boolean large = end - min >= t.get("divergence.minRise") * start;
+      if (risen && large && end >= mid) {
         out.add(new Finding(id(), Severity.ERROR, v.run(), List.of(v.tag()), "", v.steps()[best], v.lastStep(),
             Rules.ev("best_loss", min, "best_step", v.steps()[best], "final_loss", end, "ratio", end / min),
             "training loss '" + v.tag() + "' diverges: " + Rules.fmt(end) + " at the end against " + Rules.fmt(min)

@@ -32,8 +32,8 @@ final class Surge implements Rule {
         continue;
       }
       double[] m3 = runningMedian3(v.values());
-      double start = Stats.median(m3, 0, w);
-      double minRise = t.get("surge.minRise") * Math.abs(start);
+      // the scale of the loss: where training started
+      double minRise = t.get("surge.minRise") * Math.abs(m3[0]);
       int surges = 0;
       int prolonged = 0;
       long firstStep = 0;

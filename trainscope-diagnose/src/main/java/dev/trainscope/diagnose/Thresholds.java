@@ -46,11 +46,13 @@ public final class Thresholds {
     values.put("surge.factor", 2.0);
     // the recent window, in points
     values.put("surge.window", 20.0);
-    // and rising by at least this share of the loss's starting level: a jump from 0.01 to 0.05 late in
-    // training is per-batch noise near convergence, not a learning rate too high
-    values.put("surge.minRise", 0.1);
+    // and rising by at least this share of the loss's first value: a jump from 0.03 to 0.2 late in
+    // training is per-batch noise near convergence (a batch of hard examples), not a learning rate too high
+    values.put("surge.minRise", 0.25);
     // the smoothed loss ending this many times above its minimum, having risen since
     values.put("divergence.factor", 2.0);
+    // and having risen by this share of the loss's first value
+    values.put("divergence.minRise", 0.25);
     // validation loss rising this much above its minimum while training loss falls
     values.put("overfit.rise", 0.1);
     // AUTOTRAINER's test gap: train accuracy minus validation accuracy

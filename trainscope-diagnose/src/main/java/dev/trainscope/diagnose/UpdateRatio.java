@@ -17,11 +17,17 @@ final class UpdateRatio implements Rule {
   @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
     for (Map.Entry<String, TagRole> e : s.byLayer(Role.UPDATE_RATIO).entrySet()) {
+      if (e.getKey().matches("(?i).*[/.]bias")) {
+        continue; // the rule of thumb is for weights: biases start at 0, so their ratio means little
+      }
       Series v = s.series(e.getValue());
       if (v.size() < 5) {
         continue;
       }
       double r = Stats.median(v.values(), Rules.tailStart(v.size(), 0.3), v.size());
+      if (r == 0 && noGradient(s, e.getKey())) {
+        continue; // a layer without any gradient is dead, not slow: the dead-relu rule says so
+      }
       boolean high = r > t.get("update.high");
       boolean low = r < t.get("update.low");
       if (high || low) {
@@ -33,5 +39,15 @@ final class UpdateRatio implements Rule {
         return;
       }
     }
+  }
+
+  /** True when the layer's gradient norm is logged and exactly 0 over the last 30 % of the run. */
+  private static boolean noGradient(Subject s, String layer) {
+    TagRole g = s.byLayer(Role.GRAD_NORM).get(layer);
+    if (g == null) {
+      return false;
+    }
+    Series v = s.series(g);
+    return v.size() > 0 && Stats.max(java.util.Arrays.copyOfRange(v.values(), Rules.tailStart(v.size(), 0.3), v.size())) == 0;
   }
 }
