@@ -1,5 +1,7 @@
 package dev.trainscope.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -31,19 +33,15 @@ public final class ApiLoad {
     int clients = Integer.parseInt(args[1]);
     int seconds = Integer.parseInt(args[2]);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    String runsJson = http.send(HttpRequest.newBuilder(URI.create(base + "/api/tags")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    JsonNode tags = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/tags")).build(),
+        HttpResponse.BodyHandlers.ofString()).body()).get("runs");
     List<String[]> targets = new ArrayList<>();
-    // a tiny parse of {"runs":{"run":[{"run":..,"tag":..,"kind":"scalar"...}]}} without a JSON library
-    for (String part : runsJson.split("\\{\"run\":\"")) {
-      int end = part.indexOf('"');
-      int tagAt = part.indexOf("\"tag\":\"");
-      if (end < 0 || tagAt < 0 || !part.contains("\"kind\":\"scalar\"")) {
-        continue;
+    for (var run : (Iterable<java.util.Map.Entry<String, JsonNode>>) tags::fields) {
+      for (JsonNode t : run.getValue()) {
+        if (t.get("kind").asText().equals("scalar")) {
+          targets.add(new String[] {run.getKey(), t.get("tag").asText()});
+        }
       }
-      String run = part.substring(0, end);
-      String tag = part.substring(tagAt + 7, part.indexOf('"', tagAt + 7));
-      targets.add(new String[] {run, tag});
     }
     if (targets.isEmpty()) {
       throw new IllegalStateException("no scalar tags at " + base);

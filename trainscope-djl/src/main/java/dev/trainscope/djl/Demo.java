@@ -129,7 +129,7 @@ public final class Demo {
    * @param arch {@code cnn} (the demo's network) or {@code mlp} (two dense(256)-relu layers)
    * @param optimizer {@code adam} or {@code sgd} (with momentum 0.9)
    * @param batchSize training batch size
-   * @param lr learning rate; 0 for the optimiser's default (adam 1e-3, sgd 0.05)
+   * @param lr learning rate; 0 for the optimiser's default (adam 1e-3, sgd 0.01 with momentum 0.9)
    */
   public record Variant(String arch, String optimizer, int batchSize, double lr) {
     public static final Variant DEFAULT = new Variant("cnn", "adam", BATCH_SIZE, 0);
@@ -189,7 +189,7 @@ public final class Demo {
   /** A healthy run of another network or optimiser. */
   private static Recipe variant(Variant v, int samples, int epochs) {
     boolean sgd = v.optimizer().equals("sgd");
-    Tracker lr = Tracker.fixed((float) (v.lr() > 0 ? v.lr() : sgd ? 0.05 : 1e-3));
+    Tracker lr = Tracker.fixed((float) (v.lr() > 0 ? v.lr() : sgd ? 0.01 : 1e-3));
     Optimizer opt = sgd ? Optimizer.sgd().setLearningRateTracker(lr).optMomentum(0.9f).build() : adam(lr);
     String name = sgd ? "sgd-momentum" : "adam";
     if (v.arch().equals("mlp")) {

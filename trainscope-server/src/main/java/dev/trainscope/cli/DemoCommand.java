@@ -78,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
   int batchSize;
 
   @Option(names = "--lr", defaultValue = "0", description = "Learning rate, with no fault (default: adam 1e-3,"
-      + " sgd 0.05).")
+      + " sgd 0.01).")
   double lr;
 
   @Option(names = "--no-log", description = "Train without the Trainscope listener and write nothing (the baseline"

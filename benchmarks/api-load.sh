@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The dashboard's API under load: `trainscope serve` on a log directory, then CLIENTS concurrent
+# clients (ApiLoad) each polling downsampled scalars (800 buckets) of random runs and tags for
+# SECONDS, as fast as answers come. Prints requests/s and latency percentiles; figures in
+# BENCHMARKS.md.
+#
+# Usage: benchmarks/api-load.sh DIR [CLIENTS (default 50)] [SECONDS (default 30)] [PORT (default 6123)]
+# A 100-run logdir: java -cp benchmarks/target/benchmarks.jar dev.trainscope.benchmarks.GenerateLogdir DIR 100 20 50000 smooth us
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dir="$1"
+clients="${2:-50}"
+seconds="${3:-30}"
+port="${4:-6123}"
+jar="$here/trainscope-server/target/trainscope.jar"
+bench="$here/benchmarks/target/benchmarks.jar"
+if [[ ! -f "$jar" || ! -d "$here/trainscope-server/target/lib" || ! -f "$bench" ]]; then
+  (cd "$here" && mvn -B -q -Dstyle.color=never -DskipTests package)
+fi
+
+java ${TRAINSCOPE_JAVA_OPTS:-} -jar "$jar" serve --logdir "$dir" --port "$port" --reload_interval 3600 >/dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+base="http://127.0.0.1:$port"
+# until the first load is done: every byte known has been read
+for _ in $(seq 1 1200); do
+  p="$(curl -sf "$base/api/progress" || true)"
+  if [[ -n $p ]] && python3 -c 'import json,sys; p=json.loads(sys.argv[1]); sys.exit(0 if p["firstPollDone"] and p["bytesRead"] >= p["bytesKnown"] > 0 else 1)' "$p"; then
+    break
+  fi
+  sleep 0.5
+done
+echo "server loaded: $p"
+echo "server resident memory: $(( $(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024 )) MiB"
+java -cp "$bench" dev.trainscope.benchmarks.ApiLoad "$base" "$clients" "$seconds"
