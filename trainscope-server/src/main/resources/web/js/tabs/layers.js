@@ -49,7 +49,7 @@ export default {
           + 'update_ratio/<layer>, dead_units/<layer>, activation_std/<layer>; the DJL listener logs them).' }));
         return;
       }
-      const runFindings = findings.current().findings.filter(f => f.run === run && f.layer);
+      const runFindings = findings.current().findings.filter(f => f.run === run && (f.layer || (f.tags || []).length));
       const tagInfo = new Map(ctx.runTags(run).map(t => [t.tag, t]));
       for (const h of heatmaps) {
         const map = { ...h, values: h.values.map(r => nums(r)) };
@@ -58,13 +58,14 @@ export default {
           const info = tagInfo.get(t);
           if (info && info.lastStep > last) last = info.lastStep;
         }
-        // a finding marks each row of its layer; one that names its tags marks those rows only
+        // a finding marks the rows of the tags it names (vanishing gradients: every faded layer);
+        // one naming none of this heatmap's tags marks the rows of its layer
         const marks = [];
         for (const f of runFindings) {
+          const tags = f.tags || [];
+          const named = tags.some(t => map.tags.includes(t));
           map.layers.forEach((layer, row) => {
-            if (layer !== f.layer) return;
-            const named = (f.tags || []).some(t => map.tags.includes(t));
-            if (named && !f.tags.includes(map.tags[row])) return;
+            if (named ? !tags.includes(map.tags[row]) : layer !== f.layer) return;
             marks.push({ row, severity: f.severity, fromStep: f.fromStep, toStep: f.toStep, summary: f.summary, rule: f.rule });
           });
         }

@@ -101,7 +101,9 @@ class FindingsBrowserTest {
       p.waitFor("() => document.querySelectorAll('article.finding').length > 0", null);
       assertEquals(broken, p.locator("article.finding[data-run=broken]").count());
       assertEquals("error", p.locator("article.finding").first().getAttribute("data-severity"));
-      assertEquals("nan-loss", p.locator("article.finding").first().getAttribute("data-rule"));
+      assertEquals(List.of("error", "error"), FiltersBrowserTest.list(p.json(
+          "() => [...document.querySelectorAll('article.finding')].slice(0, 2).map(a => a.dataset.severity)", null)),
+          "the two errors (NaN loss, vanishing gradients) before any warning");
       String nan = p.locator("article.finding[data-rule=nan-loss]").innerText();
       assertTrue(nan.contains("steps 120–199") && nan.contains("Try:") && nan.contains("non_finite_values"), nan);
       String vanishing = p.locator("article.finding[data-rule=vanishing-gradients]").innerText();
@@ -137,7 +139,9 @@ class FindingsBrowserTest {
       JsonNode served200 = get(served, "/api/layers?run=broken&columns=" + columns).get("heatmaps").get(0);
       assertEquals(served200.get("values").get(2).get(0).asDouble(), shown.get("values").get(2).get(0).asDouble(), 1e-12);
       assertEquals(1e-9, shown.get("values").get(0).get(0).asDouble(), 1e-15);
+      // both faded layers are marked (the finding names their tags), the healthy last one is not
       assertEquals(vanishingSeverity, p.locator(heat + " .hm-label[data-layer=dense0]").getAttribute("data-finding"));
+      assertEquals(vanishingSeverity, p.locator(heat + " .hm-label[data-layer=dense1]").getAttribute("data-finding"));
       assertEquals(null, p.locator(heat + " .hm-label[data-layer=dense2]").getAttribute("data-finding"));
       assertTrue(shown.get("scale").get("log").asBoolean());
       p.waitFor("() => document.querySelector('.layers-run[data-run=fine]').dataset.state === 'ready'", null);
@@ -186,7 +190,8 @@ class FindingsBrowserTest {
       p.waitFor("() => document.querySelectorAll('article.finding').length > 0", null);
       p.page.waitForTimeout(300);
       p.screenshot(out.resolve("findings.png"));
-      p.open("tab=layers&theme=light" + filter);
+      String layerRuns = System.getProperty("trainscope.screenshotLayerRuns", "");
+      p.open("tab=layers&theme=light" + (layerRuns.isEmpty() ? filter : "&runFilter=" + q(layerRuns)));
       p.waitFor("() => { const s = [...document.querySelectorAll('.layers-run')];"
           + " return s.length > 0 && s.every(x => x.dataset.state !== 'loading'); }", null);
       p.page.waitForTimeout(300);
