@@ -5,6 +5,8 @@
 # BENCHMARKS.md.
 #
 # Usage: benchmarks/api-load.sh DIR [CLIENTS (default 50)] [SECONDS (default 30)] [PORT (default 6123)]
+# It measures the clients as fast as answers come (capacity), then each polling every 1000, 250
+# and 100 ms (an open loop: 50, 200 and 500 requests/s offered by 50 clients).
 # A 100-run logdir: java -cp benchmarks/target/benchmarks.jar dev.trainscope.benchmarks.GenerateLogdir DIR 100 20 50000 smooth us
 set -euo pipefail
 
@@ -34,3 +36,6 @@ done
 echo "server loaded: $p"
 echo "server resident memory: $(( $(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024 )) MiB"
 java -cp "$bench" dev.trainscope.benchmarks.ApiLoad "$base" "$clients" "$seconds"
+for interval in 1000 250 100; do
+  java -cp "$bench" dev.trainscope.benchmarks.ApiLoad "$base" "$clients" "$seconds" "$interval"
+done

@@ -18,12 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load on a running {@code trainscope serve}: {@code clients} concurrent clients, each polling
- * downsampled scalars (800 buckets, as a chart 800 pixels wide asks) of a random run and tag, as
- * fast as answers come, for {@code seconds}. Prints requests per second and the latency
- * percentiles.
+ * downsampled scalars (800 buckets, as a chart 800 pixels wide asks) of a random run and tag for
+ * {@code seconds}: as fast as answers come (closed loop: the server's capacity, latency is then
+ * mostly queueing), or with {@code intervalMs} one request every that many milliseconds per client
+ * (open loop, a poll on a fixed schedule; latency counted from the scheduled time, so a slow answer
+ * also delays the ones behind it). Prints requests per second and the latency percentiles.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.trainscope.benchmarks.ApiLoad
- * http://127.0.0.1:6006 50 30}
+ * http://127.0.0.1:6006 50 30 [intervalMs]}
  */
 public final class ApiLoad {
   private ApiLoad() {}
@@ -32,6 +34,7 @@ public final class ApiLoad {
     String base = args[0];
     int clients = Integer.parseInt(args[1]);
     int seconds = Integer.parseInt(args[2]);
+    long intervalNanos = args.length > 3 ? Long.parseLong(args[3]) * 1_000_000L : 0;
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     JsonNode tags = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/tags")).build(),
         HttpResponse.BodyHandlers.ofString()).body()).get("runs");
@@ -56,11 +59,20 @@ public final class ApiLoad {
         long[] lat = new long[1 << 16];
         int n = 0;
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        // open loop: clients start spread over one interval, then keep their schedule
+        long next = System.nanoTime() + (intervalNanos > 0 ? rnd.nextLong(intervalNanos) : 0);
         while (System.nanoTime() < until) {
+          if (intervalNanos > 0) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+              java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+          }
           String[] t = targets.get(rnd.nextInt(targets.size()));
           URI uri = URI.create(base + "/api/scalars?buckets=800&run=" + URLEncoder.encode(t[0], StandardCharsets.UTF_8)
               + "&tag=" + URLEncoder.encode(t[1], StandardCharsets.UTF_8));
-          long t0 = System.nanoTime();
+          long t0 = intervalNanos > 0 ? next : System.nanoTime();
+          next += intervalNanos;
           try {
             HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
@@ -82,8 +94,9 @@ public final class ApiLoad {
       t.join();
     }
     long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-    System.out.printf(Locale.ROOT, "%d clients, %d s, %d series: %,d requests, %.0f requests/s, %d errors%n", clients,
-        seconds, targets.size(), all.length, all.length / (double) seconds, errors.get());
+    System.out.printf(Locale.ROOT, "%d clients%s, %d s, %d series: %,d requests, %.0f requests/s, %d errors%n", clients,
+        intervalNanos > 0 ? " polling every " + intervalNanos / 1_000_000 + " ms" : " as fast as answered", seconds,
+        targets.size(), all.length, all.length / (double) seconds, errors.get());
     System.out.printf(Locale.ROOT, "latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", pct(all, 0.50),
         pct(all, 0.90), pct(all, 0.99), all[all.length - 1] / 1e6);
   }

@@ -47,7 +47,9 @@ public final class DashboardServer implements AutoCloseable {
         s.precompress = false;
       });
       config.staticFiles.enableWebjars();
-      config.http.generateEtags = true;
+      // no ETags on API answers: Javalin would checksum every response body (a fifth of a scalar
+      // query's CPU under load) to spare a poll that nearly always changes; static files keep theirs
+      config.http.generateEtags = false;
     });
     new Api(store, findings, dev.trainscope.diagnose.Roles.defaults()).register(app);
     app.sse("/api/events", live::connect);

@@ -28,6 +28,9 @@ final class Json {
 
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+      // Schubfach instead of the JDK's FloatingDecimal: the same shortest digits, several times faster
+      // (double formatting was a fifth of a scalar query's CPU)
+      .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
       .addModule(new SimpleModule()
           .addSerializer(TagKind.class, new LowerCaseEnum<>())
           .addSerializer(dev.trainscope.diagnose.Severity.class, new LowerCaseEnum<>()))
