@@ -22,7 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A 1,000-bucket query over a 10-million-point scalar series held by the run store: the whole
- * range (what a chart asks first), and a zoom to its middle tenth. Microseconds per query.
+ * range (what a chart asks first), and zooms to its middle tenth (1,000,000 points), twentieth
+ * (500,000), 240,000 points (just under 250 blocks: the most a 1,000-bucket query decodes) and 60,000.
+ * Microseconds per query.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar QueryBenchmark}; results in
  * BENCHMARKS.md.
@@ -61,6 +63,21 @@ public class QueryBenchmark {
   @Benchmark
   public ScalarBuckets wholeRange1000Buckets() {
     return store.scalarBuckets(run, "train/metric_0", Long.MIN_VALUE, Long.MAX_VALUE, 1000);
+  }
+
+  @Benchmark
+  public ScalarBuckets zoomedTwentieth1000Buckets() {
+    return store.scalarBuckets(run, "train/metric_0", 4_750_000, 5_249_999, 1000);
+  }
+
+  @Benchmark
+  public ScalarBuckets zoomed240kPoints1000Buckets() {
+    return store.scalarBuckets(run, "train/metric_0", 4_880_000, 5_119_999, 1000);
+  }
+
+  @Benchmark
+  public ScalarBuckets zoomed60kPoints1000Buckets() {
+    return store.scalarBuckets(run, "train/metric_0", 4_970_000, 5_029_999, 1000);
   }
 
   @Benchmark

@@ -200,6 +200,23 @@ final class ScalarSeries {
     return lo;
   }
 
+  /** The index of the last sealed block whose first step is at or before {@code step} (-1 if none). */
+  private int lastBlockStartingAtOrBefore(long step) {
+    int a = 0;
+    int b = blocks - 1;
+    int found = -1;
+    while (a <= b) {
+      int m = (a + b) >>> 1;
+      if (firstStep[m] <= step) {
+        found = m;
+        a = m + 1;
+      } else {
+        b = m - 1;
+      }
+    }
+    return found;
+  }
+
   /** The first block whose last step is >= step. */
   private int firstBlockEndingAtOrAfter(long step) {
     int lo = 0;
@@ -379,9 +396,14 @@ final class ScalarSeries {
 
   /**
    * Downsamples the points with {@code fromStep <= step <= toStep} into at most {@code n} buckets
-   * of about equal step width; empty buckets are left out. Each bucket holds whole blocks where
-   * blocks are narrower than buckets, folded in from their summaries without decoding, so a query
-   * costs one step per block in the range plus the decoding of the two blocks at its ends.
+   * of about equal step width; empty buckets are left out. A block that lies wholly in the range
+   * goes into one bucket from its summary, without decoding, when it is narrower than two buckets,
+   * or when the range spans at least {@code n / 4} blocks (then no bucket is wider than a block, and
+   * there are at least n / 4 of them: at worst four pixels a bucket). Each bucket reports the steps
+   * it really covers. So a query decodes at most the two blocks at the ends of the range plus, when
+   * zoomed to fewer than n / 4 blocks, the blocks in view (for n = 1,000, at most 250 blocks), and
+   * otherwise costs one step per block. Minima and maxima stay exact: a one-step spike shows at any
+   * zoom.
    */
   Buckets downsample(long fromStep, long toStep, int n) {
     // no more buckets than points can be filled: a request for a million buckets over a few points
@@ -400,11 +422,16 @@ final class ScalarSeries {
     long[] bs = null;
     double[] bw = null;
     double[] bv = null;
-    for (int b = firstBlockEndingAtOrAfter(lo); b < blocks && firstStep[b] <= hi; b++) {
-      // A block no wider than a bucket goes whole into the bucket of its first step: bucket edges
-      // snap to block edges, so only the blocks at the ends of the range (and blocks wider than a
-      // bucket, when zoomed in) are decoded. Each bucket reports the steps it really covers.
-      if (firstStep[b] >= lo && lastStep[b] <= hi && (double) lastStep[b] - (double) firstStep[b] < width) {
+    int firstBlock = firstBlockEndingAtOrAfter(lo);
+    int lastBlock = lastBlockStartingAtOrBefore(hi);
+    boolean manyBlocks = 4L * (lastBlock - firstBlock + 1) >= n;
+    for (int b = firstBlock; b < blocks && firstStep[b] <= hi; b++) {
+      // A block goes whole into the bucket of its first step when it is narrower than two buckets, or
+      // when decoding every block of a long range would cost more than the buckets are worth: bucket
+      // edges snap to block edges, so only the blocks at the ends of the range (and, over a few blocks,
+      // blocks much wider than a bucket) are decoded. Each bucket reports the steps it really covers.
+      if (firstStep[b] >= lo && lastStep[b] <= hi
+          && (manyBlocks || (double) lastStep[b] - (double) firstStep[b] < 2 * width)) {
         cur.addBlock(firstStep[b], lastStep[b], firstWall[b], lastWall[b], first[b], last[b], min[b], max[b],
             sum[b], finite[b], nan[b], posInf[b], negInf[b]);
         continue;

@@ -175,6 +175,46 @@ class ScalarSeriesTest {
   }
 
   @Test
+  void downsample_zoomedOverManyBlocks_foldsWholeBlocks_staysExactPerBucket() {
+    // 300,000 noisy points with a one-step spike: zooms whose buckets are narrower than a block, over
+    // more blocks than are ever decoded, still give each bucket the exact figures of its own steps
+    ScalarSeries s = new ScalarSeries();
+    java.util.Random r = new java.util.Random(7);
+    int n = 300_000;
+    double[] v = new double[n];
+    for (int step = 0; step < n; step++) {
+      v[step] = step == 123_457 ? 50f : (float) (1 + 0.1 * r.nextGaussian());
+      s.append(step, 1.7e9 + step * 0.05, v[step]);
+    }
+    for (long[] q : new long[][] {{1_000, 250_000, 1000}, {100_000, 160_000, 1000}, {120_000, 130_000, 1000},
+        {0, 299_999, 3000}}) {
+      ScalarSeries.Buckets b = s.downsample(q[0], q[1], (int) q[2]);
+      assertTrue(b.size <= q[2] && b.size > 0, b.size + " buckets");
+      long covered = 0;
+      double top = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < b.size; i++) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (long st = b.firstStep[i]; st <= b.lastStep[i]; st++) {
+          min = Math.min(min, v[(int) st]);
+          max = Math.max(max, v[(int) st]);
+        }
+        assertEquals(b.lastStep[i] - b.firstStep[i] + 1, b.count(i), "bucket " + i + " holds every step it spans");
+        assertEquals(min, b.min[i]);
+        assertEquals(max, b.max[i]);
+        assertEquals(v[(int) b.firstStep[i]], b.first[i]);
+        assertEquals(v[(int) b.lastStep[i]], b.last[i]);
+        covered += b.count(i);
+        top = Math.max(top, b.max[i]);
+      }
+      assertEquals(q[1] - q[0] + 1, covered, "every step of the range once");
+      if (q[0] <= 123_457 && 123_457 <= q[1]) {
+        assertEquals(50.0, top, "the spike survives");
+      }
+    }
+  }
+
+  @Test
   void truncateFrom_middleOfSealedBlock_keepsEarlierPointsAndAcceptsNewOnes() {
     ScalarSeries s = new ScalarSeries();
     for (int step = 0; step < 2000; step++) {
