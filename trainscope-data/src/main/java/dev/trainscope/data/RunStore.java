@@ -436,8 +436,11 @@ public final class RunStore implements AutoCloseable {
             break; // the file list changed under us: start over with the new one
           }
         }
-        run.memoryBytes = memoryOf(run);
         again = run.resetRequested || run.hasPending();
+        if (!again) {
+          compact(run);
+        }
+        run.memoryBytes = memoryOf(run);
       }
       enforceBudget();
     } catch (RuntimeException e) {
@@ -557,6 +560,21 @@ public final class RunStore implements AutoCloseable {
   }
 
   // ---- memory ----
+
+  /** The run's files are read to their end: the scalar tails are compressed (ScalarSeries.compact). */
+  private static void compact(Run run) {
+    Lock w = run.lock.writeLock();
+    w.lock();
+    try {
+      for (TagData t : run.data.tags.values()) {
+        if (t.scalars != null) {
+          t.scalars.compact();
+        }
+      }
+    } finally {
+      w.unlock();
+    }
+  }
 
   private static long memoryOf(Run run) {
     Lock r = run.lock.readLock();

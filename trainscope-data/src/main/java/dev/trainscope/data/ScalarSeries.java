@@ -94,6 +94,41 @@ final class ScalarSeries {
     return dropped;
   }
 
+  /**
+   * Compresses the tail when the data stop arriving for now (a run's files are read to their end):
+   * a series shorter than a block, or the rest after its last full block, would otherwise stay
+   * uncompressed (24 bytes a point) with a tail buffer sized for a block. A partial block sealed
+   * here is merged with the next tail when that comes, so a run being written keeps at most one
+   * partial block. The tail buffer shrinks back to a few points.
+   */
+  void compact() {
+    if (tail == 0) {
+      return;
+    }
+    if (blocks > 0 && count(blocks - 1) < BLOCK && count(blocks - 1) + tail <= BLOCK) {
+      // take the partial block back: its points, then the tail's, as one tail
+      int b = blocks - 1;
+      int c = count(b);
+      long[] ss = new long[c + tail];
+      double[] ww = new double[c + tail];
+      double[] vv = new double[c + tail];
+      ScalarCodec.decode(data[b], c, ss, ww, vv, 0);
+      System.arraycopy(tailSteps, 0, ss, c, tail);
+      System.arraycopy(tailWalls, 0, ww, c, tail);
+      System.arraycopy(tailValues, 0, vv, c, tail);
+      data[b] = null;
+      blocks--;
+      tailSteps = ss;
+      tailWalls = ww;
+      tailValues = vv;
+      tail = ss.length;
+    }
+    seal();
+    tailSteps = new long[8];
+    tailWalls = new double[8];
+    tailValues = new double[8];
+  }
+
   private void seal() {
     if (blocks == data.length) {
       int cap = blocks * 2;

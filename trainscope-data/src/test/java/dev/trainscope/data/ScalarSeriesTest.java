@@ -52,7 +52,12 @@ class ScalarSeriesTest {
 
   static TreeMap<Long, double[]> replay(List<Op> ops, ScalarSeries series, long[] dropped) {
     TreeMap<Long, double[]> model = new TreeMap<>();
+    int i = 0;
     for (Op op : ops) {
+      // now and then the store compacts (a run read to its end): partial blocks among full ones
+      if ((((i++ + ops.size()) * 2654435761L) >>> 8) % 41 == 0) {
+        series.compact();
+      }
       Map<Long, double[]> stale = model.tailMap(op.step(), true);
       long expectDropped = stale.size();
       stale.clear();
