@@ -1,0 +1,94 @@
+package dev.trainscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainscope.cli.InspectCommandTest.Run;
+import dev.trainscope.writer.SummaryWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code trainscope doctor}: findings grouped by run with their evidence, JSON, the exit status that gates a pipeline. */
+class DoctorCommandTest {
+  @TempDir
+  Path logdir;
+
+  @BeforeEach
+  void logs() {
+    try (SummaryWriter broken = SummaryWriter.create(logdir.resolve("broken"));
+        SummaryWriter fine = SummaryWriter.create(logdir.resolve("fine"));
+        SummaryWriter odd = SummaryWriter.create(logdir.resolve("odd"))) {
+      for (long s = 0; s < 200; s++) {
+        broken.scalar("train/loss", s < 150 ? 2.0 / (1 + s * 0.05) : Double.NaN, s);
+        fine.scalar("train/loss", 2.0 / (1 + s * 0.05), s);
+        // a loss under a name no convention knows: flat, so stalled once --role says it is a loss
+        odd.scalar("objective_value", 1.0 + 1e-4 * Math.sin(s), s);
+      }
+    }
+  }
+
+  static Run run(String... args) {
+    return InspectCommandTest.run(args);
+  }
+
+  @Test
+  void findings_groupedByRun_withEvidence_andTheExitStatusFollowsFailOn() {
+    Run r = run("doctor", logdir.toString());
+    assertEquals(1, r.status(), "an error is present, and --fail-on defaults to error: " + r.out());
+    assertTrue(r.out().startsWith("== run broken\n   ERROR   "), r.out());
+    assertTrue(r.out().contains("rule nan-loss, steps 150..199, tags train/loss"), r.out());
+    assertTrue(r.out().contains("evidence: non_finite_values=50"), r.out());
+    assertTrue(r.out().contains("try: "), r.out());
+    assertFalse(r.out().contains("== run fine"), "nothing to say about a healthy run: " + r.out());
+    assertTrue(r.out().endsWith("1 error(s), 0 warning(s), 0 note(s) in 3 runs.\n"), r.out());
+
+    Path healthy = logdir.resolve("fine");
+    assertEquals(0, run("doctor", healthy.toString(), "--fail-on", "info").status());
+    assertEquals("No findings in 1 run.\n", run("doctor", healthy.toString()).out());
+  }
+
+  @Test
+  void json_isOneDocument() throws Exception {
+    Run r = run("doctor", logdir.toString(), "--json", "--fail-on", "warning");
+    assertEquals(1, r.status());
+    JsonNode doc = new ObjectMapper().readTree(r.out());
+    JsonNode f = doc.get("findings").get(0);
+    assertEquals("nan-loss", f.get("rule").asText());
+    assertEquals("error", f.get("severity").asText());
+    assertEquals("broken", f.get("run").asText());
+    assertEquals(150, f.get("fromStep").asLong());
+    assertEquals(50, f.get("evidence").get("non_finite_values").asDouble());
+  }
+
+  @Test
+  void roleOverrides_andThresholds_changeWhatIsFound() throws Exception {
+    assertFalse(run("doctor", logdir.resolve("odd").toString()).out().contains("stalled"), "an unknown name is no loss");
+    Run r = run("doctor", logdir.resolve("odd").toString(), "--role", "objective=loss:train", "--fail-on", "warning");
+    assertEquals(1, r.status(), r.out() + r.err());
+    assertTrue(r.out().contains("rule stalled"), r.out());
+    Path roles = logdir.resolve("roles.txt");
+    Files.writeString(roles, "# my names\nobjective_value=loss\n");
+    assertTrue(run("doctor", logdir.resolve("odd").toString(), "--roles", roles.toString()).out().contains("rule stalled"));
+    // the NaN rule has no threshold, but surges do: list them, and refuse an unknown one
+    assertTrue(run("doctor", logdir.toString(), "--list-thresholds").out().contains("surge.minRise"));
+    Run bad = run("doctor", logdir.toString(), "--threshold", "no.such=1");
+    assertEquals(2, bad.status());
+    assertTrue(bad.err().contains("no threshold named 'no.such'"), bad.err());
+  }
+
+  @Test
+  void badInput_exits2WithAMessage() {
+    Run missing = run("doctor", logdir.resolve("nope").toString());
+    assertEquals(2, missing.status());
+    assertTrue(missing.err().startsWith("trainscope doctor: not a directory: "), missing.err());
+    Run severity = run("doctor", logdir.toString(), "--fail-on", "panic");
+    assertEquals(2, severity.status());
+    assertTrue(severity.err().startsWith("trainscope doctor: "), severity.err());
+  }
+}
