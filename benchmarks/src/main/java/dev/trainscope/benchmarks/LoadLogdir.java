@@ -56,9 +56,10 @@ public final class LoadLogdir {
     long queryable = 0;
     while (queryable == 0) {
       for (RunInfo r : store.runs()) {
-        List<TagInfo> tags = store.tags(r.name());
-        if (!tags.isEmpty()) {
-          ScalarBuckets b = store.scalarBuckets(r.name(), tags.get(0).tag(), Long.MIN_VALUE, Long.MAX_VALUE, 100);
+        TagInfo scalar = store.tags(r.name()).stream().filter(t -> t.kind() == dev.trainscope.data.TagKind.SCALAR)
+            .findFirst().orElse(null);
+        if (scalar != null) {
+          ScalarBuckets b = store.scalarBuckets(r.name(), scalar.tag(), Long.MIN_VALUE, Long.MAX_VALUE, 100);
           if (b.size() > 0) {
             queryable = System.nanoTime();
             break;

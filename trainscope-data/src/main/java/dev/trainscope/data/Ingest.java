@@ -256,7 +256,7 @@ final class Ingest implements EventHandler {
   private TagData tag(String name, TagKind kind, String plugin, SummaryMetadata md) {
     TagData t = d.tags.get(name);
     if (t == null) {
-      t = new TagData(name, kind, plugin, md);
+      t = new TagData(name, kind, plugin, md, d.clock);
       d.tags.put(name, t);
       added.add(t);
       lastTag = null;

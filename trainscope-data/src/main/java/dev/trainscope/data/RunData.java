@@ -7,6 +7,8 @@ import java.util.Map;
 /** The data of one run, rebuilt from scratch when a file of the run is replaced. */
 final class RunData {
   final Map<String, TagData> tags = new LinkedHashMap<>();
+  /** The wall clock the run's scalar series are coded against. */
+  final RunClock clock = new RunClock();
   long events;
   long problems;
   double firstWall = Double.NaN;
@@ -35,7 +37,7 @@ final class RunData {
   }
 
   long memoryBytes() {
-    long n = 256;
+    long n = 256 + clock.memoryBytes();
     for (TagData t : tags.values()) {
       n += t.memoryBytes();
     }

@@ -571,6 +571,7 @@ public final class RunStore implements AutoCloseable {
           t.scalars.compact();
         }
       }
+      run.data.clock.compact();
     } finally {
       w.unlock();
     }

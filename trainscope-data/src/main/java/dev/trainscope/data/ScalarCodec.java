@@ -11,13 +11,21 @@ package dev.trainscope.data;
  * Lossless: every step, wall time and value comes back bit for bit, NaN payloads included.
  *
  * <pre>
- * block    := valueMode:1 wallMode:2 stepK:6 wallK:6 valueK:6 point0 point*
+ * block    := valueMode:1 clocked:1 wallMode:2 stepK:6 wallK:6 valueK:6 [limit:64] point0 point*
  * valueMode:= 1 when every value is a float32 widened to double (values as 32-bit patterns)
+ * clocked  := 1 when wall times are coded against the run's clock (RunClock), which then held the
+ *             steps up to limit: a wall's integer is its own minus the clock's at the same step
+ *             (the clock's taken as 0 where it has no such step)
  * wallMode := 0 raw IEEE bits | 1 whole milliseconds | 2 whole microseconds
  * point0   := step:64 wall:64 value:(32|64)        (wall as bits, or as the integer count)
  * point    := code(stepK, dod) code(wallK, dod) code(valueK, delta)
  * code(k,x):= '0' z:k | '1' n:6 z:(n+1)            z = zigzag(x); the first form when z < 2^k
  * </pre>
+ *
+ * The clock matters because a run's tags are logged at nearly the same instant of each step: a
+ * tag's wall time minus the run's clock is a small constant, where its own deltas of deltas carry
+ * the jitter of the step times (13 bits for 2 ms of jitter in microseconds). A block is coded
+ * against the clock only when that is smaller.
  *
  * Steps and wall-time counts are coded as deltas of deltas: training steps grow by a constant, so
  * a step costs one bit. Values are coded as the difference of their IEEE bit patterns taken as
@@ -82,7 +90,13 @@ final class ScalarCodec {
     }
   }
 
-  static long[] encode(long[] steps, double[] walls, double[] values, int n) {
+  /** The integer a wall time is coded as, against the clock's wall at its step when {@code has}. */
+  private static long clockedCode(double w, int mode, double ref, boolean has) {
+    return has ? wallCode(w, mode) - wallCode(ref, mode) : wallCode(w, mode);
+  }
+
+  /** Encodes {@code n} points; with a clock, against it when that is smaller. */
+  static long[] encode(long[] steps, double[] walls, double[] values, int n, RunClock clock) {
     boolean floats = allFloats(values, n);
     int mode = wallMode(walls, n);
     long[] wallCodes = new long[n];
@@ -94,10 +108,32 @@ final class ScalarCodec {
     int stepK = bestK(steps, n, true);
     int wallK = bestK(wallCodes, n, true);
     int valueK = bestK(valueCodes, n, false);
+    boolean clocked = false;
+    long limit = 0;
+    if (clock != null && n > 1) {
+      limit = clock.lastStep();
+      double[] ref = new double[n];
+      boolean[] has = new boolean[n];
+      clock.lookup(steps, n, limit, ref, has, true); // encoding happens under the run's write lock
+      long[] clockCodes = new long[n];
+      for (int i = 0; i < n; i++) {
+        clockCodes[i] = clockedCode(walls[i], mode, ref[i], has[i]);
+      }
+      int clockK = bestK(clockCodes, n, true);
+      if (cost(clockCodes, n, clockK) + 64 < cost(wallCodes, n, wallK)) {
+        clocked = true;
+        wallCodes = clockCodes;
+        wallK = clockK;
+      }
+    }
 
-    // at most 21 + 3 * 64 bits for the header and first point, 3 * (7 + 64) for each other point
-    Sink w = new Sink(21 + 192 + (n - 1) * 213L);
-    w.put(((floats ? 1L : 0L) << 20) | ((long) mode << 18) | ((long) stepK << 12) | ((long) wallK << 6) | valueK, 21);
+    // at most 22 + 64 + 3 * 64 bits for the header and first point, 3 * (7 + 64) for each other point
+    Sink w = new Sink(22 + 64 + 192 + (n - 1) * 213L);
+    w.put(((floats ? 1L : 0L) << 21) | ((clocked ? 1L : 0L) << 20) | ((long) mode << 18) | ((long) stepK << 12)
+        | ((long) wallK << 6) | valueK, 22);
+    if (clocked) {
+      w.put(limit, 64);
+    }
     w.put(steps[0], 64);
     w.put(wallCodes[0], 64);
     w.put(valueCodes[0], floats ? 32 : 64);
@@ -212,6 +248,19 @@ final class ScalarCodec {
     return bestK;
   }
 
+  /** The bits of the deltas of deltas of {@code a[0, n)} coded with width k. */
+  static long cost(long[] a, int n, int k) {
+    long bits = 0;
+    long prevDelta = 0;
+    for (int i = 1; i < n; i++) {
+      long delta = a[i] - a[i - 1];
+      long z = zigzag(delta - prevDelta);
+      bits += (z >>> k) == 0 ? 1 + k : 7 + bitLength(z);
+      prevDelta = delta;
+    }
+    return bits;
+  }
+
   private static long readCode(Bits.Reader r, int k) {
     long z;
     if (!r.readBit()) {
@@ -223,36 +272,61 @@ final class ScalarCodec {
     return (z >>> 1) ^ -(z & 1);
   }
 
-  /** Decodes the first {@code n} points of a block into the arrays, from index {@code at}. */
-  static void decode(long[] block, int n, long[] steps, double[] walls, double[] values, int at) {
+  /**
+   * Decodes the first {@code n} points of a block into the arrays, from index {@code at}
+   * ({@code steps} and {@code walls} may be null when not wanted); {@code clock} is the run's clock
+   * the block was coded with (null for a series without one).
+   */
+  static void decode(long[] block, int n, long[] steps, double[] walls, double[] values, int at, RunClock clock) {
     Bits.Reader r = new Bits.Reader(block);
-    int header = (int) r.read(21);
-    boolean floats = (header >>> 20) != 0;
+    int header = (int) r.read(22);
+    boolean floats = (header >>> 21) != 0;
+    boolean clocked = ((header >>> 20) & 1) != 0;
     int mode = (header >>> 18) & 3;
     int stepK = (header >>> 12) & 63;
     int wallK = (header >>> 6) & 63;
     int valueK = header & 63;
+    long limit = clocked ? r.read(64) : 0;
     long step = r.read(64);
     long wall = r.read(64);
     long value = r.read(floats ? 32 : 64);
     long stepDelta = 0;
     long wallDelta = 0;
+    // against the clock: the steps and the wall integers first, the clock's part added after
+    boolean clockWalls = clocked && walls != null;
+    long[] ss = clockWalls && steps == null ? new long[n] : steps;
+    int sat = clockWalls && steps == null ? 0 : at;
+    long[] codes = clockWalls ? new long[n] : null;
     for (int i = 0; ; i++) {
-      if (steps != null) {
-        steps[at + i] = step;
+      if (ss != null) {
+        ss[sat + i] = step;
       }
-      if (walls != null) {
+      if (clockWalls) {
+        codes[i] = wall;
+      } else if (walls != null) {
         walls[at + i] = wall(wall, mode);
       }
       values[at + i] = floats ? Float.intBitsToFloat((int) value) : Double.longBitsToDouble(value);
       if (i + 1 == n) {
-        return;
+        break;
       }
       stepDelta += readCode(r, stepK);
       step += stepDelta;
       wallDelta += readCode(r, wallK);
       wall += wallDelta;
       value += readCode(r, valueK);
+    }
+    if (clockWalls) {
+      if (clock == null) {
+        throw new IllegalStateException("a block coded against a run clock, decoded without one");
+      }
+      long[] st = sat == 0 && ss.length == n ? ss : java.util.Arrays.copyOfRange(ss, sat, sat + n);
+      double[] ref = new double[n];
+      boolean[] has = new boolean[n];
+      clock.lookup(st, n, limit, ref, has);
+      for (int i = 0; i < n; i++) {
+        walls[at + i] = wall(has[i] ? codes[i] + wallCode(ref[i], mode) : codes[i], mode);
+      }
     }
   }
 }

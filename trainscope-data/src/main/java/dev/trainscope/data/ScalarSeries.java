@@ -19,6 +19,17 @@ import java.util.Arrays;
 final class ScalarSeries {
   static final int BLOCK = 1024;
 
+  /** The run's clock that wall times are coded against (null: each block on its own). */
+  private final RunClock clock;
+
+  ScalarSeries() {
+    this(null);
+  }
+
+  ScalarSeries(RunClock clock) {
+    this.clock = clock;
+  }
+
   // sealed blocks, struct of arrays
   private int blocks;
   private long[][] data = new long[4][];
@@ -73,6 +84,9 @@ final class ScalarSeries {
    * dropped.
    */
   long append(long step, double wall, double value) {
+    if (clock != null) {
+      clock.offer(step, wall);
+    }
     long dropped = 0;
     if (size > 0 && step <= lastStep()) {
       dropped = truncateFrom(step);
@@ -112,7 +126,7 @@ final class ScalarSeries {
       long[] ss = new long[c + tail];
       double[] ww = new double[c + tail];
       double[] vv = new double[c + tail];
-      ScalarCodec.decode(data[b], c, ss, ww, vv, 0);
+      ScalarCodec.decode(data[b], c, ss, ww, vv, 0, clock);
       System.arraycopy(tailSteps, 0, ss, c, tail);
       System.arraycopy(tailWalls, 0, ww, c, tail);
       System.arraycopy(tailValues, 0, vv, c, tail);
@@ -148,7 +162,7 @@ final class ScalarSeries {
       negInf = Arrays.copyOf(negInf, cap);
     }
     int b = blocks++;
-    data[b] = ScalarCodec.encode(tailSteps, tailWalls, tailValues, tail);
+    data[b] = ScalarCodec.encode(tailSteps, tailWalls, tailValues, tail, clock);
     firstStep[b] = tailSteps[0];
     lastStep[b] = tailSteps[tail - 1];
     firstWall[b] = tailWalls[0];
@@ -193,7 +207,7 @@ final class ScalarSeries {
       long[] steps = new long[n];
       double[] walls = new double[n];
       double[] values = new double[n];
-      ScalarCodec.decode(data[b], n, steps, walls, values, 0);
+      ScalarCodec.decode(data[b], n, steps, walls, values, 0, clock);
       int keep = lowerBound(steps, 0, n, step);
       blocks--;
       data[b] = null;
@@ -305,7 +319,7 @@ final class ScalarSeries {
         bw = new double[BLOCK];
         bv = new double[BLOCK];
       }
-      ScalarCodec.decode(data[b], c, bs, bw, bv, 0);
+      ScalarCodec.decode(data[b], c, bs, bw, bv, 0, clock);
       for (int i = lowerBound(bs, 0, c, fromStep); i < c && bs[i] <= toStep; i++) {
         if (n == cap) {
           return new Points(steps, walls, values, n, bs[i]);
@@ -477,7 +491,7 @@ final class ScalarSeries {
         bw = new double[BLOCK];
         bv = new double[BLOCK];
       }
-      ScalarCodec.decode(data[b], c, bs, bw, bv, 0);
+      ScalarCodec.decode(data[b], c, bs, bw, bv, 0, clock);
       for (int i = lowerBound(bs, 0, c, lo); i < c && bs[i] <= hi; i++) {
         cur.addPoint(bs[i], bw[i], bv[i]);
       }

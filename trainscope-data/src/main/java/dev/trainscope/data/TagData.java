@@ -36,11 +36,16 @@ final class TagData {
   long touchedInChunk = -1;
 
   TagData(String name, TagKind kind, String plugin, SummaryMetadata metadata) {
+    this(name, kind, plugin, metadata, null);
+  }
+
+  /** A tag of a run whose scalar wall times are coded against the run's {@code clock} (may be null). */
+  TagData(String name, TagKind kind, String plugin, SummaryMetadata metadata, RunClock clock) {
     this.name = name;
     this.kind = kind;
     this.plugin = plugin;
     this.metadata = metadata;
-    this.scalars = kind == TagKind.SCALAR ? new ScalarSeries() : null;
+    this.scalars = kind == TagKind.SCALAR ? new ScalarSeries(clock) : null;
     this.entries = kind == TagKind.SCALAR ? null : new StepList<>();
   }
 
