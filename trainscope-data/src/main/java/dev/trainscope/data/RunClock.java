@@ -136,17 +136,18 @@ final class RunClock {
             cachedSteps = new long[BLOCK];
             cachedWalls = new double[BLOCK];
           }
-          ScalarCodec.decode(data[b], count[b], cachedSteps, cachedWalls, new double[count[b]], 0, null);
+          ScalarCodec.decode(data[b], count[b], cachedSteps, cachedWalls, null, 0, null);
           cachedBlock = b;
         }
         i = match(cachedSteps, cachedWalls, count[b], steps, n, i, limit, walls, has);
         continue;
       }
       if (bs == null) {
-        bs = new long[BLOCK];
-        bw = new double[BLOCK];
+        Scratch sc = SCRATCH.get();
+        bs = sc.steps;
+        bw = sc.walls;
       }
-      ScalarCodec.decode(data[b], count[b], bs, bw, new double[count[b]], 0, null);
+      ScalarCodec.decode(data[b], count[b], bs, bw, null, 0, null);
       i = match(bs, bw, count[b], steps, n, i, limit, walls, has);
     }
     if (i < n) {
@@ -196,5 +197,13 @@ final class RunClock {
     }
     bytes += 2 * (16 + (long) tailSteps.length * 8);
     return bytes;
+  }
+
+  /** Per-thread arrays for the clock blocks a reader decodes. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static final class Scratch {
+    final long[] steps = new long[BLOCK];
+    final double[] walls = new double[BLOCK];
   }
 }

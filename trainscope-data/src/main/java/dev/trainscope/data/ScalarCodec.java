@@ -274,7 +274,7 @@ final class ScalarCodec {
 
   /**
    * Decodes the first {@code n} points of a block into the arrays, from index {@code at}
-   * ({@code steps} and {@code walls} may be null when not wanted); {@code clock} is the run's clock
+   * ({@code steps}, {@code walls} and {@code values} may be null when not wanted); {@code clock} is the run's clock
    * the block was coded with (null for a series without one).
    */
   static void decode(long[] block, int n, long[] steps, double[] walls, double[] values, int at, RunClock clock) {
@@ -294,9 +294,10 @@ final class ScalarCodec {
     long wallDelta = 0;
     // against the clock: the steps and the wall integers first, the clock's part added after
     boolean clockWalls = clocked && walls != null;
-    long[] ss = clockWalls && steps == null ? new long[n] : steps;
-    int sat = clockWalls && steps == null ? 0 : at;
-    long[] codes = clockWalls ? new long[n] : null;
+    Scratch scratch = clockWalls ? SCRATCH.get() : null;
+    long[] ss = clockWalls && (steps == null || at != 0) ? scratch.steps(n) : steps;
+    int sat = ss == steps ? at : 0;
+    long[] codes = clockWalls ? scratch.codes(n) : null;
     for (int i = 0; ; i++) {
       if (ss != null) {
         ss[sat + i] = step;
@@ -306,7 +307,9 @@ final class ScalarCodec {
       } else if (walls != null) {
         walls[at + i] = wall(wall, mode);
       }
-      values[at + i] = floats ? Float.intBitsToFloat((int) value) : Double.longBitsToDouble(value);
+      if (values != null) {
+        values[at + i] = floats ? Float.intBitsToFloat((int) value) : Double.longBitsToDouble(value);
+      }
       if (i + 1 == n) {
         break;
       }
@@ -320,13 +323,53 @@ final class ScalarCodec {
       if (clock == null) {
         throw new IllegalStateException("a block coded against a run clock, decoded without one");
       }
-      long[] st = sat == 0 && ss.length == n ? ss : java.util.Arrays.copyOfRange(ss, sat, sat + n);
-      double[] ref = new double[n];
-      boolean[] has = new boolean[n];
-      clock.lookup(st, n, limit, ref, has);
+      if (sat != 0) {
+        ss = java.util.Arrays.copyOfRange(ss, sat, sat + n);
+      }
+      double[] ref = scratch.ref(n);
+      boolean[] has = scratch.has(n);
+      clock.lookup(ss, n, limit, ref, has);
       for (int i = 0; i < n; i++) {
         walls[at + i] = wall(has[i] ? codes[i] + wallCode(ref[i], mode) : codes[i], mode);
       }
+    }
+  }
+
+  /** Per-thread arrays for decoding against a clock: a query decodes many blocks, each up to a block long. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static final class Scratch {
+    private long[] steps = new long[0];
+    private long[] codes = new long[0];
+    private double[] ref = new double[0];
+    private boolean[] has = new boolean[0];
+
+    long[] steps(int n) {
+      if (steps.length < n) {
+        steps = new long[Math.max(n, ScalarSeries.BLOCK)];
+      }
+      return steps;
+    }
+
+    long[] codes(int n) {
+      if (codes.length < n) {
+        codes = new long[Math.max(n, ScalarSeries.BLOCK)];
+      }
+      return codes;
+    }
+
+    double[] ref(int n) {
+      if (ref.length < n) {
+        ref = new double[Math.max(n, ScalarSeries.BLOCK)];
+      }
+      return ref;
+    }
+
+    boolean[] has(int n) {
+      if (has.length < n) {
+        has = new boolean[Math.max(n, ScalarSeries.BLOCK)];
+      }
+      return has;
     }
   }
 }
