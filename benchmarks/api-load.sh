@@ -34,6 +34,14 @@ for _ in $(seq 1 1200); do
   sleep 0.5
 done
 echo "server loaded: $p"
+# and until the server is idle: the background diagnosis passes over everything after the load,
+# competing for the CPU (idle = under a tenth of a core over two seconds)
+cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+for _ in $(seq 1 600); do
+  a="$(cpu)"; sleep 2; b="$(cpu)"
+  (( b - a < 20 )) && break
+done
+echo "server idle"
 echo "server resident memory: $(( $(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024 )) MiB"
 java -cp "$bench" dev.trainscope.benchmarks.ApiLoad "$base" "$clients" "$seconds"
 for interval in 1000 250 100; do

@@ -114,7 +114,7 @@ final class ScalarCodec {
       limit = clock.lastStep();
       double[] ref = new double[n];
       boolean[] has = new boolean[n];
-      clock.lookup(steps, n, limit, ref, has, true); // encoding happens under the run's write lock
+      clock.lookup(steps, n, limit, ref, has);
       long[] clockCodes = new long[n];
       for (int i = 0; i < n; i++) {
         clockCodes[i] = clockedCode(walls[i], mode, ref[i], has[i]);
