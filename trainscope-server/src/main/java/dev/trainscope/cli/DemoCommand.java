@@ -40,11 +40,8 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where runs go, one folder each (default ${DEFAULT-VALUE}); the dashboard shows them all.")
   Path logdir;
 
-  @Option(names = "--port", defaultValue = "6006", description = "Dashboard port; 0 picks a free one (default ${DEFAULT-VALUE}).")
-  int port;
-
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}: this machine only).")
-  String host;
+  @CommandLine.Mixin
+  ListenOptions listen = new ListenOptions();
 
   @Option(names = "--no-serve", description = "Train and exit, without the dashboard.")
   boolean noServe;
@@ -101,8 +98,8 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return usage(err, e.getMessage());
     }
-    if (port < 0 || port > 65535) {
-      return usage(err, "--port must be in 0..65535, was " + port);
+    if (listen.portProblem() != null) {
+      return usage(err, listen.portProblem());
     }
     if (epochs < 0) {
       return usage(err, "--epochs must be >= 1, was " + epochs);
@@ -132,11 +129,11 @@ final class DemoCommand implements Callable<Integer> {
       server = new DashboardServer(store);
       int actual;
       try {
-        actual = server.start(host, port);
+        actual = server.start(listen.host, listen.port);
       } catch (RuntimeException e) {
         server.close();
         store.close();
-        err.println("trainscope demo: cannot listen on " + host + ":" + port + " (" + e.getMessage()
+        err.println("trainscope demo: cannot listen on " + listen.host + ":" + listen.port + " (" + e.getMessage()
             + "); is another server using it? --port 0 picks a free port, --no-serve trains without the dashboard");
         err.flush();
         return 2;
@@ -150,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
       }, "trainscope-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       store.start();
-      url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + actual + "/";
+      url = "http://" + (listen.host.contains(":") ? "[" + listen.host + "]" : listen.host) + ":" + actual + "/";
       out.println("Trainscope is serving " + Terminal.safe(logdir.toString()) + " at " + url
           + "  (the run appears as it trains; Ctrl-C to stop)");
       out.flush();

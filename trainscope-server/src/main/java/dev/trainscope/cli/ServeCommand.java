@@ -32,11 +32,8 @@ final class ServeCommand implements Callable<Integer> {
       description = "Several log directories as name:path pairs separated by commas; runs are named name/<dir>.")
   String logdirSpec;
 
-  @Option(names = "--port", defaultValue = "6006", description = "Port to listen on; 0 picks a free one (default ${DEFAULT-VALUE}).")
-  int port;
-
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}: this machine only).")
-  String host;
+  @CommandLine.Mixin
+  ListenOptions listen = new ListenOptions();
 
   @Option(names = "--bind_all", description = "Listen on all network interfaces (the dashboard has no login: mind who can reach it).")
   boolean bindAll;
@@ -61,8 +58,8 @@ final class ServeCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    if (port < 0 || port > 65535) {
-      err.println("trainscope serve: --port must be in 0..65535, was " + port);
+    if (listen.portProblem() != null) {
+      err.println("trainscope serve: " + listen.portProblem());
       err.flush();
       return 2;
     }
@@ -82,16 +79,16 @@ final class ServeCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    String bind = bindAll ? "0.0.0.0" : host;
+    String bind = bindAll ? "0.0.0.0" : listen.host;
     RunStore store = b.build();
     DashboardServer server = new DashboardServer(store);
     int actual;
     try {
-      actual = server.start(bind, port);
+      actual = server.start(bind, listen.port);
     } catch (RuntimeException e) {
       server.close();
       store.close();
-      err.println("trainscope serve: cannot listen on " + bind + ":" + port + " (" + rootMessage(e)
+      err.println("trainscope serve: cannot listen on " + bind + ":" + listen.port + " (" + rootMessage(e)
           + "); is another server using it? --port 0 picks a free port");
       err.flush();
       return 2;

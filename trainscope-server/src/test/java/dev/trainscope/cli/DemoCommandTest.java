@@ -132,5 +132,11 @@ class DemoCommandTest {
     Run s = new Run("--train-samples", "9000", "--logdir", dir.toString());
     assertEquals(2, s.exit.get(1, TimeUnit.MINUTES));
     assertTrue(s.err.toString().contains("--train-samples must be in 1..8000, was 9000"), s.err.toString());
+    Run p = new Run("--port", "70000", "--logdir", dir.toString());
+    assertEquals(2, p.exit.get(1, TimeUnit.MINUTES));
+    assertEquals("trainscope demo: --port must be in 0..65535, was 70000\n", p.err.toString());
+    Run v = new Run("--fault", "overfit", "--arch", "mlp", "--logdir", dir.toString());
+    assertEquals(2, v.exit.get(1, TimeUnit.MINUTES));
+    assertTrue(v.err.toString().contains("--arch, --optimizer and --lr go with --fault none only"), v.err.toString());
   }
 }
