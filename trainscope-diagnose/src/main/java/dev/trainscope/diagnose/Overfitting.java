@@ -22,8 +22,8 @@ final class Overfitting implements Rule {
   }
 
   private boolean byLoss(Subject s, Thresholds t, List<Finding> out) {
-    TagRole val = s.first(Role.LOSS, Split.VALIDATION);
     TagRole train = s.first(Role.LOSS, Split.TRAIN);
+    TagRole val = validationOf(s, Role.LOSS, train);
     if (val == null || train == null) {
       return false;
     }
@@ -57,8 +57,8 @@ final class Overfitting implements Rule {
   }
 
   private void byAccuracy(Subject s, Thresholds t, List<Finding> out) {
-    TagRole val = s.first(Role.ACCURACY, Split.VALIDATION);
     TagRole train = s.first(Role.ACCURACY, Split.TRAIN);
+    TagRole val = validationOf(s, Role.ACCURACY, train);
     if (val == null || train == null) {
       return;
     }
@@ -87,6 +87,22 @@ final class Overfitting implements Rule {
               + " below training accuracy " + Rules.fmt(trainEnd) + ", a gap that grew during training",
           "add regularisation (weight decay, dropout), augment the data or get more of it, or stop earlier"));
     }
+  }
+
+  /**
+   * The validation tag to hold against a training one: of the same name when there is one (Keras
+   * writes epoch_accuracy in a train and a validation run, beside per-iteration evaluation tags on
+   * other steps), else the first validation tag of the role.
+   */
+  static TagRole validationOf(Subject s, Role role, TagRole train) {
+    if (train != null) {
+      for (TagRole t : s.withRole(role)) {
+        if (t.split() == Split.VALIDATION && t.tag().equals(train.tag())) {
+          return t;
+        }
+      }
+    }
+    return s.first(role, Split.VALIDATION);
   }
 
   /** The value of a series at the step nearest to the given one. */

@@ -74,6 +74,8 @@ public final class Thresholds {
     // inputs whose mean is farther from 0, or whose values reach farther, are not normalised
     values.put("inputs.mean", 1.0);
     values.put("inputs.max", 10.0);
+    // input features (one histogram each) whose spreads differ by this factor are on different scales
+    values.put("inputs.scaleRatio", 100.0);
     // the share of batches seen before at which batches repeat
     values.put("repeat.fraction", 0.5);
   }

@@ -278,6 +278,23 @@ class RulesTest {
   }
 
   @Test
+  void inputFeaturesOnVeryDifferentScales_areFound_similarOnesAreNot() throws Exception {
+    try (RunStore store = new LogBuilder(dir)
+        // a tabular model fed age in years and income in millions, both centred, next to a ratio
+        .uniformHistogram("mixed", "inputs/age", 0, -0.5, 0.5, 100)
+        .uniformHistogram("mixed", "inputs/income", 0, -0.004, 0.004, 100)
+        .uniformHistogram("mixed", "inputs/ratio", 0, -0.3, 0.3, 100)
+        .uniformHistogram("even", "inputs/age", 0, -0.9, 0.9, 100)
+        .uniformHistogram("even", "inputs/income", 0, -0.5, 0.5, 100)
+        .store()) {
+      Finding f = only(diagnose(store), "input-scales");
+      assertEquals("mixed", f.run());
+      assertEquals(List.of("inputs/age", "inputs/income"), f.tags());
+      assertEquals(125.0, f.evidence().get("ratio"), 1e-6);
+    }
+  }
+
+  @Test
   void rawPixelInputs_areNotNormalised() throws Exception {
     try (RunStore store = new LogBuilder(dir)
         .uniformHistogram("raw", "inputs/histogram", 0, 0, 255, 100)
@@ -307,6 +324,20 @@ class RulesTest {
       Finding f = only(diagnose(store), "restarted");
       assertEquals(Severity.INFO, f.severity());
       assertEquals(50.0, f.evidence().get("replaced_by_restart"));
+    }
+  }
+
+  @Test
+  void kerasValidationRun_isComparedByTheSameTag_notByItsPerIterationOne() throws Exception {
+    // Keras: epoch_accuracy per epoch in train/ and validation/, and in validation/ also an
+    // evaluation tag per iteration (other steps) that improves: the epoch tags show the gap
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("exp/validation", "evaluation_accuracy_vs_iterations", 0, 600, s -> 0.5 + 0.37 * s / 600.0)
+        .scalar("exp/train", "epoch_accuracy", 0, 20, s -> Math.min(0.997, 0.75 + s * 0.03))
+        .scalar("exp/validation", "epoch_accuracy", 0, 20, s -> Math.min(0.87, 0.84 + s * 0.01))
+        .store()) {
+      Finding f = only(diagnose(store), "overfitting");
+      assertEquals(List.of("epoch_accuracy", "epoch_accuracy"), f.tags());
     }
   }
 
