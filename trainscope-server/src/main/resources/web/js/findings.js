@@ -5,6 +5,7 @@
 
 import * as state from './state.js';
 import { api } from './api.js';
+import { regex } from './util.js';
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 };
 
@@ -48,20 +49,14 @@ export function reEscape(s) {
  * the chart zoomed around the finding's steps with the steps themselves highlighted (x.focus).
  */
 export function focusFinding(f, tag) {
-  const hidden = state.hiddenRuns();
-  hidden.delete(f.run);
   const runFilter = state.get('runFilter');
-  let keepFilter = true;
-  try {
-    keepFilter = !runFilter || new RegExp(runFilter, 'i').test(f.run);
-  } catch (e) {
-    keepFilter = false;
-  }
+  const re = regex(runFilter);   // the run list's own reading of the filter
+  const keepFilter = !(re instanceof Error) && (!re || re.test(f.run));
   state.set({
     tab: 'scalars',
     tagFilter: '^' + reEscape(tag) + '$',
     runFilter: keepFilter ? runFilter : '',
-    hidden: [...hidden].sort().join('\n'),
+    hidden: state.hiddenWithout(f.run),
     xAxis: 'step',
     'x.focus': `${f.fromStep}:${f.toStep}`,
   });

@@ -100,9 +100,7 @@ export class RunList {
       onclick: e => {
         e.preventDefault();
         e.stopPropagation();
-        const hidden = state.hiddenRuns();
-        hidden.delete(run);
-        state.set({ tab: 'findings', hidden: [...hidden].sort().join('\n') });
+        state.set({ tab: 'findings', hidden: state.hiddenWithout(run) });
       } });
   }
 

@@ -113,7 +113,18 @@ export function hiddenRuns() {
 }
 
 export function setHiddenRuns(runs) {
-  set({ hidden: [...runs].sort().join('\n') });
+  set({ hidden: hiddenValue(runs) });
+}
+
+/** The `hidden` state value that ticks {@code run} again, for a set() that changes other keys too. */
+export function hiddenWithout(run) {
+  const hidden = hiddenRuns();
+  hidden.delete(run);
+  return hiddenValue(hidden);
+}
+
+function hiddenValue(runs) {
+  return [...runs].sort().join('\n');
 }
 
 export { DEFAULTS };

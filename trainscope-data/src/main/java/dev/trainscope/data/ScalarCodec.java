@@ -106,7 +106,8 @@ final class ScalarCodec {
       valueCodes[i] = valueBits(values[i], floats);
     }
     int stepK = bestK(steps, n, true);
-    int wallK = bestK(wallCodes, n, true);
+    long wallChoice = bestCode(wallCodes, n, true);
+    int wallK = (int) (wallChoice & 63);
     int valueK = bestK(valueCodes, n, false);
     boolean clocked = false;
     long limit = 0;
@@ -119,11 +120,12 @@ final class ScalarCodec {
       for (int i = 0; i < n; i++) {
         clockCodes[i] = clockedCode(walls[i], mode, ref[i], has[i]);
       }
-      int clockK = bestK(clockCodes, n, true);
-      if (cost(clockCodes, n, clockK) + 64 < cost(wallCodes, n, wallK)) {
+      long clockChoice = bestCode(clockCodes, n, true);
+      // the clocked header carries the clock's last step: 64 bits more
+      if ((clockChoice >>> 6) + 64 < (wallChoice >>> 6)) {
         clocked = true;
         wallCodes = clockCodes;
-        wallK = clockK;
+        wallK = (int) (clockChoice & 63);
       }
     }
 
@@ -221,6 +223,11 @@ final class ScalarCodec {
    * of the deltas of {@code a}.
    */
   static int bestK(long[] a, int n, boolean second) {
+    return (int) (bestCode(a, n, second) & 63);
+  }
+
+  /** {@link #bestK} and the bits its codes take, as {@code bits << 6 | k}. */
+  static long bestCode(long[] a, int n, boolean second) {
     long[] count = new long[65];
     long prevDelta = 0;
     for (int i = 1; i < n; i++) {
@@ -245,20 +252,7 @@ final class ScalarCodec {
         bestK = k;
       }
     }
-    return bestK;
-  }
-
-  /** The bits of the deltas of deltas of {@code a[0, n)} coded with width k. */
-  static long cost(long[] a, int n, int k) {
-    long bits = 0;
-    long prevDelta = 0;
-    for (int i = 1; i < n; i++) {
-      long delta = a[i] - a[i - 1];
-      long z = zigzag(delta - prevDelta);
-      bits += (z >>> k) == 0 ? 1 + k : 7 + bitLength(z);
-      prevDelta = delta;
-    }
-    return bits;
+    return best << 6 | bestK;
   }
 
   private static long readCode(Bits.Reader r, int k) {
@@ -273,11 +267,11 @@ final class ScalarCodec {
   }
 
   /**
-   * Decodes the first {@code n} points of a block into the arrays, from index {@code at}
+   * Decodes the first {@code n} points of a block into the arrays, from index 0
    * ({@code steps}, {@code walls} and {@code values} may be null when not wanted); {@code clock} is the run's clock
    * the block was coded with (null for a series without one).
    */
-  static void decode(long[] block, int n, long[] steps, double[] walls, double[] values, int at, RunClock clock) {
+  static void decode(long[] block, int n, long[] steps, double[] walls, double[] values, RunClock clock) {
     Bits.Reader r = new Bits.Reader(block);
     int header = (int) r.read(22);
     boolean floats = (header >>> 21) != 0;
@@ -295,20 +289,19 @@ final class ScalarCodec {
     // against the clock: the steps and the wall integers first, the clock's part added after
     boolean clockWalls = clocked && walls != null;
     Scratch scratch = clockWalls ? SCRATCH.get() : null;
-    long[] ss = clockWalls && (steps == null || at != 0) ? scratch.steps(n) : steps;
-    int sat = ss == steps ? at : 0;
+    long[] ss = clockWalls && steps == null ? scratch.steps(n) : steps;
     long[] codes = clockWalls ? scratch.codes(n) : null;
     for (int i = 0; ; i++) {
       if (ss != null) {
-        ss[sat + i] = step;
+        ss[i] = step;
       }
       if (clockWalls) {
         codes[i] = wall;
       } else if (walls != null) {
-        walls[at + i] = wall(wall, mode);
+        walls[i] = wall(wall, mode);
       }
       if (values != null) {
-        values[at + i] = floats ? Float.intBitsToFloat((int) value) : Double.longBitsToDouble(value);
+        values[i] = floats ? Float.intBitsToFloat((int) value) : Double.longBitsToDouble(value);
       }
       if (i + 1 == n) {
         break;
@@ -323,14 +316,11 @@ final class ScalarCodec {
       if (clock == null) {
         throw new IllegalStateException("a block coded against a run clock, decoded without one");
       }
-      if (sat != 0) {
-        ss = java.util.Arrays.copyOfRange(ss, sat, sat + n);
-      }
       double[] ref = scratch.ref(n);
       boolean[] has = scratch.has(n);
       clock.lookup(ss, n, limit, ref, has);
       for (int i = 0; i < n; i++) {
-        walls[at + i] = wall(has[i] ? codes[i] + wallCode(ref[i], mode) : codes[i], mode);
+        walls[i] = wall(has[i] ? codes[i] + wallCode(ref[i], mode) : codes[i], mode);
       }
     }
   }

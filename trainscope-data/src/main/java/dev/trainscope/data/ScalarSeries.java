@@ -126,7 +126,7 @@ final class ScalarSeries {
       long[] ss = new long[c + tail];
       double[] ww = new double[c + tail];
       double[] vv = new double[c + tail];
-      ScalarCodec.decode(data[b], c, ss, ww, vv, 0, clock);
+      ScalarCodec.decode(data[b], c, ss, ww, vv, clock);
       System.arraycopy(tailSteps, 0, ss, c, tail);
       System.arraycopy(tailWalls, 0, ww, c, tail);
       System.arraycopy(tailValues, 0, vv, c, tail);
@@ -207,7 +207,7 @@ final class ScalarSeries {
       long[] steps = new long[n];
       double[] walls = new double[n];
       double[] values = new double[n];
-      ScalarCodec.decode(data[b], n, steps, walls, values, 0, clock);
+      ScalarCodec.decode(data[b], n, steps, walls, values, clock);
       int keep = lowerBound(steps, 0, n, step);
       blocks--;
       data[b] = null;
@@ -319,7 +319,7 @@ final class ScalarSeries {
         bw = new double[BLOCK];
         bv = new double[BLOCK];
       }
-      ScalarCodec.decode(data[b], c, bs, bw, bv, 0, clock);
+      ScalarCodec.decode(data[b], c, bs, bw, bv, clock);
       for (int i = lowerBound(bs, 0, c, fromStep); i < c && bs[i] <= toStep; i++) {
         if (n == cap) {
           return new Points(steps, walls, values, n, bs[i]);
@@ -491,7 +491,7 @@ final class ScalarSeries {
         bw = new double[BLOCK];
         bv = new double[BLOCK];
       }
-      ScalarCodec.decode(data[b], c, bs, bw, bv, 0, clock);
+      ScalarCodec.decode(data[b], c, bs, bw, bv, clock);
       for (int i = lowerBound(bs, 0, c, lo); i < c && bs[i] <= hi; i++) {
         cur.addPoint(bs[i], bw[i], bv[i]);
       }

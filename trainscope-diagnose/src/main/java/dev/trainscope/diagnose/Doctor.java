@@ -29,13 +29,9 @@ public final class Doctor {
 
   /** Every finding over every run of the store. */
   public List<Finding> diagnose(RunStore store) {
-    List<String> names = new ArrayList<>();
-    for (RunInfo r : store.runs()) {
-      names.add(r.name());
-    }
     List<Finding> out = new ArrayList<>();
-    for (Map.Entry<String, List<String>> e : Subject.group(names).entrySet()) {
-      out.addAll(diagnose(new Subject(e.getKey(), e.getValue(), store, roles)));
+    for (Subject s : subjects(store)) {
+      out.addAll(diagnose(s));
     }
     out.sort(ORDER);
     return out;

@@ -25,7 +25,7 @@ final class GradientFlow implements Rule {
     }
     List<String> names = new ArrayList<>(layers.keySet());
     // weights against weights: a bias's gradient (grad_norm/<layer>/bias) is no layer of its own
-    List<String> weights = names.stream().filter(n -> !n.matches("(?i).*[/.]bias")).toList();
+    List<String> weights = names.stream().filter(n -> !Rules.isBias(n)).toList();
     if (weights.size() >= 2) {
       names = new ArrayList<>(weights);
     }

@@ -49,6 +49,11 @@ public final class Rules {
   }
 
   /** The index from which the last {@code fraction} of a series starts. */
+  /** True for a per-parameter layer name that is a bias ({@code conv2d_1/bias}, {@code fc.bias}), not a layer's weights. */
+  static boolean isBias(String layer) {
+    return layer.matches("(?i).*[/.]bias");
+  }
+
   static int tailStart(int n, double fraction) {
     return Math.max(0, (int) Math.floor(n * (1 - fraction)));
   }

@@ -17,7 +17,7 @@ final class UpdateRatio implements Rule {
   @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
     for (Map.Entry<String, TagRole> e : s.byLayer(Role.UPDATE_RATIO).entrySet()) {
-      if (e.getKey().matches("(?i).*[/.]bias")) {
+      if (Rules.isBias(e.getKey())) {
         continue; // the rule of thumb is for weights: biases start at 0, so their ratio means little
       }
       Series v = s.series(e.getValue());

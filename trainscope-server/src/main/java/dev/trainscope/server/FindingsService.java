@@ -5,8 +5,13 @@ import dev.trainscope.data.StoreListener;
 import dev.trainscope.data.TagInfo;
 import dev.trainscope.diagnose.Doctor;
 import dev.trainscope.diagnose.Finding;
+import dev.trainscope.diagnose.Subject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Keeps the diagnosis of a live store current: findings are recomputed in the background a moment
  * after data stops arriving (at most every {@code periodMillis}), never on a request's thread, so
  * the dashboard reads the latest result at once and hears through server-sent events when it
- * changed.
+ * changed. Only the trainings (doctor's subjects: a run, or a train/validation pair) whose runs
+ * received data are examined again; a run added, removed or reset regroups them all.
  */
 final class FindingsService implements StoreListener, AutoCloseable {
   private final RunStore store;
@@ -28,6 +34,12 @@ final class FindingsService implements StoreListener, AutoCloseable {
     return t;
   });
   private final AtomicBoolean dirty = new AtomicBoolean(true);
+  /** Every subject must be examined again (the first time, and when runs come, go or reset). */
+  private final AtomicBoolean regroup = new AtomicBoolean(true);
+  /** Runs that received data since the last examination. */
+  private final Set<String> changed = ConcurrentHashMap.newKeySet();
+  /** The findings of each subject, by its name; touched by the worker (and refresh) only. */
+  private final Map<String, List<Finding>> bySubject = new HashMap<>();
   private volatile List<Finding> findings = List.of();
   private volatile long version;
   private volatile boolean computed;
@@ -63,10 +75,32 @@ final class FindingsService implements StoreListener, AutoCloseable {
 
   /** Recomputes now, on the caller's thread (for tests and the first answer). */
   synchronized void refresh() {
-    List<Finding> next = doctor.diagnose(store);
+    boolean all = regroup.getAndSet(false);
+    Set<String> runs = Set.copyOf(changed);
+    changed.removeAll(runs);
+    try {
+      Map<String, List<Finding>> next = new HashMap<>();
+      for (Subject subject : doctor.subjects(store)) {
+        List<Finding> held = bySubject.get(subject.name());
+        boolean stale = all || held == null || subject.runs().stream().anyMatch(runs::contains);
+        next.put(subject.name(), stale ? doctor.diagnose(subject) : held);
+      }
+      bySubject.clear();
+      bySubject.putAll(next);
+    } catch (RuntimeException e) {
+      // a run changed under us: examine what was asked again next time
+      if (all) {
+        regroup.set(true);
+      }
+      changed.addAll(runs);
+      throw e;
+    }
+    List<Finding> everything = new ArrayList<>();
+    bySubject.values().forEach(everything::addAll);
+    everything.sort(Doctor.ORDER);
     computed = true;
-    if (!next.equals(findings)) {
-      findings = List.copyOf(next);
+    if (!everything.equals(findings)) {
+      findings = List.copyOf(everything);
       version++;
       onChange.run();
     }
@@ -84,26 +118,31 @@ final class FindingsService implements StoreListener, AutoCloseable {
 
   @Override
   public void runAdded(String run) {
+    regroup.set(true);
     dirty.set(true);
   }
 
   @Override
   public void runRemoved(String run) {
+    regroup.set(true);
     dirty.set(true);
   }
 
   @Override
   public void runReset(String run) {
+    regroup.set(true);
     dirty.set(true);
   }
 
   @Override
   public void tagAdded(String run, TagInfo tag) {
+    changed.add(run);
     dirty.set(true);
   }
 
   @Override
   public void stepsAdded(String run, String tag, long lastStep) {
+    changed.add(run);
     dirty.set(true);
   }
 
