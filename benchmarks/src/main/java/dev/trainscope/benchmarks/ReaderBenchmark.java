@@ -45,11 +45,19 @@ import org.openjdk.jmh.infra.Blackhole;
  * <pre>
  *                      simple_value file   tensor-style file
  *   lazyScalars        11.6 M              8.5 M  (10.3 M in an earlier run the same day)
- *   lazyScalars        13.9 M             10.5 M  2026-11-27, with the scanner's byte-pattern path
- *                                                 for one-value scalar events (lazyScalars$ only)
  *   lazyScalarsNoCrc   13.2 M             10.6 M
  *   eagerDecode         5.9 M              3.7 M
  *   framingOnly        32.2 M             33.1 M
+ * </pre>
+ *
+ * <p>2026-11-27, with the scanner's byte-pattern path for one-value scalar events, same machine:
+ *
+ * <pre>
+ *                      simple_value file   tensor-style file
+ *   lazyScalars        14.3 M             14.1 M
+ *   lazyScalarsNoCrc   16.0 M             14.2 M
+ *   eagerDecode         5.9 M              3.4 M
+ *   framingOnly        23.9 M             25.0 M
  * </pre>
  */
 @State(Scope.Benchmark)
