@@ -28,5 +28,7 @@ public enum Logged {
   /** The first convolution's kernels (image). */
   FILTERS,
   /** Each convolution's output channels for the first probe image (image). */
-  FEATURE_MAPS
+  FEATURE_MAPS,
+  /** The network's block tree as a graph (a GraphDef, see {@link BlockGraph}), once. */
+  GRAPH
 }

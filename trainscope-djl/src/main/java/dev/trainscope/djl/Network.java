@@ -136,7 +136,7 @@ final class Network {
     return s.isEmpty() ? "block" : safe(s.toLowerCase(Locale.ROOT));
   }
 
-  private static String safe(String s) {
+  static String safe(String s) {
     StringBuilder sb = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

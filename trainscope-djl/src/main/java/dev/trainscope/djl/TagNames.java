@@ -57,6 +57,10 @@ import java.util.Locale;
  *       the first 2-D convolution: its kernels, rescaled from [min, max] to [0, 255]</td></tr>
  *   <tr><td>{@code feature_maps/<layer>}</td><td>image</td><td>{@code feature_maps}</td><td>each image
  *       step, for each 2-D convolution: its output channels for the first probe image</td></tr>
+ *   <tr><td>none: the event's {@code graph_def}</td><td>graph</td><td>none</td><td>once, at training
+ *       start (the first training step, when the input's shape is known), at step 0: the block tree as a
+ *       GraphDef ({@link BlockGraph}); a layer's node is {@code <scopes>/<layer>} with a {@code layer}
+ *       attribute holding {@code <layer>}</td></tr>
  * </table>
  *
  * <p>Every tag's first value carries a display name and a description ({@code SummaryMetadata}).

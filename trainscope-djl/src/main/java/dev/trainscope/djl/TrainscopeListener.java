@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
@@ -52,9 +53,11 @@ import java.util.Set;
  * activations of a fixed probe batch before and after the nonlinearity, dead ReLU units, mean and
  * std; input samples as pictures with the normalisation undone, the input histogram and a
  * fingerprint of every batch; the probe batch's predictions; the first convolution's kernels and
- * each convolution's feature maps. Scalars go every {@link Builder#scalarsEvery} steps (1),
- * histograms every {@link Builder#histogramsEvery} (50), pictures and predictions every {@link
- * Builder#imagesEvery} (200); {@link Builder#skip} leaves out what is not wanted.
+ * each convolution's feature maps; and once, at the first training step, when the input's shape is
+ * known, the block tree as a graph ({@link BlockGraph}) whose layer nodes carry the layer names of
+ * the tags. Scalars go every {@link Builder#scalarsEvery} steps (1), histograms every {@link
+ * Builder#histogramsEvery} (50), pictures and predictions every {@link Builder#imagesEvery} (200);
+ * {@link Builder#skip} leaves out what is not wanted.
  *
  * <p><b>When it reads what.</b> DJL calls {@link #onTrainingBatch} after the backward pass and
  * before the optimizer's step ({@code EasyTrain.trainBatch} then {@code trainer.step()}), so the
@@ -67,11 +70,13 @@ import java.util.Set;
  * <p><b>Training is unchanged.</b> The listener only reads: it copies tensors out of the engine,
  * and it runs the probe batch through the network in inference mode, block by block (dropout off,
  * batch-norm statistics not updated, no gradients recorded into the parameters, no random numbers
- * drawn). A run with the listener gives bit for bit the weights of a run without it.
+ * drawn); for the graph it asks the blocks for their output shapes, as DJL does when it initialises
+ * them. A run with the listener gives bit for bit the weights of a run without it.
  *
  * <p>The network is seen as a {@code SequentialBlock} (nested ones are flattened); any other block
- * counts as one layer whose inside is not shown. Parameters are read from the model's own arrays:
- * one device (CPU or one GPU). Not thread-safe: DJL calls listeners from the training thread.
+ * counts as one layer whose inside is shown in the graph only. Parameters are read from the model's
+ * own arrays: one device (CPU or one GPU). Not thread-safe: DJL calls listeners from the training
+ * thread.
  */
 public final class TrainscopeListener implements TrainingListener {
   private static final String TRAIN_KEY = "trainscope_train";
@@ -178,7 +183,11 @@ public final class TrainscopeListener implements TrainingListener {
     boolean images = s % imagesEvery == 0;
     try (NDManager scope = trainer.getManager().newSubManager()) {
       if (network == null) {
-        network = Network.of(trainer.getModel().getBlock());
+        Block block = trainer.getModel().getBlock();
+        network = Network.of(block);
+        if (logged.contains(Logged.GRAPH)) {
+          log.graph(BlockGraph.of(block, batchData.getBatch().getData().getShapes()));
+        }
         describeNetworkTags();
         if (probeData == null) {
           captureProbe(batchData.getBatch(), scope);

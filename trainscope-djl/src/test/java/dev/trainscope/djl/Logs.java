@@ -13,6 +13,7 @@ import dev.trainscope.events.plugins.HParamsPluginData;
 import dev.trainscope.events.plugins.PluginTensors;
 import dev.trainscope.events.plugins.ProtoValue;
 import dev.trainscope.events.proto.Event;
+import dev.trainscope.events.proto.GraphDefProto;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.SummaryValue;
 import dev.trainscope.events.proto.TensorProto;
@@ -39,6 +40,8 @@ final class Logs {
   final Map<String, List<Value>> byTag = new LinkedHashMap<>();
   /** The metadata of each tag's first value. */
   final Map<String, SummaryMetadata> metadata = new LinkedHashMap<>();
+  /** The events that carry a graph ({@code graph_def}), in file order. */
+  final List<Event> graphs = new ArrayList<>();
 
   private Logs() {}
 
@@ -59,6 +62,9 @@ final class Logs {
         @Override
         public void onEvent(EventView e) {
           Event ev = e.decode();
+          if (ev.what() instanceof Event.GraphDef) {
+            logs.graphs.add(ev);
+          }
           if (ev.summary() != null) {
             for (SummaryValue v : ev.summary().values()) {
               logs.byTag.computeIfAbsent(v.tag(), t -> new ArrayList<>()).add(new Value(ev.step(), v));
@@ -80,6 +86,12 @@ final class Logs {
     assertEquals(List.of(), problems, "problems in " + files.get(0));
     assertFalse(r.truncated());
     return logs;
+  }
+
+  /** The run's one graph, decoded; fails unless exactly one was written. */
+  GraphDefProto graph() {
+    assertEquals(1, graphs.size(), "graph events");
+    return GraphDefProto.parse(((Event.GraphDef) graphs.get(0).what()).bytes());
   }
 
   List<Value> values(String tag) {

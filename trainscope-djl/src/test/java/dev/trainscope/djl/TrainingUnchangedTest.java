@@ -59,6 +59,7 @@ class TrainingUnchangedTest {
     Logs logs = Logs.read(dir);
     assertEquals(20, logs.histograms("activations/conv2d_1/post").size(), "every one of the 20 steps probed");
     assertEquals(20, logs.texts("predictions").size());
+    assertEquals(1, logs.graphs.size(), "the graph too, once");
     assertSameWeights(without.parameters(), with.parameters());
   }
 

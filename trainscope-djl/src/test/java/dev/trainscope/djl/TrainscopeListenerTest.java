@@ -21,6 +21,10 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.util.Pair;
 import dev.trainscope.events.plugins.PluginTensors;
+import dev.trainscope.events.proto.AttrValue;
+import dev.trainscope.events.proto.GraphDefProto;
+import dev.trainscope.events.proto.NodeDef;
+import dev.trainscope.events.proto.TensorShape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -333,6 +337,33 @@ class TrainscopeListenerTest {
     assertEquals(4 * 52 + 5 * 2, logs.images("feature_maps/conv2d_1").get(0L).getWidth());
     assertEquals(52 + 2 * 2, logs.images("feature_maps/conv2d_1").get(0L).getHeight());
     assertEquals(8 * 33 + 9 * 2, logs.images("feature_maps/conv2d_2").get(0L).getWidth());
+  }
+
+  @Test
+  void graph_writtenOnceAtStep0_itsLayerNodesAreTheLayersOfTheTags() {
+    assertEquals(1, logs.graphs.size(), "one graph_def event");
+    assertEquals(0, logs.graphs.get(0).step());
+    GraphDefProto g = logs.graph();
+    List<String> layers = new ArrayList<>();
+    for (NodeDef n : g.nodes()) {
+      AttrValue layer = n.attrs().get(BlockGraph.LAYER);
+      if (layer != null) {
+        String name = ((AttrValue.Str) layer).utf8();
+        layers.add(name);
+        assertEquals("SequentialBlock/" + name, n.name());
+        assertTrue(logs.byTag.containsKey("weights/" + name), name + " has weights in the tags");
+        assertEquals("role: grad_norm, split: train, layer: " + name + ", param: weight",
+            logs.machineLine("grad_norm/" + name));
+      }
+    }
+    assertEquals(List.of("conv2d_1", "conv2d_2", "linear_1"), layers);
+    assertEquals(TAG_NAMES.values().stream().filter(p -> !p.endsWith("/bias")).sorted().toList(), layers);
+    assertEquals(8 + 2, g.nodes().size(), "the 8 blocks of the network, input and output");
+    NodeDef out = g.nodes().get(g.nodes().size() - 1);
+    assertEquals(BlockGraph.OUTPUT, out.name());
+    assertEquals(List.of("SequentialBlock/linear_1"), out.inputs());
+    assertEquals(new AttrValue.ListOf(List.of(new AttrValue.Shape(TensorShape.of(BATCH, 10)))),
+        out.attrs().get(BlockGraph.OUTPUT_SHAPES), "the last layer's output for the training batch");
   }
 
   @Test

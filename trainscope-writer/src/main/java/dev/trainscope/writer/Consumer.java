@@ -172,6 +172,13 @@ final class Consumer implements Runnable {
           ring.pendingBytes.addAndGet(-p.body().length);
           payloadTaken = true;
         }
+      } else if (item instanceof Items.Bare b) {
+        try {
+          bare(b, step, wallBits);
+        } finally {
+          ring.pendingBytes.addAndGet(-b.what().length);
+          payloadTaken = true;
+        }
       } else if (item instanceof Items.Flush f) {
         flush();
         f.complete(ring.failure());
@@ -298,6 +305,31 @@ final class Consumer implements Runnable {
       System.arraycopy(meta, 0, b, p, metaLen);
       p += metaLen;
     }
+    finishRecord(run, b, at, eventLen, p);
+  }
+
+  /** Appends one framed Event { wall_time, step, what }: an event without a summary. */
+  private void bare(Items.Bare item, long step, long wallBits) throws IOException {
+    if (failed) {
+      return;
+    }
+    Run run = item.run();
+    byte[] what = item.what();
+    int eventLen = (wallBits != 0 ? 9 : 0) + (step != 0 ? 1 + varintSize(step) : 0) + what.length;
+    int at = run.pos;
+    byte[] b = run.reserve(TfRecordFormat.framedLength(eventLen));
+    int p = at + TfRecordFormat.HEADER_LENGTH;
+    if (wallBits != 0) {
+      b[p] = 0x09;
+      LONG_LE.set(b, p + 1, wallBits);
+      p += 9;
+    }
+    if (step != 0) {
+      b[p++] = 0x10;
+      p = putVarint(b, p, step);
+    }
+    System.arraycopy(what, 0, b, p, what.length);
+    p += what.length;
     finishRecord(run, b, at, eventLen, p);
   }
 

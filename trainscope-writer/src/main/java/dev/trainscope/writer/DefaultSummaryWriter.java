@@ -5,6 +5,9 @@ import dev.trainscope.events.plugins.PluginNames;
 import dev.trainscope.events.plugins.PrCurvePluginData;
 import dev.trainscope.events.plugins.ProtoValue;
 import dev.trainscope.events.proto.DataType;
+import dev.trainscope.events.proto.Event;
+import dev.trainscope.events.proto.GraphDefProto;
+import dev.trainscope.events.proto.NodeDef;
 import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.SummaryValue;
@@ -558,6 +561,57 @@ final class DefaultSummaryWriter implements SummaryWriter {
     } else if (t.storedCount() != n) {
       throw new IllegalArgumentException("tensor must hold " + n + " " + type + " values for shape " + shape
           + ", holds " + t.storedCount());
+    }
+  }
+
+  // ---- graphs ----
+
+  @Override
+  public void graph(GraphDefProto graph) {
+    graph(graph, Double.NaN, false);
+  }
+
+  @Override
+  public void graph(GraphDefProto graph, double wallTimeSeconds) {
+    graph(graph, wallTimeSeconds, true);
+  }
+
+  private void graph(GraphDefProto graph, double wall, boolean given) {
+    checkGraph(graph);
+    double w = wall(wall, given);
+    ring.checkOpen("the graph");
+    ProtoWriter pw = new ProtoWriter(256);
+    pw.writeMessageField(Event.GRAPH_DEF, graph);
+    byte[] what = pw.toByteArray();
+    if (what.length > MAX_VALUE_BYTES) {
+      throw new IllegalArgumentException("the graph encodes to " + what.length + " bytes, more than the "
+          + MAX_VALUE_BYTES + " an event may hold");
+    }
+    ring.reservePending(what.length);
+    long seq;
+    try {
+      seq = ring.claim("the graph");
+    } catch (RuntimeException e) {
+      ring.pendingBytes.addAndGet(-what.length);
+      throw e;
+    }
+    ring.publish(seq, new Items.Bare(main, what), 0, Double.doubleToRawLongBits(w), 0, true);
+  }
+
+  /** Nodes with names, each name once: TensorBoard and TensorFlow look nodes up by name. */
+  static void checkGraph(GraphDefProto graph) {
+    Require.nonNull(graph, "graph");
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < graph.nodes().size(); i++) {
+      NodeDef n = graph.nodes().get(i);
+      if (n.name().isEmpty()) {
+        throw new IllegalArgumentException("graph.nodes[" + i + "].name must not be empty, was \"\" (op '"
+            + n.op() + "')");
+      }
+      if (!names.add(n.name())) {
+        throw new IllegalArgumentException("graph.nodes[" + i + "].name must be unique, '" + n.name()
+            + "' names an earlier node too");
+      }
     }
   }
 

@@ -17,6 +17,12 @@ final class Items {
    */
   record Payload(Tag tag, byte[] body, byte[] metadataField) {}
 
+  /**
+   * An event that carries no summary: {@code what} holds one field of the Event's {@code oneof
+   * what} (a {@code graph_def}), with key and length, encoded on the logging thread.
+   */
+  record Bare(Run run, byte[] what) {}
+
   /** Asks the consumer to hand everything before it to the OS (and to disk when configured). */
   static final class Flush {
     private final CountDownLatch done = new CountDownLatch(1);

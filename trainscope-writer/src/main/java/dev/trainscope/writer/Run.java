@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   &lt;dir&gt;/events.out.tfevents.&lt;10-digit seconds&gt;.&lt;host&gt;.&lt;pid&gt;.&lt;n&gt;&lt;suffix&gt;
  *   record 0:  Event { wall_time, file_version: "brain.Event:2", source_metadata { writer } }
  *   record 1…: Event { wall_time, step, summary { value { tag, tensor, metadata (first value of a tag only) } } }
+ *              or Event { wall_time, graph_def } for a graph
  * </pre>
  *
  * where {@code n} counts the files this process has created. The first record is written by the

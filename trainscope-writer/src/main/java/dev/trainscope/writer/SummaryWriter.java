@@ -1,5 +1,6 @@
 package dev.trainscope.writer;
 
+import dev.trainscope.events.proto.GraphDefProto;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.TensorProto;
 import java.awt.image.BufferedImage;
@@ -155,6 +156,20 @@ public interface SummaryWriter extends AutoCloseable, Flushable {
    * value. Must come before that value; afterwards it throws {@link IllegalStateException}.
    */
   void describe(String tag, String displayName, String description);
+
+  // ---- graphs ----
+
+  /**
+   * The model's graph, for TensorBoard's graph dashboard and Trainscope's: an event at step 0
+   * whose {@code graph_def} holds the encoded GraphDef, as TensorFlow's and PyTorch's writers log
+   * theirs. Node names are '/'-separated paths whose prefixes become name scopes. A run shows one
+   * graph; when a file holds several, TensorBoard takes the last.
+   *
+   * @throws IllegalArgumentException when a node has an empty name or two nodes share a name
+   */
+  void graph(GraphDefProto graph);
+
+  void graph(GraphDefProto graph, double wallTimeSeconds);
 
   // ---- hparams ----
 
