@@ -34,9 +34,10 @@ import text from './tabs/text.js';
 import runsTable from './tabs/runs-table.js';
 import findingsTab from './tabs/findings.js';
 import layers from './tabs/layers.js';
+import graph from './tabs/graph.js';
 import * as findings from './findings.js';
 
-const TABS = [scalars, histograms, distributions, images, text, layers, findingsTab, runsTable];
+const TABS = [scalars, histograms, distributions, images, text, layers, graph, findingsTab, runsTable];
 
 const model = {
   runs: [],            // RunInfo[]

@@ -58,6 +58,31 @@ final class LocalStorage implements Storage {
   }
 
   @Override
+  public List<FileStat> listFiles(String dir, String suffix) throws IOException {
+    Path d = dir.isEmpty() ? root : resolve(dir);
+    List<FileStat> out = new ArrayList<>();
+    if (!Files.isDirectory(d)) {
+      return out;
+    }
+    try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(d)) {
+      for (Path f : s) {
+        if (f.getFileName().toString().endsWith(suffix)) {
+          try {
+            BasicFileAttributes attrs = Files.readAttributes(f, BasicFileAttributes.class);
+            if (attrs.isRegularFile()) {
+              out.add(new FileStat(relative(f), attrs.size(), identity(attrs)));
+            }
+          } catch (IOException e) {
+            // vanished or unreadable: leave it out, as listEventFiles does
+          }
+        }
+      }
+    }
+    out.sort(java.util.Comparator.comparing(FileStat::path));
+    return out;
+  }
+
+  @Override
   public FileStat stat(String path) throws IOException {
     Path p = resolve(path);
     try {

@@ -696,6 +696,65 @@ public final class RunStore implements AutoCloseable {
     }
   }
 
+  /** The serialized MetaGraphDef the run logged last, or null when it logged none. */
+  public byte[] metaGraph(String run) throws IOException {
+    Run r = find(run);
+    ValueRef ref;
+    Lock l = r.lock.readLock();
+    l.lock();
+    try {
+      ref = r.data.metaGraph;
+    } finally {
+      l.unlock();
+    }
+    return ref == null ? null : extract(readEvent(r, ref), ref, TagKind.GRAPH, "", 0, r.name);
+  }
+
+  /** Model files larger than this are refused rather than read into memory. */
+  public static final long MAX_MODEL_FILE_BYTES = 1L << 30;
+
+  /**
+   * The names of the model files saved beside a run's event files whose names end with {@code
+   * suffix} ({@code ".onnx"}), sorted.
+   */
+  public List<String> modelFiles(String run, String suffix) throws IOException {
+    Run r = find(run);
+    List<Run.RunFile> files = r.files;
+    if (files.isEmpty()) {
+      return List.of();
+    }
+    String path = files.get(0).path;
+    String dir = path.lastIndexOf('/') < 0 ? "" : path.substring(0, path.lastIndexOf('/'));
+    List<String> out = new ArrayList<>();
+    for (Storage.FileStat f : r.source.storage().listFiles(dir, suffix)) {
+      out.add(f.path().substring(f.path().lastIndexOf('/') + 1));
+    }
+    return out;
+  }
+
+  /** The bytes of a model file listed by {@link #modelFiles}; only such names are accepted. */
+  public byte[] modelFile(String run, String name, String suffix) throws IOException {
+    if (!modelFiles(run, suffix).contains(name)) {
+      throw new java.nio.file.NoSuchFileException(name, null, "no model file of run " + run + " has that name");
+    }
+    String path = find(run).files.get(0).path;
+    String full = path.lastIndexOf('/') < 0 ? name : path.substring(0, path.lastIndexOf('/') + 1) + name;
+    try (SeekableByteChannel ch = find(run).source.storage().open(full)) {
+      long size = ch.size();
+      if (size > MAX_MODEL_FILE_BYTES) {
+        throw new IOException(name + " is " + size + " bytes; model files over " + MAX_MODEL_FILE_BYTES + " are not read");
+      }
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) size);
+      while (buf.hasRemaining() && ch.read(buf) >= 0) {
+        // read to the end
+      }
+      if (buf.hasRemaining()) {
+        throw new java.io.EOFException(name + " shrank while being read");
+      }
+      return buf.array();
+    }
+  }
+
   /** The most recent problems met while reading a run (at most 100). */
   public List<Problem> problems(String run) {
     find(run);

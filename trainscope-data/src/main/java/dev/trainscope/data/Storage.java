@@ -29,6 +29,13 @@ public interface Storage {
   /** The file's current size and identity, or null when it does not exist (any more). */
   FileStat stat(String path) throws IOException;
 
+  /**
+   * The files directly in directory {@code dir} ("" for the root) whose names end with {@code
+   * suffix}, such as the model files ({@code .onnx}) saved beside a run's event files. Empty when the
+   * directory does not exist.
+   */
+  List<FileStat> listFiles(String dir, String suffix) throws IOException;
+
   /** Opens a file for reading at any position. */
   SeekableByteChannel open(String path) throws IOException;
 

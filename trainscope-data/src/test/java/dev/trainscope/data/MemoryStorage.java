@@ -88,6 +88,19 @@ final class MemoryStorage implements Storage {
   }
 
   @Override
+  public synchronized List<FileStat> listFiles(String dir, String suffix) {
+    List<FileStat> out = new ArrayList<>();
+    String prefix = dir.isEmpty() ? "" : dir + "/";
+    for (Map.Entry<String, File> e : files.entrySet()) {
+      String rest = e.getKey().startsWith(prefix) ? e.getKey().substring(prefix.length()) : null;
+      if (rest != null && rest.indexOf('/') < 0 && rest.endsWith(suffix)) {
+        out.add(new FileStat(e.getKey(), e.getValue().size(), e.getValue().identity));
+      }
+    }
+    return out;
+  }
+
+  @Override
   public synchronized FileStat stat(String path) {
     File f = files.get(path);
     return f == null ? null : new FileStat(path, f.size(), f.identity);

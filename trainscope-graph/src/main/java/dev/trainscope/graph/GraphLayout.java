@@ -84,7 +84,11 @@ public final class GraphLayout {
     Set<String> open = new LinkedHashSet<>();
     java.util.PriorityQueue<ScopeTree.Group> closed = new java.util.PriorityQueue<>(
         (a, b) -> a.opCount() != b.opCount() ? Integer.compare(b.opCount(), a.opCount()) : a.path().compareTo(b.path()));
-    closed.addAll(tree.root().groups());
+    for (ScopeTree.Group c : tree.root().groups()) {
+      if (c.opCount() > 1) {
+        closed.add(c);
+      }
+    }
     int visible = tree.root().groups().size() + tree.root().ops().size();
     while (!closed.isEmpty()) {
       ScopeTree.Group g = closed.poll();
@@ -94,7 +98,11 @@ public final class GraphLayout {
       }
       open.add(g.path());
       visible = after;
-      closed.addAll(g.groups());
+      for (ScopeTree.Group c : g.groups()) {
+        if (c.opCount() > 1) { // a scope of one op shows as that op: nothing to open
+          closed.add(c);
+        }
+      }
     }
     return open;
   }
@@ -113,6 +121,18 @@ public final class GraphLayout {
     }
     ScopeTree t = ScopeTree.of(b.build());
     layout(t, List.of("s0", "s1"));
+  }
+
+  /** Every scope's path: the view with everything open. */
+  public static Set<String> allScopes(ScopeTree tree) {
+    Set<String> out = new TreeSet<>();
+    java.util.ArrayDeque<ScopeTree.Group> todo = new java.util.ArrayDeque<>(tree.root().groups());
+    while (!todo.isEmpty()) {
+      ScopeTree.Group g = todo.pop();
+      out.add(g.path());
+      todo.addAll(g.groups());
+    }
+    return out;
   }
 
   /** Expanded scopes as given, plus their ancestors (a scope inside a collapsed one cannot show). */
@@ -160,21 +180,25 @@ public final class GraphLayout {
     // the box of each visible thing: an op index, or a collapsed group
     Map<Object, ElkNode> boxOf = new HashMap<>();
     Map<Object, Integer> itemIndex = new HashMap<>();
+    Map<Integer, ScopeTree.Group> homes = new HashMap<>();
     int[] visible = new int[graph.nodes().size()];
     List<Object> items = new ArrayList<>();
 
     for (int i = 0; i < visible.length; i++) {
       ScopeTree.Group g = tree.groupOf(i);
       ScopeTree.Group top = topCollapsed(g, open);
-      Object item = top == null ? Integer.valueOf(i) : top;
+      // a closed scope holding a single op shows that op, named from where it is drawn
+      boolean single = top != null && top.opCount() == 1;
+      Object item = top == null || single ? Integer.valueOf(i) : top;
       ElkNode box = boxOf.get(item);
       if (box == null) {
         ScopeTree.Group parent = top == null ? g : top.parent();
         ElkNode container = container(parent, containers, open, owner);
         box = ElkGraphUtil.createNode(container);
-        if (top == null) {
+        if (item instanceof Integer) {
           ModelGraph.Node n = graph.node(i);
-          box.setDimensions(width(label(n.name()), n.op()), OP_HEIGHT);
+          homes.put(i, parent);
+          box.setDimensions(width(label(n.name(), parent), n.op()), OP_HEIGHT);
         } else {
           box.setDimensions(width(top.name(), top.opCount() + " ops"), GROUP_HEIGHT);
         }
@@ -240,7 +264,8 @@ public final class GraphLayout {
       Object item = en.getValue();
       if (item instanceof Integer i) {
         ModelGraph.Node node = graph.node(i);
-        boxes.add(new Box(Kind.OP, node.name(), label(node.name()), node.op(), scopeKey(tree.groupOf(i)), at[0], at[1],
+        ScopeTree.Group home = homes.get(i);
+        boxes.add(new Box(Kind.OP, node.name(), label(node.name(), home), node.op(), scopeKey(home), at[0], at[1],
             n.getWidth(), n.getHeight(), 1, node.params(), node.outputShape(0)));
       } else {
         ScopeTree.Group g = (ScopeTree.Group) item;
@@ -298,6 +323,11 @@ public final class GraphLayout {
       c = ElkGraphUtil.createNode(parent);
       configure(c);
       c.setProperty(CoreOptions.PADDING, new ElkPadding(HEADER + 8, 12, 12, 12));
+      // wide enough for its title bar: "- name" on the left, "N ops . P params" on the right
+      String right = g.opCount() + " ops" + (g.params() > 0 ? " · " + g.params() + " params" : "");
+      c.setProperty(CoreOptions.NODE_SIZE_CONSTRAINTS, org.eclipse.elk.core.options.SizeConstraint.minimumSize());
+      c.setProperty(CoreOptions.NODE_SIZE_MINIMUM,
+          new org.eclipse.elk.core.math.KVector(40 + (Math.min(g.name().length(), 40) + right.length()) * CHAR_WIDTH, 0));
       containers.put(g, c);
       owner.put(c, g);
     }
@@ -335,10 +365,12 @@ public final class GraphLayout {
     return new double[] {x, y};
   }
 
-  /** The last part of a name: what a box says (the full name is in the side panel). */
-  static String label(String name) {
-    String s = name.substring(name.lastIndexOf('/') + 1);
-    return s.length() > 40 ? s.substring(0, 37) + "..." : s;
+  /** A name as seen from the scope it is drawn in: what a box says (the full name is in the side panel). */
+  static String label(String name, ScopeTree.Group home) {
+    String s = home.isRoot() ? name
+        : name.startsWith(home.path() + "/") ? name.substring(home.path().length() + 1)
+        : name.substring(name.lastIndexOf('/') + 1);
+    return s.length() > 40 ? "..." + s.substring(s.length() - 37) : s;
   }
 
   private static double width(String label, String second) {

@@ -42,6 +42,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "How often to look for new runs and data, in seconds (default ${DEFAULT-VALUE}).")
   double reloadInterval;
 
+  @Option(names = "--model", paramLabel = "FILE",
+      description = "A model file to show in the Graph tab (ONNX .onnx, or a binary TensorFlow GraphDef .pb); repeatable.")
+  java.util.List<Path> modelFiles = new java.util.ArrayList<>();
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -63,6 +67,19 @@ final class ServeCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    java.util.Map<String, Path> models = new java.util.LinkedHashMap<>();
+    for (Path m : modelFiles) {
+      if (!Files.isRegularFile(m) || !Files.isReadable(m)) {
+        err.println("trainscope serve: --model " + Terminal.safe(m.toString()) + " is not a readable file");
+        err.flush();
+        return 2;
+      }
+      String name = m.getFileName().toString();
+      for (int k = 2; models.containsKey(name); k++) {
+        name = m.getFileName() + " (" + k + ")";
+      }
+      models.put(name, m.toAbsolutePath());
+    }
     RunStore.Builder b = RunStore.builder().reloadInterval(Duration.ofMillis((long) (reloadInterval * 1000)));
     try {
       if (logdir != null) {
@@ -81,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     String bind = bindAll ? "0.0.0.0" : listen.host;
     RunStore store = b.build();
-    DashboardServer server = new DashboardServer(store);
+    DashboardServer server = new DashboardServer(store, models);
     int actual;
     try {
       actual = server.start(bind, listen.port);

@@ -38,10 +38,13 @@ final class Api {
   private final FindingsService findings;
   private final dev.trainscope.diagnose.Roles roles;
 
-  Api(RunStore store, FindingsService findings, dev.trainscope.diagnose.Roles roles) {
+  private final GraphService graphs;
+
+  Api(RunStore store, FindingsService findings, dev.trainscope.diagnose.Roles roles, GraphService graphs) {
     this.store = store;
     this.findings = findings;
     this.roles = roles;
+    this.graphs = graphs;
   }
 
   void register(Javalin app) {
@@ -60,6 +63,42 @@ final class Api {
     app.get("/api/progress", ctx -> ctx.json(store.progress()));
     app.get("/api/problems", this::problems);
     app.get("/api/findings", this::findings);
+    app.get("/api/graphs", ctx -> ctx.json(Map.of("graphs", graphs.sources(ctx.queryParam("run")))));
+    app.get("/api/graph", ctx -> {
+      List<String> expand = ctx.queryParams("expand");
+      boolean explicit = !expand.isEmpty() || ctx.queryParam("expanded") != null;
+      boolean all = "1".equals(ctx.queryParam("all"));
+      ctx.json(graphs.view(graphRun(ctx), Params.required(ctx, "source"), explicit ? expand : null, all));
+    });
+    // the same with a JSON body, for views with more open scopes than a URL can hold:
+    // {"run": ..., "source": ..., "expand": [...], "all": false}
+    app.post("/api/graph", ctx -> {
+      com.fasterxml.jackson.databind.JsonNode body;
+      try {
+        body = Json.MAPPER.readTree(ctx.bodyInputStream());
+      } catch (IOException e) {
+        throw new BadRequest("the body is not JSON: " + Params.shorten(String.valueOf(e.getMessage())));
+      }
+      if (body == null || !body.isObject() || !body.path("source").isTextual()) {
+        throw new BadRequest("expected a JSON object with \"source\" and optionally \"run\", \"expand\", \"all\"");
+      }
+      List<String> expand = null;
+      if (body.has("expand")) {
+        if (!body.get("expand").isArray()) {
+          throw new BadRequest("\"expand\" must be a list of scope paths");
+        }
+        expand = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode e : body.get("expand")) {
+          expand.add(e.asText());
+        }
+      }
+      ctx.json(graphs.view(body.path("run").asText(""), body.get("source").asText(), expand,
+          body.path("all").asBoolean(false)));
+    });
+    app.get("/api/graph/node", ctx -> ctx.json(graphs.node(graphRun(ctx), Params.required(ctx, "source"),
+        Params.required(ctx, "node"))));
+    app.get("/api/graph/search", ctx -> ctx.json(graphs.search(graphRun(ctx), Params.required(ctx, "source"),
+        Params.required(ctx, "q"), Params.intParam(ctx, "limit", 50, 1, 1000))));
     app.get("/api/layers", ctx -> {
       String run = run(ctx);
       int columns = Params.intParam(ctx, "columns", 200, 1, 5000);
@@ -80,6 +119,12 @@ final class Api {
           .merge(f.severity().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
     }
     ctx.json(Map.of("version", findings.version(), "findings", list, "counts", counts));
+  }
+
+  /** A graph's run: "" for a model given on the command line. */
+  private static String graphRun(Context ctx) {
+    String run = ctx.queryParam("run");
+    return run == null ? "" : run;
   }
 
   private static String run(Context ctx) {

@@ -8,6 +8,8 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The dashboard: the JSON API ({@link Api}), live updates ({@link LiveEvents}) and the browser
@@ -29,10 +31,19 @@ public final class DashboardServer implements AutoCloseable {
   private final FindingsService findings;
 
   public DashboardServer(RunStore store) {
-    this(store, 500);
+    this(store, 500, Map.of());
+  }
+
+  /** With model files (ONNX, GraphDef) given by name, shown in the Graph tab beside the runs' graphs. */
+  public DashboardServer(RunStore store, Map<String, Path> models) {
+    this(store, 500, models);
   }
 
   DashboardServer(RunStore store, long livePeriodMillis) {
+    this(store, livePeriodMillis, Map.of());
+  }
+
+  DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models) {
     this.store = store;
     this.live = new LiveEvents(store, livePeriodMillis);
     this.findings = new FindingsService(store, dev.trainscope.diagnose.Doctor.defaults(), Math.max(livePeriodMillis, 1000));
@@ -51,7 +62,8 @@ public final class DashboardServer implements AutoCloseable {
       // query's CPU under load) to spare a poll that nearly always changes; static files keep theirs
       config.http.generateEtags = false;
     });
-    new Api(store, findings, dev.trainscope.diagnose.Roles.defaults()).register(app);
+    dev.trainscope.diagnose.Roles roles = dev.trainscope.diagnose.Roles.defaults();
+    new Api(store, findings, roles, new GraphService(store, findings, roles, models)).register(app);
     app.sse("/api/events", live::connect);
     app.before(ctx -> {
       ctx.header("X-Content-Type-Options", "nosniff");

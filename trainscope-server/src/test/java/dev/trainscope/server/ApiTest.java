@@ -88,6 +88,11 @@ class ApiTest {
     return http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  static HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body))
+        .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   static HttpResponse<byte[]> getBytes(String pathAndQuery) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
@@ -302,5 +307,79 @@ class ApiTest {
       assertEquals("event: hello", in.readLine());
       assertTrue(in.readLine().startsWith("data: {\"progress\":"));
     }
+  }
+
+  @Test
+  void graphs_listedPerRun_viewAndNodeAgreeWithTheFile() throws Exception {
+    String run = "fx/guildai/guild/tests/samples/projects/model-proxies/logs";
+    JsonNode graphs = json("/api/graphs").get("graphs");
+    List<String> ids = new java.util.ArrayList<>();
+    graphs.forEach(g -> ids.add(g.get("run").asText() + " " + g.get("source").asText()));
+    assertTrue(ids.contains(run + " run_graph") && ids.contains(run + " meta_graph"), ids.toString());
+    JsonNode view = json("/api/graph?run=" + q(run) + "&source=run_graph");
+    dev.trainscope.graph.ModelGraph g = dev.trainscope.graph.TfGraphs.read(
+        store.blob(run, "__run_graph__", store.blobs(run, "__run_graph__").get(0).step(), 0));
+    assertEquals(g.nodes().size(), view.get("nodes").asInt());
+    assertEquals(g.edges().size(), view.get("edges").asInt());
+    int ops = 0;
+    for (JsonNode b : view.get("boxes")) {
+      ops += b.get("kind").asText().equals("expanded") ? 0 : b.get("ops").asInt();
+    }
+    assertEquals(g.nodes().size(), ops, "every op is drawn, in its own box or its closed scope's");
+    // everything closed, then one scope opened
+    JsonNode closed = json("/api/graph?run=" + q(run) + "&source=run_graph&expanded=");
+    assertEquals("[]", closed.get("expanded").toString());
+    String scope = null;
+    for (JsonNode b : closed.get("boxes")) {
+      if (b.get("kind").asText().equals("group")) {
+        scope = b.get("key").asText();
+      }
+    }
+    String path = scope.substring(0, scope.length() - 1);
+    JsonNode opened = json("/api/graph?run=" + q(run) + "&source=run_graph&expand=" + q(path));
+    assertEquals("[\"" + path + "\"]", opened.get("expanded").toString());
+    JsonNode node = json("/api/graph/node?run=" + q(run) + "&source=run_graph&node=" + q(g.node(0).name()));
+    assertEquals(g.node(0).op(), node.get("op").asText());
+    assertEquals(JSON.valueToTree(g.node(0).attrs()), node.get("attrs"));
+    JsonNode found = json("/api/graph/search?run=" + q(run) + "&source=run_graph&q=" + q(g.node(0).name()));
+    assertTrue(found.get("total").asInt() >= 1);
+    // by POST, with every scope open
+    HttpResponse<String> all = post("/api/graph", "{\"run\": " + JSON.writeValueAsString(run)
+        + ", \"source\": \"run_graph\", \"all\": true}");
+    assertEquals(200, all.statusCode(), all.body());
+    JsonNode allView = JSON.readTree(all.body());
+    int opBoxes = 0;
+    for (JsonNode b : allView.get("boxes")) {
+      opBoxes += b.get("kind").asText().equals("op") ? 1 : 0;
+    }
+    assertEquals(g.nodes().size(), opBoxes, "every op in its own box");
+    HttpResponse<String> one = post("/api/graph", "{\"run\": " + JSON.writeValueAsString(run)
+        + ", \"source\": \"run_graph\", \"expand\": [" + JSON.writeValueAsString(path) + "]}");
+    assertEquals(opened.get("boxes"), JSON.readTree(one.body()).get("boxes"), "POST and GET give the same view");
+    JsonNode meta = json("/api/graph?run=" + q(run) + "&source=meta_graph");
+    assertEquals(562, meta.get("nodes").asInt(), "the meta-graph's graph, as TensorBoard's manifest counts it");
+  }
+
+  @Test
+  void graphs_badQueriesAreClearErrors() throws Exception {
+    String run = "fx/guildai/guild/tests/samples/projects/model-proxies/logs";
+    assertEquals(404, get("/api/graph?run=nope&source=run_graph").statusCode());
+    assertEquals(404, get("/api/graph?run=" + q(run) + "&source=" + q(XSS)).statusCode());
+    assertTrue(!get("/api/graph?run=" + q(run) + "&source=" + q(XSS)).headers().firstValue("content-type").orElse("")
+        .contains("html"));
+    assertEquals(404, get("/api/graph?run=" + q(run) + "&source=onnx:" + q("../../etc/passwd")).statusCode());
+    assertEquals(404, get("/api/graph?run=" + q(run) + "&source=keras:nope").statusCode());
+    assertEquals(404, get("/api/graph?source=model:x").statusCode(), "no --model given");
+    assertEquals(400, get("/api/graph?run=" + q(run)).statusCode(), "source missing");
+    assertEquals(404, get("/api/graph/node?run=" + q(run) + "&source=run_graph&node=" + q(XSS)).statusCode());
+    assertEquals(400, get("/api/graph/search?run=" + q(run) + "&source=run_graph&q=a&limit=0").statusCode());
+    // unknown scopes to open are ignored, not errors
+    assertEquals(200, get("/api/graph?run=" + q(run) + "&source=run_graph&expand=" + q(XSS)).statusCode());
+    assertEquals(400, post("/api/graph", "not json").statusCode());
+    assertEquals(400, post("/api/graph", "[1, 2]").statusCode());
+    assertEquals(400, post("/api/graph", "{\"source\": \"run_graph\", \"run\": " + JSON.writeValueAsString(run)
+        + ", \"expand\": \"x\"}").statusCode());
+    // a run without a graph
+    assertEquals(404, get("/api/graph?run=" + q("evil/" + XSS) + "&source=run_graph").statusCode());
   }
 }

@@ -57,7 +57,7 @@ final class DashboardPage implements AutoCloseable {
   }
 
   void waitForShell() {
-    page.waitForFunction("() => document.querySelectorAll('#tabs button[data-tab]').length === 8"
+    page.waitForFunction("() => document.querySelectorAll('#tabs button[data-tab]').length === 9"
         + " && document.querySelector('#content').children.length > 0");
   }
 
