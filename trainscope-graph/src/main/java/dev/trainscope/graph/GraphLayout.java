@@ -323,11 +323,6 @@ public final class GraphLayout {
       c = ElkGraphUtil.createNode(parent);
       configure(c);
       c.setProperty(CoreOptions.PADDING, new ElkPadding(HEADER + 8, 12, 12, 12));
-      // wide enough for its title bar: "- name" on the left, "N ops . P params" on the right
-      String right = g.opCount() + " ops" + (g.params() > 0 ? " · " + g.params() + " params" : "");
-      c.setProperty(CoreOptions.NODE_SIZE_CONSTRAINTS, org.eclipse.elk.core.options.SizeConstraint.minimumSize());
-      c.setProperty(CoreOptions.NODE_SIZE_MINIMUM,
-          new org.eclipse.elk.core.math.KVector(40 + (Math.min(g.name().length(), 40) + right.length()) * CHAR_WIDTH, 0));
       containers.put(g, c);
       owner.put(c, g);
     }

@@ -1,12 +1,21 @@
-// An SVG drawing of a laid-out graph view (/api/graph): boxes for ops, collapsed scopes and
-// expanded scopes (containers), edges as routed polylines with arrowheads and shape labels.
-// Pan by dragging, zoom with the wheel around the pointer; the transform is one attribute on one
-// group, so a graph of thousands of boxes pans without re-rendering anything.
+// A drawing of a laid-out graph view (/api/graph): boxes for ops, collapsed scopes and expanded
+// scopes (containers), edges as routed polylines with arrowheads and shape labels. Pan by dragging,
+// zoom with the wheel around the pointer.
 //
-// For tests: svg.graph-svg; each box is g.graph-box[data-key][data-kind=op|group|expanded]
-// (plus .selected, .has-finding[data-severity]); each edge g.graph-edge[data-from][data-to].
+// Views up to SVG_MAX_BOXES boxes are SVG (crisp, each box an element: hover titles, CSS); bigger
+// ones are painted on a canvas (views/graph-paint.js), which repaints only what is in view at a
+// readable size: thousands of SVG elements would make every frame of a pan or zoom repaint them all.
+//
+// For tests: div.graph-surface[data-renderer=svg|canvas][data-zoom]; in SVG, svg.graph-svg with each
+// box a g.graph-box[data-key][data-kind=op|group|expanded] (plus .selected,
+// .has-finding[data-severity]) and each edge a g.graph-edge[data-from][data-to]; the surface's
+// __graphView is this object (data, k, tx, ty) for tests of the canvas.
+
+import { paintScene, hitTest, svgText, graphColors, boxText, labelAt } from './graph-paint.js';
+import { onThemeChange } from '../theme.js';
 
 const NS = 'http://www.w3.org/2000/svg';
+export const SVG_MAX_BOXES = 1500;
 
 function svg(tag, attrs = {}, text) {
   const e = document.createElementNS(NS, tag);
@@ -15,18 +24,21 @@ function svg(tag, attrs = {}, text) {
   return e;
 }
 
-function fmtCount(n) {
-  if (n >= 1e9) return (n / 1e9).toFixed(1) + 'G';
-  if (n >= 1e6) return (n / 1e6).toFixed(1) + 'M';
-  if (n >= 1e3) return (n / 1e3).toFixed(1) + 'k';
-  return String(n);
-}
-
 export class GraphView {
   /** onBox(box, event) is called on a click on a box; onHeader(box) on an expanded scope's title bar. */
   constructor(parent, { onBox, onHeader }) {
     this.onBox = onBox;
     this.onHeader = onHeader;
+    this.surface = document.createElement('div');
+    this.surface.className = 'graph-surface';
+    this.surface.__graphView = this;
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'graph-canvas';
+    this.canvas.hidden = true;
+    this.mode = 'svg';
+    this.selected = null;
+    this.colors = graphColors();
+    this.offTheme = onThemeChange(() => { this.colors = graphColors(); this.paintSoon(); });
     this.root = svg('svg', { class: 'graph-svg', role: 'img', 'aria-label': 'Model graph' });
     const defs = svg('defs');
     const marker = svg('marker', { id: 'graph-arrow', viewBox: '0 0 10 10', refX: '9', refY: '5',
@@ -36,7 +48,18 @@ export class GraphView {
     this.root.append(defs);
     this.scene = svg('g', { class: 'graph-scene' });
     this.root.append(this.scene);
-    parent.append(this.root);
+    this.surface.append(this.root, this.canvas);
+    parent.append(this.surface);
+    this.resizer = new ResizeObserver(() => this.paintSoon());
+    this.resizer.observe(this.surface);
+    this.canvas.addEventListener('click', e => {
+      if (!this.data) return;
+      const r = this.surface.getBoundingClientRect();
+      const hit = hitTest(this.data, (e.clientX - r.left - this.tx) / this.k, (e.clientY - r.top - this.ty) / this.k);
+      if (!hit) return;
+      if (hit.header) this.onHeader(hit.box, e);
+      else this.onBox(hit.box, e);
+    });
     this.k = 1;
     this.tx = 0;
     this.ty = 0;
@@ -47,7 +70,7 @@ export class GraphView {
 
   installPanZoom() {
     let drag = null;
-    this.root.addEventListener('pointerdown', e => {
+    this.surface.addEventListener('pointerdown', e => {
       if (e.button !== 0) return;
       drag = { x: e.clientX, y: e.clientY, tx: this.tx, ty: this.ty, moved: false };
     });
@@ -57,7 +80,7 @@ export class GraphView {
       const dy = e.clientY - drag.y;
       if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
       drag.moved = true;
-      this.root.classList.add('panning');
+      this.surface.classList.add('panning');
       this.tx = drag.tx + dx;
       this.ty = drag.ty + dy;
       this.apply();
@@ -65,18 +88,18 @@ export class GraphView {
     window.addEventListener('pointerup', this.onUp = () => {
       if (drag && drag.moved) this.suppressClick = true;
       drag = null;
-      this.root.classList.remove('panning');
+      this.surface.classList.remove('panning');
     });
-    this.root.addEventListener('click', e => {
+    this.surface.addEventListener('click', e => {
       if (this.suppressClick) {
         this.suppressClick = false;
         e.stopPropagation();
         e.preventDefault();
       }
     }, true);
-    this.root.addEventListener('wheel', e => {
+    this.surface.addEventListener('wheel', e => {
       e.preventDefault();
-      const r = this.root.getBoundingClientRect();
+      const r = this.surface.getBoundingClientRect();
       const px = e.clientX - r.left;
       const py = e.clientY - r.top;
       const factor = Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015));
@@ -94,14 +117,41 @@ export class GraphView {
   }
 
   apply() {
-    this.scene.setAttribute('transform', `translate(${this.tx},${this.ty}) scale(${this.k})`);
-    this.root.dataset.zoom = this.k.toFixed(3);
+    if (this.mode === 'svg') this.scene.setAttribute('transform', `translate(${this.tx},${this.ty}) scale(${this.k})`);
+    else this.paintSoon();
+    this.surface.dataset.zoom = this.k.toFixed(3);
+  }
+
+  /** Paints the canvas at the next animation frame (many wheel events in a frame paint once). */
+  paintSoon() {
+    if (this.mode !== 'canvas' || this.pending) return;
+    this.pending = requestAnimationFrame(() => {
+      this.pending = 0;
+      this.paint();
+    });
+  }
+
+  paint() {
+    const r = this.surface.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(r.width * dpr));
+    const h = Math.max(1, Math.round(r.height * dpr));
+    if (this.canvas.width !== w || this.canvas.height !== h) {
+      this.canvas.width = w;
+      this.canvas.height = h;
+    }
+    const ctx = this.canvas.getContext('2d');
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    paintScene(ctx, this.data, { k: this.k, tx: this.tx, ty: this.ty, dpr, width: r.width, height: r.height,
+      selected: this.selected, colors: this.colors });
+    this.surface.dataset.painted = String((+this.surface.dataset.painted || 0) + 1);
   }
 
   /** Scales and moves the whole drawing into the viewport (never above 1:1). */
   fit() {
     if (!this.data) return;
-    const r = this.root.getBoundingClientRect();
+    const r = this.surface.getBoundingClientRect();
     const w = Math.max(1, this.data.width);
     const h = Math.max(1, this.data.height);
     this.k = Math.min(1, (r.width - 24) / w, (r.height - 24) / h);
@@ -115,7 +165,7 @@ export class GraphView {
   focus(key) {
     const b = this.data && this.data.boxes.find(x => x.key === key);
     if (!b) return false;
-    const r = this.root.getBoundingClientRect();
+    const r = this.surface.getBoundingClientRect();
     this.k = Math.max(this.k, 0.8);
     this.tx = r.width / 2 - (b.x + b.w / 2) * this.k;
     this.ty = r.height / 2 - (b.y + b.h / 2) * this.k;
@@ -127,6 +177,15 @@ export class GraphView {
     this.data = data;
     this.scene.replaceChildren();
     this.boxEls.clear();
+    this.mode = data.boxes.length > SVG_MAX_BOXES ? 'canvas' : 'svg';
+    this.surface.dataset.renderer = this.mode;
+    this.root.style.display = this.mode === 'svg' ? '' : 'none';
+    this.canvas.hidden = this.mode !== 'canvas';
+    if (this.mode === 'canvas') {
+      if (!keepView) this.fit();
+      else this.apply();
+      return;
+    }
     const containers = svg('g', { class: 'graph-containers' });
     const edges = svg('g', { class: 'graph-edges' });
     const nodes = svg('g', { class: 'graph-nodes' });
@@ -153,16 +212,16 @@ export class GraphView {
       g.append(svg('rect', { class: 'graph-container', width: b.w, height: b.h, rx: 8 }));
       const head = svg('g', { class: 'graph-header' });
       head.append(svg('rect', { class: 'graph-header-bar', width: b.w, height: 24, rx: 8 }));
-      head.append(svg('text', { x: 10, y: 16, class: 'graph-label' }, `− ${b.label}`));
-      head.append(svg('text', { x: b.w - 8, y: 16, class: 'graph-sub', 'text-anchor': 'end' },
-        `${fmtCount(b.ops)} ops${b.params ? ' · ' + fmtCount(b.params) + ' params' : ''}`));
+      const [l1, l2] = boxText(b);
+      head.append(svg('text', { x: 10, y: 16, class: 'graph-label' }, l1));
+      head.append(svg('text', { x: b.w - 8, y: 16, class: 'graph-sub', 'text-anchor': 'end' }, l2));
       head.addEventListener('click', e => { e.stopPropagation(); this.onHeader(b, e); });
       g.append(head);
     } else if (b.kind === 'group') {
       g.append(svg('rect', { class: 'graph-group', width: b.w, height: b.h, rx: 10 }));
-      g.append(svg('text', { x: b.w / 2, y: 18, class: 'graph-label', 'text-anchor': 'middle' }, `+ ${b.label}`));
-      g.append(svg('text', { x: b.w / 2, y: 34, class: 'graph-sub', 'text-anchor': 'middle' },
-        `${fmtCount(b.ops)} ops${b.params ? ' · ' + fmtCount(b.params) : ''}`));
+      const [l1, l2] = boxText(b);
+      g.append(svg('text', { x: b.w / 2, y: 18, class: 'graph-label', 'text-anchor': 'middle' }, l1));
+      g.append(svg('text', { x: b.w / 2, y: 34, class: 'graph-sub', 'text-anchor': 'middle' }, l2));
       g.addEventListener('click', e => { e.stopPropagation(); this.onBox(b, e); });
     } else {
       g.append(svg('rect', { class: `graph-op${b.params ? ' has-params' : ''}`, width: b.w, height: b.h, rx: 4 }));
@@ -186,78 +245,50 @@ export class GraphView {
     let d = `M${p[0]},${p[1]}`;
     for (let i = 2; i < p.length; i += 2) d += ` L${p[i]},${p[i + 1]}`;
     g.append(svg('path', { d, 'marker-end': 'url(#graph-arrow)', 'stroke-width': Math.min(4, 1 + Math.log2(l.count)) }));
-    if (l.label) {
-      // on the longest segment, beside it
-      let best = 0;
-      let at = [p[0], p[1]];
-      for (let i = 0; i + 3 < p.length; i += 2) {
-        const len = Math.hypot(p[i + 2] - p[i], p[i + 3] - p[i + 1]);
-        if (len > best) {
-          best = len;
-          at = [(p[i] + p[i + 2]) / 2, (p[i + 1] + p[i + 3]) / 2];
-        }
-      }
-      if (best > 18) g.append(svg('text', { x: at[0] + 4, y: at[1] + 3, class: 'graph-edge-label' }, l.label));
-    }
+    const at = l.label ? labelAt(p) : null;
+    if (at) g.append(svg('text', { x: at[0], y: at[1], class: 'graph-edge-label' }, l.label));
     return g;
   }
 
   select(key) {
+    this.selected = key;
+    if (this.mode === 'canvas') {
+      this.paintSoon();
+      return;
+    }
     for (const g of this.boxEls.values()) g.classList.remove('selected');
     const g = this.boxEls.get(key);
     if (g) g.classList.add('selected');
   }
 
-  /** The drawing as a standalone SVG document, styles inlined so it looks the same anywhere. */
+  /** The drawing as a standalone SVG document, colours written out so it looks the same anywhere. */
   toSvgText() {
-    const clone = this.root.cloneNode(true);
-    const src = this.root.querySelectorAll('*');
-    const dst = clone.querySelectorAll('*');
-    const props = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-size', 'font-family', 'font-weight', 'opacity'];
-    for (let i = 0; i < src.length; i++) {
-      const cs = getComputedStyle(src[i]);
-      const style = props.map(p => `${p}:${cs.getPropertyValue(p)}`).join(';');
-      dst[i].setAttribute('style', style);
-    }
-    const w = Math.ceil(this.data.width) + 20;
-    const h = Math.ceil(this.data.height) + 20;
-    clone.setAttribute('xmlns', NS);
-    clone.setAttribute('width', w);
-    clone.setAttribute('height', h);
-    clone.setAttribute('viewBox', `-10 -10 ${w} ${h}`);
-    clone.querySelector('.graph-scene').removeAttribute('transform');
-    const bg = svg('rect', { x: -10, y: -10, width: w, height: h,
-      style: `fill:${getComputedStyle(document.body).backgroundColor}` });
-    clone.insertBefore(bg, clone.firstChild.nextSibling);
-    return new XMLSerializer().serializeToString(clone);
+    return svgText(this.data, graphColors());
   }
 
-  /** A PNG of the drawing at `scale` (default 2), as a Blob. */
+  /** A PNG of the whole drawing at `scale` (default 2; less when the browser's canvas size limit needs), as a Blob. */
   async toPng(scale = 2) {
-    const text = this.toSvgText();
-    const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
-    try {
-      const img = new Image();
-      await new Promise((resolve, reject) => { img.onload = resolve; img.onerror = () => reject(new Error('SVG could not be drawn')); img.src = url; });
-      const w = Math.ceil(this.data.width) + 20;
-      const h = Math.ceil(this.data.height) + 20;
-      // browsers cap canvas sizes near 16k x 16k pixels
-      const s = Math.min(scale, 16000 / w, 16000 / h);
-      const canvas = document.createElement('canvas');
-      canvas.width = Math.max(1, Math.floor(w * s));
-      canvas.height = Math.max(1, Math.floor(h * s));
-      const c = canvas.getContext('2d');
-      c.scale(s, s);
-      c.drawImage(img, 0, 0, w, h);
-      return await new Promise(resolve => canvas.toBlob(resolve, 'image/png'));
-    } finally {
-      URL.revokeObjectURL(url);
-    }
+    const w = Math.ceil(this.data.width) + 20;
+    const h = Math.ceil(this.data.height) + 20;
+    // browsers cap canvases near 16k pixels a side and 268M pixels in all
+    const s = Math.min(scale, 16000 / w, 16000 / h, Math.sqrt(2.5e8 / (w * h)));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.floor(w * s));
+    canvas.height = Math.max(1, Math.floor(h * s));
+    const c = canvas.getContext('2d');
+    const colors = graphColors();
+    c.fillStyle = colors.bg;
+    c.fillRect(0, 0, canvas.width, canvas.height);
+    paintScene(c, this.data, { k: 1, tx: 10, ty: 10, dpr: s, colors, full: true });
+    return await new Promise(resolve => canvas.toBlob(resolve, 'image/png'));
   }
 
   destroy() {
     window.removeEventListener('pointermove', this.onMove);
     window.removeEventListener('pointerup', this.onUp);
-    this.root.remove();
+    if (this.pending) cancelAnimationFrame(this.pending);
+    this.resizer.disconnect();
+    this.offTheme();
+    this.surface.remove();
   }
 }

@@ -109,8 +109,14 @@ final class DashboardPage implements AutoCloseable {
     return chartData(selector);
   }
 
+  /** Waits until the predicate holds; on timeout, says which errors the page had met. */
   void waitFor(String jsPredicate, Object arg) {
-    page.waitForFunction(jsPredicate, arg);
+    try {
+      page.waitForFunction(jsPredicate, arg);
+    } catch (com.microsoft.playwright.TimeoutError e) {
+      throw new AssertionError("timed out waiting for " + jsPredicate + "; page errors: " + pageErrors
+          + "; console errors: " + consoleErrors, e);
+    }
   }
 
   /** Polls a Java condition (with the page's clock running) until it holds or the timeout passes. */

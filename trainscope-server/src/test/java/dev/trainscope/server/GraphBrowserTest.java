@@ -244,4 +244,76 @@ class GraphBrowserTest {
       p.assertNoErrors();
     }
   }
+
+  /** A view bigger than SVG_MAX_BOXES is painted on a canvas: clicks still hit boxes, zoom repaints, PNG downloads. */
+  @Test
+  void aBigViewIsPaintedOnACanvasAndStillAnswersClicks(@TempDir Path logdir) throws Exception {
+    java.util.List<dev.trainscope.events.proto.NodeDef> nodes = new java.util.ArrayList<>();
+    // 40 blocks in a chain; in each, 39 ops fed by the block's input and one op joining them
+    for (int b = 0; b < 40; b++) {
+      String in = b == 0 ? null : "net/block" + (b - 1) + "/out";
+      List<String> ops = new java.util.ArrayList<>();
+      for (int j = 0; j < 39; j++) {
+        String name = "net/block" + b + "/op" + j;
+        nodes.add(new dev.trainscope.events.proto.NodeDef(name, j % 3 == 0 ? "Conv2D" : "Relu",
+            in == null ? List.of() : List.of(in), "", java.util.Map.of()));
+        ops.add(name);
+      }
+      nodes.add(new dev.trainscope.events.proto.NodeDef("net/block" + b + "/out", "AddN", ops, "", java.util.Map.of()));
+    }
+    try (dev.trainscope.writer.SummaryWriter log = dev.trainscope.writer.SummaryWriter.create(logdir.resolve("big"))) {
+      log.graph(new dev.trainscope.events.proto.GraphDefProto(nodes, 0, List.of()));
+    }
+    try (Served s = Served.loaded(logdir); DashboardPage p = chromium.open(s.base)) {
+      p.open(show("big", "run_graph"));
+      waitReady(p);
+      assertEquals("svg", p.json("() => document.querySelector('.graph-surface').dataset.renderer", null).asText());
+      p.locator(".graph-toolbar button:text('Expand all')").click();
+      p.waitFor("() => document.querySelector('.graph-surface').dataset.renderer === 'canvas'"
+          + " && +document.querySelector('.graph-surface').dataset.painted > 0", null);
+      waitReady(p);
+      assertEquals(0, p.locator("g.graph-box").count(), "no SVG elements for a canvas view");
+      // zoom in on a box, then click its middle: the panel opens for it
+      String target = "net/block3/op7";
+      JsonNode at = p.json("""
+          k => { const v = document.querySelector('.graph-surface').__graphView; v.focus(k); v.paint();
+            const b = v.data.boxes.find(x => x.key === k); const r = v.surface.getBoundingClientRect();
+            return { x: r.left + v.tx + (b.x + b.w / 2) * v.k, y: r.top + v.ty + (b.y + b.h / 2) * v.k, boxes: v.data.boxes.length }; }""",
+          target);
+      assertTrue(at.get("boxes").asInt() > 1500, at.toString());
+      p.page.mouse().click(at.get("x").asDouble(), at.get("y").asDouble());
+      p.waitFor("k => document.querySelector(`aside.graph-panel[data-key='${k}'][data-state='ready']`)", target);
+      int painted = p.json("() => +document.querySelector('.graph-surface').dataset.painted", null).asInt();
+      p.page.mouse().wheel(0, -300);
+      p.waitFor("n => +document.querySelector('.graph-surface').dataset.painted > n", painted);
+      Download png = p.page.waitForDownload(() -> p.locator(".graph-toolbar button:text('PNG')").click());
+      java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.path().toFile());
+      assertTrue(img.getWidth() > 500 && img.getHeight() > 500, img.getWidth() + "x" + img.getHeight());
+      Download svgFile = p.page.waitForDownload(() -> p.locator(".graph-toolbar button:text('SVG')").click());
+      String text = Files.readString(svgFile.path());
+      assertEquals(at.get("boxes").asInt(), text.split("<g transform=", -1).length - 1, "one group per box in the SVG");
+      assertTrue(text.contains(">op7<") && text.startsWith("<svg"), "the ops' labels are in the SVG");
+      p.assertNoErrors();
+    }
+  }
+
+  /**
+   * With {@code -Dtrainscope.screenshots=true -Dtrainscope.screenshotGraphLogdir=DIR} (a demo run's
+   * log directory), rewrites docs/screenshots/graph-djl.png: the DJL block tree with conv2d_1 selected.
+   */
+  @Test
+  void screenshot_ofADemoRunsGraph() throws Exception {
+    String dir = System.getProperty("trainscope.screenshotGraphLogdir", "");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("trainscope.screenshots") && !dir.isEmpty(),
+        "SKIPPED: needs -Dtrainscope.screenshots=true and -Dtrainscope.screenshotGraphLogdir=DIR");
+    try (Served s = Served.loaded(Path.of(dir)); DashboardPage p = chromium.open(s.base)) {
+      String run = s.store.runs().get(0).name();
+      p.open(show(run, "run_graph") + "&x.gnode=" + q("SequentialBlock/conv2d_1"));
+      waitReady(p);
+      p.waitFor("() => document.querySelector(\"aside.graph-panel[data-state='ready'] .graph-hist\")", null);
+      Thread.sleep(1500); // the histograms draw
+      p.screenshot(Path.of("../docs/screenshots/graph-djl.png"));
+      p.assertNoErrors();
+    }
+  }
 }
