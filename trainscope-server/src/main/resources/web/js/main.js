@@ -35,9 +35,11 @@ import runsTable from './tabs/runs-table.js';
 import findingsTab from './tabs/findings.js';
 import layers from './tabs/layers.js';
 import graph from './tabs/graph.js';
+import features from './tabs/features.js';
+import latent from './tabs/latent.js';
 import * as findings from './findings.js';
 
-const TABS = [scalars, histograms, distributions, images, text, layers, graph, findingsTab, runsTable];
+const TABS = [scalars, histograms, distributions, images, text, layers, graph, features, latent, findingsTab, runsTable];
 
 const model = {
   runs: [],            // RunInfo[]

@@ -57,7 +57,7 @@ final class DashboardPage implements AutoCloseable {
   }
 
   void waitForShell() {
-    page.waitForFunction("() => document.querySelectorAll('#tabs button[data-tab]').length === 9"
+    page.waitForFunction("() => document.querySelectorAll('#tabs button[data-tab]').length === 11"
         + " && document.querySelector('#content').children.length > 0");
   }
 
