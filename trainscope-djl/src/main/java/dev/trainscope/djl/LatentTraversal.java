@@ -40,6 +40,10 @@ import java.util.Locale;
  *       variance exceeds 0.01, a standard deviation of 0.1.)
  * </ul>
  *
+ * <p>DJL calls {@link #onTrainingBatch} after the backward pass and before the optimizer's step,
+ * so what is logged at step {@code s} shows the weights before that step's update, as the
+ * listener's histograms do.
+ *
  * <p>Pictures are grids as {@link Images#grid} makes them: 28 x 28 grey cells, {@value #PADDING}
  * black pixels around every cell; white is a pixel probability of 1.
  *

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -248,10 +249,12 @@ final class DemoCommand implements Callable<Integer> {
         + " (reconstruction %.2f, KL %.2f)%n", result.steps(), result.trainSeconds(),
         result.steps() / result.trainSeconds(), result.valLoss(), result.valReconstruction(), result.valKl());
     if (run != null) {
+      double[] ms = result.traversalMillis();
       out.printf(Locale.ROOT, "logs: %s (the listeners took %.1f s of the training time, %.1f%%; latent traversals"
-          + " %.0f ms a logging step, the median of %d)%n", Terminal.safe(run.toString()), result.listenerSeconds(),
-          100 * result.listenerSeconds() / result.trainSeconds(), result.traversalMedianMillis(),
-          result.traversalMillis().length);
+          + " %.0f ms a logging step, the median of %d, %.0f to %.0f)%n", Terminal.safe(run.toString()),
+          result.listenerSeconds(), 100 * result.listenerSeconds() / result.trainSeconds(),
+          result.traversalMedianMillis(), ms.length, Arrays.stream(ms).min().orElse(Double.NaN),
+          Arrays.stream(ms).max().orElse(Double.NaN));
     }
     out.flush();
   }

@@ -169,7 +169,7 @@ class DemoCommandTest {
     assertEquals(0, r.exit.get(5, TimeUnit.MINUTES), r.err.toString());
     assertTrue(r.out().matches("(?s)trained 2 steps in [0-9.]+ s \\([0-9.]+ steps/s\\); validation loss [0-9.]+ nats a"
         + " digit \\(reconstruction [0-9.]+, KL [0-9.]+\\)\nlogs: .* \\(the listeners took [0-9.]+ s of the training"
-        + " time, [0-9.]+%; latent traversals [0-9]+ ms a logging step, the median of 2\\)\n"), r.out());
+        + " time, [0-9.]+%; latent traversals [0-9]+ ms a logging step, the median of 2, [0-9]+ to [0-9]+\\)\n"), r.out());
     List<Path> runs = runs(dir);
     assertEquals(1, runs.size());
     assertTrue(runs.get(0).getFileName().toString().matches("\\d{8}-\\d{6}-autoencoder"), runs.toString());
