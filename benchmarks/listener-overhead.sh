@@ -25,7 +25,7 @@ run() { # mode pair
   local output line share
   output="$(java ${TRAINSCOPE_JAVA_OPTS:-} -jar "$jar" "${args[@]}" 2>/dev/null)"
   line="$(grep '^trained' <<<"$output")"
-  share="$(grep -o 'the listener took .*' <<<"$output" || true)"
+  share="$(grep -o 'the listeners\? took .*' <<<"$output" || true)"
   printf '%-9s pair %d: %s %s\n' "$1" "$2" "$line" "${share:+($share}"
   sed -E 's/.* in ([0-9.]+) s .*/\1/' <<<"$line" >> "$work/$1.txt"
 }

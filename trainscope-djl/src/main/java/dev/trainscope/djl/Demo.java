@@ -377,7 +377,7 @@ public final class Demo {
   }
 
   /** The listener, with the time spent in its callbacks added up (the training thread waits for them). */
-  private static final class Timed implements TrainingListener {
+  static final class Timed implements TrainingListener {
     private final TrainingListener inner;
     long nanos;
 
@@ -419,17 +419,21 @@ public final class Demo {
     }
   }
 
-  /** Counts steps for the progress callback and keeps the last validation figures. */
-  private static final class Tally extends TrainingListenerAdapter {
+  /**
+   * Counts steps for the progress callback and keeps the last validation figures: the loss, the
+   * accuracy (NaN without an {@link Accuracy} evaluator) and every evaluator's by name.
+   */
+  static final class Tally extends TrainingListenerAdapter {
     private static final String KEY = "demo_val";
     private final Progress progress;
     private final int stepsPerEpoch;
     private final List<Evaluator> evaluators = new ArrayList<>();
     private Evaluator loss;
-    private long steps;
+    long steps;
     private int epoch = 1;
     double valAccuracy = Double.NaN;
     double valLoss = Double.NaN;
+    final Map<String, Double> val = new LinkedHashMap<>();
 
     Tally(Progress progress, int stepsPerEpoch) {
       this.progress = progress;
@@ -440,10 +444,8 @@ public final class Demo {
     public void onTrainingBegin(Trainer trainer) {
       loss = trainer.getLoss();
       for (Evaluator e : trainer.getEvaluators()) {
-        if (e == loss || e instanceof Accuracy) {
-          e.addAccumulator(KEY);
-          evaluators.add(e);
-        }
+        e.addAccumulator(KEY);
+        evaluators.add(e);
       }
     }
 
@@ -465,10 +467,12 @@ public final class Demo {
     @Override
     public void onEpoch(Trainer trainer) {
       for (Evaluator e : evaluators) {
+        double v = e.getAccumulator(KEY);
+        val.put(e.getName(), v);
         if (e == loss) {
-          valLoss = e.getAccumulator(KEY);
-        } else {
-          valAccuracy = e.getAccumulator(KEY);
+          valLoss = v;
+        } else if (e instanceof Accuracy) {
+          valAccuracy = v;
         }
         e.resetAccumulator(KEY);
       }

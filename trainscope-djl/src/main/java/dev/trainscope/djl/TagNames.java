@@ -50,6 +50,20 @@ import java.util.Locale;
  *   <tr><td>{@code inputs/fingerprint}</td><td>scalar</td><td>{@code batch_fingerprint}</td>
  *       <td>each scalar step: a 24-bit hash of the batch's inputs and labels, exact in a float32, so
  *       equal values at two steps mean (up to one chance in 16.7 million) the same batch</td></tr>
+ *   <tr><td>{@code latent/traversal}</td><td>image</td><td>{@code latent_traversal}</td><td>each image
+ *       step, for an {@link Autoencoder} ({@link LatentTraversal}): D rows (latent dimension d = 0..D-1,
+ *       top down) x 9 columns of 28 x 28 digits, 2 black pixels around every cell; cell (d, k) decodes
+ *       validation digit {@code sample}'s posterior mean with z_d moved by {@code -3 + 0.75 k} prior
+ *       standard deviations (1), so column 4 is the digit's reconstruction. Last description line:
+ *       {@code role: latent_traversal, dims: D, sweep: -3..3 sd, steps: 9, sample: <validation index>,
+ *       sd: prior}</td></tr>
+ *   <tr><td>{@code latent/reconstructions}</td><td>image</td><td>{@code reconstructions}</td><td>as the
+ *       traversal: validation digits 0..n-1 (top row) over their reconstructions from the posterior
+ *       mean (bottom row), cells as the traversal's; {@code role: reconstructions, split: val, samples:
+ *       0..<n-1>}</td></tr>
+ *   <tr><td>{@code latent/std/<d>}</td><td>scalar</td><td>{@code latent_std}</td><td>as the traversal:
+ *       the standard deviation of latent dimension d's posterior mean over the validation set, near 0
+ *       for a dimension the decoder ignores; {@code role: latent_std, split: val, dim: <d>}</td></tr>
  *   <tr><td>{@code predictions}</td><td>text</td><td>{@code predictions}</td>
  *       <td>each image step: a Markdown table of the probe batch's labels, predicted classes and
  *       their probabilities</td></tr>
@@ -88,6 +102,8 @@ public final class TagNames {
   public static final String INPUTS_HISTOGRAM = "inputs/histogram";
   public static final String INPUTS_FINGERPRINT = "inputs/fingerprint";
   public static final String PREDICTIONS = "predictions";
+  public static final String LATENT_TRAVERSAL = "latent/traversal";
+  public static final String LATENT_RECONSTRUCTIONS = "latent/reconstructions";
 
   /**
    * What a tag holds; {@link #id()} is what the description's last line says. The ids are those
@@ -117,6 +133,9 @@ public final class TagNames {
     /** The histogram of the input values. */
     INPUTS("inputs"),
     BATCH_FINGERPRINT("batch_fingerprint"),
+    LATENT_TRAVERSAL("latent_traversal"),
+    RECONSTRUCTIONS("reconstructions"),
+    LATENT_STD("latent_std"),
     PREDICTIONS("predictions"),
     FILTERS("filters"),
     FEATURE_MAPS("feature_maps");
@@ -152,6 +171,11 @@ public final class TagNames {
 
   public static String updateRatio(String param) {
     return "update_ratio/" + param;
+  }
+
+  /** {@code latent/std/<d>}, {@code d} from 0. */
+  public static String latentStd(int dim) {
+    return "latent/std/" + dim;
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.trainscope.cli;
 
 import dev.trainscope.data.RunStore;
+import dev.trainscope.djl.Autoencoder;
+import dev.trainscope.djl.AutoencoderDemo;
 import dev.trainscope.djl.Demo;
 import dev.trainscope.djl.Fault;
 import dev.trainscope.djl.Mnist;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +25,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code trainscope demo}: trains a small CNN on the bundled MNIST digits with the DJL listener
  * on, writing {@code runs/demo/<timestamp>}, and serves the dashboard over {@code runs/demo} from
- * the first step, so the run can be watched as it trains.
+ * the first step, so the run can be watched as it trains. {@code --model autoencoder} trains a
+ * small convolutional VAE instead ({@code runs/demo/<timestamp>-autoencoder}), whose latent
+ * traversals are logged as pictures.
  */
 @Command(
     name = "demo",
@@ -32,9 +37,15 @@ import picocli.CommandLine.Option;
             + " everything, and watch it live in the dashboard.",
         "",
         "--fault injects a known training fault, so you can see what it looks like: lr-high, lr-low,"
-            + " no-normalize, dead-relu, vanishing, exploding, overfit, repeat-batch, saturated."})
+            + " no-normalize, dead-relu, vanishing, exploding, overfit, repeat-batch, saturated.",
+        "",
+        "--model autoencoder trains a generative model instead: a convolutional VAE with "
+            + Autoencoder.DEFAULT_LATENT_DIMS + " latent dimensions, logging its reconstructions and latent"
+            + " traversals (each latent dimension swept from -3 to +3 prior standard deviations) as pictures."})
 final class DemoCommand implements Callable<Integer> {
   private static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
+  static final String CNN = "cnn";
+  static final String AUTOENCODER = "autoencoder";
 
   @Option(names = "--logdir", defaultValue = "runs/demo", paramLabel = "DIR",
       description = "Where runs go, one folder each (default ${DEFAULT-VALUE}); the dashboard shows them all.")
@@ -46,6 +57,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-serve", description = "Train and exit, without the dashboard.")
   boolean noServe;
 
+  @Option(names = "--model", defaultValue = CNN, paramLabel = "M",
+      description = "What to train: cnn (default), the digit classifier; or autoencoder, a convolutional VAE whose"
+          + " latent traversals are logged (with --seed, --epochs, --train-samples, --batch-size and --lr).")
+  String model;
+
   @Option(names = "--fault", defaultValue = "none", paramLabel = "F",
       description = "Inject a training fault: none (default), lr-high, lr-low, no-normalize, dead-relu, vanishing,"
           + " exploding, overfit, repeat-batch, saturated.")
@@ -55,7 +71,8 @@ final class DemoCommand implements Callable<Integer> {
   int seed;
 
   @Option(names = "--epochs", defaultValue = "0", description = "Training epochs (default: "
-      + Demo.DEFAULT_EPOCHS + "; the overfit fault trains 4 times as many).")
+      + Demo.DEFAULT_EPOCHS + "; the overfit fault trains 4 times as many; the autoencoder "
+      + AutoencoderDemo.DEFAULT_EPOCHS + ").")
   int epochs;
 
   @Option(names = "--train-samples", defaultValue = "0", paramLabel = "N",
@@ -75,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
   int batchSize;
 
   @Option(names = "--lr", defaultValue = "0", description = "Learning rate, with no fault (default: adam 1e-3,"
-      + " sgd 0.01).")
+      + " sgd 0.01; the autoencoder's Adam 1e-3).")
   double lr;
 
   @Option(names = "--no-log", description = "Train without the Trainscope listener and write nothing (the baseline"
@@ -92,6 +109,11 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String m = model.toLowerCase(Locale.ROOT);
+    if (!m.equals(CNN) && !m.equals(AUTOENCODER)) {
+      return usage(err, "--model must be cnn or autoencoder, was '" + Terminal.safe(model) + "'");
+    }
+    boolean autoencoder = m.equals(AUTOENCODER);
     Fault f;
     try {
       f = Fault.of(fault);
@@ -107,18 +129,29 @@ final class DemoCommand implements Callable<Integer> {
     if (trainSamples < 0 || trainSamples > Mnist.TRAIN_COUNT) {
       return usage(err, "--train-samples must be in 1.." + Mnist.TRAIN_COUNT + ", was " + trainSamples);
     }
-    Demo.Options options;
+    if (autoencoder) {
+      String clash = autoencoderClash(f);
+      if (clash != null) {
+        return usage(err, clash);
+      }
+    }
+    Demo.Options options = null;
+    AutoencoderDemo.Options vaeOptions = null;
     try {
-      options = new Demo.Options(null, f, seed, epochs, trainSamples, new Demo.Variant(arch, optimizer, batchSize, lr));
+      if (autoencoder) {
+        vaeOptions = new AutoencoderDemo.Options(null, seed, epochs, trainSamples, batchSize, lr,
+            Autoencoder.DEFAULT_LATENT_DIMS);
+      } else {
+        options = new Demo.Options(null, f, seed, epochs, trainSamples, new Demo.Variant(arch, optimizer, batchSize, lr));
+      }
     } catch (IllegalArgumentException e) {
       return usage(err, e.getMessage());
     }
     quietLibraries();
     Path run = null;
     if (!noLog) {
-      run = newRunDir(f);
+      run = newRunDir(autoencoder ? AUTOENCODER : f == Fault.NONE ? null : f.id());
     }
-    options = options.withLogdir(run);
 
     RunStore store = null;
     DashboardServer server = null;
@@ -152,12 +185,18 @@ final class DemoCommand implements Callable<Integer> {
           + "  (the run appears as it trains; Ctrl-C to stop)");
       out.flush();
     }
-    err.println("trainscope demo: " + f.description() + "; seed " + seed
+    String what = autoencoder ? "a convolutional VAE with " + Autoencoder.DEFAULT_LATENT_DIMS + " latent dimensions"
+        + " learning the digits, its latent traversals logged" : f.description();
+    err.println("trainscope demo: " + what + "; seed " + seed
         + (run != null ? "; logging to " + Terminal.safe(run.toString()) : "; not logging"));
     err.flush();
-    Demo.Result result;
+    ProgressBar progress = new ProgressBar(err, System.console() != null);
     try {
-      result = Demo.train(options, new ProgressBar(err, System.console() != null));
+      if (autoencoder) {
+        report(out, run, AutoencoderDemo.train(vaeOptions.withLogdir(run), progress));
+      } else {
+        report(out, run, Demo.train(options.withLogdir(run), progress));
+      }
     } catch (Exception | UnsatisfiedLinkError e) {
       err.println();
       err.println("trainscope demo: training failed: " + e);
@@ -167,14 +206,6 @@ final class DemoCommand implements Callable<Integer> {
       }
       return 1;
     }
-    out.printf(Locale.ROOT, "trained %,d steps in %.1f s (%.1f steps/s); validation accuracy %.2f%%, loss %.4f%n",
-        result.steps(), result.trainSeconds(), result.steps() / result.trainSeconds(), 100 * result.valAccuracy(),
-        result.valLoss());
-    if (run != null) {
-      out.printf(Locale.ROOT, "logs: %s (the listener took %.1f s of the training time, %.1f%%)%n",
-          Terminal.safe(run.toString()), result.listenerSeconds(), 100 * result.listenerSeconds() / result.trainSeconds());
-    }
-    out.flush();
     if (server == null) {
       return 0;
     }
@@ -183,6 +214,49 @@ final class DemoCommand implements Callable<Integer> {
     stopped.await();
     stop(hook, server, store);
     return 0;
+  }
+
+  /**
+   * Why {@code --model autoencoder} cannot go with the other options given, or null: it has no
+   * faults and no other network, and trains with Adam.
+   */
+  private String autoencoderClash(Fault f) {
+    if (f != Fault.NONE) {
+      return "--fault goes with --model cnn only: the autoencoder has no faults to inject, was --fault " + f.id();
+    }
+    CommandLine.ParseResult given = spec.commandLine().getParseResult();
+    for (String option : new String[] {"--arch", "--optimizer"}) {
+      if (given != null && given.hasMatchedOption(option)) {
+        return option + " goes with --model cnn only: the autoencoder is its own network and trains with Adam";
+      }
+    }
+    return null;
+  }
+
+  private static void report(PrintWriter out, Path run, Demo.Result result) {
+    out.printf(Locale.ROOT, "trained %,d steps in %.1f s (%.1f steps/s); validation accuracy %.2f%%, loss %.4f%n",
+        result.steps(), result.trainSeconds(), result.steps() / result.trainSeconds(), 100 * result.valAccuracy(),
+        result.valLoss());
+    if (run != null) {
+      out.printf(Locale.ROOT, "logs: %s (the listener took %.1f s of the training time, %.1f%%)%n",
+          Terminal.safe(run.toString()), result.listenerSeconds(), 100 * result.listenerSeconds() / result.trainSeconds());
+    }
+    out.flush();
+  }
+
+  private static void report(PrintWriter out, Path run, AutoencoderDemo.Result result) {
+    out.printf(Locale.ROOT, "trained %,d steps in %.1f s (%.1f steps/s); validation loss %.2f nats a digit"
+        + " (reconstruction %.2f, KL %.2f)%n", result.steps(), result.trainSeconds(),
+        result.steps() / result.trainSeconds(), result.valLoss(), result.valReconstruction(), result.valKl());
+    if (run != null) {
+      double[] ms = result.traversalMillis();
+      out.printf(Locale.ROOT, "logs: %s (the listeners took %.1f s of the training time, %.1f%%; latent traversals"
+          + " %.0f ms a logging step, the median of %d, %.0f to %.0f)%n", Terminal.safe(run.toString()),
+          result.listenerSeconds(), 100 * result.listenerSeconds() / result.trainSeconds(),
+          result.traversalMedianMillis(), ms.length, Arrays.stream(ms).min().orElse(Double.NaN),
+          Arrays.stream(ms).max().orElse(Double.NaN));
+    }
+    out.flush();
   }
 
   /** Closes the dashboard, unless the JVM is shutting down, when the hook does. */
@@ -196,8 +270,9 @@ final class DemoCommand implements Callable<Integer> {
     store.close();
   }
 
-  private Path newRunDir(Fault f) throws IOException {
-    String base = LocalDateTime.now().format(RUN_NAME) + (f == Fault.NONE ? "" : "-" + f.id());
+  /** A new run folder named by the time, and {@code suffix} after a '-' unless it is null. */
+  private Path newRunDir(String suffix) throws IOException {
+    String base = LocalDateTime.now().format(RUN_NAME) + (suffix == null ? "" : "-" + suffix);
     Files.createDirectories(logdir);
     Path run = logdir.resolve(base);
     for (int i = 2; Files.exists(run); i++) {
@@ -265,7 +340,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public void epochDone(int epoch, double valAccuracy, double valLoss) {
-      val = String.format(Locale.ROOT, "  val acc %.2f%% loss %.4f", 100 * valAccuracy, valLoss);
+      val = Double.isNaN(valAccuracy) ? String.format(Locale.ROOT, "  val loss %.4f", valLoss)
+          : String.format(Locale.ROOT, "  val acc %.2f%% loss %.4f", 100 * valAccuracy, valLoss);
       long now = System.nanoTime();
       String l = line(epoch, stepsPerEpoch, (long) epoch * stepsPerEpoch, now);
       if (live) {

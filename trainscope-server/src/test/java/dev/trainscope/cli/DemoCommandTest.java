@@ -139,4 +139,43 @@ class DemoCommandTest {
     assertEquals(2, v.exit.get(1, TimeUnit.MINUTES));
     assertTrue(v.err.toString().contains("--arch, --optimizer and --lr go with --fault none only"), v.err.toString());
   }
+
+  @Test
+  void badModel_orOptionsThatDoNotGoWithTheAutoencoder_exit2WithAMessage() throws Exception {
+    Run m = new Run("--model", "gan", "--logdir", dir.toString());
+    assertEquals(2, m.exit.get(1, TimeUnit.MINUTES));
+    assertEquals("trainscope demo: --model must be cnn or autoencoder, was 'gan'\n", m.err.toString());
+    Run f = new Run("--model", "autoencoder", "--fault", "lr-high", "--logdir", dir.toString());
+    assertEquals(2, f.exit.get(1, TimeUnit.MINUTES));
+    assertEquals("trainscope demo: --fault goes with --model cnn only: the autoencoder has no faults to inject, was"
+        + " --fault lr-high\n", f.err.toString());
+    Run a = new Run("--model", "autoencoder", "--arch", "cnn", "--logdir", dir.toString());
+    assertEquals(2, a.exit.get(1, TimeUnit.MINUTES));
+    assertEquals("trainscope demo: --arch goes with --model cnn only: the autoencoder is its own network and trains"
+        + " with Adam\n", a.err.toString());
+    Run o = new Run("--model", "autoencoder", "--optimizer", "sgd", "--logdir", dir.toString());
+    assertEquals(2, o.exit.get(1, TimeUnit.MINUTES));
+    assertTrue(o.err.toString().startsWith("trainscope demo: --optimizer goes with --model cnn only"), o.err.toString());
+    Run b = new Run("--model", "autoencoder", "--batch-size", "0", "--logdir", dir.toString());
+    assertEquals(2, b.exit.get(1, TimeUnit.MINUTES));
+    assertEquals("trainscope demo: batch size must be in [1, 1024], was 0\n", b.err.toString());
+    assertEquals(List.of(), runs(dir), "nothing written");
+  }
+
+  @Test
+  void autoencoder_noServe_trainsTheVaeAndSaysWhereTheTraversalsAre() throws Exception {
+    Run r = new Run("--model", "autoencoder", "--no-serve", "--epochs", "1", "--train-samples", "128",
+        "--logdir", dir.toString());
+    assertEquals(0, r.exit.get(5, TimeUnit.MINUTES), r.err.toString());
+    assertTrue(r.out().matches("(?s)trained 2 steps in [0-9.]+ s \\([0-9.]+ steps/s\\); validation loss [0-9.]+ nats a"
+        + " digit \\(reconstruction [0-9.]+, KL [0-9.]+\\)\nlogs: .* \\(the listeners took [0-9.]+ s of the training"
+        + " time, [0-9.]+%; latent traversals [0-9]+ ms a logging step, the median of 2, [0-9]+ to [0-9]+\\)\n"), r.out());
+    List<Path> runs = runs(dir);
+    assertEquals(1, runs.size());
+    assertTrue(runs.get(0).getFileName().toString().matches("\\d{8}-\\d{6}-autoencoder"), runs.toString());
+    String err = r.err.toString();
+    assertTrue(err.contains("a convolutional VAE with 8 latent dimensions learning the digits, its latent traversals"
+        + " logged; seed 1; logging to "), err);
+    assertTrue(err.matches("(?s).*epoch 1/1 \\[#+\\] step 2/2 .* val loss [0-9.]+\n"), "no accuracy: " + err);
+  }
 }
