@@ -134,4 +134,36 @@ class FeaturesBrowserTest {
     n.forEach(x -> out.add(x.asText()));
     return out;
   }
+
+  /**
+   * With {@code -Dtrainscope.screenshots=true} and {@code -Dtrainscope.screenshotFeaturesLogdir=DIR} or
+   * {@code -Dtrainscope.screenshotLatentLogdir=DIR} (demo runs), rewrites docs/screenshots/features.png
+   * and latent.png.
+   */
+  @Test
+  void screenshots_ofFeaturesAndLatent(Chromium chromium) throws Exception {
+    String features = System.getProperty("trainscope.screenshotFeaturesLogdir", "");
+    String latent = System.getProperty("trainscope.screenshotLatentLogdir", "");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("trainscope.screenshots")
+        && !(features.isEmpty() && latent.isEmpty()),
+        "SKIPPED: needs -Dtrainscope.screenshots=true and -Dtrainscope.screenshotFeaturesLogdir=DIR or ...LatentLogdir=DIR");
+    if (!features.isEmpty()) {
+      try (Served s = Served.loaded(Path.of(features)); DashboardPage p = chromium.open(s.base, 1400, 1000)) {
+        p.open("tab=features");
+        p.waitFor("() => document.querySelector('.features-tab')?.dataset.state === 'ready'"
+            + " && [...document.querySelectorAll('img[data-kind]')].every(i => i.complete && i.naturalWidth > 0)", null);
+        p.page.evaluate("() => document.querySelector('.features-channel details')?.setAttribute('open', '')");
+        Thread.sleep(500);
+        p.screenshot(Path.of("../docs/screenshots/features.png"));
+      }
+    }
+    if (!latent.isEmpty()) {
+      try (Served s = Served.loaded(Path.of(latent)); DashboardPage p = chromium.open(s.base, 1400, 1000)) {
+        p.open("tab=latent");
+        p.waitFor("() => { const i = document.querySelector('img.latent-traversal'); return i && i.complete && i.naturalWidth > 0; }", null);
+        Thread.sleep(500);
+        p.screenshot(Path.of("../docs/screenshots/latent.png"));
+      }
+    }
+  }
 }
