@@ -25,12 +25,14 @@ import ai.djl.util.PairList;
  * standard deviations" means the same in every row of a traversal.
  *
  * <pre>
- * encoder: [N, 1, 28, 28] conv4x4/2(32)-relu [N, 32, 14, 14] conv4x4/2(64)-relu [N, 64, 7, 7]
+ * encoder: [N, 1, 28, 28] conv4x4/2(16)-relu [N, 16, 14, 14] conv4x4/2(32)-relu [N, 32, 7, 7]
  *          flatten, dense(2D) [N, 2D] = (mu, log sigma^2)
  * sample:  z = mu + sigma * eps, eps ~ N(0, I) when training; z = mu in inference
- * decoder: [N, D] dense(3136)-relu, reshape [N, 64, 7, 7] upsample2x, conv3x3(32)-relu [N, 32, 14, 14]
+ * decoder: [N, D] dense(1568)-relu, reshape [N, 32, 7, 7] upsample2x, conv3x3(16)-relu [N, 16, 14, 14]
  *          upsample2x, conv3x3(1) [N, 1, 28, 28]: logits of Bernoulli pixels
  * </pre>
+ *
+ * <p>(the demo's width, 16; {@code vae(D, W)} makes the convolutions W and 2W wide).
  *
  * <p>The decoder enlarges by nearest-neighbour upsampling and a convolution rather than by
  * transposed convolutions: DJL's PyTorch engine does not implement them, and resize-convolution
