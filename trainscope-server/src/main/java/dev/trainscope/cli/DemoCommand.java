@@ -3,6 +3,7 @@ package dev.trainscope.cli;
 import dev.trainscope.data.RunStore;
 import dev.trainscope.djl.Demo;
 import dev.trainscope.djl.Fault;
+import dev.trainscope.djl.Logged;
 import dev.trainscope.djl.Mnist;
 import dev.trainscope.server.DashboardServer;
 import java.io.IOException;
@@ -12,9 +13,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,6 +85,11 @@ final class DemoCommand implements Callable<Integer> {
       + " sgd 0.01).")
   double lr;
 
+  @Option(names = "--skip", split = ",", paramLabel = "WHAT", description = "Leave these out of the log, comma"
+      + " separated: metrics, learning-rate, speed, weights, gradients, updates, activations, inputs, fingerprints,"
+      + " predictions, filters, feature-maps, feature-views, graph (default: log everything).")
+  List<String> skip = new ArrayList<>();
+
   @Option(names = "--no-log", description = "Train without the Trainscope listener and write nothing (the baseline"
       + " of the overhead benchmark); implies --no-serve.")
   boolean noLog;
@@ -107,9 +119,19 @@ final class DemoCommand implements Callable<Integer> {
     if (trainSamples < 0 || trainSamples > Mnist.TRAIN_COUNT) {
       return usage(err, "--train-samples must be in 1.." + Mnist.TRAIN_COUNT + ", was " + trainSamples);
     }
+    Set<Logged> skipped = EnumSet.noneOf(Logged.class);
+    for (String s : skip) {
+      Logged l = logged(s);
+      if (l == null) {
+        return usage(err, "unknown --skip '" + s + "'; known: " + Arrays.stream(Logged.values()).map(DemoCommand::name)
+            .collect(Collectors.joining(", ")));
+      }
+      skipped.add(l);
+    }
     Demo.Options options;
     try {
-      options = new Demo.Options(null, f, seed, epochs, trainSamples, new Demo.Variant(arch, optimizer, batchSize, lr));
+      options = new Demo.Options(null, f, seed, epochs, trainSamples, new Demo.Variant(arch, optimizer, batchSize, lr),
+          skipped);
     } catch (IllegalArgumentException e) {
       return usage(err, e.getMessage());
     }
@@ -205,6 +227,20 @@ final class DemoCommand implements Callable<Integer> {
     }
     Files.createDirectories(run);
     return run;
+  }
+
+  /** {@code feature-views} for {@link Logged#FEATURE_VIEWS}. */
+  private static String name(Logged l) {
+    return l.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static Logged logged(String name) {
+    for (Logged l : Logged.values()) {
+      if (name(l).equals(name.trim().toLowerCase(Locale.ROOT).replace('_', '-'))) {
+        return l;
+      }
+    }
+    return null;
   }
 
   private static int usage(PrintWriter err, String message) {
