@@ -206,7 +206,8 @@ final class FeatureViews {
           + " and " + Arrays.toString(chw));
     }
     inputShape = chw;
-    NDArray x = (n == shape.get(0) ? data : data.get(new NDIndex("0:" + n))).duplicate();
+    // a copy or a slice, made in the batch's manager: moved to the scope, so closing it frees them
+    NDArray x = n == shape.get(0) ? data.duplicate() : data.get(new NDIndex("0:" + n));
     x.attach(scope);
     float[] labelValues = null;
     if (labels != null && labels.size() == shape.get(0)) {

@@ -255,8 +255,13 @@ class FeatureViewsTest {
     List<float[]> images = images();
     try (NDManager m = NDManager.newBaseManager(); NDManager scope = m.newSubManager()) {
       FeatureViews views = FeatureViews.of(Network.of(edgeNet(m)), 8, null, 5);
-      views.observe(batch(m, images, 0, 4), null, scope);
-      views.observe(batch(m, images, 4, 8), null, scope);
+      NDArray first = batch(m, images, 0, 4);
+      NDArray second = batch(m, images, 4, 8);
+      int arrays = m.getManagedArrays().size() - scope.getManagedArrays().size();
+      views.observe(first, null, scope);
+      views.observe(second, null, scope);
+      assertEquals(arrays, m.getManagedArrays().size() - scope.getManagedArrays().size(),
+          "the slice of the second batch belongs to the scope, not to the batch's manager");
       assertEquals(5, views.seen(), "the first 5 images of the pass");
       List<FeatureViews.Ranked> r = views.finish(scope).get(0).ranked();
       assertEquals(List.of(3L, 2L, 0L, 1L, 4L), r.stream().map(FeatureViews.Ranked::index).toList());
