@@ -26,12 +26,14 @@ import java.util.TreeMap;
  *
  * <p>{@link #observe} takes the validation batches as they come: it runs the network's own blocks
  * in inference mode up to the deepest chosen convolution (in a scope the caller closes), takes
- * each chosen channel's maximum over its positions and where it is (PyTorch's first maximum in
- * row-major order), and keeps per channel the {@value #TOP} highest, ties to the lower validation
- * index; NaN maxima are skipped. {@link #finish} then runs the winning images through the network
- * again, recording the max-pools' switches of each image's own forward pass, and walks each
- * winning activation back. Recording the switches only for the winners keeps the pass light: for
- * every validation image they would be about 75 KB an image for the demo's CNN.
+ * each chosen channel's maximum over its positions, and keeps per channel the {@value #TOP}
+ * highest, ties to the lower validation index; NaN maxima are skipped. {@link #finish} then runs
+ * the winning images through the network again, recording the max-pools' switches of each image's
+ * own forward pass, finds where in that pass the channel's maximum is (the first in row-major
+ * order, as PyTorch's argmax) and walks that activation back. Recording the switches and the
+ * positions only for the winners keeps the pass light: the switches of every validation image
+ * would take about 75 KB an image for the demo's CNN, and an argmax over every map costs twice
+ * the maximum.
  *
  * <p>The weights must not change between {@code observe} and {@code finish}: DJL runs the
  * validation pass after an epoch's last step and before the listeners' {@code onEpoch}.
@@ -42,7 +44,7 @@ final class FeatureViews {
   /** Channels of each convolution viewed unless the caller chooses. */
   static final int DEFAULT_CHANNELS = 8;
   /** Winning images run through the network at once by {@link #finish}. */
-  static final int CHUNK = 64;
+  static final int CHUNK = 128;
 
   /** A chosen convolution and its chosen channels, in increasing order. */
   record Target(Layer layer, int[] channels) {}
@@ -79,8 +81,6 @@ final class FeatureViews {
   private final long maxSamples;
   /** Per target, per chosen channel, the best so far, best first. */
   private final List<List<List<Entry>>> best = new ArrayList<>();
-  /** Per target, the width of its output, to turn a flat position into (y, x). */
-  private final int[] widths;
   private long seen;
   private int[] inputShape;
 
@@ -92,18 +92,19 @@ final class FeatureViews {
     final long index;
     final int label;
     final float value;
-    final int position;
     final float[] image;
+    /** Where the maximum is, {@code y * width + x}, and the reconstructions: known after {@link #finish}. */
+    int position;
+    int width;
     float[] deconv;
     float[] guided;
 
-    Entry(int step, int channel, long index, int label, float value, int position, float[] image) {
+    Entry(int step, int channel, long index, int label, float value, float[] image) {
       this.step = step;
       this.channel = channel;
       this.index = index;
       this.label = label;
       this.value = value;
-      this.position = position;
       this.image = image;
     }
   }
@@ -112,7 +113,6 @@ final class FeatureViews {
     this.deconvnet = deconvnet;
     this.targets = List.copyOf(targets);
     this.maxSamples = maxSamples;
-    this.widths = new int[targets.size()];
     int deepest = -1;
     for (Target t : targets) {
       deepest = Math.max(deepest, t.layer.step);
@@ -223,18 +223,14 @@ final class FeatureViews {
       if (targets.get(t).layer.step != i) {
         continue;
       }
-      NDArray y = out.singletonOrThrow();
-      long c = y.getShape().get(1);
-      widths[t] = Math.toIntExact(y.getShape().get(3));
-      NDArray flat = y.reshape(new Shape(n, c, -1));
-      float[] max = TrainscopeListener.floats(flat.max(new int[] {2}), scope);
-      long[] at = flat.argMax(2).toLongArray();
       Target target = targets.get(t);
-      for (int k = 0; k < target.channels.length; k++) {
+      float[] max = channelMaxima(out.singletonOrThrow(), target.channels, scope);
+      int c = target.channels.length;
+      for (int k = 0; k < c; k++) {
         int ch = target.channels[k];
         List<Entry> list = best.get(t).get(k);
         for (int j = 0; j < n; j++) {
-          float v = max[(int) (j * c + ch)];
+          float v = max[j * c + k];
           long index = seen + j;
           if (Float.isNaN(v) || (list.size() == TOP && !beats(v, index, list.get(TOP - 1)))) {
             continue;
@@ -243,7 +239,7 @@ final class FeatureViews {
             images = TrainscopeListener.floats(x, scope);
           }
           Entry e = new Entry(i, ch, index, labelValues == null ? -1 : Math.round(labelValues[j]), v,
-              (int) at[(int) (j * c + ch)], Arrays.copyOfRange(images, j * imageSize, (j + 1) * imageSize));
+              Arrays.copyOfRange(images, j * imageSize, (j + 1) * imageSize));
           int pos = 0;
           while (pos < list.size() && beats(list.get(pos).value, list.get(pos).index, e)) {
             pos++;
@@ -260,6 +256,31 @@ final class FeatureViews {
       }
     }
     seen += n;
+  }
+
+  /**
+   * The maximum over the positions of each of {@code channels} (increasing) of {@code y}, {@code [N,
+   * C, H, W]}: {@code [N, channels.length]}, row-major. Consecutive channels are reduced as a slice,
+   * so unchosen channels cost nothing.
+   */
+  private static float[] channelMaxima(NDArray y, int[] channels, NDManager scope) {
+    boolean consecutive = channels[channels.length - 1] - channels[0] == channels.length - 1;
+    NDArray chosen = consecutive && channels.length < y.getShape().get(1)
+        ? y.get(new NDIndex(":, " + channels[0] + ":" + (channels[channels.length - 1] + 1))) : y;
+    // PyTorch's engine in DJL reduces one axis at a time
+    float[] all = TrainscopeListener.floats(chosen.max(new int[] {3}).max(new int[] {2}), scope);
+    if (chosen != y || channels.length == y.getShape().get(1)) {
+      return all;
+    }
+    int c = Math.toIntExact(y.getShape().get(1));
+    int n = all.length / c;
+    float[] out = new float[n * channels.length];
+    for (int j = 0; j < n; j++) {
+      for (int k = 0; k < channels.length; k++) {
+        out[j * channels.length + k] = all[j * c + channels[k]];
+      }
+    }
+    return out;
   }
 
   /** Whether an activation {@code value} of image {@code index} ranks above {@code o}. */
@@ -286,7 +307,7 @@ final class FeatureViews {
           List<Entry> list = best.get(t).get(k);
           for (int r = 0; r < list.size(); r++) {
             Entry e = list.get(r);
-            ranked.add(new Ranked(r + 1, e.index, e.label, e.value, e.position / widths[t], e.position % widths[t],
+            ranked.add(new Ranked(r + 1, e.index, e.label, e.value, e.position / e.width, e.position % e.width,
                 e.image, e.deconv, e.guided));
           }
           views.add(new View(target.layer.name, target.channels[k], List.copyOf(ranked), seen, inputShape[0],
@@ -327,6 +348,10 @@ final class FeatureViews {
         Deconvnet.Trace trace = deconvnet.trace(x, last, m);
         for (int j = 0; j < chunk.size(); j++) {
           for (Entry e : chunk.get(j)) {
+            int[] out = trace.outputShape(e.step);
+            e.width = out[2];
+            e.position = Deconvnet.argmax(trace.output(e.step), (j * out[0] + e.channel) * out[1] * out[2], out[1],
+                out[2], 0, 0, out[1], out[2]);
             e.deconv = deconvnet.reconstruct(trace, j, e.step, e.channel, e.position, Mode.DECONVNET);
             e.guided = deconvnet.reconstruct(trace, j, e.step, e.channel, e.position, Mode.GUIDED);
           }

@@ -22,6 +22,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The top images of a channel and their reconstructions, on a hand-built one-layer CNN whose one
@@ -270,15 +272,23 @@ class FeatureViewsTest {
   }
 
   /**
-   * conv3x3(4)-relu-pool-conv3x3(6)-relu-pool-dense on 60 MNIST digits: each channel's ranking is
-   * the one a direct NDArray computation of the network's convolution outputs gives.
+   * conv3x3(4)-relu-pool-conv3x3(8)-relu-pool-dense on 60 MNIST digits: each channel's ranking is
+   * the one a direct NDArray computation of the network's convolution outputs gives, whether the
+   * channels are the first few, scattered or all.
    */
-  @Test
-  void twoLayers_rankingsMatchTheEnginesConvolutionOutputs_andTheReconstructionsLiveInPixelSpace() {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"first 3 of each", "conv2d_1: 3 and 0, conv2d_2: all 8"})
+  void twoLayers_rankingsMatchTheEnginesConvolutionOutputs_andTheReconstructionsLiveInPixelSpace(String which) {
     try (NDManager m = NDManager.newBaseManager()) {
       SequentialBlock net = Fixture.smallCnn();
       net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 28, 28));
-      FeatureViews views = FeatureViews.of(Network.of(net), 3, null, Long.MAX_VALUE);
+      Map<String, int[]> chosen = null;
+      if (!which.startsWith("first")) {
+        chosen = new java.util.LinkedHashMap<>();
+        chosen.put("conv2d_1", new int[] {3, 0});
+        chosen.put("conv2d_2", new int[] {0, 1, 2, 3, 4, 5, 6, 7});
+      }
+      FeatureViews views = FeatureViews.of(Network.of(net), 3, chosen, Long.MAX_VALUE);
       assertEquals(List.of("conv2d_1", "conv2d_2"), views.targets().stream().map(t -> t.layer().name).toList());
       NDArray x = Fixture.images(m, 200, 260, true);
       NDArray y = Fixture.labels(m, 200, 260);
@@ -288,7 +298,10 @@ class FeatureViewsTest {
         views.observe(x.get("25:60"), y.get("25:60"), scope);
         result = views.finish(scope);
       }
-      assertEquals(6, result.size(), "3 channels of each convolution");
+      assertEquals(chosen == null ? 6 : 10, result.size(), which);
+      if (chosen != null) {
+        assertEquals(List.of(0, 3), result.subList(0, 2).stream().map(FeatureViews.View::channel).toList());
+      }
       ParameterStore store = new ParameterStore(m, false);
       NDList out = new NDList(x);
       float[][] conv = new float[2][];
