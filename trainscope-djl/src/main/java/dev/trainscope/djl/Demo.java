@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -71,11 +72,15 @@ public final class Demo {
    * @param epochs training epochs; 0 for the fault's default
    * @param trainSamples how many of the 8,000 training digits to use (the overfit fault takes
    *     {@value #OVERFIT_SAMPLES} of them); 0 for all
+   * @param skip what the listener leaves out ({@link TrainscopeListener.Builder#skip}); nothing by
+   *     default
    */
-  public record Options(Path logdir, Fault fault, int seed, int epochs, int trainSamples, Variant variant) {
+  public record Options(Path logdir, Fault fault, int seed, int epochs, int trainSamples, Variant variant,
+      Set<Logged> skip) {
     public Options {
       Require.nonNull(fault, "fault");
       Require.nonNull(variant, "variant");
+      skip = Set.copyOf(Require.nonNull(skip, "skip"));
       if (epochs < 0) {
         throw new IllegalArgumentException("epochs must be >= 0 (0 for the default), was " + epochs);
       }
@@ -89,6 +94,10 @@ public final class Demo {
       }
     }
 
+    public Options(Path logdir, Fault fault, int seed, int epochs, int trainSamples, Variant variant) {
+      this(logdir, fault, seed, epochs, trainSamples, variant, Set.of());
+    }
+
     public Options(Path logdir, Fault fault, int seed, int epochs, int trainSamples) {
       this(logdir, fault, seed, epochs, trainSamples, Variant.DEFAULT);
     }
@@ -99,27 +108,31 @@ public final class Demo {
     }
 
     public Options withFault(Fault f) {
-      return new Options(logdir, f, seed, epochs, trainSamples, variant);
+      return new Options(logdir, f, seed, epochs, trainSamples, variant, skip);
     }
 
     public Options withSeed(int s) {
-      return new Options(logdir, fault, s, epochs, trainSamples, variant);
+      return new Options(logdir, fault, s, epochs, trainSamples, variant, skip);
     }
 
     public Options withEpochs(int e) {
-      return new Options(logdir, fault, seed, e, trainSamples, variant);
+      return new Options(logdir, fault, seed, e, trainSamples, variant, skip);
     }
 
     public Options withTrainSamples(int n) {
-      return new Options(logdir, fault, seed, epochs, n, variant);
+      return new Options(logdir, fault, seed, epochs, n, variant, skip);
     }
 
     public Options withLogdir(Path dir) {
-      return new Options(dir, fault, seed, epochs, trainSamples, variant);
+      return new Options(dir, fault, seed, epochs, trainSamples, variant, skip);
     }
 
     public Options withVariant(Variant v) {
-      return new Options(logdir, fault, seed, epochs, trainSamples, v);
+      return new Options(logdir, fault, seed, epochs, trainSamples, v, skip);
+    }
+
+    public Options withSkip(Set<Logged> what) {
+      return new Options(logdir, fault, seed, epochs, trainSamples, variant, what);
     }
   }
 
@@ -178,6 +191,15 @@ public final class Demo {
     default void step(int epoch, int stepInEpoch, long step) {}
 
     default void epochDone(int epoch, double valAccuracy, double valLoss) {}
+
+    /**
+     * The network, initialised, before the first step; its arrays may be read during the call only,
+     * and must not be changed.
+     */
+    default void initialized(Block network) {}
+
+    /** The network after the last epoch, as {@link #initialized}. */
+    default void trained(Block network) {}
   }
 
   /** The recipe of a run: what the fault changes. */
@@ -359,6 +381,7 @@ public final class Demo {
                 : Denormalize.range(0, 255))
             .probe(valX.get(new NDIndex("0:" + PROBE_SIZE)), valY.get(new NDIndex("0:" + PROBE_SIZE)))
             .hparams(hparams)
+            .skip(options.skip().toArray(new Logged[0]))
             .build());
         config.addTrainingListeners(timed);
       }
@@ -366,10 +389,12 @@ public final class Demo {
       long t1;
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(batch, 1, train.rows(), train.cols()));
+        progress.initialized(model.getBlock());
         progress.started(r.epochs(), stepsPerEpoch);
         t0 = System.nanoTime();
         EasyTrain.fit(trainer, r.epochs(), trainSet, valSet);
         t1 = System.nanoTime();
+        progress.trained(model.getBlock());
       }
       return new Result(r.epochs(), tally.steps, (t1 - t0) / 1e9, timed == null ? 0 : timed.nanos / 1e9,
           tally.valAccuracy, tally.valLoss);

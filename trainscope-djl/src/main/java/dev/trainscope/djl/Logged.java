@@ -29,6 +29,12 @@ public enum Logged {
   FILTERS,
   /** Each convolution's output channels for the first probe image (image). */
   FEATURE_MAPS,
+  /**
+   * For chosen channels of the 2-D convolutions, after each validation pass: the 9 validation
+   * images that excite each most, their deconvnet and guided back-propagation reconstructions
+   * (images) and their ranking (text); see {@link FeatureViews}. Nothing for a network without one.
+   */
+  FEATURE_VIEWS,
   /** The network's block tree as a graph (a GraphDef, see {@link BlockGraph}), once. */
   GRAPH
 }

@@ -87,6 +87,82 @@ final class Pictures {
     return Images.grid(pictures, COLUMNS, PADDING);
   }
 
+  /** [-1, 1] to [0, 1]. */
+  private static final Denormalize SIGNED = Denormalize.range(-1, 1);
+
+  /** Columns of a feature view's grid: 3 x 3 for its 9 images. */
+  static final int VIEW_COLUMNS = 3;
+
+  /**
+   * Images {@code [C, H, W]} in a grid of {@value #VIEW_COLUMNS} columns, in order: grey or RGB
+   * (other channel counts as the grey mean of their channels), mapped to [0, 1] by {@code undo},
+   * or when it is null (or cannot apply to the channels) from the images' common [min, max].
+   */
+  static BufferedImage imageGrid(List<float[]> images, int c, int h, int w, Denormalize undo) {
+    int shown = c == 3 ? 3 : 1;
+    float[][] pictures = new float[images.size()][];
+    for (int i = 0; i < pictures.length; i++) {
+      pictures[i] = shown == c ? images.get(i).clone() : channelMean(images.get(i), c, h * w);
+    }
+    Denormalize u = undo;
+    if (u != null && shown == c) {
+      try {
+        u.requireChannels(c);
+      } catch (IllegalArgumentException e) {
+        u = null;
+      }
+    } else {
+      u = null;
+    }
+    if (u == null) {
+      u = unitRange(pictures);
+    }
+    int scale = scaleFor(Math.max(h, w), MIN_MAP_PIXELS);
+    List<BufferedImage> out = new ArrayList<>(pictures.length);
+    for (float[] p : pictures) {
+      out.add(enlarge(Images.toImage(p, shown, h, w, Layout.CHW, u), scale));
+    }
+    return Images.grid(out, VIEW_COLUMNS, PADDING);
+  }
+
+  /**
+   * Signed images {@code [C, H, W]} (reconstructions) in a grid of {@value #VIEW_COLUMNS}
+   * columns: each mapped on its own from [-m, m] to [0, 255], m its largest finite absolute value,
+   * so 0 is mid-grey (128); an image that is all 0 is all mid-grey.
+   */
+  static BufferedImage signedGrid(List<float[]> images, int c, int h, int w) {
+    int shown = c == 3 ? 3 : 1;
+    int scale = scaleFor(Math.max(h, w), MIN_MAP_PIXELS);
+    List<BufferedImage> out = new ArrayList<>(images.size());
+    for (float[] image : images) {
+      float[] p = shown == c ? image.clone() : channelMean(image, c, h * w);
+      float m = 0;
+      for (float v : p) {
+        if (Float.isFinite(v)) {
+          m = Math.max(m, Math.abs(v));
+        }
+      }
+      if (m > 0) {
+        // divided here rather than by a range of [-m, m], so that 0 is exactly 0.5: 128, never 127
+        for (int i = 0; i < p.length; i++) {
+          p[i] /= m;
+        }
+      }
+      out.add(enlarge(Images.toImage(p, shown, h, w, Layout.CHW, SIGNED), scale));
+    }
+    return Images.grid(out, VIEW_COLUMNS, PADDING);
+  }
+
+  private static float[] channelMean(float[] image, int c, int plane) {
+    float[] mean = new float[plane];
+    for (int i = 0; i < c; i++) {
+      for (int j = 0; j < plane; j++) {
+        mean[j] += image[i * plane + j] / c;
+      }
+    }
+    return mean;
+  }
+
   /**
    * Maps the arrays' common [min, max] of finite values to [0, 1]. When there is no range (all
    * finite values equal, or none finite) the arrays are zeroed in place, to show as black: a flat

@@ -9,7 +9,8 @@ import java.util.Locale;
  * its class and its place among the blocks of that class in forward order ({@code conv2d_1},
  * {@code conv2d_2}, {@code linear_1}...). {@code <param>} is one trainable parameter of a layer:
  * the layer's name for its {@code weight}, {@code <layer>/bias} for its bias and {@code
- * <layer>/<name>} for any other ({@code batchnorm_1/gamma}).
+ * <layer>/<name>} for any other ({@code batchnorm_1/gamma}). {@code <channel>} is an output channel
+ * of a 2-D convolution, numbered from 0.
  *
  * <table>
  *   <caption>Tags, kinds and when they are written</caption>
@@ -71,6 +72,22 @@ import java.util.Locale;
  *       the first 2-D convolution: its kernels, rescaled from [min, max] to [0, 255]</td></tr>
  *   <tr><td>{@code feature_maps/<layer>}</td><td>image</td><td>{@code feature_maps}</td><td>each image
  *       step, for each 2-D convolution: its output channels for the first probe image</td></tr>
+ *   <tr><td>{@code features/<layer>/<channel>/top9}</td><td>image</td><td>{@code feature_top9}</td>
+ *       <td>after each validation pass, for the chosen channels of the 2-D convolutions (by default the
+ *       first 8 of each; see {@link FeatureViews}): a 3 x 3 grid of the 9 validation images whose maximum
+ *       activation in the channel (its output before the ReLU, over all positions) is highest, row by
+ *       row from the highest, ties to the lower validation index; the input normalisation undone</td></tr>
+ *   <tr><td>{@code features/<layer>/<channel>/deconv}</td><td>image</td><td>{@code feature_deconv}</td>
+ *       <td>with each {@code top9}, in the same places: the deconvnet reconstruction (Zeiler and Fergus
+ *       2014) of that image's maximum activation alone, in pixel space; each picture rescaled on its own
+ *       from [-m, m] to [0, 255], m its largest absolute value, so 0 is mid-grey and the brightest or
+ *       darkest pixel is m</td></tr>
+ *   <tr><td>{@code features/<layer>/<channel>/guided}</td><td>image</td><td>{@code feature_guided}</td>
+ *       <td>as {@code deconv}, by guided back-propagation (Springenberg et al. 2015)</td></tr>
+ *   <tr><td>{@code features/<layer>/<channel>/ranking}</td><td>text</td><td>{@code feature_ranking}</td>
+ *       <td>with each {@code top9}: a Markdown table of its images, one row each in the same order: rank,
+ *       validation index (the image's place in the validation pass, from 0), label, max activation,
+ *       position (y, x) of the maximum in the convolution's output</td></tr>
  *   <tr><td>none: the event's {@code graph_def}</td><td>graph</td><td>none</td><td>once, at training
  *       start (the first training step, when the input's shape is known), at step 0: the block tree as a
  *       GraphDef ({@link BlockGraph}); a layer's node is {@code <scopes>/<layer>} with a {@code layer}
@@ -82,11 +99,13 @@ import java.util.Locale;
  * diagnosis engine need not guess from tag names:
  *
  * <pre>
- * role: &lt;role&gt;[, split: train|val][, layer: &lt;layer&gt;][, param: &lt;name&gt;]
+ * role: &lt;role&gt;[, split: train|val][, layer: &lt;layer&gt;][, param: &lt;name&gt;][, channel: &lt;channel&gt;]
  * </pre>
  *
  * <p>where {@code <role>} is one of the roles in the table ({@link Role#id()}) and {@code <name>}
- * the parameter's own name ({@code weight}, {@code bias}...).
+ * the parameter's own name ({@code weight}, {@code bias}...); the {@code features/} tags say
+ * {@code split: val}, their layer and their channel ({@code role: feature_top9, split: val, layer:
+ * conv2d_1, channel: 3}).
  */
 public final class TagNames {
   private TagNames() {}
@@ -138,7 +157,15 @@ public final class TagNames {
     LATENT_STD("latent_std"),
     PREDICTIONS("predictions"),
     FILTERS("filters"),
-    FEATURE_MAPS("feature_maps");
+    FEATURE_MAPS("feature_maps"),
+    /** The images that excite a convolution's channel most. */
+    FEATURE_TOP9("feature_top9"),
+    /** Their deconvnet reconstructions. */
+    FEATURE_DECONV("feature_deconv"),
+    /** Their guided back-propagation reconstructions. */
+    FEATURE_GUIDED("feature_guided"),
+    /** Their ranking, as text. */
+    FEATURE_RANKING("feature_ranking");
 
     private final String id;
 
@@ -226,6 +253,30 @@ public final class TagNames {
     return "feature_maps/" + layer;
   }
 
+  /** {@code features/<layer>/<channel>/top9}. */
+  public static String featureTop9(String layer, int channel) {
+    return features(layer, channel) + "top9";
+  }
+
+  /** {@code features/<layer>/<channel>/deconv}. */
+  public static String featureDeconv(String layer, int channel) {
+    return features(layer, channel) + "deconv";
+  }
+
+  /** {@code features/<layer>/<channel>/guided}. */
+  public static String featureGuided(String layer, int channel) {
+    return features(layer, channel) + "guided";
+  }
+
+  /** {@code features/<layer>/<channel>/ranking}. */
+  public static String featureRanking(String layer, int channel) {
+    return features(layer, channel) + "ranking";
+  }
+
+  private static String features(String layer, int channel) {
+    return "features/" + layer + "/" + channel + "/";
+  }
+
   /**
    * An evaluator's name in tags: snake case ({@code Accuracy} is {@code accuracy}, {@code
    * TopKAccuracy} is {@code top_k_accuracy}); characters other than letters, digits, '_', '-' and
@@ -254,6 +305,11 @@ public final class TagNames {
 
   /** The machine-readable last line of a tag's description. */
   static String machineLine(Role role, String split, String layer, String param) {
+    return machineLine(role, split, layer, param, -1);
+  }
+
+  /** The machine-readable last line of a tag's description; {@code channel} when it is >= 0. */
+  static String machineLine(Role role, String split, String layer, String param, int channel) {
     StringBuilder sb = new StringBuilder("role: ").append(role.id());
     if (split != null) {
       sb.append(", split: ").append(split);
@@ -264,12 +320,20 @@ public final class TagNames {
     if (param != null) {
       sb.append(", param: ").append(param);
     }
+    if (channel >= 0) {
+      sb.append(", channel: ").append(channel);
+    }
     return sb.toString();
   }
 
   /** A description: the sentence, a blank line, the machine line. */
   static String description(String sentence, Role role, String split, String layer, String param) {
     return sentence + "\n\n" + machineLine(role, split, layer, param);
+  }
+
+  /** A description of a tag about one channel of a layer. */
+  static String description(String sentence, Role role, String split, String layer, int channel) {
+    return sentence + "\n\n" + machineLine(role, split, layer, null, channel);
   }
 
   static String lower(String s) {

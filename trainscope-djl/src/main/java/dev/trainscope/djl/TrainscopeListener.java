@@ -53,11 +53,13 @@ import java.util.Set;
  * activations of a fixed probe batch before and after the nonlinearity, dead ReLU units, mean and
  * std; input samples as pictures with the normalisation undone, the input histogram and a
  * fingerprint of every batch; the probe batch's predictions; the first convolution's kernels and
- * each convolution's feature maps; and once, at the first training step, when the input's shape is
- * known, the block tree as a graph ({@link BlockGraph}) whose layer nodes carry the layer names of
- * the tags. Scalars go every {@link Builder#scalarsEvery} steps (1), histograms every {@link
- * Builder#histogramsEvery} (50), pictures and predictions every {@link Builder#imagesEvery} (200);
- * {@link Builder#skip} leaves out what is not wanted.
+ * each convolution's feature maps; after each validation pass, for chosen channels of the
+ * convolutions, the 9 validation images that excite each most with their deconvnet and guided
+ * back-propagation reconstructions ({@link FeatureViews}); and once, at the first training step,
+ * when the input's shape is known, the block tree as a graph ({@link BlockGraph}) whose layer nodes
+ * carry the layer names of the tags. Scalars go every {@link Builder#scalarsEvery} steps (1),
+ * histograms every {@link Builder#histogramsEvery} (50), pictures and predictions every {@link
+ * Builder#imagesEvery} (200); {@link Builder#skip} leaves out what is not wanted.
  *
  * <p><b>When it reads what.</b> DJL calls {@link #onTrainingBatch} after the backward pass and
  * before the optimizer's step ({@code EasyTrain.trainBatch} then {@code trainer.step()}), so the
@@ -70,8 +72,9 @@ import java.util.Set;
  * <p><b>Training is unchanged.</b> The listener only reads: it copies tensors out of the engine,
  * and it runs the probe batch through the network in inference mode, block by block (dropout off,
  * batch-norm statistics not updated, no gradients recorded into the parameters, no random numbers
- * drawn); for the graph it asks the blocks for their output shapes, as DJL does when it initialises
- * them. A run with the listener gives bit for bit the weights of a run without it.
+ * drawn), as it does the validation images for the feature views; for the graph it asks the blocks
+ * for their output shapes, as DJL does when it initialises them. A run with the listener gives bit
+ * for bit the weights of a run without it.
  *
  * <p>The network is seen as a {@code SequentialBlock} (nested ones are flattened); any other block
  * counts as one layer whose inside is shown in the graph only. Parameters are read from the model's
@@ -97,11 +100,16 @@ public final class TrainscopeListener implements TrainingListener {
   private final int probeSize;
   private final List<String> classNames;
   private final Map<String, Object> hparams;
+  private final int featureChannels;
+  private final Map<String, int[]> featureLayers;
+  private final int featureSamples;
 
   private List<Sample> probeData;
   private Sample probeLabels;
 
   private Network network;
+  /** The feature views, once the network is known and has a convolution to view; null otherwise. */
+  private FeatureViews features;
   private long step;
   private final Set<String> described = new HashSet<>();
   /** Weights before the update of {@link #pendingStep}, per parameter. */
@@ -130,6 +138,9 @@ public final class TrainscopeListener implements TrainingListener {
     this.hparams = b.hparams;
     this.probeData = b.probeData;
     this.probeLabels = b.probeLabels;
+    this.featureChannels = b.featureChannels;
+    this.featureLayers = b.featureLayers.isEmpty() ? null : new LinkedHashMap<>(b.featureLayers);
+    this.featureSamples = b.featureSamples;
   }
 
   /** A listener writing a new event file in {@code logdir} (created if needed), closed when training ends. */
@@ -187,6 +198,12 @@ public final class TrainscopeListener implements TrainingListener {
         network = Network.of(block);
         if (logged.contains(Logged.GRAPH)) {
           log.graph(BlockGraph.of(block, batchData.getBatch().getData().getShapes()));
+        }
+        if (logged.contains(Logged.FEATURE_VIEWS)) {
+          features = FeatureViews.of(network, featureChannels, featureLayers, featureSamples);
+          if (features.targets().isEmpty()) {
+            features = null;
+          }
         }
         describeNetworkTags();
         if (probeData == null) {
@@ -248,6 +265,14 @@ public final class TrainscopeListener implements TrainingListener {
         inputPictures(TagNames.INPUTS_VAL, batchData.getBatch().getData().head(), step, scope);
       }
       valBatches++;
+      if (features != null && !batchData.getBatch().getData().isEmpty()) {
+        NDList labels = batchData.getBatch().getLabels();
+        try {
+          features.observe(batchData.getBatch().getData().head(), labels.isEmpty() ? null : labels.head(), scope);
+        } catch (Deconvnet.Unsupported e) {
+          featuresOff(e);
+        }
+      }
       if (logged.contains(Logged.METRICS)) {
         for (Evaluator e : evaluators) {
           for (Device d : batchData.getLabels().keySet()) {
@@ -271,6 +296,13 @@ public final class TrainscopeListener implements TrainingListener {
     valBatches = 0;
     try (NDManager scope = trainer.getManager().newSubManager()) {
       resolveUpdates(scope);
+      if (features != null && features.seen() > 0) {
+        try {
+          featureViews(features.finish(scope), step);
+        } catch (Deconvnet.Unsupported e) {
+          featuresOff(e);
+        }
+      }
     }
     timeCount = 0; // the validation pass is not training time
   }
@@ -502,6 +534,37 @@ public final class TrainscopeListener implements TrainingListener {
     }
   }
 
+  // ---- feature views ----
+
+  private void featureViews(List<FeatureViews.View> views, long s) {
+    for (FeatureViews.View v : views) {
+      if (v.ranked().isEmpty()) {
+        continue;
+      }
+      List<float[]> images = new ArrayList<>();
+      List<float[]> deconv = new ArrayList<>();
+      List<float[]> guided = new ArrayList<>();
+      for (FeatureViews.Ranked r : v.ranked()) {
+        images.add(r.image());
+        deconv.add(r.deconv());
+        guided.add(r.guided());
+      }
+      int c = v.channels();
+      int h = v.height();
+      int w = v.width();
+      log.image(TagNames.featureTop9(v.layer(), v.channel()), Pictures.imageGrid(images, c, h, w, inputNormalization), s);
+      log.image(TagNames.featureDeconv(v.layer(), v.channel()), Pictures.signedGrid(deconv, c, h, w), s);
+      log.image(TagNames.featureGuided(v.layer(), v.channel()), Pictures.signedGrid(guided, c, h, w), s);
+      log.text(TagNames.featureRanking(v.layer(), v.channel()), v.markdown(s), s);
+    }
+  }
+
+  /** A network or data the feature views cannot handle: said once, and they stop; training goes on. */
+  private void featuresOff(Deconvnet.Unsupported e) {
+    features = null;
+    System.err.println("trainscope: feature views turned off: " + e.getMessage());
+  }
+
   // ---- inputs ----
 
   /** A grid of the first samples of a batch, if they can be seen as images. */
@@ -681,6 +744,13 @@ public final class TrainscopeListener implements TrainingListener {
                 + " white (the highest).", Role.FEATURE_MAPS, null, l.name, null);
       }
     }
+    if (features != null) {
+      for (FeatureViews.Target t : features.targets()) {
+        for (int ch : t.channels()) {
+          describeFeatureTags(t.layer().name, ch);
+        }
+      }
+    }
     Layer conv = network.firstConv2d();
     if (conv != null && logged.contains(Logged.FILTERS)) {
       describe(TagNames.filters(conv.name), "filters " + conv.name,
@@ -689,13 +759,45 @@ public final class TrainscopeListener implements TrainingListener {
     }
   }
 
+  private void describeFeatureTags(String layer, int ch) {
+    String of = layer + "'s channel " + ch;
+    String samples = featureSamples == Integer.MAX_VALUE ? "the validation images"
+        : "the first " + featureSamples + " validation images";
+    String which = "the 9 of " + samples + " whose maximum activation in " + of + " is highest (row by row, highest"
+        + " first)";
+    describeChannel(TagNames.featureTop9(layer, ch), "top 9 " + layer + "/" + ch,
+        "After each validation pass, " + which + ", with the input normalisation undone.", Role.FEATURE_TOP9, layer,
+        ch);
+    describeChannel(TagNames.featureDeconv(layer, ch), "deconvnet " + layer + "/" + ch,
+        "For each of " + which + ", in the same place: that activation alone projected back to pixel space by a"
+            + " deconvnet (Zeiler and Fergus 2014: unpooling with the image's own switches, rectification,"
+            + " transposed filters); each picture scaled on its own so that 0 is mid-grey.", Role.FEATURE_DECONV,
+        layer, ch);
+    describeChannel(TagNames.featureGuided(layer, ch), "guided backprop " + layer + "/" + ch,
+        "For each of " + which + ", in the same place: that activation alone projected back to pixel space by"
+            + " guided back-propagation (Springenberg et al. 2015: as the deconvnet, but a ReLU passes only where its"
+            + " forward input was positive too); each picture scaled on its own so that 0 is mid-grey.",
+        Role.FEATURE_GUIDED, layer, ch);
+    describeChannel(TagNames.featureRanking(layer, ch), "ranking " + layer + "/" + ch,
+        "After each validation pass, " + which + ": rank, validation index, label, max activation and its position"
+            + " (y, x) in the convolution's output.", Role.FEATURE_RANKING, layer, ch);
+  }
+
   private void describe(String tag, String displayName, String sentence, Role role, String split, String layer,
       String param) {
+    describeAs(tag, displayName, TagNames.description(sentence, role, split, layer, param));
+  }
+
+  private void describeChannel(String tag, String displayName, String sentence, Role role, String layer, int ch) {
+    describeAs(tag, displayName, TagNames.description(sentence, role, "val", layer, ch));
+  }
+
+  private void describeAs(String tag, String displayName, String description) {
     if (!described.add(tag)) {
       return;
     }
     try {
-      log.describe(tag, displayName, TagNames.description(sentence, role, split, layer, param));
+      log.describe(tag, displayName, description);
     } catch (IllegalStateException e) {
       // A shared writer already holds values of this tag: they keep the metadata they have.
     }
@@ -765,6 +867,9 @@ public final class TrainscopeListener implements TrainingListener {
     private Map<String, Object> hparams;
     private List<Sample> probeData;
     private Sample probeLabels;
+    private int featureChannels = FeatureViews.DEFAULT_CHANNELS;
+    private final Map<String, int[]> featureLayers = new LinkedHashMap<>();
+    private int featureSamples = Integer.MAX_VALUE;
 
     private Builder(Path logdir, SummaryWriter writer) {
       this.logdir = logdir;
@@ -902,6 +1007,47 @@ public final class TrainscopeListener implements TrainingListener {
         copy.put(Require.nonNull(e.getKey(), "an hparams key"), v instanceof CharSequence ? v.toString() : v);
       }
       this.hparams = copy;
+      return this;
+    }
+
+    /**
+     * The feature views ({@link Logged#FEATURE_VIEWS}) show the first {@code n} channels of every
+     * 2-D convolution (fewer when it has fewer); 8 by default. Ignored once {@link
+     * #featureChannels(String, int...)} has chosen channels.
+     */
+    public Builder featureChannels(int n) {
+      this.featureChannels = Require.inRange(n, 1, 4096, "featureChannels");
+      return this;
+    }
+
+    /**
+     * The feature views show these channels of this layer (named as in {@link TagNames}: {@code
+     * conv2d_1}...), and of the other layers given so, only. The network is checked at the first
+     * training step: a name that is not a 2-D convolution reachable from the input through
+     * convolutions, ReLUs, max-pools and dropout, or a channel it does not have, fails that step.
+     */
+    public Builder featureChannels(String layer, int... channels) {
+      Require.nonNull(layer, "layer");
+      Require.nonNull(channels, "channels");
+      if (channels.length == 0) {
+        throw new IllegalArgumentException("channels of " + layer + " must not be empty, was []");
+      }
+      for (int c : channels) {
+        if (c < 0) {
+          throw new IllegalArgumentException("channels of " + layer + " must be >= 0, was " + c);
+        }
+      }
+      featureLayers.put(layer, channels.clone());
+      return this;
+    }
+
+    /**
+     * The feature views rank the first {@code n} images of each validation pass; all of them by
+     * default. Fewer take less time: each is run once more through the network, up to the deepest
+     * chosen convolution.
+     */
+    public Builder featureSamples(int n) {
+      this.featureSamples = Require.positive(n, "featureSamples");
       return this;
     }
 

@@ -1,14 +1,18 @@
 package dev.trainscope.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.nn.Block;
 import dev.trainscope.events.plugins.PluginTensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,9 +58,36 @@ class DemoTest {
         "grad_norm/conv2d_1", "grad/conv2d_2/bias", "weights/linear_1", "biases/conv2d_1", "update_ratio/linear_1",
         "grad_zero_fraction/conv2d_2", "activations/conv2d_1/pre", "activations/conv2d_2/post", "dead_units/conv2d_2",
         "activation_mean/linear_1", "activation_std/conv2d_1", "inputs/train", "inputs/val", "inputs/histogram",
-        "inputs/fingerprint", "predictions", "filters/conv2d_1", "feature_maps/conv2d_1", "feature_maps/conv2d_2")) {
+        "inputs/fingerprint", "predictions", "filters/conv2d_1", "feature_maps/conv2d_1", "feature_maps/conv2d_2",
+        "features/conv2d_1/0/top9", "features/conv2d_1/7/deconv", "features/conv2d_2/0/guided",
+        "features/conv2d_2/7/ranking")) {
       assertTrue(logs.byTag.containsKey(tag), tag + " missing; have " + logs.byTag.keySet());
     }
+  }
+
+  @Test
+  void skip_leavesThemOut_andProgressSeesTheNetworkBeforeAndAfterTraining() throws Exception {
+    List<float[]> conv1 = new ArrayList<>();
+    Demo.Progress seen = new Demo.Progress() {
+      @Override
+      public void initialized(Block network) {
+        conv1.add(Network.of(network).firstConv2d().params.get(0).parameter().getArray().toFloatArray());
+      }
+
+      @Override
+      public void trained(Block network) {
+        initialized(network);
+      }
+    };
+    Demo.train(Demo.Options.defaults(dir).withEpochs(1).withTrainSamples(128)
+        .withSkip(Set.of(Logged.FEATURE_VIEWS, Logged.GRAPH)), seen);
+    Logs logs = Logs.read(dir);
+    assertTrue(logs.byTag.containsKey("feature_maps/conv2d_1"));
+    assertFalse(logs.byTag.keySet().stream().anyMatch(t -> t.startsWith("features/")), logs.byTag.keySet().toString());
+    assertEquals(0, logs.graphs.size());
+    assertEquals(2, conv1.size());
+    assertEquals(16 * 25, conv1.get(0).length);
+    assertFalse(Arrays.equals(conv1.get(0), conv1.get(1)), "two steps of Adam moved the filters");
   }
 
   @Test

@@ -35,4 +35,15 @@ class TagNamesTest {
     assertEquals("x\n\nrole: grad_norm, split: train, layer: conv2d_1, param: bias",
         TagNames.description("x", TagNames.Role.GRAD_NORM, "train", "conv2d_1", "bias"));
   }
+
+  @Test
+  void featureTags_layerThenChannelThenKind_andTheChannelEndsTheMachineLine() {
+    assertEquals("features/conv2d_1/0/top9", TagNames.featureTop9("conv2d_1", 0));
+    assertEquals("features/conv2d_2/31/deconv", TagNames.featureDeconv("conv2d_2", 31));
+    assertEquals("features/conv2d_1/7/guided", TagNames.featureGuided("conv2d_1", 7));
+    assertEquals("features/conv2d_1/7/ranking", TagNames.featureRanking("conv2d_1", 7));
+    assertEquals("x\n\nrole: feature_guided, split: val, layer: conv2d_2, channel: 31",
+        TagNames.description("x", TagNames.Role.FEATURE_GUIDED, "val", "conv2d_2", 31));
+    assertEquals("role: feature_top9", TagNames.machineLine(TagNames.Role.FEATURE_TOP9, null, null, null, -1));
+  }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The listener does not change training: the demo's CNN (with dropout, so PyTorch's random numbers
- * matter too) trained with the same seed, with the listener logging everything at every step and
- * without it, ends with bit-identical weights.
+ * matter too) trained with the same seed, with the listener logging everything at every step (and
+ * the feature views after each validation pass) and without it, ends with bit-identical weights.
  */
 class TrainingUnchangedTest {
   static NDManager manager;
@@ -60,6 +60,7 @@ class TrainingUnchangedTest {
     assertEquals(20, logs.histograms("activations/conv2d_1/post").size(), "every one of the 20 steps probed");
     assertEquals(20, logs.texts("predictions").size());
     assertEquals(1, logs.graphs.size(), "the graph too, once");
+    assertEquals(2, logs.images("features/conv2d_2/7/guided").size(), "the feature views after each of the 2 epochs");
     assertSameWeights(without.parameters(), with.parameters());
   }
 

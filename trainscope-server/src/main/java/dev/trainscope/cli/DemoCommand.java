@@ -5,6 +5,7 @@ import dev.trainscope.djl.Autoencoder;
 import dev.trainscope.djl.AutoencoderDemo;
 import dev.trainscope.djl.Demo;
 import dev.trainscope.djl.Fault;
+import dev.trainscope.djl.Logged;
 import dev.trainscope.djl.Mnist;
 import dev.trainscope.server.DashboardServer;
 import java.io.IOException;
@@ -14,10 +15,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -95,6 +101,11 @@ final class DemoCommand implements Callable<Integer> {
       + " sgd 0.01; the autoencoder's Adam 1e-3).")
   double lr;
 
+  @Option(names = "--skip", split = ",", paramLabel = "WHAT", description = "Leave these out of the log, comma"
+      + " separated: metrics, learning-rate, speed, weights, gradients, updates, activations, inputs, fingerprints,"
+      + " predictions, filters, feature-maps, feature-views, graph (default: log everything).")
+  List<String> skip = new ArrayList<>();
+
   @Option(names = "--no-log", description = "Train without the Trainscope listener and write nothing (the baseline"
       + " of the overhead benchmark); implies --no-serve.")
   boolean noLog;
@@ -135,6 +146,15 @@ final class DemoCommand implements Callable<Integer> {
         return usage(err, clash);
       }
     }
+    Set<Logged> skipped = EnumSet.noneOf(Logged.class);
+    for (String s : skip) {
+      Logged l = logged(s);
+      if (l == null) {
+        return usage(err, "unknown --skip '" + s + "'; known: " + Arrays.stream(Logged.values()).map(DemoCommand::name)
+            .collect(Collectors.joining(", ")));
+      }
+      skipped.add(l);
+    }
     Demo.Options options = null;
     AutoencoderDemo.Options vaeOptions = null;
     try {
@@ -142,7 +162,8 @@ final class DemoCommand implements Callable<Integer> {
         vaeOptions = new AutoencoderDemo.Options(null, seed, epochs, trainSamples, batchSize, lr,
             Autoencoder.DEFAULT_LATENT_DIMS);
       } else {
-        options = new Demo.Options(null, f, seed, epochs, trainSamples, new Demo.Variant(arch, optimizer, batchSize, lr));
+        options = new Demo.Options(null, f, seed, epochs, trainSamples, new Demo.Variant(arch, optimizer, batchSize, lr),
+            skipped);
       }
     } catch (IllegalArgumentException e) {
       return usage(err, e.getMessage());
@@ -225,7 +246,7 @@ final class DemoCommand implements Callable<Integer> {
       return "--fault goes with --model cnn only: the autoencoder has no faults to inject, was --fault " + f.id();
     }
     CommandLine.ParseResult given = spec.commandLine().getParseResult();
-    for (String option : new String[] {"--arch", "--optimizer"}) {
+    for (String option : new String[] {"--arch", "--optimizer", "--skip"}) {
       if (given != null && given.hasMatchedOption(option)) {
         return option + " goes with --model cnn only: the autoencoder is its own network and trains with Adam";
       }
@@ -280,6 +301,20 @@ final class DemoCommand implements Callable<Integer> {
     }
     Files.createDirectories(run);
     return run;
+  }
+
+  /** {@code feature-views} for {@link Logged#FEATURE_VIEWS}. */
+  private static String name(Logged l) {
+    return l.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static Logged logged(String name) {
+    for (Logged l : Logged.values()) {
+      if (name(l).equals(name.trim().toLowerCase(Locale.ROOT).replace('_', '-'))) {
+        return l;
+      }
+    }
+    return null;
   }
 
   private static int usage(PrintWriter err, String message) {

@@ -138,6 +138,11 @@ class DemoCommandTest {
     Run v = new Run("--fault", "overfit", "--arch", "mlp", "--logdir", dir.toString());
     assertEquals(2, v.exit.get(1, TimeUnit.MINUTES));
     assertTrue(v.err.toString().contains("--arch, --optimizer and --lr go with --fault none only"), v.err.toString());
+    Run k = new Run("--skip", "graph,feature_views,typo", "--logdir", dir.toString());
+    assertEquals(2, k.exit.get(1, TimeUnit.MINUTES));
+    assertEquals("trainscope demo: unknown --skip 'typo'; known: metrics, learning-rate, speed, weights, gradients,"
+        + " updates, activations, inputs, fingerprints, predictions, filters, feature-maps, feature-views, graph\n",
+        k.err.toString());
   }
 
   @Test
