@@ -68,7 +68,7 @@ final class GraphService {
     this.store = store;
     this.findings = findings;
     this.roles = roles;
-    this.models = Map.copyOf(models);
+    this.models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models)); // in the order given
     Thread warm = new Thread(GraphLayout::warmUp, "trainscope-layout-warmup");
     warm.setDaemon(true);
     warm.setPriority(Thread.MIN_PRIORITY);

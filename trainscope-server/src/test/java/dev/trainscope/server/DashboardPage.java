@@ -111,8 +111,13 @@ final class DashboardPage implements AutoCloseable {
 
   /** Waits until the predicate holds; on timeout, says which errors the page had met. */
   void waitFor(String jsPredicate, Object arg) {
+    waitFor(jsPredicate, arg, TIMEOUT_MS);
+  }
+
+  /** As {@link #waitFor(String, Object)} with its own timeout, for work known to take long (a big layout). */
+  void waitFor(String jsPredicate, Object arg, double timeoutMs) {
     try {
-      page.waitForFunction(jsPredicate, arg);
+      page.waitForFunction(jsPredicate, arg, new com.microsoft.playwright.Page.WaitForFunctionOptions().setTimeout(timeoutMs));
     } catch (com.microsoft.playwright.TimeoutError e) {
       throw new AssertionError("timed out waiting for " + jsPredicate + "; page errors: " + pageErrors
           + "; console errors: " + consoleErrors, e);
