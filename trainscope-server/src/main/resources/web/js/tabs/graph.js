@@ -92,6 +92,9 @@ export default {
     let data = null;
     let seq = 0;
     let charts = [];
+    let lastBody = null;    // the last view asked for
+    let inFlight = 0;
+    let marksStale = false;
 
     const fileName = ext => `${(current.run || 'model').replace(/[^A-Za-z0-9._-]+/g, '_')}_${current.source.replace(/[^A-Za-z0-9._-]+/g, '_')}.${ext}`;
     const keyOf = s => `${s.run}\n${s.source}`;
@@ -142,6 +145,13 @@ export default {
       const body = { run: current.run, source: current.source };
       if (all) body.all = true;
       else if (!first) body.expand = [...expanded];
+      await request(body, keepView, mySeq, first);
+    };
+
+    /** Asks for a view and shows it, unless a newer request was made meanwhile. */
+    const request = async (body, keepView, mySeq, first = false) => {
+      lastBody = body;
+      inFlight++;
       try {
         const res = await json('/api/graph', { method: 'POST', headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(body) });
@@ -161,7 +171,24 @@ export default {
         status.textContent = '';
         stage.querySelector('.graph-error')?.remove();
         stage.append(el('p', { class: 'error graph-error', text: `Could not show the graph: ${e.message}` }));
+      } finally {
+        inFlight--;
+        if (inFlight === 0 && marksStale) refreshMarks();
       }
+    };
+
+    /**
+     * New findings change the marks: ask again for the view last asked for (never a stale one: a
+     * click's pending "expand all" must not be undone), after any request in flight has answered.
+     */
+    const refreshMarks = () => {
+      if (!lastBody || !data) return;
+      if (inFlight > 0) {
+        marksStale = true;
+        return;
+      }
+      marksStale = false;
+      request(lastBody, true, ++seq);
     };
 
     const selectNode = async (key, remember = true) => {
@@ -292,7 +319,7 @@ export default {
 
     loadSources();
     // new findings change the marks: lay out again where the user is
-    const offFindings = findings.subscribe(() => { if (data) relayout(true); });
+    const offFindings = findings.subscribe(refreshMarks);
 
     return {
       refresh(reason) {

@@ -43,10 +43,19 @@ public final class GraphRenderBenchmark {
               new Page.WaitForFunctionOptions().setTimeout(120_000));
           long t1 = System.nanoTime();
           page.locator(".graph-toolbar button:text('Expand all')").click();
-          page.waitForFunction("() => document.querySelector('.graph-tab')?.dataset.state === 'ready'"
+          try {
+            page.waitForFunction("() => document.querySelector('.graph-tab')?.dataset.state === 'ready'"
               + " && document.querySelector('.graph-surface').__graphView.data.boxes.length > 5000"
               + " && +document.querySelector('.graph-surface').dataset.painted > 0", null,
               new Page.WaitForFunctionOptions().setTimeout(300_000));
+          } catch (com.microsoft.playwright.TimeoutError e) {
+            System.out.println("state: " + page.evaluate("() => { const s = document.querySelector('.graph-surface');"
+                + " return JSON.stringify({tab: document.querySelector('.graph-tab').dataset.state, renderer: s.dataset.renderer,"
+                + " painted: s.dataset.painted, boxes: s.__graphView.data && s.__graphView.data.boxes.length,"
+                + " status: document.querySelector('.graph-status').textContent,"
+                + " error: document.querySelector('.graph-error')?.textContent}); }"));
+            throw e;
+          }
           // and painted: two animation frames later
           page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
           long t2 = System.nanoTime();
