@@ -187,7 +187,9 @@ public final class FilterEdges {
   /**
    * Trains the demo ({@code args}: epochs, default {@value Demo#DEFAULT_EPOCHS}; a log directory,
    * default none) and prints, for each filter of its first convolution, the best match at
-   * initialisation and after training, the medians, and the scores of Gaussian noise filters.
+   * initialisation and after training and how far training moved the filter (Pearson's r with its
+   * initial weights, {@code ||w - w0|| / ||w0||}), the medians, and the scores of Gaussian noise
+   * filters.
    */
   public static void main(String[] args) throws Exception {
     int epochs = args.length > 0 ? Integer.parseInt(args[0]) : Demo.DEFAULT_EPOCHS;
@@ -222,12 +224,28 @@ public final class FilterEdges {
     List<Match> after = matches(filters[1], shapes[1]);
     System.out.printf(Locale.ROOT, "demo CNN, %d epochs, %d steps, validation accuracy %.2f%%; conv2d_1 %s%n",
         result.epochs(), result.steps(), 100 * result.valAccuracy(), Arrays.toString(shapes[1]));
-    System.out.println("| filter | at initialisation | best kernel | trained | best kernel |");
-    System.out.println("|---:|---:|---|---:|---|");
+    System.out.println("| filter | at initialisation | best kernel | trained | best kernel | r(initial, trained) |"
+        + " change |");
+    System.out.println("|---:|---:|---|---:|---|---:|---:|");
+    int k2 = (int) (shapes[1][1] * shapes[1][2] * shapes[1][3]);
+    double[] kept = new double[after.size()];
+    double[] moved = new double[after.size()];
     for (int i = 0; i < after.size(); i++) {
-      System.out.printf(Locale.ROOT, "| %d | %.3f | %s | %.3f | %s |%n", i, before.get(i).score(),
-          before.get(i).kernel(), after.get(i).score(), after.get(i).kernel());
+      float[] w0 = Arrays.copyOfRange(filters[0], i * k2, (i + 1) * k2);
+      float[] w1 = Arrays.copyOfRange(filters[1], i * k2, (i + 1) * k2);
+      kept[i] = pearson(w0, w1);
+      double d = 0;
+      double n0 = 0;
+      for (int j = 0; j < k2; j++) {
+        d += (w1[j] - w0[j]) * (double) (w1[j] - w0[j]);
+        n0 += w0[j] * (double) w0[j];
+      }
+      moved[i] = Math.sqrt(d / n0);
+      System.out.printf(Locale.ROOT, "| %d | %.3f | %s | %.3f | %s | %.3f | %.0f%% |%n", i, before.get(i).score(),
+          before.get(i).kernel(), after.get(i).score(), after.get(i).kernel(), kept[i], 100 * moved[i]);
     }
+    System.out.printf(Locale.ROOT, "median r(initial, trained) %.3f; median change ||w - w0|| / ||w0|| %.0f%%%n",
+        median(kept), 100 * median(moved));
     double[] noise = noise(10_000, (int) shapes[1][2], 1);
     double[] sorted = noise.clone();
     Arrays.sort(sorted);
