@@ -30,7 +30,8 @@ public enum Logged {
   /** Each convolution's output channels for the first probe image (image). */
   FEATURE_MAPS,
   /**
-   * For chosen channels of the 2-D convolutions, after each validation pass: the 9 validation
+   * For chosen channels of the 2-D convolutions, after the first validation pass and later ones as
+   * their time budget allows ({@link TrainscopeListener.Builder#featureViewsBudget}): the 9 validation
    * images that excite each most, their deconvnet and guided back-propagation reconstructions
    * (images) and their ranking (text); see {@link FeatureViews}. Nothing for a network without one.
    */

@@ -53,7 +53,8 @@ import java.util.Set;
  * activations of a fixed probe batch before and after the nonlinearity, dead ReLU units, mean and
  * std; input samples as pictures with the normalisation undone, the input histogram and a
  * fingerprint of every batch; the probe batch's predictions; the first convolution's kernels and
- * each convolution's feature maps; after each validation pass, for chosen channels of the
+ * each convolution's feature maps; after validation passes (as many as a time budget allows, {@link
+ * Builder#featureViewsBudget}), for chosen channels of the
  * convolutions, the 9 validation images that excite each most with their deconvnet and guided
  * back-propagation reconstructions ({@link FeatureViews}); and once, at the first training step,
  * when the input's shape is known, the block tree as a graph ({@link BlockGraph}) whose layer nodes
@@ -86,6 +87,8 @@ public final class TrainscopeListener implements TrainingListener {
   private static final String VAL_KEY = "trainscope_val";
   /** Steps per second are averaged over this many steps. */
   static final int SPEED_WINDOW = 20;
+  /** The share of the training time the feature views may take by default: see {@link Builder#featureViewsBudget}. */
+  public static final double DEFAULT_FEATURE_BUDGET = 0.05;
 
   private final SummaryWriter log;
   private final boolean ownsWriter;
@@ -110,6 +113,10 @@ public final class TrainscopeListener implements TrainingListener {
   private Network network;
   /** The feature views, once the network is known and has a convolution to view; null otherwise. */
   private FeatureViews features;
+  /** The feature views' share of the time since the first training step. */
+  private final TimeBudget featureBudget;
+  /** Whether the feature views watch the validation pass under way. */
+  private boolean featurePass;
   private long step;
   private final Set<String> described = new HashSet<>();
   /** Weights before the update of {@link #pendingStep}, per parameter. */
@@ -141,6 +148,7 @@ public final class TrainscopeListener implements TrainingListener {
     this.featureChannels = b.featureChannels;
     this.featureLayers = b.featureLayers.isEmpty() ? null : new LinkedHashMap<>(b.featureLayers);
     this.featureSamples = b.featureSamples;
+    this.featureBudget = new TimeBudget(b.featureBudget);
   }
 
   /** A listener writing a new event file in {@code logdir} (created if needed), closed when training ends. */
@@ -189,6 +197,7 @@ public final class TrainscopeListener implements TrainingListener {
   public void onTrainingBatch(Trainer trainer, BatchData batchData) {
     long s = step++;
     long now = System.nanoTime();
+    featureBudget.start(now);
     boolean scalars = s % scalarsEvery == 0;
     boolean histograms = s % histogramsEvery == 0;
     boolean images = s % imagesEvery == 0;
@@ -264,14 +273,19 @@ public final class TrainscopeListener implements TrainingListener {
       if (valBatches == 0 && logged.contains(Logged.INPUTS) && !batchData.getBatch().getData().isEmpty()) {
         inputPictures(TagNames.INPUTS_VAL, batchData.getBatch().getData().head(), step, scope);
       }
+      if (valBatches == 0) {
+        featurePass = features != null && featureBudget.due(System.nanoTime());
+      }
       valBatches++;
-      if (features != null && !batchData.getBatch().getData().isEmpty()) {
+      if (featurePass && features != null && !batchData.getBatch().getData().isEmpty()) {
+        long t = System.nanoTime();
         NDList labels = batchData.getBatch().getLabels();
         try {
           features.observe(batchData.getBatch().getData().head(), labels.isEmpty() ? null : labels.head(), scope);
         } catch (Deconvnet.Unsupported e) {
           featuresOff(e);
         }
+        featureBudget.spent(System.nanoTime() - t);
       }
       if (logged.contains(Logged.METRICS)) {
         for (Evaluator e : evaluators) {
@@ -296,13 +310,16 @@ public final class TrainscopeListener implements TrainingListener {
     valBatches = 0;
     try (NDManager scope = trainer.getManager().newSubManager()) {
       resolveUpdates(scope);
-      if (features != null && features.seen() > 0) {
+      if (featurePass && features != null && features.seen() > 0) {
+        long t = System.nanoTime();
         try {
           featureViews(features.finish(scope), step);
         } catch (Deconvnet.Unsupported e) {
           featuresOff(e);
         }
+        featureBudget.spent(System.nanoTime() - t);
       }
+      featurePass = false;
     }
     timeCount = 0; // the validation pass is not training time
   }
@@ -766,7 +783,8 @@ public final class TrainscopeListener implements TrainingListener {
     String which = "the 9 of " + samples + " whose maximum activation in " + of + " is highest (row by row, highest"
         + " first)";
     describeChannel(TagNames.featureTop9(layer, ch), "top 9 " + layer + "/" + ch,
-        "After each validation pass, " + which + ", with the input normalisation undone.", Role.FEATURE_TOP9, layer,
+        "After the first validation pass and later ones as the time budget allows, " + which + ", with the input"
+            + " normalisation undone.", Role.FEATURE_TOP9, layer,
         ch);
     describeChannel(TagNames.featureDeconv(layer, ch), "deconvnet " + layer + "/" + ch,
         "For each of " + which + ", in the same place: that activation alone projected back to pixel space by a"
@@ -779,7 +797,7 @@ public final class TrainscopeListener implements TrainingListener {
             + " forward input was positive too); each picture scaled on its own so that 0 is mid-grey.",
         Role.FEATURE_GUIDED, layer, ch);
     describeChannel(TagNames.featureRanking(layer, ch), "ranking " + layer + "/" + ch,
-        "After each validation pass, " + which + ": rank, validation index, label, max activation and its position"
+        "After the validation passes the feature views watch, " + which + ": rank, validation index, label, max activation and its position"
             + " (y, x) in the convolution's output.", Role.FEATURE_RANKING, layer, ch);
   }
 
@@ -870,6 +888,7 @@ public final class TrainscopeListener implements TrainingListener {
     private int featureChannels = FeatureViews.DEFAULT_CHANNELS;
     private final Map<String, int[]> featureLayers = new LinkedHashMap<>();
     private int featureSamples = Integer.MAX_VALUE;
+    private double featureBudget = DEFAULT_FEATURE_BUDGET;
 
     private Builder(Path logdir, SummaryWriter writer) {
       this.logdir = logdir;
@@ -1048,6 +1067,22 @@ public final class TrainscopeListener implements TrainingListener {
      */
     public Builder featureSamples(int n) {
       this.featureSamples = Require.positive(n, "featureSamples");
+      return this;
+    }
+
+    /**
+     * The share of the training time the feature views may take: they watch the first validation
+     * pass, and a later one only when their time so far, plus as much as their last pass took,
+     * stays within {@code fraction} of the time since the first training step. Each pass runs the
+     * validation images through the network once more, which for a small network costs about as
+     * much as the validation pass itself. {@value #DEFAULT_FEATURE_BUDGET} by default; 1 watches
+     * every validation pass.
+     */
+    public Builder featureViewsBudget(double fraction) {
+      if (!(fraction > 0 && fraction <= 1)) {
+        throw new IllegalArgumentException("featureViewsBudget must be in (0, 1], was " + fraction);
+      }
+      this.featureBudget = fraction;
       return this;
     }
 

@@ -236,6 +236,31 @@ class FeatureViewsListenerTest {
   }
 
   @Test
+  void theTimeBudget_decidesWhichValidationPassesAreWatched(@TempDir Path other) throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      ArrayDataset trainSet = Fixture.dataset(m, 0, 128, true, 64, true);
+      ArrayDataset valSet = Fixture.dataset(m, Mnist.TRAIN_COUNT, Mnist.TRAIN_COUNT + 40, true, 40, false);
+      Path every = Files.createDirectory(other.resolve("every"));
+      Fixture.train(Fixture.smallCnn(), 1, 3, trainSet, valSet, new Shape(64, 1, 28, 28), model -> List.of(
+          TrainscopeListener.builder(every).featureChannels("conv2d_1", 0).featureViewsBudget(1).build()));
+      assertEquals(List.of(2L, 4L, 6L), new ArrayList<>(Logs.read(every).images("features/conv2d_1/0/top9").keySet()),
+          "a budget of 1 watches every pass");
+      Path tight = Files.createDirectory(other.resolve("tight"));
+      Fixture.train(Fixture.smallCnn(), 1, 3, trainSet, valSet, new Shape(64, 1, 28, 28), model -> List.of(
+          TrainscopeListener.builder(tight).featureChannels("conv2d_1", 0).featureViewsBudget(1e-9).build()));
+      assertEquals(List.of(2L), new ArrayList<>(Logs.read(tight).images("features/conv2d_1/0/top9").keySet()),
+          "a budget too small for a second pass still watches the first");
+    }
+    TrainscopeListener.Builder b = TrainscopeListener.builder(other);
+    assertEquals("featureViewsBudget must be in (0, 1], was 0.0",
+        assertThrows(IllegalArgumentException.class, () -> b.featureViewsBudget(0)).getMessage());
+    assertEquals("featureViewsBudget must be in (0, 1], was NaN",
+        assertThrows(IllegalArgumentException.class, () -> b.featureViewsBudget(Double.NaN)).getMessage());
+    assertEquals("featureViewsBudget must be in (0, 1], was 1.5",
+        assertThrows(IllegalArgumentException.class, () -> b.featureViewsBudget(1.5)).getMessage());
+  }
+
+  @Test
   void chosenChannels_andSamples_orNone(@TempDir Path other) throws Exception {
     try (NDManager m = NDManager.newBaseManager()) {
       ArrayDataset trainSet = Fixture.dataset(m, 0, 128, true, 64, true);

@@ -55,7 +55,7 @@ class TrainingUnchangedTest {
   @Test
   void withTheListenerLoggingEverythingEveryStep_theWeightsAreBitIdentical() throws Exception {
     Fixture.Trained with = run(model -> List.of(TrainscopeListener.builder(dir)
-        .histogramsEvery(1).imagesEvery(1).learningRate(Fixture.LR).build()));
+        .histogramsEvery(1).imagesEvery(1).featureViewsBudget(1).learningRate(Fixture.LR).build()));
     Logs logs = Logs.read(dir);
     assertEquals(20, logs.histograms("activations/conv2d_1/post").size(), "every one of the 20 steps probed");
     assertEquals(20, logs.texts("predictions").size());
