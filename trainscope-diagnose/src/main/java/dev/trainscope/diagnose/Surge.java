@@ -7,7 +7,10 @@ import java.util.List;
  * too high for the loss landscape. A surge where the learning rate itself was just raised (a
  * warm-up restart) is expected and ignored. Robust statistics: the recent median and median
  * absolute deviation, over a window of recent points, on a 3-point running median so that one bad
- * batch is not a surge.
+ * batch is not a surge. Within the first window one raw value far above the first loss counts
+ * too ({@code surge.earlyFactor}): at the start no batch is that much harder than the others, and a
+ * rate high enough to blow the network up in one step often kills it in the next (every ReLU dead,
+ * the loss flat at chance level after), which leaves no run of high values for the median to keep.
  */
 final class Surge implements Rule {
   @Override
@@ -70,21 +73,43 @@ final class Surge implements Rule {
           peak = j;
         }
       }
-      if (surges == 0 && peak > 0 && v.values()[0] > 0 && m3[peak] > factor * v.values()[0]
-          && m3[peak] - v.values()[0] >= minRise && !lrRaised(rate, v.steps()[0], v.steps()[peak])) {
+      double first = v.values()[0];
+      if (surges == 0 && peak > 0 && first > 0 && m3[peak] > factor * first
+          && m3[peak] - first >= minRise && !lrRaised(rate, v.steps()[0], v.steps()[peak])) {
         surges = 1;
         firstStep = v.steps()[peak];
         worst = m3[peak];
-        worstBase = v.values()[0];
+        worstBase = first;
         double after = Stats.median(m3, peak, Math.min(n, peak + w));
         prolonged = after > factor * worstBase ? 1 : 0;
       }
+      // one step that blows the loss up right after the start, on the raw values
+      boolean blownUp = false;
+      int spike = 0;
+      for (int j = 1; j < w; j++) {
+        if (v.values()[j] > v.values()[spike]) {
+          spike = j;
+        }
+      }
+      if (surges == 0 && spike > 0 && first > 0 && v.values()[spike] > t.get("surge.earlyFactor") * first
+          && v.values()[spike] - first >= minRise && !lrRaised(rate, v.steps()[0], v.steps()[spike])) {
+        surges = 1;
+        firstStep = v.steps()[spike];
+        worst = v.values()[spike];
+        worstBase = first;
+        blownUp = true;
+      }
       if (surges > 0) {
         boolean stays = prolonged > 0;
-        out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", firstStep, v.lastStep(),
+        // a network blown up in one step is broken, not merely unstable: first in the list
+        out.add(new Finding(id(), blownUp ? Severity.ERROR : Severity.WARNING, v.run(), List.of(v.tag()), "", firstStep,
+            v.lastStep(),
             Rules.ev("surges", surges, "prolonged", prolonged, "worst_loss", worst, "level_before", worstBase,
                 "times_level", worst / worstBase),
-            "training loss '" + v.tag() + "' surged " + surges + " time(s) far above its recent level (worst "
+            blownUp ? "training loss '" + v.tag() + "' jumped to " + Rules.fmt(worst) + " at step " + firstStep + ", "
+                + Rules.fmt(worst / worstBase) + " times its first value (" + Rules.fmt(worstBase) + "): one step blew the"
+                + " network up"
+                : "training loss '" + v.tag() + "' surged " + surges + " time(s) far above its recent level (worst "
                 + Rules.fmt(worst) + " against " + Rules.fmt(worstBase) + ")" + (stays ? ", and stayed up" : ""),
             "the learning rate is probably too high: lower it, add warm-up, or clip gradients"));
       }

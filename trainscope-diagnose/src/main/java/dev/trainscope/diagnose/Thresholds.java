@@ -49,6 +49,9 @@ public final class Thresholds {
     // and rising by at least this share of the loss's first value: a jump from 0.03 to 0.2 late in
     // training is per-batch noise near convergence (a batch of hard examples), not a learning rate too high
     values.put("surge.minRise", 0.25);
+    // within the first window, one raw loss this many times the first: the network blown up in a step
+    // (the demo's lr-high fault: 18-28x; every healthy or other-fault run of the labelled benchmark: at most 1.13x)
+    values.put("surge.earlyFactor", 5.0);
     // the smoothed loss ending this many times above its minimum, having risen since
     values.put("divergence.factor", 2.0);
     // and having risen by this share of the loss's first value

@@ -100,6 +100,24 @@ class RulesTest {
   }
 
   @Test
+  void oneStepBlowUpAtTheStart_thenFlatAtChance_isASurge_butOneHardEarlyBatchIsNot() throws Exception {
+    // Adam at 0.05 on the demo's CNN: 2.30 at step 0, 48 at step 1, then every ReLU dead and the loss at ln 10
+    Random r = new Random(6);
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("blown", "train/loss", 0, 750, s -> s == 0 ? 2.303 : s == 1 ? 48.2 : s == 2 ? 2.58 : 2.303 + 0.01 * r.nextGaussian())
+        .scalar("hard", "train/loss", 0, 750, s -> s == 1 ? 6.0 : 2.3 * Math.exp(-s / 100.0) + 0.05)
+        .store()) {
+      List<Finding> found = diagnose(store);
+      Finding f = only(found.stream().filter(x -> x.run().equals("blown")).toList(), "loss-surge");
+      assertEquals(1, f.fromStep());
+      assertEquals(Severity.ERROR, f.severity());
+      assertTrue(f.summary().contains("jumped to 48.20 at step 1"), f.summary());
+      assertEquals(48.2 / 2.303, f.evidence().get("times_level"), 1e-4);
+      assertTrue(found.stream().noneMatch(x -> x.run().equals("hard") && x.rule().equals("loss-surge")), found.toString());
+    }
+  }
+
+  @Test
   void deadLayersWithZeroGradients_areNotVanishing_andBiasesAreNoLayer() throws Exception {
     try (RunStore store = new LogBuilder(dir)
         .scalar("run", "grad_norm/conv1", 0, 100, s -> 0.0)
