@@ -31,6 +31,9 @@ public final class LoadLogdir {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     long heapBefore = usedHeapAfterGc();
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = os.getProcessCpuTime();
     long start = System.nanoTime();
     AtomicLong firstData = new AtomicLong();
     CountDownLatch firstRun = new CountDownLatch(1);
@@ -72,6 +75,7 @@ public final class LoadLogdir {
     }
     loader.join();
     long loaded = System.nanoTime();
+    long cpu = os.getProcessCpuTime() - cpuStart;
     long points = 0;
     long events = 0;
     for (RunInfo r : store.runs()) {
@@ -88,6 +92,8 @@ public final class LoadLogdir {
     System.out.printf(Locale.ROOT, "loaded everything    %.2f s (%,d events, %,d scalar points)%n", seconds, events, points);
     System.out.printf(Locale.ROOT, "load throughput      %.1f M events/s, %.0f MB/s%n", events / seconds / 1e6,
         p.bytesRead() / seconds / 1e6);
+    System.out.printf(Locale.ROOT, "cpu time             %.2f s (%.2f cores busy on average; user and system, GC included)%n",
+        cpu / 1e9, cpu / 1e9 / seconds);
     System.out.printf(Locale.ROOT, "store accounting     %.2f bytes per scalar point%n", (double) store.memoryBytes() / points);
     System.out.printf(Locale.ROOT, "heap after GC        %.2f bytes per scalar point (%,.0f MB)%n",
         (double) (heapAfter - heapBefore) / points, (heapAfter - heapBefore) / 1e6);

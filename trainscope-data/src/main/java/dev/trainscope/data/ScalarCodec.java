@@ -51,18 +51,24 @@ final class ScalarCodec {
     return true;
   }
 
-  /** The wall-time mode of a block: whole milliseconds or microseconds when every time is one. */
-  static int wallMode(double[] walls, int n) {
-    if (quantized(walls, n, 1e3)) {
+  /**
+   * The wall-time mode of a block (whole milliseconds or microseconds when every time is one),
+   * with each wall time's integer ({@link #wallCode}) put in {@code codes}: found in the same pass.
+   */
+  static int wallCodes(double[] walls, int n, long[] codes) {
+    if (quantized(walls, n, 1e3, codes)) {
       return WALL_MILLIS;
     }
-    if (quantized(walls, n, 1e6)) {
+    if (quantized(walls, n, 1e6, codes)) {
       return WALL_MICROS;
+    }
+    for (int i = 0; i < n; i++) {
+      codes[i] = Double.doubleToRawLongBits(walls[i]);
     }
     return WALL_RAW;
   }
 
-  private static boolean quantized(double[] walls, int n, double scale) {
+  private static boolean quantized(double[] walls, int n, double scale, long[] codes) {
     for (int i = 0; i < n; i++) {
       double w = walls[i];
       double k = Math.rint(w * scale);
@@ -70,6 +76,7 @@ final class ScalarCodec {
           || Double.doubleToRawLongBits(k / scale) != Double.doubleToRawLongBits(w)) {
         return false;
       }
+      codes[i] = (long) k;
     }
     return true;
   }
@@ -90,35 +97,49 @@ final class ScalarCodec {
     }
   }
 
-  /** The integer a wall time is coded as, against the clock's wall at its step when {@code has}. */
-  private static long clockedCode(double w, int mode, double ref, boolean has) {
-    return has ? wallCode(w, mode) - wallCode(ref, mode) : wallCode(w, mode);
-  }
-
-  /** Encodes {@code n} points; with a clock, against it when that is smaller. */
+  /**
+   * Encodes {@code n} points; with a clock, against it when that is smaller. The working arrays
+   * are the thread's ({@link Scratch}): a big log directory seals a block every 1,024 points.
+   */
   static long[] encode(long[] steps, double[] walls, double[] values, int n, RunClock clock) {
+    Scratch scratch = SCRATCH.get();
     boolean floats = allFloats(values, n);
-    int mode = wallMode(walls, n);
-    long[] wallCodes = new long[n];
-    long[] valueCodes = new long[n];
+    long[] wallCodes = scratch.wallCodes(n);
+    int mode = wallCodes(walls, n, wallCodes);
+    long[] valueCodes = scratch.valueCodes(n);
     for (int i = 0; i < n; i++) {
-      wallCodes[i] = wallCode(walls[i], mode);
       valueCodes[i] = valueBits(values[i], floats);
     }
-    int stepK = bestK(steps, n, true);
-    long wallChoice = bestCode(wallCodes, n, true);
+    // the three streams' code lengths counted in one pass: three independent chains of increments
+    long[] cs = scratch.counts(0);
+    long[] cw = scratch.counts(1);
+    long[] cv = scratch.counts(2);
+    long prevStep = 0;
+    long prevWall = 0;
+    for (int i = 1; i < n; i++) {
+      long ds = steps[i] - steps[i - 1];
+      cs[bitLength(zigzag(ds - prevStep))]++;
+      prevStep = ds;
+      long dw = wallCodes[i] - wallCodes[i - 1];
+      cw[bitLength(zigzag(dw - prevWall))]++;
+      prevWall = dw;
+      cv[bitLength(zigzag(valueCodes[i] - valueCodes[i - 1]))]++;
+    }
+    int stepK = (int) (choose(cs) & 63);
+    long wallChoice = choose(cw);
     int wallK = (int) (wallChoice & 63);
-    int valueK = bestK(valueCodes, n, false);
+    int valueK = (int) (choose(cv) & 63);
     boolean clocked = false;
     long limit = 0;
     if (clock != null && n > 1) {
       limit = clock.lastStep();
-      double[] ref = new double[n];
-      boolean[] has = new boolean[n];
+      double[] ref = scratch.ref(n);
+      boolean[] has = scratch.has(n);
       clock.lookup(steps, n, limit, ref, has);
-      long[] clockCodes = new long[n];
+      // a wall's integer against the clock's at its step, where the clock has that step
+      long[] clockCodes = scratch.clockCodes(n);
       for (int i = 0; i < n; i++) {
-        clockCodes[i] = clockedCode(walls[i], mode, ref[i], has[i]);
+        clockCodes[i] = has[i] ? wallCodes[i] - wallCode(ref[i], mode) : wallCodes[i];
       }
       long clockChoice = bestCode(clockCodes, n, true);
       // the clocked header carries the clock's last step: 64 bits more
@@ -130,7 +151,7 @@ final class ScalarCodec {
     }
 
     // at most 22 + 64 + 3 * 64 bits for the header and first point, 3 * (7 + 64) for each other point
-    Sink w = new Sink(22 + 64 + 192 + (n - 1) * 213L);
+    Sink w = new Sink(scratch.words(22 + 64 + 192 + (n - 1) * 213L));
     w.put(((floats ? 1L : 0L) << 21) | ((clocked ? 1L : 0L) << 20) | ((long) mode << 18) | ((long) stepK << 12)
         | ((long) wallK << 6) | valueK, 22);
     if (clocked) {
@@ -163,8 +184,9 @@ final class ScalarCodec {
     private long acc;
     private int accBits;
 
-    Sink(long maxBits) {
-      out = new long[(int) ((maxBits + 63) >>> 6)];
+    /** Writes into {@code out}, which must hold the block's worst case; its old content is not read. */
+    Sink(long[] out) {
+      this.out = out;
     }
 
     /** Appends the low {@code len} bits of v (1 <= len <= 64). */
@@ -228,13 +250,21 @@ final class ScalarCodec {
 
   /** {@link #bestK} and the bits its codes take, as {@code bits << 6 | k}. */
   static long bestCode(long[] a, int n, boolean second) {
-    long[] count = new long[65];
+    long[] count = SCRATCH.get().counts(3);
     long prevDelta = 0;
     for (int i = 1; i < n; i++) {
       long delta = a[i] - a[i - 1];
       count[bitLength(zigzag(second ? delta - prevDelta : delta))]++;
       prevDelta = delta;
     }
+    return choose(count);
+  }
+
+  /**
+   * The width k whose codes take the fewest bits, given how many values of each bit length
+   * ({@code count[len]}, 0 to 64) are to be coded: {@code bits << 6 | k}.
+   */
+  private static long choose(long[] count) {
     // cost(k) = (1 + k) for each code of at most k bits, (7 + its length) for each longer one
     long below = count[0];
     long aboveCost = 0;
@@ -325,7 +355,10 @@ final class ScalarCodec {
     }
   }
 
-  /** Per-thread arrays for decoding against a clock: a query decodes many blocks, each up to a block long. */
+  /**
+   * Per-thread working arrays, each grown to a block at least: for encoding (a loader seals many
+   * blocks), and for decoding against a clock (a query decodes many blocks).
+   */
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private static final class Scratch {
@@ -333,6 +366,47 @@ final class ScalarCodec {
     private long[] codes = new long[0];
     private double[] ref = new double[0];
     private boolean[] has = new boolean[0];
+    private long[] wallCodes = new long[0];
+    private long[] valueCodes = new long[0];
+    private long[] clockCodes = new long[0];
+    private long[] words = new long[0];
+    private final long[][] counts = new long[4][65];
+
+    /** Count array {@code i} (0 to 3), zeroed. */
+    long[] counts(int i) {
+      java.util.Arrays.fill(counts[i], 0);
+      return counts[i];
+    }
+
+    long[] wallCodes(int n) {
+      if (wallCodes.length < n) {
+        wallCodes = new long[Math.max(n, ScalarSeries.BLOCK)];
+      }
+      return wallCodes;
+    }
+
+    long[] valueCodes(int n) {
+      if (valueCodes.length < n) {
+        valueCodes = new long[Math.max(n, ScalarSeries.BLOCK)];
+      }
+      return valueCodes;
+    }
+
+    long[] clockCodes(int n) {
+      if (clockCodes.length < n) {
+        clockCodes = new long[Math.max(n, ScalarSeries.BLOCK)];
+      }
+      return clockCodes;
+    }
+
+    /** An array of at least {@code bits} bits. */
+    long[] words(long bits) {
+      int n = Math.toIntExact((bits + 63) >>> 6);
+      if (words.length < n) {
+        words = new long[n];
+      }
+      return words;
+    }
 
     long[] steps(int n) {
       if (steps.length < n) {
