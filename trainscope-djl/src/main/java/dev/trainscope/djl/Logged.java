@@ -25,7 +25,7 @@ public enum Logged {
   FINGERPRINTS,
   /** The probe batch's labels and predicted classes (text). */
   PREDICTIONS,
-  /** The first convolution's kernels (image). */
+  /** Each 2-D convolution's kernels (image). */
   FILTERS,
   /** Each convolution's output channels for the first probe image (image). */
   FEATURE_MAPS,

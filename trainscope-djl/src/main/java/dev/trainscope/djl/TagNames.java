@@ -69,7 +69,8 @@ import java.util.Locale;
  *       <td>each image step: a Markdown table of the probe batch's labels, predicted classes and
  *       their probabilities</td></tr>
  *   <tr><td>{@code filters/<layer>}</td><td>image</td><td>{@code filters}</td><td>each image step, for
- *       the first 2-D convolution: its kernels, rescaled from [min, max] to [0, 255]</td></tr>
+ *       each 2-D convolution: its kernels (over more than three input channels, each kernel's mean over
+ *       them), rescaled from [min, max] to [0, 255]</td></tr>
  *   <tr><td>{@code feature_maps/<layer>}</td><td>image</td><td>{@code feature_maps}</td><td>each image
  *       step, for each 2-D convolution: its output channels for the first probe image</td></tr>
  *   <tr><td>{@code features/<layer>/<channel>/top9}</td><td>image</td><td>{@code feature_top9}</td>

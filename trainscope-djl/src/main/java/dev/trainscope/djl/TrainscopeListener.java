@@ -52,7 +52,7 @@ import java.util.Set;
  * fraction of zeros and histogram, the weights, and the update/weight ratio; per layer the
  * activations of a fixed probe batch before and after the nonlinearity, dead ReLU units, mean and
  * std; input samples as pictures with the normalisation undone, the input histogram and a
- * fingerprint of every batch; the probe batch's predictions; the first convolution's kernels and
+ * fingerprint of every batch; the probe batch's predictions; each convolution's kernels and
  * each convolution's feature maps; after validation passes (as many as a time budget allows, {@link
  * Builder#featureViewsBudget}), for chosen channels of the
  * convolutions, the 9 validation images that excite each most with their deconvnet and guided
@@ -537,16 +537,18 @@ public final class TrainscopeListener implements TrainingListener {
     log.text(TagNames.PREDICTIONS, PredictionTable.markdown(scores, n, k, labels, classNames, s), s);
   }
 
+  /** Each 2-D convolution's kernels; past the first, each kernel as the mean over its input channels. */
   private void filters(long s, NDManager scope) {
-    Layer conv = network.firstConv2d();
-    if (conv == null) {
-      return;
-    }
-    for (Param p : conv.params) {
-      NDArray w = p.parameter().getArray();
-      if (p.name().equals("weight") && w.getShape().dimension() == 4) {
-        log.image(TagNames.filters(conv.name), Pictures.filters(floats(w, scope), w.getShape().getShape()), s);
-        return;
+    for (Layer conv : network.layers) {
+      if (!conv.conv2d()) {
+        continue;
+      }
+      for (Param p : conv.params) {
+        NDArray w = p.parameter().getArray();
+        if (p.name().equals("weight") && w.getShape().dimension() == 4) {
+          log.image(TagNames.filters(conv.name), Pictures.filters(floats(w, scope), w.getShape().getShape()), s);
+          break;
+        }
       }
     }
   }
@@ -768,11 +770,13 @@ public final class TrainscopeListener implements TrainingListener {
         }
       }
     }
-    Layer conv = network.firstConv2d();
-    if (conv != null && logged.contains(Logged.FILTERS)) {
-      describe(TagNames.filters(conv.name), "filters " + conv.name,
-          "The kernels of " + conv.name + ", the first convolution, one per output channel, from black (the"
-              + " lowest weight) to white (the highest).", Role.FILTERS, null, conv.name, "weight");
+    for (Layer conv : network.layers) {
+      if (conv.conv2d() && logged.contains(Logged.FILTERS)) {
+        describe(TagNames.filters(conv.name), "filters " + conv.name,
+            "The kernels of " + conv.name + ", one per output channel (over one or three input channels as they"
+                + " are, over more as their mean), from black (the lowest weight) to white (the highest).",
+            Role.FILTERS, null, conv.name, "weight");
+      }
     }
   }
 
