@@ -100,6 +100,10 @@ final class ScalarCodec {
   /**
    * Encodes {@code n} points; with a clock, against it when that is smaller. The working arrays
    * are the thread's ({@link Scratch}): a big log directory seals a block every 1,024 points.
+   *
+   * <p>Each pass over the points is a method of its own. As one method with its loops inline, the
+   * JIT compiled it four times over in a fresh process loading 100 M points (on-stack replacement
+   * at three of the loops, then the whole: 1.3 s of C2 time); so, once (0.35 s).
    */
   static long[] encode(long[] steps, double[] walls, double[] values, int n, RunClock clock) {
     Scratch scratch = SCRATCH.get();
@@ -107,24 +111,11 @@ final class ScalarCodec {
     long[] wallCodes = scratch.wallCodes(n);
     int mode = wallCodes(walls, n, wallCodes);
     long[] valueCodes = scratch.valueCodes(n);
-    for (int i = 0; i < n; i++) {
-      valueCodes[i] = valueBits(values[i], floats);
-    }
-    // the three streams' code lengths counted in one pass: three independent chains of increments
+    valueCodes(values, n, floats, valueCodes);
     long[] cs = scratch.counts(0);
     long[] cw = scratch.counts(1);
     long[] cv = scratch.counts(2);
-    long prevStep = 0;
-    long prevWall = 0;
-    for (int i = 1; i < n; i++) {
-      long ds = steps[i] - steps[i - 1];
-      cs[bitLength(zigzag(ds - prevStep))]++;
-      prevStep = ds;
-      long dw = wallCodes[i] - wallCodes[i - 1];
-      cw[bitLength(zigzag(dw - prevWall))]++;
-      prevWall = dw;
-      cv[bitLength(zigzag(valueCodes[i] - valueCodes[i - 1]))]++;
-    }
+    countLengths(steps, wallCodes, valueCodes, n, cs, cw, cv);
     int stepK = (int) (choose(cs) & 63);
     long wallChoice = choose(cw);
     int wallK = (int) (wallChoice & 63);
@@ -136,11 +127,8 @@ final class ScalarCodec {
       double[] ref = scratch.ref(n);
       boolean[] has = scratch.has(n);
       clock.lookup(steps, n, limit, ref, has);
-      // a wall's integer against the clock's at its step, where the clock has that step
       long[] clockCodes = scratch.clockCodes(n);
-      for (int i = 0; i < n; i++) {
-        clockCodes[i] = has[i] ? wallCodes[i] - wallCode(ref[i], mode) : wallCodes[i];
-      }
+      clockCodes(wallCodes, ref, has, n, mode, clockCodes);
       long clockChoice = bestCode(clockCodes, n, true);
       // the clocked header carries the clock's last step: 64 bits more
       if ((clockChoice >>> 6) + 64 < (wallChoice >>> 6)) {
@@ -160,6 +148,45 @@ final class ScalarCodec {
     w.put(steps[0], 64);
     w.put(wallCodes[0], 64);
     w.put(valueCodes[0], floats ? 32 : 64);
+    writePoints(w, steps, wallCodes, valueCodes, n, stepK, wallK, valueK);
+    return w.finish();
+  }
+
+  private static void valueCodes(double[] values, int n, boolean floats, long[] out) {
+    for (int i = 0; i < n; i++) {
+      out[i] = valueBits(values[i], floats);
+    }
+  }
+
+  /**
+   * The code lengths of the three streams (steps and walls as deltas of deltas, values as deltas),
+   * counted in one pass: three independent chains of increments.
+   */
+  private static void countLengths(long[] steps, long[] walls, long[] values, int n, long[] cs, long[] cw,
+      long[] cv) {
+    long prevStep = 0;
+    long prevWall = 0;
+    for (int i = 1; i < n; i++) {
+      long ds = steps[i] - steps[i - 1];
+      cs[bitLength(zigzag(ds - prevStep))]++;
+      prevStep = ds;
+      long dw = walls[i] - walls[i - 1];
+      cw[bitLength(zigzag(dw - prevWall))]++;
+      prevWall = dw;
+      cv[bitLength(zigzag(values[i] - values[i - 1]))]++;
+    }
+  }
+
+  /** A wall's integer against the clock's at its step, where the clock has that step. */
+  private static void clockCodes(long[] wallCodes, double[] ref, boolean[] has, int n, int mode, long[] out) {
+    for (int i = 0; i < n; i++) {
+      out[i] = has[i] ? wallCodes[i] - wallCode(ref[i], mode) : wallCodes[i];
+    }
+  }
+
+  /** Points 1 to n - 1: each step and wall as a delta of deltas, each value as a delta. */
+  private static void writePoints(Sink w, long[] steps, long[] wallCodes, long[] valueCodes, int n, int stepK,
+      int wallK, int valueK) {
     long prevStepDelta = 0;
     long prevWallDelta = 0;
     for (int i = 1; i < n; i++) {
@@ -171,7 +198,6 @@ final class ScalarCodec {
       prevWallDelta = wallDelta;
       w.code(valueCodes[i] - valueCodes[i - 1], valueK);
     }
-    return w.finish();
   }
 
   /**
