@@ -267,14 +267,9 @@ final class ScalarCodec {
   }
 
   /**
-   * The width k that makes this block's codes smallest: of the deltas of deltas ({@code second}) or
-   * of the deltas of {@code a}.
+   * The width k that makes this block's codes smallest, of the deltas of deltas ({@code second}) or
+   * of the deltas of {@code a}, and the bits its codes take: {@code bits << 6 | k}.
    */
-  static int bestK(long[] a, int n, boolean second) {
-    return (int) (bestCode(a, n, second) & 63);
-  }
-
-  /** {@link #bestK} and the bits its codes take, as {@code bits << 6 | k}. */
   static long bestCode(long[] a, int n, boolean second) {
     long[] count = SCRATCH.get().counts(3);
     long prevDelta = 0;

@@ -66,38 +66,24 @@ final class Surge implements Rule {
           i++;
         }
       }
-      // a jump right after the first steps: the loss should fall from its initial value, not multiply
-      int peak = 0;
-      for (int j = 1; j < w; j++) {
-        if (m3[j] > m3[peak]) {
-          peak = j;
-        }
-      }
-      double first = v.values()[0];
-      if (surges == 0 && peak > 0 && first > 0 && m3[peak] > factor * first
-          && m3[peak] - first >= minRise && !lrRaised(rate, v.steps()[0], v.steps()[peak])) {
+      // a jump right after the first steps, on the 3-point median
+      int peak = surges == 0 ? earlyJump(m3, w, factor, minRise, v, rate) : -1;
+      if (peak > 0) {
         surges = 1;
         firstStep = v.steps()[peak];
         worst = m3[peak];
-        worstBase = first;
+        worstBase = v.values()[0];
         double after = Stats.median(m3, peak, Math.min(n, peak + w));
         prolonged = after > factor * worstBase ? 1 : 0;
       }
       // one step that blows the loss up right after the start, on the raw values
-      boolean blownUp = false;
-      int spike = 0;
-      for (int j = 1; j < w; j++) {
-        if (v.values()[j] > v.values()[spike]) {
-          spike = j;
-        }
-      }
-      if (surges == 0 && spike > 0 && first > 0 && v.values()[spike] > t.get("surge.earlyFactor") * first
-          && v.values()[spike] - first >= minRise && !lrRaised(rate, v.steps()[0], v.steps()[spike])) {
+      int spike = surges == 0 ? earlyJump(v.values(), w, t.get("surge.earlyFactor"), minRise, v, rate) : -1;
+      boolean blownUp = spike > 0;
+      if (blownUp) {
         surges = 1;
         firstStep = v.steps()[spike];
         worst = v.values()[spike];
-        worstBase = first;
-        blownUp = true;
+        worstBase = v.values()[0];
       }
       if (surges > 0) {
         boolean stays = prolonged > 0;
@@ -114,6 +100,24 @@ final class Surge implements Rule {
             "the learning rate is probably too high: lower it, add warm-up, or clip gradients"));
       }
     }
+  }
+
+  /**
+   * The index of the highest of {@code a}'s values 1 to {@code w - 1} when it is above {@code
+   * factor} times the loss's first (positive) value and at least {@code minRise} above it, the
+   * learning rate not raised in between: a jump right after the start, where the loss should fall
+   * from its initial value, not multiply. -1 otherwise.
+   */
+  private static int earlyJump(double[] a, int w, double factor, double minRise, Series v, Series rate) {
+    int peak = 0;
+    for (int j = 1; j < w; j++) {
+      if (a[j] > a[peak]) {
+        peak = j;
+      }
+    }
+    double first = v.values()[0];
+    return peak > 0 && first > 0 && a[peak] > factor * first && a[peak] - first >= minRise
+        && !lrRaised(rate, v.steps()[0], v.steps()[peak]) ? peak : -1;
   }
 
   /** True when the learning rate rose by more than 20 % between the two steps. */

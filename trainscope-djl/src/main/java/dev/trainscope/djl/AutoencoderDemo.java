@@ -110,13 +110,7 @@ public final class AutoencoderDemo {
       double valReconstruction, double valKl, double[] traversalMillis) {
     /** The median of {@link #traversalMillis}, NaN when there are none. */
     public double traversalMedianMillis() {
-      if (traversalMillis.length == 0) {
-        return Double.NaN;
-      }
-      double[] s = traversalMillis.clone();
-      Arrays.sort(s);
-      int n = s.length;
-      return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+      return Stats.median(traversalMillis);
     }
   }
 

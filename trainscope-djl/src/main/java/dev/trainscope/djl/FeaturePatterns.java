@@ -83,7 +83,7 @@ public final class FeaturePatterns {
     int n = 0;
     for (int i = 0; i < patches.size(); i++) {
       for (int j = i + 1; j < patches.size(); j++) {
-        double r = FilterEdges.pearson(patches.get(i), patches.get(j));
+        double r = Stats.pearson(patches.get(i), patches.get(j));
         if (!Double.isNaN(r)) {
           sum += r;
           n++;
@@ -159,8 +159,8 @@ public final class FeaturePatterns {
           control[d] = coherence(drawn);
           controlLabels[d] = modalShare(drawnLabels);
         }
-        out.add(new Channel(v.layer(), v.channel(), coherence(patches), FilterEdges.median(finite(control)),
-            modalShare(top), FilterEdges.median(controlLabels)));
+        out.add(new Channel(v.layer(), v.channel(), coherence(patches), Stats.median(finite(control)),
+            modalShare(top), Stats.median(controlLabels)));
       }
     }
     return out;
@@ -210,10 +210,10 @@ public final class FeaturePatterns {
         List<Channel> cs = measured.get(m).stream().filter(c -> c.layer().equals(layer)).toList();
         long above = cs.stream().filter(c -> c.coherence() > c.controlCoherence()).count();
         System.out.printf(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %d of %d | %.2f | %.2f |%n", layer, when[m],
-            cs.size(), FilterEdges.median(finite(cs.stream().mapToDouble(Channel::coherence).toArray())),
-            FilterEdges.median(finite(cs.stream().mapToDouble(Channel::controlCoherence).toArray())), above,
-            cs.size(), FilterEdges.median(cs.stream().mapToDouble(Channel::labelShare).toArray()),
-            FilterEdges.median(cs.stream().mapToDouble(Channel::controlLabelShare).toArray()));
+            cs.size(), Stats.median(finite(cs.stream().mapToDouble(Channel::coherence).toArray())),
+            Stats.median(finite(cs.stream().mapToDouble(Channel::controlCoherence).toArray())), above,
+            cs.size(), Stats.median(cs.stream().mapToDouble(Channel::labelShare).toArray()),
+            Stats.median(cs.stream().mapToDouble(Channel::controlLabelShare).toArray()));
       }
     }
   }

@@ -95,37 +95,11 @@ public final class FilterEdges {
     }
   }
 
-  /** Pearson's correlation of two arrays of one length; NaN when either is constant. */
-  static double pearson(float[] a, float[] b) {
-    if (a.length != b.length) {
-      throw new IllegalArgumentException("lengths differ: " + a.length + " and " + b.length);
-    }
-    double ma = 0;
-    double mb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ma += a[i];
-      mb += b[i];
-    }
-    ma /= a.length;
-    mb /= b.length;
-    double sab = 0;
-    double saa = 0;
-    double sbb = 0;
-    for (int i = 0; i < a.length; i++) {
-      double da = a[i] - ma;
-      double db = b[i] - mb;
-      sab += da * db;
-      saa += da * da;
-      sbb += db * db;
-    }
-    return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : Double.NaN;
-  }
-
   /** The kernel of the bank {@code filter} correlates best with, in absolute value. */
   static Match best(float[] filter, List<Kernel> bank) {
     Match best = new Match(0, null);
     for (Kernel k : bank) {
-      double r = Math.abs(pearson(filter, k.weights));
+      double r = Math.abs(Stats.pearson(filter, k.weights));
       if (r > best.score) {
         best = new Match(r, k);
       }
@@ -156,13 +130,6 @@ public final class FilterEdges {
       matches.add(best(f, bank));
     }
     return matches;
-  }
-
-  static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
   static double[] scores(List<Match> matches) {
@@ -233,7 +200,7 @@ public final class FilterEdges {
     for (int i = 0; i < after.size(); i++) {
       float[] w0 = Arrays.copyOfRange(filters[0], i * k2, (i + 1) * k2);
       float[] w1 = Arrays.copyOfRange(filters[1], i * k2, (i + 1) * k2);
-      kept[i] = pearson(w0, w1);
+      kept[i] = Stats.pearson(w0, w1);
       double d = 0;
       double n0 = 0;
       for (int j = 0; j < k2; j++) {
@@ -245,12 +212,12 @@ public final class FilterEdges {
           before.get(i).kernel(), after.get(i).score(), after.get(i).kernel(), kept[i], 100 * moved[i]);
     }
     System.out.printf(Locale.ROOT, "median r(initial, trained) %.3f; median change ||w - w0|| / ||w0|| %.0f%%%n",
-        median(kept), 100 * median(moved));
+        Stats.median(kept), 100 * Stats.median(moved));
     double[] noise = noise(10_000, (int) shapes[1][2], 1);
     double[] sorted = noise.clone();
     Arrays.sort(sorted);
     System.out.printf(Locale.ROOT, "median best |r|: initialisation %.3f, trained %.3f; N(0, 1) noise filters"
-        + " (10,000): median %.3f, 95th percentile %.3f, 99th %.3f%n", median(scores(before)), median(scores(after)),
-        median(noise), sorted[(int) (0.95 * sorted.length)], sorted[(int) (0.99 * sorted.length)]);
+        + " (10,000): median %.3f, 95th percentile %.3f, 99th %.3f%n", Stats.median(scores(before)), Stats.median(scores(after)),
+        Stats.median(noise), sorted[(int) (0.95 * sorted.length)], sorted[(int) (0.99 * sorted.length)]);
   }
 }

@@ -2,8 +2,9 @@ package dev.trainscope.djl;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
-/** The numbers the listener computes from tensors it copied out of the engine. */
+/** The numbers the listener computes from tensors it copied out of the engine, and the measuring tools use. */
 final class Stats {
   private Stats() {}
 
@@ -38,6 +39,43 @@ final class Stats {
       }
     }
     return (double) zeros / v.length;
+  }
+
+  /** Pearson's correlation of two arrays of one length; NaN when either is constant. */
+  static double pearson(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("lengths differ: " + a.length + " and " + b.length);
+    }
+    double ma = 0;
+    double mb = 0;
+    for (int i = 0; i < a.length; i++) {
+      ma += a[i];
+      mb += b[i];
+    }
+    ma /= a.length;
+    mb /= b.length;
+    double sab = 0;
+    double saa = 0;
+    double sbb = 0;
+    for (int i = 0; i < a.length; i++) {
+      double da = a[i] - ma;
+      double db = b[i] - mb;
+      sab += da * db;
+      saa += da * da;
+      sbb += db * db;
+    }
+    return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : Double.NaN;
+  }
+
+  /** The median; NaN for none. */
+  static double median(double[] v) {
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    double[] s = v.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
   /** Population mean and standard deviation, summed in double: {@code {mean, std}}. */

@@ -53,14 +53,14 @@ import java.util.Set;
  * activations of a fixed probe batch before and after the nonlinearity, dead ReLU units, mean and
  * std; input samples as pictures with the normalisation undone, the input histogram and a
  * fingerprint of every batch; the probe batch's predictions; each convolution's kernels and
- * each convolution's feature maps; after validation passes (as many as a time budget allows, {@link
- * Builder#featureViewsBudget}), for chosen channels of the
- * convolutions, the 9 validation images that excite each most with their deconvnet and guided
- * back-propagation reconstructions ({@link FeatureViews}); and once, at the first training step,
- * when the input's shape is known, the block tree as a graph ({@link BlockGraph}) whose layer nodes
- * carry the layer names of the tags. Scalars go every {@link Builder#scalarsEvery} steps (1),
- * histograms every {@link Builder#histogramsEvery} (50), pictures and predictions every {@link
- * Builder#imagesEvery} (200); {@link Builder#skip} leaves out what is not wanted.
+ * feature maps; after validation passes (as many as a time budget allows, {@link
+ * Builder#featureViewsBudget}), for chosen channels of the convolutions, the 9 validation images
+ * that excite each most with their deconvnet and guided back-propagation reconstructions ({@link
+ * FeatureViews}); and once, at the first training step, when the input's shape is known, the block
+ * tree as a graph ({@link BlockGraph}) whose layer nodes carry the layer names of the tags. Scalars
+ * go every {@link Builder#scalarsEvery} steps (1), histograms every {@link Builder#histogramsEvery}
+ * (50), pictures and predictions every {@link Builder#imagesEvery} (200); {@link Builder#skip}
+ * leaves out what is not wanted.
  *
  * <p><b>When it reads what.</b> DJL calls {@link #onTrainingBatch} after the backward pass and
  * before the optimizer's step ({@code EasyTrain.trainBatch} then {@code trainer.step()}), so the
@@ -788,8 +788,7 @@ public final class TrainscopeListener implements TrainingListener {
         + " first)";
     describeChannel(TagNames.featureTop9(layer, ch), "top 9 " + layer + "/" + ch,
         "After the first validation pass and later ones as the time budget allows, " + which + ", with the input"
-            + " normalisation undone.", Role.FEATURE_TOP9, layer,
-        ch);
+            + " normalisation undone.", Role.FEATURE_TOP9, layer, ch);
     describeChannel(TagNames.featureDeconv(layer, ch), "deconvnet " + layer + "/" + ch,
         "For each of " + which + ", in the same place: that activation alone projected back to pixel space by a"
             + " deconvnet (Zeiler and Fergus 2014: unpooling with the image's own switches, rectification,"
@@ -801,8 +800,8 @@ public final class TrainscopeListener implements TrainingListener {
             + " forward input was positive too); each picture scaled on its own so that 0 is mid-grey.",
         Role.FEATURE_GUIDED, layer, ch);
     describeChannel(TagNames.featureRanking(layer, ch), "ranking " + layer + "/" + ch,
-        "After the validation passes the feature views watch, " + which + ": rank, validation index, label, max activation and its position"
-            + " (y, x) in the convolution's output.", Role.FEATURE_RANKING, layer, ch);
+        "After the validation passes the feature views watch, " + which + ": rank, validation index, label, max"
+            + " activation and its position (y, x) in the convolution's output.", Role.FEATURE_RANKING, layer, ch);
   }
 
   private void describe(String tag, String displayName, String sentence, Role role, String split, String layer,

@@ -37,7 +37,7 @@ class FilterEdgesTest {
     List<FilterEdges.Kernel> bank = FilterEdges.bank(5);
     assertEquals(40, bank.size());
     for (FilterEdges.Kernel k : bank) {
-      assertEquals(1.0, FilterEdges.pearson(k.weights(), k.weights()), 1e-9, k.toString());
+      assertEquals(1.0, Stats.pearson(k.weights(), k.weights()), 1e-9, k.toString());
     }
     // the step at 0° is dark on the left, bright on the right, 0 on the centre column
     float[] step = bank.get(0).weights();
@@ -75,7 +75,7 @@ class FilterEdgesTest {
   @Test
   void gaussianNoise_scoresLow_andExactEdgesBeyondIts99thPercentile() {
     double[] noise = FilterEdges.noise(2000, 5, 42);
-    double median = FilterEdges.median(noise);
+    double median = Stats.median(noise);
     double[] sorted = noise.clone();
     Arrays.sort(sorted);
     double p99 = sorted[(int) (0.99 * sorted.length)];
@@ -100,7 +100,7 @@ class FilterEdgesTest {
     assertEquals(0.0, m.get(0).kernel().degrees());
     assertEquals(90.0, m.get(1).kernel().degrees());
     assertEquals(m.get(0).score(), m.get(1).score(), 1e-6);
-    assertTrue(Double.isNaN(FilterEdges.pearson(new float[] {1, 1, 1}, new float[] {1, 2, 3})), "a constant: no r");
-    assertEquals(2.5, FilterEdges.median(new double[] {4, 1, 2, 3}));
+    assertTrue(Double.isNaN(Stats.pearson(new float[] {1, 1, 1}, new float[] {1, 2, 3})), "a constant: no r");
+    assertEquals(2.5, Stats.median(new double[] {4, 1, 2, 3}));
   }
 }
