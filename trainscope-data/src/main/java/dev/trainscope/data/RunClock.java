@@ -89,11 +89,15 @@ final class RunClock {
   }
 
   /**
-   * For each of {@code steps[0, n)}, in increasing order, the clock's wall time at that step into
-   * {@code walls}, and whether it has one (at a step no later than {@code limit}) into {@code has}.
+   * For each of {@code steps[0, n)}, in increasing order, the clock's wall time at that step as an
+   * integer of a block's wall mode, into {@code codes}; 0 where the clock has no such step, or only
+   * one later than {@code limit}. The clock is a predictor, so these need only be the same at every
+   * call: whole microseconds are the segment's start in microseconds plus the step's offset (no
+   * floating point), whole milliseconds those rounded, raw IEEE bits those of the start plus the
+   * offset.
    */
-  void lookup(long[] steps, int n, long limit, double[] walls, boolean[] has) {
-    Arrays.fill(has, 0, n, false);
+  void codes(long[] steps, int n, long limit, int mode, long[] codes) {
+    java.util.Arrays.fill(codes, 0, n, 0L);
     if (n == 0 || segments == 0) {
       return;
     }
@@ -101,8 +105,11 @@ final class RunClock {
     int i = 0;
     while (i < n && s < segments) {
       int[] off = stepOffsets[s];
+      int[] wallOff = wallOffsets[s];
       int len = size[s];
       long base = firstStep[s];
+      double baseWall = firstWall[s];
+      long baseMicros = (long) Math.rint(baseWall * 1e6);
       long end = len == 0 ? base - 1 : base + off[len - 1];
       int j = 0;
       while (i < n && j < len) {
@@ -115,8 +122,7 @@ final class RunClock {
           j++;
         } else {
           if (cs == st && st <= limit) {
-            walls[i] = firstWall[s] + wallOffsets[s][j] / 1e6;
-            has[i] = true;
+            codes[i] = code(baseWall, baseMicros, wallOff[j], mode);
           }
           i++;
         }
@@ -127,6 +133,14 @@ final class RunClock {
         i++;
       }
       s++;
+    }
+  }
+
+  private static long code(double baseWall, long baseMicros, int offsetMicros, int mode) {
+    switch (mode) {
+      case ScalarCodec.WALL_MICROS: return baseMicros + offsetMicros;
+      case ScalarCodec.WALL_MILLIS: return Math.floorDiv(baseMicros + offsetMicros + 500, 1000L);
+      default: return Double.doubleToRawLongBits(baseWall + offsetMicros / 1e6);
     }
   }
 

@@ -40,15 +40,32 @@ final class ScalarCodec {
   static final int WALL_MILLIS = 1;
   static final int WALL_MICROS = 2;
 
-  /** True when each of {@code values[0, n)} is a float32 widened to double. */
-  static boolean allFloats(double[] values, int n) {
+  /**
+   * Puts each value's code in {@code out}, its float32 pattern, and returns true, when every one of
+   * {@code values[0, n)} is a float32 widened to double (nearly always: TensorBoard's summaries hold
+   * float32); otherwise leaves {@code out} part-written and returns false. The values' summary is
+   * gathered in the same pass.
+   */
+  private static boolean floatCodes(double[] values, int n, long[] out, ScalarSeries.Summary summary) {
     for (int i = 0; i < n; i++) {
       double v = values[i];
-      if (Double.doubleToRawLongBits((double) (float) v) != Double.doubleToRawLongBits(v)) {
+      summary.add(v);
+      float f = (float) v;
+      if (Double.doubleToRawLongBits(f) != Double.doubleToRawLongBits(v)) {
+        for (int j = i + 1; j < n; j++) {
+          summary.add(values[j]);
+        }
         return false;
       }
+      out[i] = Float.floatToRawIntBits(f) & 0xFFFFFFFFL;
     }
     return true;
+  }
+
+  private static void doubleCodes(double[] values, int n, long[] out) {
+    for (int i = 0; i < n; i++) {
+      out[i] = Double.doubleToRawLongBits(values[i]);
+    }
   }
 
   /**
@@ -81,7 +98,8 @@ final class ScalarCodec {
     return true;
   }
 
-  private static long wallCode(double w, int mode) {
+  /** A wall time as the integer its block's mode codes it as. */
+  static long wallCode(double w, int mode) {
     switch (mode) {
       case WALL_MILLIS: return (long) Math.rint(w * 1e3);
       case WALL_MICROS: return (long) Math.rint(w * 1e6);
@@ -98,41 +116,52 @@ final class ScalarCodec {
   }
 
   /**
-   * Encodes {@code n} points; with a clock, against it when that is smaller. The working arrays
-   * are the thread's ({@link Scratch}): a big log directory seals a block every 1,024 points.
+   * Encodes {@code n} points; with a clock, against it when that is smaller; the values' summary
+   * goes to {@code summary}. The working arrays are the thread's ({@link Scratch}): a big log
+   * directory seals a block every 1,024 points.
    *
    * <p>Each pass over the points is a method of its own. As one method with its loops inline, the
    * JIT compiled it four times over in a fresh process loading 100 M points (on-stack replacement
-   * at three of the loops, then the whole: 1.3 s of C2 time); so, once (0.35 s).
+   * at three of the loops, then the whole: 1.3 s of C2 time); so, once (0.35 s). The passes are
+   * few: the values' codes with their summary, the walls' codes, the clock's codes (when there is
+   * a clock), the code lengths of all four streams together, and the writing.
    */
-  static long[] encode(long[] steps, double[] walls, double[] values, int n, RunClock clock) {
+  static long[] encode(long[] steps, double[] walls, double[] values, int n, RunClock clock,
+      ScalarSeries.Summary summary) {
     Scratch scratch = SCRATCH.get();
-    boolean floats = allFloats(values, n);
+    long[] valueCodes = scratch.valueCodes(n);
+    boolean floats = floatCodes(values, n, valueCodes, summary);
+    if (!floats) {
+      doubleCodes(values, n, valueCodes);
+    }
     long[] wallCodes = scratch.wallCodes(n);
     int mode = wallCodes(walls, n, wallCodes);
-    long[] valueCodes = scratch.valueCodes(n);
-    valueCodes(values, n, floats, valueCodes);
+    long limit = 0;
+    long[] clockCodes = scratch.clockCodes(n);
+    boolean hasClock = clock != null && n > 1;
+    if (hasClock) {
+      limit = clock.lastStep();
+      clock.codes(steps, n, limit, mode, clockCodes);
+    }
     long[] cs = scratch.counts(0);
     long[] cw = scratch.counts(1);
     long[] cv = scratch.counts(2);
-    countLengths(steps, wallCodes, valueCodes, n, cs, cw, cv);
+    long[] cc = scratch.counts(3);
+    countLengths(steps, wallCodes, valueCodes, clockCodes, n, cs, cw, cv, cc);
     int stepK = (int) (choose(cs) & 63);
     long wallChoice = choose(cw);
     int wallK = (int) (wallChoice & 63);
     int valueK = (int) (choose(cv) & 63);
     boolean clocked = false;
-    long limit = 0;
-    if (clock != null && n > 1) {
-      limit = clock.lastStep();
-      double[] ref = scratch.ref(n);
-      boolean[] has = scratch.has(n);
-      clock.lookup(steps, n, limit, ref, has);
-      long[] clockCodes = scratch.clockCodes(n);
-      clockCodes(wallCodes, ref, has, n, mode, clockCodes);
-      long clockChoice = bestCode(clockCodes, n, true);
+    if (hasClock) {
+      long clockChoice = choose(cc);
       // the clocked header carries the clock's last step: 64 bits more
       if ((clockChoice >>> 6) + 64 < (wallChoice >>> 6)) {
         clocked = true;
+        // the wall's integer against the clock's at its step (the clock's taken as 0 where absent)
+        for (int i = 0; i < n; i++) {
+          clockCodes[i] = wallCodes[i] - clockCodes[i];
+        }
         wallCodes = clockCodes;
         wallK = (int) (clockChoice & 63);
       }
@@ -152,20 +181,17 @@ final class ScalarCodec {
     return w.finish();
   }
 
-  private static void valueCodes(double[] values, int n, boolean floats, long[] out) {
-    for (int i = 0; i < n; i++) {
-      out[i] = valueBits(values[i], floats);
-    }
-  }
-
   /**
-   * The code lengths of the three streams (steps and walls as deltas of deltas, values as deltas),
-   * counted in one pass: three independent chains of increments.
+   * The code lengths of the four streams (steps, walls, and walls against the clock, {@code
+   * walls[i] - clock[i]}, as deltas of deltas; values as deltas), counted in one pass: four
+   * independent chains of increments. The fourth is looked at only when the block has a clock.
    */
-  private static void countLengths(long[] steps, long[] walls, long[] values, int n, long[] cs, long[] cw,
-      long[] cv) {
+  private static void countLengths(long[] steps, long[] walls, long[] values, long[] clock, int n, long[] cs,
+      long[] cw, long[] cv, long[] cc) {
     long prevStep = 0;
     long prevWall = 0;
+    long prevClocked = 0;
+    long prevDiff = walls[0] - clock[0];
     for (int i = 1; i < n; i++) {
       long ds = steps[i] - steps[i - 1];
       cs[bitLength(zigzag(ds - prevStep))]++;
@@ -174,29 +200,40 @@ final class ScalarCodec {
       cw[bitLength(zigzag(dw - prevWall))]++;
       prevWall = dw;
       cv[bitLength(zigzag(values[i] - values[i - 1]))]++;
+      long diff = walls[i] - clock[i];
+      long dc = diff - prevDiff;
+      cc[bitLength(zigzag(dc - prevClocked))]++;
+      prevClocked = dc;
+      prevDiff = diff;
     }
   }
 
-  /** A wall's integer against the clock's at its step, where the clock has that step. */
-  private static void clockCodes(long[] wallCodes, double[] ref, boolean[] has, int n, int mode, long[] out) {
-    for (int i = 0; i < n; i++) {
-      out[i] = has[i] ? wallCodes[i] - wallCode(ref[i], mode) : wallCodes[i];
-    }
-  }
-
-  /** Points 1 to n - 1: each step and wall as a delta of deltas, each value as a delta. */
+  /**
+   * Points 1 to n - 1: each step and wall as a delta of deltas, each value as a delta. When the
+   * three codes of a point are all short and fit in 64 bits together, they go out as one write.
+   */
   private static void writePoints(Sink w, long[] steps, long[] wallCodes, long[] valueCodes, int n, int stepK,
       int wallK, int valueK) {
     long prevStepDelta = 0;
     long prevWallDelta = 0;
+    int joint = stepK + wallK + valueK + 3;
+    boolean fits = joint <= 64;
     for (int i = 1; i < n; i++) {
       long stepDelta = steps[i] - steps[i - 1];
-      w.code(stepDelta - prevStepDelta, stepK);
+      long zs = zigzag(stepDelta - prevStepDelta);
       prevStepDelta = stepDelta;
       long wallDelta = wallCodes[i] - wallCodes[i - 1];
-      w.code(wallDelta - prevWallDelta, wallK);
+      long zw = zigzag(wallDelta - prevWallDelta);
       prevWallDelta = wallDelta;
-      w.code(valueCodes[i] - valueCodes[i - 1], valueK);
+      long zv = zigzag(valueCodes[i] - valueCodes[i - 1]);
+      if (fits && ((zs >>> stepK) | (zw >>> wallK) | (zv >>> valueK)) == 0) {
+        // '0' zs:stepK '0' zw:wallK '0' zv:valueK
+        w.put((((zs << (wallK + 1)) | zw) << (valueK + 1)) | zv, joint);
+      } else {
+        w.code(zs, stepK);
+        w.code(zw, wallK);
+        w.code(zv, valueK);
+      }
     }
   }
 
@@ -215,11 +252,8 @@ final class ScalarCodec {
       this.out = out;
     }
 
-    /** Appends the low {@code len} bits of v (1 <= len <= 64). */
+    /** Appends {@code v}, which must be below 2^len, as {@code len} bits (1 <= len <= 64). */
     void put(long v, int len) {
-      if (len < 64) {
-        v &= (1L << len) - 1;
-      }
       int room = 64 - accBits;
       if (len < room) {
         acc = (acc << len) | v;
@@ -232,9 +266,11 @@ final class ScalarCodec {
       }
     }
 
-    /** The code(k, x) of the format: '0' and k bits when zigzag(x) < 2^k, else '1', its length, itself. */
-    void code(long x, int k) {
-      long z = (x << 1) ^ (x >> 63);
+    /**
+     * The code(k, x) of the format for a zigzagged z: '0' and k bits when z < 2^k, else '1', its
+     * length, itself.
+     */
+    void code(long z, int k) {
       if ((z >>> k) == 0) {
         put(z, k + 1);
       } else {
@@ -254,31 +290,12 @@ final class ScalarCodec {
     }
   }
 
-  private static long valueBits(double v, boolean floats) {
-    return floats ? Float.floatToRawIntBits((float) v) & 0xFFFFFFFFL : Double.doubleToRawLongBits(v);
-  }
-
   private static long zigzag(long v) {
     return (v << 1) ^ (v >> 63);
   }
 
   private static int bitLength(long z) {
     return 64 - Long.numberOfLeadingZeros(z);
-  }
-
-  /**
-   * The width k that makes this block's codes smallest, of the deltas of deltas ({@code second}) or
-   * of the deltas of {@code a}, and the bits its codes take: {@code bits << 6 | k}.
-   */
-  static long bestCode(long[] a, int n, boolean second) {
-    long[] count = SCRATCH.get().counts(3);
-    long prevDelta = 0;
-    for (int i = 1; i < n; i++) {
-      long delta = a[i] - a[i - 1];
-      count[bitLength(zigzag(second ? delta - prevDelta : delta))]++;
-      prevDelta = delta;
-    }
-    return choose(count);
   }
 
   /**
@@ -367,11 +384,10 @@ final class ScalarCodec {
       if (clock == null) {
         throw new IllegalStateException("a block coded against a run clock, decoded without one");
       }
-      double[] ref = scratch.ref(n);
-      boolean[] has = scratch.has(n);
-      clock.lookup(ss, n, limit, ref, has);
+      long[] ref = scratch.clockCodes(n);
+      clock.codes(ss, n, limit, mode, ref);
       for (int i = 0; i < n; i++) {
-        walls[i] = wall(has[i] ? codes[i] + wallCode(ref[i], mode) : codes[i], mode);
+        walls[i] = wall(codes[i] + ref[i], mode);
       }
     }
   }
@@ -385,8 +401,6 @@ final class ScalarCodec {
   private static final class Scratch {
     private long[] steps = new long[0];
     private long[] codes = new long[0];
-    private double[] ref = new double[0];
-    private boolean[] has = new boolean[0];
     private long[] wallCodes = new long[0];
     private long[] valueCodes = new long[0];
     private long[] clockCodes = new long[0];
@@ -441,20 +455,6 @@ final class ScalarCodec {
         codes = new long[Math.max(n, ScalarSeries.BLOCK)];
       }
       return codes;
-    }
-
-    double[] ref(int n) {
-      if (ref.length < n) {
-        ref = new double[Math.max(n, ScalarSeries.BLOCK)];
-      }
-      return ref;
-    }
-
-    boolean[] has(int n) {
-      if (has.length < n) {
-        has = new boolean[Math.max(n, ScalarSeries.BLOCK)];
-      }
-      return has;
     }
   }
 }

@@ -162,17 +162,14 @@ final class ScalarSeries {
       negInf = Arrays.copyOf(negInf, cap);
     }
     int b = blocks++;
-    data[b] = ScalarCodec.encode(tailSteps, tailWalls, tailValues, tail, clock);
+    Summary s = new Summary();
+    data[b] = ScalarCodec.encode(tailSteps, tailWalls, tailValues, tail, clock, s);
     firstStep[b] = tailSteps[0];
     lastStep[b] = tailSteps[tail - 1];
     firstWall[b] = tailWalls[0];
     lastWall[b] = tailWalls[tail - 1];
     first[b] = tailValues[0];
     last[b] = tailValues[tail - 1];
-    Summary s = new Summary();
-    for (int i = 0; i < tail; i++) {
-      s.add(tailValues[i]);
-    }
     min[b] = s.min;
     max[b] = s.max;
     sum[b] = s.sum;

@@ -297,13 +297,20 @@ class ScalarSeriesTest {
     clock.compact(); // a partial last block, which later steps are merged with
     clock.offer(4998, 3499);
     long[] steps = {0, 1, 10, 2046, 2048, 3999, 4000, 4998};
-    double[] walls = new double[steps.length];
+    long[] codes = new long[steps.length];
+    clock.codes(steps, steps.length, 3999, ScalarCodec.WALL_MILLIS, codes);
     boolean[] has = new boolean[steps.length];
-    clock.lookup(steps, steps.length, 3999, walls, has);
+    for (int i = 0; i < steps.length; i++) {
+      has[i] = codes[i] != 0;
+    }
     assertEquals(List.of(true, false, true, true, true, false, false, false), asList(has),
-        "odd steps were never held; steps past the limit count as absent");
-    assertEquals(1005.0, walls[2]);
-    assertEquals(2024.0, walls[4]);
+        "odd steps were never held; steps past the limit count as absent (code 0)");
+    assertEquals(1_005_000L, codes[2], "step 10's wall, 1005 s, in whole milliseconds");
+    assertEquals(2_024_000L, codes[4]);
+    clock.codes(steps, steps.length, 3999, ScalarCodec.WALL_MICROS, codes);
+    assertEquals(1_005_000_000L, codes[2], "in whole microseconds");
+    clock.codes(steps, steps.length, 3999, ScalarCodec.WALL_RAW, codes);
+    assertEquals(Double.doubleToRawLongBits(1005.0), codes[2], "as raw IEEE bits");
     assertEquals(4998L, clock.lastStep());
   }
 
