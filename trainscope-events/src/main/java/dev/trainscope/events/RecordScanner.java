@@ -115,6 +115,9 @@ public final class RecordScanner {
     private final RecordHandler handler;
     private final Consumer<Problem> problems;
     private final CRC32C crc = new CRC32C();
+    private final long[] crcLengths = initialLengths();
+    private final int[] lengthCrcs = new int[LENGTH_CRCS];
+    private final byte[] lengthBytes = new byte[8];
 
     private byte[] buf = new byte[bufferSize];
     private long base; // file offset of buf[0]
@@ -170,8 +173,7 @@ public final class RecordScanner {
           }
           long at = base + lo;
           long len = TfRecordFormat.readLongLE(buf, lo);
-          boolean headerOk = !verifyChecksums
-              || TfRecordFormat.maskedCrc32c(crc, buf, lo, 8) == TfRecordFormat.readIntLE(buf, lo + 8);
+          boolean headerOk = !verifyChecksums || lengthCrc(len) == TfRecordFormat.readIntLE(buf, lo + 8);
           if (!headerOk || len < 0 || len > TfRecordFormat.MAX_DATA_LENGTH) {
             if (!resync) {
               if (!headerOk) {
@@ -253,6 +255,22 @@ public final class RecordScanner {
           skippedBytes, 0, 0, bytesRead, reachedLimit);
     }
 
+    /**
+     * The masked CRC of a length's 8 bytes. A file's records have few distinct lengths (a training
+     * loop logs the same tags every step), so the last checksum of each length class is kept.
+     */
+    private int lengthCrc(long len) {
+      int slot = (int) len & (LENGTH_CRCS - 1);
+      if (crcLengths[slot] == len && len >= 0) { // -1 marks an empty slot
+        return lengthCrcs[slot];
+      }
+      TfRecordFormat.writeLongLE(lengthBytes, 0, len);
+      int c = TfRecordFormat.maskedCrc32c(crc, lengthBytes, 0, 8);
+      crcLengths[slot] = len;
+      lengthCrcs[slot] = c;
+      return c;
+    }
+
     private long size() throws IOException {
       knownSize = ch.size();
       return knownSize;
@@ -301,6 +319,14 @@ public final class RecordScanner {
       }
       return true;
     }
+  }
+
+  private static final int LENGTH_CRCS = 64;
+
+  private static long[] initialLengths() {
+    long[] a = new long[LENGTH_CRCS];
+    java.util.Arrays.fill(a, -1); // no length is negative
+    return a;
   }
 
   private static String hex(int v) {

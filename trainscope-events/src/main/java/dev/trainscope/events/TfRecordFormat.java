@@ -68,6 +68,10 @@ public final class TfRecordFormat {
     return (long) LONG_LE.get(b, off);
   }
 
+  static void writeLongLE(byte[] b, int off, long v) {
+    LONG_LE.set(b, off, v);
+  }
+
   static int readIntLE(byte[] b, int off) {
     return (int) INT_LE.get(b, off);
   }
