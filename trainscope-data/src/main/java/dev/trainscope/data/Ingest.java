@@ -102,11 +102,32 @@ final class Ingest implements EventHandler {
     }
   }
 
+  /**
+   * The scanner's fast path: a scalar value of a tag already known to hold scalars. A new tag, or
+   * one of another kind, is declined (nothing changed) and comes back as views.
+   */
   @Override
-  public void onValue(EventView e, ValueView v) {
-    // The scanner hands out one String per distinct tag, and a training loop logs its tags in the
-    // same order every step: the tag that followed the last one last time is checked first.
-    String name = v.tag();
+  public boolean onScalar(double wall, long step, String tag, float value, boolean tensor) {
+    TagData t = known(tag);
+    if (t == null || t.kind != TagKind.SCALAR) {
+      return false;
+    }
+    d.events++;
+    if (Double.isNaN(d.firstWall)) {
+      d.firstWall = wall;
+    }
+    d.lastWall = wall;
+    t.droppedRestart += t.scalars.append(step, wall, value);
+    touch(t);
+    return true;
+  }
+
+  /**
+   * The tag's data, or null when the run has no such tag yet. The scanner hands out one String per
+   * distinct tag, and a training loop logs its tags in the same order every step: the tag that
+   * followed the last one last time is checked first.
+   */
+  private TagData known(String name) {
     TagData last = lastData;
     TagData t;
     if (last != null && name == last.nextName) {
@@ -116,7 +137,7 @@ final class Ingest implements EventHandler {
     } else {
       t = d.tags.get(name);
       if (t == null) {
-        t = create(name, v);
+        return null;
       }
       if (last != null) {
         last.nextName = name;
@@ -125,6 +146,18 @@ final class Ingest implements EventHandler {
     }
     lastTag = name;
     lastData = t;
+    return t;
+  }
+
+  @Override
+  public void onValue(EventView e, ValueView v) {
+    String name = v.tag();
+    TagData t = known(name);
+    if (t == null) {
+      t = create(name, v);
+      lastTag = name;
+      lastData = t;
+    }
     long step = e.step();
     double wall = e.wallTime();
     switch (t.kind) {

@@ -128,8 +128,9 @@ public final class EventScanner {
      *                                                             | 42 0a 08 01 12 00 2a 04 value:4 )
      * </pre>
      *
-     * The handler sees the same views as on the general path. Returns false, having changed
-     * nothing, when the event has any other shape.
+     * The handler is offered the event as plain numbers first ({@link EventHandler#onScalar});
+     * when it declines, it sees the same views as on the general path. Returns false, having
+     * changed nothing, when the event has any other shape.
      */
     private boolean scalarShortcut(EventImpl e, long offset, byte[] b, int off, int len) {
       int end = off + len;
@@ -175,11 +176,16 @@ public final class EventScanner {
       } else {
         return false;
       }
+      double wall = Double.longBitsToDouble(TfRecordFormat.readLongLE(b, off + 1));
+      String tag = tags.get(b, tagAt, tagLen);
+      if (handler.onScalar(wall, step, tag, v, kind == ValueKind.TENSOR)) {
+        return true;
+      }
       e.recordOffset = offset;
       e.buf = b;
       e.dataOffset = off;
       e.dataLength = len;
-      e.wallTime = Double.longBitsToDouble(TfRecordFormat.readLongLE(b, off + 1));
+      e.wallTime = wall;
       e.step = step;
       e.kind = EventKind.SUMMARY;
       e.payloadOffset = summaryAt;
@@ -205,7 +211,7 @@ public final class EventScanner {
       val.simpleBits = Float.floatToRawIntBits(v);
       val.scalar = v;
       val.scalarState = 1;
-      val.tag = tags.get(b, tagAt, tagLen);
+      val.tag = tag;
       try {
         handler.onValue(e, val);
       } catch (MalformedProtoException ex) {
