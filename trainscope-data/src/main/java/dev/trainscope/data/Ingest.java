@@ -3,6 +3,7 @@ package dev.trainscope.data;
 import dev.trainscope.events.EventHandler;
 import dev.trainscope.events.EventView;
 import dev.trainscope.events.Problem;
+import dev.trainscope.events.TagStrings;
 import dev.trainscope.events.ValueKind;
 import dev.trainscope.events.ValueView;
 import dev.trainscope.events.plugins.HParamsPluginData;
@@ -30,9 +31,13 @@ final class Ingest implements EventHandler {
   private final Consumer<Problem> problems;
   private int file;
   private long chunk;
-  /** Tags created in the current chunk, and tags that got values in it. */
+  /** Tags created in the current chunk. */
   final List<TagData> added = new ArrayList<>();
-  final List<TagData> touched = new ArrayList<>();
+  /**
+   * The tag strings of this run's files, kept across chunks: the same String for the same tag,
+   * which {@link #known} compares by identity.
+   */
+  final TagStrings tagStrings = new TagStrings();
   private String lastTag;
   private TagData lastData;
 
@@ -46,7 +51,20 @@ final class Ingest implements EventHandler {
     file = fileIndex;
     chunk = chunkId;
     added.clear();
-    touched.clear();
+  }
+
+  /**
+   * The tags that got values (or lost some) in the current chunk. Found at the chunk's end rather
+   * than listed as they come, which would put a test on every value's path.
+   */
+  List<TagData> touched() {
+    List<TagData> out = new ArrayList<>();
+    for (TagData t : d.tags.values()) {
+      if (t.touchedInChunk == chunk) {
+        out.add(t);
+      }
+    }
+    return out;
   }
 
   @Override
@@ -303,10 +321,7 @@ final class Ingest implements EventHandler {
   }
 
   private void touch(TagData t) {
-    if (t.touchedInChunk != chunk) {
-      t.touchedInChunk = chunk;
-      touched.add(t);
-    }
+    t.touchedInChunk = chunk;
   }
 
   private static void mismatch(EventView e, TagData t, ValueView v) {

@@ -508,7 +508,7 @@ public final class RunStore implements AutoCloseable {
             run.ingest = new Ingest(run.data, p -> record(run.name, p));
           }
           run.ingest.beginChunk(index, chunk);
-          r = scanner.scan(ch, f.path, f.position, chunkBytes, run.ingest);
+          r = scanner.scan(ch, f.path, f.position, chunkBytes, run.ingest, run.ingest.tagStrings);
           f.position = r.next();
           f.seenSize = r.reachedLimit() ? 0 : Math.max(r.next().offset(), size);
           f.knownSize = Math.max(f.knownSize, f.position.offset());
@@ -516,7 +516,7 @@ public final class RunStore implements AutoCloseable {
             for (TagData t : run.ingest.added) {
               added.add(t.info(run.name));
             }
-            for (TagData t : run.ingest.touched) {
+            for (TagData t : run.ingest.touched()) {
               touchedNames.add(t.name);
               touched.add(new long[] {t.lastStep()});
             }

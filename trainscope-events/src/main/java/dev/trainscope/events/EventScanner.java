@@ -71,7 +71,16 @@ public final class EventScanner {
    */
   public ScanResult scan(SeekableByteChannel channel, String name, ScanPosition from, long limit,
       EventHandler handler) {
-    Decoder d = new Decoder(name, handler);
+    return scan(channel, name, from, limit, handler, new TagStrings());
+  }
+
+  /**
+   * The same, with the caller's table of tag strings, which a reader that takes a file in chunks
+   * keeps from one chunk to the next (see {@link TagStrings}).
+   */
+  public ScanResult scan(SeekableByteChannel channel, String name, ScanPosition from, long limit,
+      EventHandler handler, TagStrings tags) {
+    Decoder d = new Decoder(name, handler, tags);
     ScanResult r = records.scan(channel, name, from, limit, d, handler::onProblem);
     return new ScanResult(r.file(), r.start(), r.next(), r.records(), r.records() - d.malformedEvents,
         r.truncated(), r.trailingBytes(), r.lengthCrcErrors(), r.dataCrcErrors(), r.impossibleLengths(),
@@ -83,15 +92,16 @@ public final class EventScanner {
     private final String file;
     private final EventHandler handler;
     private final ProtoReader reader = ProtoReader.of(new byte[0]);
-    private final TagCache tags = new TagCache();
+    private final TagStrings tags;
     private final EventImpl event = new EventImpl();
     private final ValueImpl value = new ValueImpl();
     long malformedEvents;
     long malformedValues;
 
-    Decoder(String file, EventHandler handler) {
+    Decoder(String file, EventHandler handler, TagStrings tags) {
       this.file = file;
       this.handler = handler;
+      this.tags = tags;
     }
 
     @Override
@@ -481,7 +491,7 @@ public final class EventScanner {
     int scalarState;
     double scalar;
 
-    void parse(TagCache tags, byte[] b, int off, int len, int idx, int eventDataOffset) {
+    void parse(TagStrings tags, byte[] b, int off, int len, int idx, int eventDataOffset) {
       buf = b;
       valueOffset = off;
       valueLength = len;

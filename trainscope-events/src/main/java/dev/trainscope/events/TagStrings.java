@@ -15,8 +15,13 @@ import java.util.Arrays;
  * checked first; only when it fails is the key hashed and looked up (open addressing). The table is
  * cleared when it fills, so a hostile file with millions of distinct tags costs decoding time, not
  * memory.
+ *
+ * <p>A scan makes its own; a reader that takes a file in chunks may keep one across its scans
+ * ({@link EventScanner#scan(java.nio.channels.SeekableByteChannel, String, ScanPosition, long,
+ * EventHandler, TagStrings)}) and then gets the same String for the same tag every time, and the
+ * guesses carry over. Not thread-safe: one scan at a time.
  */
-final class TagCache {
+public final class TagStrings {
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int MAX_ENTRIES = 1 << 15;
@@ -30,6 +35,9 @@ final class TagCache {
   private int[] successor = filled(INITIAL);
   private int last = -1;
   private int size;
+
+  /** An empty table. */
+  public TagStrings() {}
 
   String get(byte[] b, int off, int len) {
     int guess = last < 0 ? -1 : successor[last];
