@@ -26,37 +26,58 @@ import java.util.Arrays;
 final class RunClock {
   static final int SEGMENT = 1024;
 
-  private int segments;
+  // segment 0 starts empty, so that the append path never meets a clock without a segment
+  private int segments = 1;
   private long[] firstStep = new long[2];
   private double[] firstWall = new double[2];
   private int[] size = new int[2];
-  private int[][] stepOffsets = new int[2][];
-  private int[][] wallOffsets = new int[2][];
+  private int[][] stepOffsets = {new int[0], null};
+  private int[][] wallOffsets = {new int[0], null};
   private long last = Long.MIN_VALUE;
 
   /** Takes {@code wall} as the clock of {@code step} when the step is beyond every one held. */
   void offer(long step, double wall) {
-    if (step <= last) {
-      return;
+    if (step > last) {
+      add(step, wall);
     }
+  }
+
+  private void add(long step, double wall) {
     last = step;
     int s = segments - 1;
-    if (s < 0 || size[s] == SEGMENT || step - firstStep[s] > Integer.MAX_VALUE || !Double.isFinite(wall - firstWall[s])
-        || Math.abs(wall - firstWall[s]) > 2000) {
-      s = newSegment(step, Double.isFinite(wall) ? wall : 0);
-    }
     int n = size[s];
-    if (n == stepOffsets[s].length) {
-      int cap = Math.min(SEGMENT, n * 2);
-      stepOffsets[s] = Arrays.copyOf(stepOffsets[s], cap);
-      wallOffsets[s] = Arrays.copyOf(wallOffsets[s], cap);
+    // one test for all that is rare: a full array (it grows, or the segment is full), a step or
+    // a wall time too far from the segment's start, a wall time that is not finite
+    if (n == stepOffsets[s].length || step - firstStep[s] > Integer.MAX_VALUE
+        || !(Math.abs(wall - firstWall[s]) <= 2000)) {
+      s = makeRoom(s, step, wall);
+      n = size[s];
     }
     stepOffsets[s][n] = (int) (step - firstStep[s]);
     wallOffsets[s][n] = (int) Math.rint((wall - firstWall[s]) * 1e6); // whole microseconds
     size[s] = n + 1;
   }
 
-  private int newSegment(long step, double wall) {
+  /** The segment that takes {@code step}: this one, grown, or a new one starting at the step. */
+  private int makeRoom(int s, long step, double wall) {
+    int n = size[s];
+    if (n == 0 || n == SEGMENT || step - firstStep[s] > Integer.MAX_VALUE || !(Math.abs(wall - firstWall[s]) <= 2000)) {
+      if (n > 0) {
+        s = newSegment();
+      }
+      firstStep[s] = step;
+      firstWall[s] = Double.isFinite(wall) ? wall : 0;
+      stepOffsets[s] = new int[8];
+      wallOffsets[s] = new int[8];
+      return s;
+    }
+    int cap = Math.min(SEGMENT, n * 2);
+    stepOffsets[s] = Arrays.copyOf(stepOffsets[s], cap);
+    wallOffsets[s] = Arrays.copyOf(wallOffsets[s], cap);
+    return s;
+  }
+
+  private int newSegment() {
     if (segments == firstStep.length) {
       int cap = segments * 2;
       firstStep = Arrays.copyOf(firstStep, cap);
@@ -66,11 +87,7 @@ final class RunClock {
       wallOffsets = Arrays.copyOf(wallOffsets, cap);
     }
     int s = segments++;
-    firstStep[s] = step;
-    firstWall[s] = wall;
     size[s] = 0;
-    stepOffsets[s] = new int[8];
-    wallOffsets[s] = new int[8];
     return s;
   }
 

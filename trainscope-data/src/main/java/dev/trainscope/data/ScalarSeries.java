@@ -92,20 +92,31 @@ final class ScalarSeries {
       dropped = truncateFrom(step);
     }
     if (tail == tailSteps.length) {
-      int cap = Math.min(BLOCK, tail * 2);
-      tailSteps = Arrays.copyOf(tailSteps, cap);
-      tailWalls = Arrays.copyOf(tailWalls, cap);
-      tailValues = Arrays.copyOf(tailValues, cap);
+      makeRoom();
     }
     tailSteps[tail] = step;
     tailWalls[tail] = wall;
     tailValues[tail] = value;
     tail++;
     size++;
+    return dropped;
+  }
+
+  /**
+   * Grows the tail, or seals it when it holds a block. A full tail is sealed when the next point
+   * comes rather than at once, so that growing and sealing are one rare branch on the append path:
+   * the JIT sees it taken early (while the tail grows), instead of compiling the path without it
+   * and throwing the compiled code away at the first seal.
+   */
+  private void makeRoom() {
     if (tail == BLOCK) {
       seal();
+    } else {
+      int cap = Math.min(BLOCK, Math.max(8, tail * 2));
+      tailSteps = Arrays.copyOf(tailSteps, cap);
+      tailWalls = Arrays.copyOf(tailWalls, cap);
+      tailValues = Arrays.copyOf(tailValues, cap);
     }
-    return dropped;
   }
 
   /**
