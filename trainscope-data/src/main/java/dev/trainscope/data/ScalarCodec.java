@@ -143,66 +143,77 @@ final class ScalarCodec {
       limit = clock.lastStep();
       clock.codes(steps, n, limit, mode, clockCodes);
     }
-    long[] cs = scratch.counts(0);
-    long[] cw = scratch.counts(1);
-    long[] cv = scratch.counts(2);
-    long[] cc = scratch.counts(3);
-    countLengths(steps, wallCodes, valueCodes, clockCodes, n, cs, cw, cv, cc);
-    int stepK = (int) (choose(cs) & 63);
-    long wallChoice = choose(cw);
-    int wallK = (int) (wallChoice & 63);
-    int valueK = (int) (choose(cv) & 63);
+    long[] counts = scratch.counts();
+    countLengths(steps, wallCodes, valueCodes, clockCodes, n, counts);
+    // one call site for the streams' choices, and one for the header's writes below: each is
+    // compiled into encode once rather than four or five times over (the JIT's time is part of a
+    // cold load)
+    long[] choice = scratch.choice;
+    for (int h = 0, streams = hasClock ? 4 : 3; h < streams; h++) {
+      choice[h] = choose(counts, h * 65);
+    }
+    int stepK = (int) (choice[0] & 63);
+    int wallK = (int) (choice[1] & 63);
+    int valueK = (int) (choice[2] & 63);
     boolean clocked = false;
-    if (hasClock) {
-      long clockChoice = choose(cc);
-      // the clocked header carries the clock's last step: 64 bits more
-      if ((clockChoice >>> 6) + 64 < (wallChoice >>> 6)) {
-        clocked = true;
-        // the wall's integer against the clock's at its step (the clock's taken as 0 where absent)
-        for (int i = 0; i < n; i++) {
-          clockCodes[i] = wallCodes[i] - clockCodes[i];
-        }
-        wallCodes = clockCodes;
-        wallK = (int) (clockChoice & 63);
+    // the clocked header carries the clock's last step: 64 bits more
+    if (hasClock && (choice[3] >>> 6) + 64 < (choice[1] >>> 6)) {
+      clocked = true;
+      // the wall's integer against the clock's at its step (the clock's taken as 0 where absent)
+      for (int i = 0; i < n; i++) {
+        clockCodes[i] = wallCodes[i] - clockCodes[i];
       }
+      wallCodes = clockCodes;
+      wallK = (int) (choice[3] & 63);
     }
 
     // at most 22 + 64 + 3 * 64 bits for the header and first point, 3 * (7 + 64) for each other point
     Sink w = new Sink(scratch.words(22 + 64 + 192 + (n - 1) * 213L));
-    w.put(((floats ? 1L : 0L) << 21) | ((clocked ? 1L : 0L) << 20) | ((long) mode << 18) | ((long) stepK << 12)
-        | ((long) wallK << 6) | valueK, 22);
+    long[] head = scratch.head;
+    int[] headBits = scratch.headBits;
+    int h = 0;
+    head[h] = ((floats ? 1L : 0L) << 21) | ((clocked ? 1L : 0L) << 20) | ((long) mode << 18) | ((long) stepK << 12)
+        | ((long) wallK << 6) | valueK;
+    headBits[h++] = 22;
     if (clocked) {
-      w.put(limit, 64);
+      head[h] = limit;
+      headBits[h++] = 64;
     }
-    w.put(steps[0], 64);
-    w.put(wallCodes[0], 64);
-    w.put(valueCodes[0], floats ? 32 : 64);
+    head[h] = steps[0];
+    headBits[h++] = 64;
+    head[h] = wallCodes[0];
+    headBits[h++] = 64;
+    head[h] = valueCodes[0];
+    headBits[h++] = floats ? 32 : 64;
+    for (int i = 0; i < h; i++) {
+      w.put(head[i], headBits[i]);
+    }
     writePoints(w, steps, wallCodes, valueCodes, n, stepK, wallK, valueK);
     return w.finish();
   }
 
   /**
    * The code lengths of the four streams (steps, walls, and walls against the clock, {@code
-   * walls[i] - clock[i]}, as deltas of deltas; values as deltas), counted in one pass: four
-   * independent chains of increments. The fourth is looked at only when the block has a clock.
+   * walls[i] - clock[i]}, as deltas of deltas; values as deltas), counted in one pass into {@code
+   * c}, 65 counts a stream: four independent chains of increments. The fourth is looked at only
+   * when the block has a clock.
    */
-  private static void countLengths(long[] steps, long[] walls, long[] values, long[] clock, int n, long[] cs,
-      long[] cw, long[] cv, long[] cc) {
+  private static void countLengths(long[] steps, long[] walls, long[] values, long[] clock, int n, long[] c) {
     long prevStep = 0;
     long prevWall = 0;
     long prevClocked = 0;
     long prevDiff = walls[0] - clock[0];
     for (int i = 1; i < n; i++) {
       long ds = steps[i] - steps[i - 1];
-      cs[bitLength(zigzag(ds - prevStep))]++;
+      c[bitLength(zigzag(ds - prevStep))]++;
       prevStep = ds;
       long dw = walls[i] - walls[i - 1];
-      cw[bitLength(zigzag(dw - prevWall))]++;
+      c[65 + bitLength(zigzag(dw - prevWall))]++;
       prevWall = dw;
-      cv[bitLength(zigzag(values[i] - values[i - 1]))]++;
+      c[130 + bitLength(zigzag(values[i] - values[i - 1]))]++;
       long diff = walls[i] - clock[i];
       long dc = diff - prevDiff;
-      cc[bitLength(zigzag(dc - prevClocked))]++;
+      c[195 + bitLength(zigzag(dc - prevClocked))]++;
       prevClocked = dc;
       prevDiff = diff;
     }
@@ -217,6 +228,8 @@ final class ScalarCodec {
     long prevStepDelta = 0;
     long prevWallDelta = 0;
     int joint = stepK + wallK + valueK + 3;
+    long[] z = new long[3];
+    int[] k = {stepK, wallK, valueK};
     boolean fits = joint <= 64;
     for (int i = 1; i < n; i++) {
       long stepDelta = steps[i] - steps[i - 1];
@@ -230,9 +243,12 @@ final class ScalarCodec {
         // '0' zs:stepK '0' zw:wallK '0' zv:valueK
         w.put((((zs << (wallK + 1)) | zw) << (valueK + 1)) | zv, joint);
       } else {
-        w.code(zs, stepK);
-        w.code(zw, wallK);
-        w.code(zv, valueK);
+        z[0] = zs;
+        z[1] = zw;
+        z[2] = zv;
+        for (int j = 0; j < 3; j++) {
+          w.code(z[j], k[j]);
+        }
       }
     }
   }
@@ -300,20 +316,20 @@ final class ScalarCodec {
 
   /**
    * The width k whose codes take the fewest bits, given how many values of each bit length
-   * ({@code count[len]}, 0 to 64) are to be coded: {@code bits << 6 | k}.
+   * ({@code counts[at + len]}, len 0 to 64) are to be coded: {@code bits << 6 | k}.
    */
-  private static long choose(long[] count) {
+  private static long choose(long[] counts, int at) {
     // cost(k) = (1 + k) for each code of at most k bits, (7 + its length) for each longer one
-    long below = count[0];
+    long below = counts[at];
     long aboveCost = 0;
     for (int len = 1; len <= 64; len++) {
-      aboveCost += count[len] * (7L + len);
+      aboveCost += counts[at + len] * (7L + len);
     }
     long best = below + aboveCost; // k = 0
     int bestK = 0;
     for (int k = 1; k <= 63; k++) {
-      below += count[k];
-      aboveCost -= count[k] * (7L + k);
+      below += counts[at + k];
+      aboveCost -= counts[at + k] * (7L + k);
       long cost = below * (1L + k) + aboveCost;
       if (cost < best) {
         best = cost;
@@ -405,12 +421,15 @@ final class ScalarCodec {
     private long[] valueCodes = new long[0];
     private long[] clockCodes = new long[0];
     private long[] words = new long[0];
-    private final long[][] counts = new long[4][65];
+    private final long[] counts = new long[4 * 65];
+    final long[] choice = new long[4];
+    final long[] head = new long[5];
+    final int[] headBits = new int[5];
 
-    /** Count array {@code i} (0 to 3), zeroed. */
-    long[] counts(int i) {
-      java.util.Arrays.fill(counts[i], 0);
-      return counts[i];
+    /** The four streams' counts of code lengths, 65 each, zeroed. */
+    long[] counts() {
+      java.util.Arrays.fill(counts, 0);
+      return counts;
     }
 
     long[] wallCodes(int n) {
