@@ -446,6 +446,71 @@ class LazyDecodingTest {
     assertEquals("", inv.tags().get("other").pluginName());
   }
 
+  // ---- the scalar fast path ----
+
+  /**
+   * One-scalar events without metadata are offered as numbers first; accepted ones never come as
+   * views, declined ones come as the same views as always, and every other event never is offered.
+   */
+  @Test
+  void onScalar_offersOnlyBareOneScalarEvents_andDeclinedOnesComeAsViews() {
+    SummaryMetadata md = SummaryMetadata.forPlugin("scalars", new byte[0], SummaryMetadata.DATA_CLASS_SCALAR);
+    List<byte[]> records = List.of(
+        new Event(1.5, 7, Summary.of(SummaryValue.of("loss", null, new SummaryValue.SimpleValue(0.25f))), null)
+            .toByteArray(),
+        new Event(2.5, 300_000, Summary.of(SummaryValue.of("acc", null, TensorProto.scalar(0.75f))), null)
+            .toByteArray(),
+        new Event(3.5, 8, Summary.of(SummaryValue.of("acc", md, TensorProto.scalar(0.5f))), null).toByteArray(),
+        new Event(4.5, 9, Summary.of(SummaryValue.of("loss", null, new SummaryValue.SimpleValue(1f)),
+            SummaryValue.of("acc", null, new SummaryValue.SimpleValue(2f))), null).toByteArray(),
+        new Event(5.5, 10, Summary.of(SummaryValue.of("skip", null, new SummaryValue.SimpleValue(3f))), null)
+            .toByteArray());
+    List<String> seen = new ArrayList<>();
+    Recorder rec = new Recorder() {
+      @Override
+      public boolean onScalar(double wallTime, long step, String tag, float value, boolean tensor) {
+        seen.add("offered " + wallTime + " " + step + " " + tag + " " + value + " " + tensor);
+        return !tag.equals("skip");
+      }
+
+      @Override
+      public void onValue(EventView event, ValueView value) {
+        seen.add("view " + event.wallTime() + " " + event.step() + " " + value.tag() + " " + value.scalar());
+      }
+    };
+    scan(Records.file(records), rec);
+    assertEquals(List.of(
+        "offered 1.5 7 loss 0.25 false",
+        "offered 2.5 300000 acc 0.75 true",
+        "view 3.5 8 acc 0.5", // metadata: views only
+        "view 4.5 9 loss 1.0", "view 4.5 9 acc 2.0", // two values: views only
+        "offered 5.5 10 skip 3.0 false", "view 5.5 10 skip 3.0"), seen); // declined: then views
+    assertEquals(3, rec.events.size(), "onEvent for each event but the two accepted ones");
+  }
+
+  @Test
+  void tagStrings_keptAcrossScans_giveTheSameStringForTheSameTag() {
+    byte[] file = Records.file(List.of(new Event(1.5, 1, Summary.of(
+        SummaryValue.of("train/loss", null, new SummaryValue.SimpleValue(1f))), null).toByteArray()));
+    TagStrings tags = new TagStrings();
+    List<String> names = new ArrayList<>();
+    EventHandler h = new EventHandler() {
+      @Override
+      public boolean onScalar(double wallTime, long step, String tag, float value, boolean tensor) {
+        names.add(tag);
+        return true;
+      }
+    };
+    for (int i = 0; i < 2; i++) {
+      EventScanner.create().scan(new InMemoryChannel(file, Integer.MAX_VALUE), "memory", ScanPosition.START,
+          Long.MAX_VALUE, h, tags);
+    }
+    scan(file, h); // a scan of its own: a table of its own
+    assertEquals(List.of("train/loss", "train/loss", "train/loss"), names);
+    assertTrue(names.get(0) == names.get(1), "one String for both scans that shared the table");
+    assertFalse(names.get(0) == names.get(2));
+  }
+
   // ---- the views agree with the full decoder ----
 
   @Provide
