@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * does and reports, on one line each: the time until the first run is queryable (a scalar query
  * answers with data), the time to load everything, scalar events per second, the bytes per scalar
  * point the store holds (its own accounting, and the heap used after a full GC over the points),
- * and the process's resident memory.
+ * and the process's resident memory; and the load's pace in each half second, with the rate after
+ * the first three seconds, when the JIT compiler has done its main work.
  *
  * <p>{@code java -Xmx16g -cp benchmarks/target/benchmarks.jar dev.trainscope.benchmarks.LoadLogdir DIR}
  */
@@ -54,6 +55,20 @@ public final class LoadLogdir {
       }
     });
     loader.start();
+    // the load's pace every half second (bytes read so far), to see the JIT's warm-up
+    List<long[]> pace = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread sampler = new Thread(() -> {
+      try {
+        while (loader.isAlive()) {
+          Thread.sleep(500);
+          pace.add(new long[] {System.nanoTime(), store.progress().bytesRead()});
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    sampler.setDaemon(true);
+    sampler.start();
     firstRun.await(600, TimeUnit.SECONDS);
     // the first run is queryable once a query over it answers with data
     long queryable = 0;
@@ -92,6 +107,26 @@ public final class LoadLogdir {
     System.out.printf(Locale.ROOT, "loaded everything    %.2f s (%,d events, %,d scalar points)%n", seconds, events, points);
     System.out.printf(Locale.ROOT, "load throughput      %.1f M events/s, %.0f MB/s%n", events / seconds / 1e6,
         p.bytesRead() / seconds / 1e6);
+    double eventsPerByte = (double) events / p.bytesRead();
+    StringBuilder line = new StringBuilder();
+    long prevT = start;
+    long prevB = 0;
+    long warmT = 0;
+    long warmB = 0;
+    for (long[] s : pace) {
+      line.append(String.format(Locale.ROOT, " %.0f", (s[1] - prevB) * eventsPerByte / ((s[0] - prevT) / 1e9) / 1e6));
+      if (warmT == 0 && s[0] - start >= 3_000_000_000L) {
+        warmT = s[0];
+        warmB = s[1];
+      }
+      prevT = s[0];
+      prevB = s[1];
+    }
+    System.out.printf(Locale.ROOT, "pace                 M events/s in each half second:%s%n", line);
+    if (warmT > 0 && loaded > warmT) {
+      System.out.printf(Locale.ROOT, "after the first 3 s  %.1f M events/s (the JIT warmed up)%n",
+          (p.bytesRead() - warmB) * eventsPerByte / ((loaded - warmT) / 1e9) / 1e6);
+    }
     System.out.printf(Locale.ROOT, "cpu time             %.2f s (%.2f cores busy on average; user and system, GC included)%n",
         cpu / 1e9, cpu / 1e9 / seconds);
     System.out.printf(Locale.ROOT, "store accounting     %.2f bytes per scalar point%n", (double) store.memoryBytes() / points);

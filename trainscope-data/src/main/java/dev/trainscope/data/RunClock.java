@@ -128,20 +128,24 @@ final class RunClock {
       double baseWall = firstWall[s];
       long baseMicros = (long) Math.rint(baseWall * 1e6);
       long end = len == 0 ? base - 1 : base + off[len - 1];
-      int j = 0;
+      // from the first entry at or after the step; then, nearly always, entry for step in lockstep
+      int j = firstAtOrAfter(off, len, steps[i] - base);
       while (i < n && j < len) {
         long st = steps[i];
-        if (st > end) {
-          break; // in a later segment, or absent
-        }
         long cs = base + off[j];
-        if (cs < st) {
-          j++;
-        } else {
-          if (cs == st && st <= limit) {
+        if (cs == st) {
+          if (st <= limit) {
             codes[i] = code(baseWall, baseMicros, wallOff[j], mode);
           }
           i++;
+          j++;
+        } else if (cs < st) {
+          if (st > end) {
+            break; // in a later segment, or absent
+          }
+          j++;
+        } else {
+          i++; // absent
         }
       }
       // steps before the next segment's start and past this one's end are absent
@@ -159,6 +163,21 @@ final class RunClock {
       case ScalarCodec.WALL_MILLIS: return Math.floorDiv(baseMicros + offsetMicros + 500, 1000L);
       default: return Double.doubleToRawLongBits(baseWall + offsetMicros / 1e6);
     }
+  }
+
+  /** The first index of the sorted {@code a[0, n)} whose value is >= key (n when none). */
+  private static int firstAtOrAfter(int[] a, int n, long key) {
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] < key) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** The number of entries of a[0, n) that are <= key. */

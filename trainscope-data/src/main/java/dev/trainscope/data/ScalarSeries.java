@@ -54,6 +54,8 @@ final class ScalarSeries {
   private int tail;
 
   private long size;
+  /** {@link #lastStep()} kept at hand for the append path; Long.MIN_VALUE while empty. */
+  private long lastAppended = Long.MIN_VALUE;
 
   long size() {
     return size;
@@ -88,7 +90,7 @@ final class ScalarSeries {
       clock.offer(step, wall);
     }
     long dropped = 0;
-    if (size > 0 && step <= lastStep()) {
+    if (step <= lastAppended) {
       dropped = truncateFrom(step);
     }
     if (tail == tailSteps.length) {
@@ -99,6 +101,7 @@ final class ScalarSeries {
     tailValues[tail] = value;
     tail++;
     size++;
+    lastAppended = step;
     return dropped;
   }
 
@@ -199,6 +202,7 @@ final class ScalarSeries {
       int keep = lowerBound(tailSteps, 0, tail, step);
       size -= tail - keep;
       tail = keep;
+      lastAppended = lastStep();
       return before - size;
     }
     // drop the tail, then whole blocks at or after the step, then split the block holding it
@@ -227,6 +231,7 @@ final class ScalarSeries {
       tail = keep;
       size += keep;
     }
+    lastAppended = lastStep();
     return before - size;
   }
 
