@@ -28,22 +28,66 @@ public final class TagStrings {
   private static final int MAX_CACHED_LENGTH = 512;
   private static final int INITIAL = 256;
 
-  private byte[][] keys = new byte[INITIAL][];
-  private String[] values = new String[INITIAL];
-  private int[] hashes = new int[INITIAL];
-  /** For each slot, the slot asked for right after it last time, or -1. */
-  private int[] successor = filled(INITIAL);
-  private int last = -1;
+  /**
+   * A tag seen before. Its first and last 8 bytes are kept in the entry itself, so that checking
+   * the guess for a tag of 8 to 16 bytes reads no array: the check is on every event's path.
+   */
+  private static final class Entry {
+    final byte[] key;
+    final String value;
+    final int hash;
+    final long head;
+    final long end;
+    /** The entry asked for right after this one last time, or null. */
+    Entry next;
+
+    Entry(byte[] key, String value, int hash) {
+      this.key = key;
+      this.value = value;
+      this.hash = hash;
+      this.head = key.length >= 8 ? (long) LONG_LE.get(key, 0) : 0;
+      this.end = key.length >= 8 ? (long) LONG_LE.get(key, key.length - 8) : 0;
+    }
+
+    boolean matches(byte[] b, int off, int len) {
+      if (key.length != len) {
+        return false;
+      }
+      if (len < 8) {
+        for (int i = 0; i < len; i++) {
+          if (key[i] != b[off + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      if (head != (long) LONG_LE.get(b, off) || end != (long) LONG_LE.get(b, off + len - 8)) {
+        return false;
+      }
+      // the words between the first and the last
+      for (int i = 8; i + 8 < len; i += 8) {
+        if ((long) LONG_LE.get(key, i) != (long) LONG_LE.get(b, off + i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private Entry[] table = new Entry[INITIAL];
   private int size;
+  /** The entry asked for last, or null. */
+  private Entry last;
 
   /** An empty table. */
   public TagStrings() {}
 
   String get(byte[] b, int off, int len) {
-    int guess = last < 0 ? -1 : successor[last];
-    if (guess >= 0 && same(keys[guess], b, off, len)) {
+    Entry l = last;
+    Entry guess = l == null ? null : l.next;
+    if (guess != null && guess.matches(b, off, len)) {
       last = guess;
-      return values[guess];
+      return guess.value;
     }
     return miss(b, off, len);
   }
@@ -52,99 +96,53 @@ public final class TagStrings {
     if (len > MAX_CACHED_LENGTH) {
       return new String(b, off, len, StandardCharsets.UTF_8);
     }
-    int slot = lookup(b, off, len);
-    if (last >= 0) {
-      successor[last] = slot;
+    Entry e = lookup(b, off, len);
+    if (last != null) {
+      last.next = e;
     }
-    last = slot;
-    return values[slot];
+    last = e;
+    return e.value;
   }
 
-  private int lookup(byte[] b, int off, int len) {
+  private Entry lookup(byte[] b, int off, int len) {
     int h = hash(b, off, len);
-    int mask = keys.length - 1;
+    int mask = table.length - 1;
     for (int i = h & mask; ; i = (i + 1) & mask) {
-      byte[] k = keys[i];
-      if (k == null) {
-        return insert(i, h, Arrays.copyOfRange(b, off, off + len), new String(b, off, len, StandardCharsets.UTF_8));
+      Entry e = table[i];
+      if (e == null) {
+        return insert(i, new Entry(Arrays.copyOfRange(b, off, off + len), new String(b, off, len, StandardCharsets.UTF_8), h));
       }
-      if (hashes[i] == h && same(k, b, off, len)) {
-        return i;
+      if (e.hash == h && e.matches(b, off, len)) {
+        return e;
       }
     }
   }
 
-  private static boolean same(byte[] key, byte[] b, int off, int len) {
-    if (key.length != len) {
-      return false;
+  /** Inserts at a free slot; the table grows, or is cleared when it holds too many. */
+  private Entry insert(int slot, Entry e) {
+    table[slot] = e;
+    if (++size * 2 <= table.length) {
+      return e;
     }
-    if (len < 8) {
-      return sameShort(key, b, off, len);
-    }
-    // word by word, the last word overlapping the one before it
-    for (int i = 0; i + 8 < len; i += 8) {
-      if ((long) LONG_LE.get(key, i) != (long) LONG_LE.get(b, off + i)) {
-        return false;
-      }
-    }
-    return (long) LONG_LE.get(key, len - 8) == (long) LONG_LE.get(b, off + len - 8);
-  }
-
-  private static boolean sameShort(byte[] key, byte[] b, int off, int len) {
-    for (int i = 0; i < len; i++) {
-      if (key[i] != b[off + i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Inserts at a free slot; returns the slot where the entry ends up (it moves when the table grows). */
-  private int insert(int slot, int h, byte[] key, String value) {
-    keys[slot] = key;
-    values[slot] = value;
-    hashes[slot] = h;
-    if (++size * 2 <= keys.length) {
-      return slot;
-    }
-    if (keys.length >= 2 * MAX_ENTRIES) {
-      keys = new byte[keys.length][];
-      values = new String[keys.length];
-      hashes = new int[keys.length];
+    if (table.length >= 2 * MAX_ENTRIES) {
+      table = new Entry[table.length];
       size = 0;
-    } else {
-      rehash(keys.length * 2);
+      last = null; // the old entries, linked to each other, go with the table
+      return e;
     }
-    successor = filled(keys.length);
-    last = -1;
-    return lookup(key, 0, key.length);
-  }
-
-  private void rehash(int capacity) {
-    byte[][] oldKeys = keys;
-    String[] oldValues = values;
-    int[] oldHashes = hashes;
-    keys = new byte[capacity][];
-    values = new String[capacity];
-    hashes = new int[capacity];
-    int mask = capacity - 1;
-    for (int j = 0; j < oldKeys.length; j++) {
-      if (oldKeys[j] != null) {
-        int i = oldHashes[j] & mask;
-        while (keys[i] != null) {
+    Entry[] old = table;
+    table = new Entry[old.length * 2];
+    int mask = table.length - 1;
+    for (Entry o : old) {
+      if (o != null) {
+        int i = o.hash & mask;
+        while (table[i] != null) {
           i = (i + 1) & mask;
         }
-        keys[i] = oldKeys[j];
-        values[i] = oldValues[j];
-        hashes[i] = oldHashes[j];
+        table[i] = o;
       }
     }
-  }
-
-  private static int[] filled(int n) {
-    int[] a = new int[n];
-    Arrays.fill(a, -1);
-    return a;
+    return e;
   }
 
   private static int hash(byte[] b, int off, int len) {
