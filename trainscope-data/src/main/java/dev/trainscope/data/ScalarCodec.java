@@ -70,7 +70,8 @@ final class ScalarCodec {
 
   /**
    * The wall-time mode of a block (whole milliseconds or microseconds when every time is one),
-   * with each wall time's integer ({@link #wallCode}) put in {@code codes}: found in the same pass.
+   * with each wall time's integer (the count of those units, or the raw IEEE bits) put in {@code
+   * codes}: found in the same pass.
    */
   static int wallCodes(double[] walls, int n, long[] codes) {
     if (quantized(walls, n, 1e3, codes)) {
@@ -96,15 +97,6 @@ final class ScalarCodec {
       codes[i] = (long) k;
     }
     return true;
-  }
-
-  /** A wall time as the integer its block's mode codes it as. */
-  static long wallCode(double w, int mode) {
-    switch (mode) {
-      case WALL_MILLIS: return (long) Math.rint(w * 1e3);
-      case WALL_MICROS: return (long) Math.rint(w * 1e6);
-      default: return Double.doubleToRawLongBits(w);
-    }
   }
 
   private static double wall(long code, int mode) {
