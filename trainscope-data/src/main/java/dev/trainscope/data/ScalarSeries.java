@@ -159,21 +159,7 @@ final class ScalarSeries {
 
   private void seal() {
     if (blocks == data.length) {
-      int cap = blocks * 2;
-      data = Arrays.copyOf(data, cap);
-      firstStep = Arrays.copyOf(firstStep, cap);
-      lastStep = Arrays.copyOf(lastStep, cap);
-      firstWall = Arrays.copyOf(firstWall, cap);
-      lastWall = Arrays.copyOf(lastWall, cap);
-      min = Arrays.copyOf(min, cap);
-      max = Arrays.copyOf(max, cap);
-      first = Arrays.copyOf(first, cap);
-      last = Arrays.copyOf(last, cap);
-      sum = Arrays.copyOf(sum, cap);
-      finite = Arrays.copyOf(finite, cap);
-      nan = Arrays.copyOf(nan, cap);
-      posInf = Arrays.copyOf(posInf, cap);
-      negInf = Arrays.copyOf(negInf, cap);
+      growBlocks();
     }
     int b = blocks++;
     Summary s = new Summary();
@@ -192,6 +178,25 @@ final class ScalarSeries {
     posInf[b] = s.posInf;
     negInf[b] = s.negInf;
     tail = 0;
+  }
+
+  /** Room for more blocks; a method of its own, so that the JIT compiles {@link #seal} small. */
+  private void growBlocks() {
+    int cap = blocks * 2;
+    data = Arrays.copyOf(data, cap);
+    firstStep = Arrays.copyOf(firstStep, cap);
+    lastStep = Arrays.copyOf(lastStep, cap);
+    firstWall = Arrays.copyOf(firstWall, cap);
+    lastWall = Arrays.copyOf(lastWall, cap);
+    min = Arrays.copyOf(min, cap);
+    max = Arrays.copyOf(max, cap);
+    first = Arrays.copyOf(first, cap);
+    last = Arrays.copyOf(last, cap);
+    sum = Arrays.copyOf(sum, cap);
+    finite = Arrays.copyOf(finite, cap);
+    nan = Arrays.copyOf(nan, cap);
+    posInf = Arrays.copyOf(posInf, cap);
+    negInf = Arrays.copyOf(negInf, cap);
   }
 
   /** Drops the points at steps >= {@code step}; returns how many. */
