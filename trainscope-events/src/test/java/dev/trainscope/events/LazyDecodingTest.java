@@ -455,7 +455,7 @@ class LazyDecodingTest {
   @Test
   void onScalar_offersOnlyBareOneScalarEvents_andDeclinedOnesComeAsViews() {
     SummaryMetadata md = SummaryMetadata.forPlugin("scalars", new byte[0], SummaryMetadata.DATA_CLASS_SCALAR);
-    List<byte[]> records = List.of(
+    List<byte[]> records = withGeneralStart(
         new Event(1.5, 7, Summary.of(SummaryValue.of("loss", null, new SummaryValue.SimpleValue(0.25f))), null)
             .toByteArray(),
         new Event(2.5, 300_000, Summary.of(SummaryValue.of("acc", null, TensorProto.scalar(0.75f))), null)
@@ -467,6 +467,13 @@ class LazyDecodingTest {
             .toByteArray());
     List<String> seen = new ArrayList<>();
     Recorder rec = new Recorder() {
+      @Override
+      public void onEvent(EventView event) {
+        if (event.kind() != EventKind.FILE_VERSION) {
+          super.onEvent(event);
+        }
+      }
+
       @Override
       public boolean onScalar(double wallTime, long step, String tag, float value, boolean tensor) {
         seen.add("offered " + wallTime + " " + step + " " + tag + " " + value + " " + tensor);
@@ -488,9 +495,49 @@ class LazyDecodingTest {
     assertEquals(3, rec.events.size(), "onEvent for each event but the two accepted ones");
   }
 
+  /**
+   * The records after {@link EventScanner#GENERAL_FIRST} file_version events, which take the
+   * general path as the first records of every scan do.
+   */
+  static List<byte[]> withGeneralStart(byte[]... records) {
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < EventScanner.GENERAL_FIRST; i++) {
+      out.add(new Event(1, 0, new Event.FileVersion("brain.Event:2"), null).toByteArray());
+    }
+    out.addAll(List.of(records));
+    return out;
+  }
+
+  @Test
+  void firstRecordsOfAScan_takeTheGeneralPath() {
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < EventScanner.GENERAL_FIRST + 10; i++) {
+      records.add(new Event(1, i, Summary.of(SummaryValue.of("loss", null, new SummaryValue.SimpleValue(i))), null)
+          .toByteArray());
+    }
+    int[] offered = {0};
+    int[] views = {0};
+    scan(Records.file(records), new EventHandler() {
+      @Override
+      public boolean onScalar(double wallTime, long step, String tag, float value, boolean tensor) {
+        offered[0]++;
+        assertEquals(value, (float) step);
+        return true;
+      }
+
+      @Override
+      public void onValue(EventView event, ValueView value) {
+        views[0]++;
+        assertEquals(value.scalar(), event.step());
+      }
+    });
+    assertEquals(EventScanner.GENERAL_FIRST, views[0]);
+    assertEquals(10, offered[0]);
+  }
+
   @Test
   void tagStrings_keptAcrossScans_giveTheSameStringForTheSameTag() {
-    byte[] file = Records.file(List.of(new Event(1.5, 1, Summary.of(
+    byte[] file = Records.file(withGeneralStart(new Event(1.5, 1, Summary.of(
         SummaryValue.of("train/loss", null, new SummaryValue.SimpleValue(1f))), null).toByteArray()));
     TagStrings tags = new TagStrings();
     List<String> names = new ArrayList<>();
