@@ -28,7 +28,8 @@ import java.util.zip.CRC32C;
  * </ul>
  *
  * <p>Records are read through one reusable buffer; the array handed to the callback is valid only
- * during the call. A scanner holds no state between scans and may be shared by threads.
+ * during the call. A scanner keeps nothing between scans but a few spare read buffers, and may be
+ * shared by threads.
  */
 public final class RecordScanner {
 
@@ -47,6 +48,9 @@ public final class RecordScanner {
 
   private final boolean verifyChecksums;
   private final int bufferSize;
+  /** Read buffers of finished scans, at most one per core, for the next scans to reuse. */
+  private final java.util.concurrent.ArrayBlockingQueue<byte[]> spares =
+      new java.util.concurrent.ArrayBlockingQueue<>(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
   private RecordScanner(boolean verifyChecksums, int bufferSize) {
     this.verifyChecksums = verifyChecksums;
@@ -119,7 +123,7 @@ public final class RecordScanner {
     private final int[] lengthCrcs = new int[LENGTH_CRCS];
     private final byte[] lengthBytes = new byte[8];
 
-    private byte[] buf = new byte[bufferSize];
+    private byte[] buf = takeBuffer();
     private long base; // file offset of buf[0]
     private int lo;
     private int hi;
@@ -256,9 +260,28 @@ public final class RecordScanner {
         report(Problem.Kind.TRUNCATED_RECORD, position, "file ends " + (seen - position)
             + " bytes into a record; the next scan resumes at offset " + position);
       }
+      giveBack(buf);
       return new ScanResult(name, from, new ScanPosition(position, resync), records, records, truncated,
           reachedLimit ? 0 : Math.max(0, seen - lastGoodEnd), lengthCrcErrors, dataCrcErrors, impossibleLengths,
           skippedBytes, 0, 0, bytesRead, reachedLimit);
+    }
+
+    /**
+     * A spare read buffer of the right size when one is free, else a new one. A store reads a big
+     * file in 4 MB chunks, a scan each: a new 256 KB buffer per chunk was 400 MB of garbage in a
+     * 6.3 GB load. A buffer is held by one scan at a time (a scan started from inside a handler
+     * takes another).
+     */
+    private byte[] takeBuffer() {
+      byte[] b = spares.poll();
+      return b != null ? b : new byte[bufferSize];
+    }
+
+    /** The buffer back among the spares, when it has the scanner's size and there is room. */
+    private void giveBack(byte[] b) {
+      if (b.length == bufferSize) {
+        spares.offer(b);
+      }
     }
 
     /**
