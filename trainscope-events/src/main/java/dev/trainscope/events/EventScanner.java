@@ -87,6 +87,13 @@ public final class EventScanner {
         r.skippedBytes(), d.malformedEvents, d.malformedValues, r.bytesRead(), r.reachedLimit());
   }
 
+  /**
+   * The 8 bytes before the value of TensorFlow 2's rank-0 float tensor, read as one little-endian
+   * long: {@code 42 0a} (tensor, 10 bytes) {@code 08 01} (dtype float) {@code 12 00} (empty shape)
+   * {@code 2a 04} (4 bytes of tensor content).
+   */
+  private static final long RANK0_FLOAT_TENSOR = 0x042a001201080a42L;
+
   /** How many records at the start of each scan skip the scalar shortcut (see Decoder.onRecord). */
   static final int GENERAL_FIRST = 256;
 
@@ -189,8 +196,7 @@ public final class EventScanner {
         kind = ValueKind.SIMPLE_VALUE;
         payloadAt = q + 1;
         v = Float.intBitsToFloat(TfRecordFormat.readIntLE(b, payloadAt));
-      } else if (q + 12 == end && b[q] == 0x42 && b[q + 1] == 10 && TfRecordFormat.readIntLE(b, q + 2) == 0x00120108
-          && b[q + 6] == 0x2a && b[q + 7] == 4) {
+      } else if (q + 12 == end && TfRecordFormat.readLongLE(b, q) == RANK0_FLOAT_TENSOR) {
         kind = ValueKind.TENSOR;
         payloadAt = q + 2;
         v = Float.intBitsToFloat(TfRecordFormat.readIntLE(b, q + 8));

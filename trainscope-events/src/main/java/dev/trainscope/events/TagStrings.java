@@ -29,11 +29,13 @@ public final class TagStrings {
   private static final int INITIAL = 256;
 
   /**
-   * A tag seen before. Its first and last 8 bytes are kept in the entry itself, so that checking
-   * the guess for a tag of 8 to 16 bytes reads no array: the check is on every event's path.
+   * A tag seen before. Its length and first and last 8 bytes are kept in the entry itself, so that
+   * checking the guess for a tag of 8 to 16 bytes reads no array: the check is on every event's
+   * path.
    */
   private static final class Entry {
     final byte[] key;
+    final int length;
     final String value;
     final int hash;
     final long head;
@@ -43,6 +45,7 @@ public final class TagStrings {
 
     Entry(byte[] key, String value, int hash) {
       this.key = key;
+      this.length = key.length;
       this.value = value;
       this.hash = hash;
       this.head = key.length >= 8 ? (long) LONG_LE.get(key, 0) : 0;
@@ -50,7 +53,7 @@ public final class TagStrings {
     }
 
     boolean matches(byte[] b, int off, int len) {
-      if (key.length != len) {
+      if (length != len) {
         return false;
       }
       if (len < 8) {
