@@ -46,10 +46,9 @@ final class RunClock {
     last = step;
     int s = segments - 1;
     int n = size[s];
-    // one test for all that is rare: a full array (it grows, or the segment is full), a step or
-    // a wall time too far from the segment's start, a wall time that is not finite
-    if (n == stepOffsets[s].length || step - firstStep[s] > Integer.MAX_VALUE
-        || !(Math.abs(wall - firstWall[s]) <= 2000)) {
+    // one test for all that is rare: a full array (it grows, or the segment is full), or a step
+    // or wall time the segment cannot hold
+    if (n == stepOffsets[s].length || !fits(s, step, wall)) {
       s = makeRoom(s, step, wall);
       n = size[s];
     }
@@ -61,7 +60,7 @@ final class RunClock {
   /** The segment that takes {@code step}: this one, grown, or a new one starting at the step. */
   private int makeRoom(int s, long step, double wall) {
     int n = size[s];
-    if (n == 0 || n == SEGMENT || step - firstStep[s] > Integer.MAX_VALUE || !(Math.abs(wall - firstWall[s]) <= 2000)) {
+    if (n == 0 || n == SEGMENT || !fits(s, step, wall)) {
       if (n > 0) {
         s = newSegment();
       }
@@ -75,6 +74,14 @@ final class RunClock {
     stepOffsets[s] = Arrays.copyOf(stepOffsets[s], cap);
     wallOffsets[s] = Arrays.copyOf(wallOffsets[s], cap);
     return s;
+  }
+
+  /**
+   * Whether segment {@code s} can hold the step and wall time as offsets from its start: the step
+   * within an int, the wall time finite and within 2,000 s.
+   */
+  private boolean fits(int s, long step, double wall) {
+    return step - firstStep[s] <= Integer.MAX_VALUE && Math.abs(wall - firstWall[s]) <= 2000;
   }
 
   private int newSegment() {
@@ -114,8 +121,8 @@ final class RunClock {
    * offset.
    */
   void codes(long[] steps, int n, long limit, int mode, long[] codes) {
-    java.util.Arrays.fill(codes, 0, n, 0L);
-    if (n == 0 || segments == 0) {
+    Arrays.fill(codes, 0, n, 0L);
+    if (n == 0) {
       return;
     }
     int s = Math.max(0, upperBound(firstStep, segments, steps[0]) - 1);
@@ -165,19 +172,13 @@ final class RunClock {
     }
   }
 
-  /** The first index of the sorted {@code a[0, n)} whose value is >= key (n when none). */
+  /** The first index of the sorted, distinct {@code a[0, n)} whose value is >= key (n when none). */
   private static int firstAtOrAfter(int[] a, int n, long key) {
-    int lo = 0;
-    int hi = n;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (a[mid] < key) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+    if (key > Integer.MAX_VALUE) {
+      return n;
     }
-    return lo;
+    int i = Arrays.binarySearch(a, 0, n, (int) Math.max(key, Integer.MIN_VALUE));
+    return i >= 0 ? i : -i - 1;
   }
 
   /** The number of entries of a[0, n) that are <= key. */

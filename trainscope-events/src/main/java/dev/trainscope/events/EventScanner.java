@@ -80,6 +80,7 @@ public final class EventScanner {
    */
   public ScanResult scan(SeekableByteChannel channel, String name, ScanPosition from, long limit,
       EventHandler handler, TagStrings tags) {
+    java.util.Objects.requireNonNull(tags, "tags: a TagStrings to keep across scans, or use the overload without it");
     Decoder d = new Decoder(name, handler, tags);
     ScanResult r = records.scan(channel, name, from, limit, d, handler::onProblem);
     return new ScanResult(r.file(), r.start(), r.next(), r.records(), r.records() - d.malformedEvents,

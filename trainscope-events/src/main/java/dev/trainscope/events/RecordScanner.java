@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -49,8 +50,8 @@ public final class RecordScanner {
   private final boolean verifyChecksums;
   private final int bufferSize;
   /** Read buffers of finished scans, at most one per core, for the next scans to reuse. */
-  private final java.util.concurrent.ArrayBlockingQueue<byte[]> spares =
-      new java.util.concurrent.ArrayBlockingQueue<>(Math.max(2, Runtime.getRuntime().availableProcessors()));
+  private final ArrayBlockingQueue<byte[]> spares =
+      new ArrayBlockingQueue<>(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
   private RecordScanner(boolean verifyChecksums, int bufferSize) {
     this.verifyChecksums = verifyChecksums;
