@@ -47,19 +47,52 @@ final class ScalarCodec {
    * gathered in the same pass.
    */
   private static boolean floatCodes(double[] values, int n, long[] out, ScalarSeries.Summary summary) {
+    // the summary in locals: as fields of the summary, each point's sum, count and extremes went
+    // through memory, a store-to-load chain of several cycles per point
+    double min = summary.min;
+    double max = summary.max;
+    double sum = summary.sum;
+    int finite = summary.finite;
+    int nonFinite = 0;
+    boolean floats = true;
     for (int i = 0; i < n; i++) {
       double v = values[i];
-      summary.add(v);
-      float f = (float) v;
-      if (Double.doubleToRawLongBits(f) != Double.doubleToRawLongBits(v)) {
-        for (int j = i + 1; j < n; j++) {
-          summary.add(values[j]);
+      if (v - v == 0) { // finite: for NaN and the infinities v - v is NaN
+        finite++;
+        sum += v;
+        if (v < min) {
+          min = v;
         }
-        return false;
+        if (v > max) {
+          max = v;
+        }
+      } else {
+        nonFinite++;
       }
-      out[i] = Float.floatToRawIntBits(f) & 0xFFFFFFFFL;
+      float f = (float) v;
+      if (floats && Double.doubleToRawLongBits(f) == Double.doubleToRawLongBits(v)) {
+        out[i] = Float.floatToRawIntBits(f) & 0xFFFFFFFFL;
+      } else {
+        floats = false;
+      }
     }
-    return true;
+    summary.min = min;
+    summary.max = max;
+    summary.sum = sum;
+    summary.finite = finite;
+    if (nonFinite > 0) {
+      for (int i = 0; i < n; i++) {
+        double v = values[i];
+        if (v != v) {
+          summary.nan++;
+        } else if (v == Double.POSITIVE_INFINITY) {
+          summary.posInf++;
+        } else if (v == Double.NEGATIVE_INFINITY) {
+          summary.negInf++;
+        }
+      }
+    }
+    return floats;
   }
 
   private static void doubleCodes(double[] values, int n, long[] out) {
@@ -220,9 +253,12 @@ final class ScalarCodec {
     long prevStepDelta = 0;
     long prevWallDelta = 0;
     int joint = stepK + wallK + valueK + 3;
-    long[] z = new long[3];
-    int[] k = {stepK, wallK, valueK};
     boolean fits = joint <= 64;
+    // the sink's state in locals for the loop (as fields, every write went through memory)
+    long[] out = w.out;
+    int word = w.word;
+    long acc = w.acc;
+    int accBits = w.accBits;
     for (int i = 1; i < n; i++) {
       long stepDelta = steps[i] - steps[i - 1];
       long zs = zigzag(stepDelta - prevStepDelta);
@@ -232,17 +268,31 @@ final class ScalarCodec {
       prevWallDelta = wallDelta;
       long zv = zigzag(valueCodes[i] - valueCodes[i - 1]);
       if (fits && ((zs >>> stepK) | (zw >>> wallK) | (zv >>> valueK)) == 0) {
-        // '0' zs:stepK '0' zw:wallK '0' zv:valueK
-        w.put((((zs << (wallK + 1)) | zw) << (valueK + 1)) | zv, joint);
-      } else {
-        z[0] = zs;
-        z[1] = zw;
-        z[2] = zv;
-        for (int j = 0; j < 3; j++) {
-          w.code(z[j], k[j]);
+        // '0' zs:stepK '0' zw:wallK '0' zv:valueK, as Sink.put does it
+        long v = (((zs << (wallK + 1)) | zw) << (valueK + 1)) | zv;
+        int room = 64 - accBits;
+        if (joint < room) {
+          acc = (acc << joint) | v;
+          accBits += joint;
+        } else {
+          int rest = joint - room;
+          out[word++] = room == 64 ? v : (acc << room) | (v >>> rest);
+          acc = rest == 0 ? 0 : v & ((1L << rest) - 1);
+          accBits = rest;
         }
+      } else {
+        w.word = word;
+        w.acc = acc;
+        w.accBits = accBits;
+        w.codes(zs, stepK, zw, wallK, zv, valueK);
+        word = w.word;
+        acc = w.acc;
+        accBits = w.accBits;
       }
     }
+    w.word = word;
+    w.acc = acc;
+    w.accBits = accBits;
   }
 
   /**
@@ -254,6 +304,8 @@ final class ScalarCodec {
     private int word;
     private long acc;
     private int accBits;
+    private final long[] z = new long[3];
+    private final int[] k = new int[3];
 
     /** Writes into {@code out}, which must hold the block's worst case; its old content is not read. */
     Sink(long[] out) {
@@ -285,6 +337,21 @@ final class ScalarCodec {
         int len = 64 - Long.numberOfLeadingZeros(z);
         put((1L << 6) | (len - 1), 7);
         put(z, len);
+      }
+    }
+
+    /** The three codes of a point that do not go out as one write. */
+    void codes(long zs, int stepK, long zw, int wallK, long zv, int valueK) {
+      long[] z = this.z;
+      int[] k = this.k;
+      z[0] = zs;
+      z[1] = zw;
+      z[2] = zv;
+      k[0] = stepK;
+      k[1] = wallK;
+      k[2] = valueK;
+      for (int j = 0; j < 3; j++) { // one call site: code and put are compiled in once
+        code(z[j], k[j]);
       }
     }
 

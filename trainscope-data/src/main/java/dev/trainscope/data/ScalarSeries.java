@@ -370,6 +370,10 @@ final class ScalarSeries {
     int posInf;
     int negInf;
 
+    /**
+     * Adds one value: the definition of a block's summary. The encoder gathers the same figures in
+     * its values' pass, in locals ({@code ScalarCodec.floatCodes}); the tests hold it to this.
+     */
     void add(double v) {
       if (v != v) {
         nan++;
