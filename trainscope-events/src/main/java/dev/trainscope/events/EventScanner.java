@@ -166,32 +166,40 @@ public final class EventScanner {
       if (len < 22 || b[off] != 0x09 || b[off + 9] != 0x10) {
         return false;
       }
+      // the step's varint read as one word (the event is long enough): its bytes up to the first
+      // without the continuation bit, their 7-bit groups put together without a loop; a step of
+      // more than 8 bytes (2^56 and up, or negative) takes the general path
       int p = off + 10;
-      long step = 0;
-      int shift = 0;
-      byte x;
-      do {
-        if (p >= end || shift > 63) {
-          return false;
-        }
-        x = b[p++];
-        step |= (long) (x & 0x7F) << shift;
-        shift += 7;
-      } while (x < 0);
-      // summary: one length byte, running to the end of the event; one value filling it
-      if (end - p < 6 || b[p] != 0x2a || b[p + 1] != end - p - 2 || b[p + 2] != 0x0a || b[p + 3] != end - p - 4
-          || b[p + 4] != 0x0a) {
+      long w = TfRecordFormat.readLongLE(b, p);
+      long stops = ~w & 0x8080808080808080L;
+      if (stops == 0) {
+        return false;
+      }
+      int bits = Long.numberOfTrailingZeros(stops) + 1;
+      long v7 = bits == 64 ? w : w & ((1L << bits) - 1);
+      long step = (v7 & 0x7F) | (v7 >>> 1 & 0x7FL << 7) | (v7 >>> 2 & 0x7FL << 14) | (v7 >>> 3 & 0x7FL << 21)
+          | (v7 >>> 4 & 0x7FL << 28) | (v7 >>> 5 & 0x7FL << 35) | (v7 >>> 6 & 0x7FL << 42) | (v7 >>> 7 & 0x7FL << 49);
+      p += bits >>> 3;
+      // summary (2a), one length byte running to the end of the event; one value (0a) filling it,
+      // its tag (0a) with a length byte: five bytes checked as one word, the shape of the rest
+      // (tag, value) needing at least 11 bytes
+      int rest = end - p;
+      if (rest < 11 || rest > 129) {
+        return false;
+      }
+      long h = TfRecordFormat.readLongLE(b, p);
+      if ((h & 0xFF_FFFF_FFFFL) != (0x0a_00_0a_00_2aL | (long) (rest - 2) << 8 | (long) (rest - 4) << 24)) {
         return false;
       }
       int summaryAt = p + 2;
       int valueAt = p + 4;
-      int tagLen = b[p + 5];
+      int tagLen = (int) (h >>> 40) & 0xFF;
       int tagAt = p + 6;
       int q = tagAt + tagLen;
       float v;
       int payloadAt;
       ValueKind kind;
-      if (tagLen < 0) {
+      if (tagLen > 127) {
         return false;
       } else if (q + 5 == end && b[q] == 0x15) {
         kind = ValueKind.SIMPLE_VALUE;

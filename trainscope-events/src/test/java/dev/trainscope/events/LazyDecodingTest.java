@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
@@ -556,6 +557,103 @@ class LazyDecodingTest {
     assertEquals(List.of("train/loss", "train/loss", "train/loss"), names);
     assertTrue(names.get(0) == names.get(1), "one String for both scans that shared the table");
     assertFalse(names.get(0) == names.get(2));
+  }
+
+  /** One-scalar events of any step, wall time, tag (up to 200 bytes) and value, mixed with others. */
+  @Provide
+  Arbitrary<List<Event>> shortcutCandidates() {
+    Arbitrary<String> tag = Arbitraries.oneOf(EventArbitraries.text(),
+        Arbitraries.strings().withCharRange('a', 'z').ofMinLength(100).ofMaxLength(200));
+    Arbitrary<SummaryValue> value = net.jqwik.api.Combinators.combine(tag, EventArbitraries.floats(),
+        Arbitraries.of(true, false)).as((t, f, tensor) -> SummaryValue.of(t, null,
+            tensor ? TensorProto.scalar(f) : new SummaryValue.SimpleValue(f)));
+    Arbitrary<Event> scalar = net.jqwik.api.Combinators.combine(EventArbitraries.doubles(),
+        EventArbitraries.longs(), value).as((w, st, v) -> new Event(w, st, Summary.of(v), null));
+    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, scalar), net.jqwik.api.Tuple.of(1, EventArbitraries.events(false)))
+        .list().ofMinSize(1).ofMaxSize(12);
+  }
+
+  /**
+   * Past the general start, what the scalar shortcut offers is what the full decoder reads, for
+   * any step (one to ten varint bytes, negative ones), tag length and value; an event it does not
+   * offer, or one the handler declines, comes as views that agree with the decoder; and the bare
+   * one-scalar events of ordinary steps and short tags are offered.
+   */
+  @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
+  void scalarShortcut_agreesWithTheFullDecoder(@ForAll("shortcutCandidates") List<Event> events,
+      @ForAll boolean accept) {
+    List<byte[]> records = withGeneralStart(events.stream().map(Event::toByteArray).toArray(byte[][]::new));
+    List<String> seen = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    int[] viewsToSkip = {EventScanner.GENERAL_FIRST};
+    scan(Records.file(records), new EventHandler() {
+      @Override
+      public boolean onScalar(double wallTime, long step, String tag, float value, boolean tensor) {
+        seen.add("offered " + line(wallTime, step, tag, value));
+        return accept;
+      }
+
+      @Override
+      public void onEvent(EventView event) {
+        if (viewsToSkip[0] > 0) {
+          viewsToSkip[0]--;
+        } else {
+          seen.add("event");
+        }
+      }
+
+      @Override
+      public void onValue(EventView event, ValueView v) {
+        seen.add("view " + line(event.wallTime(), event.step(), v.tag(), v.isScalar() ? (float) v.scalar() : null));
+      }
+
+      @Override
+      public void onProblem(Problem problem) {
+        problems.add(problem);
+      }
+    });
+    assertEquals(List.of(), problems);
+    int at = 0;
+    for (Event e : events) {
+      List<SummaryValue> vs = e.what() instanceof Summary s ? s.values() : List.of();
+      List<String> views = new ArrayList<>();
+      views.add("event");
+      for (SummaryValue v : vs) {
+        Float number = v.value() instanceof SummaryValue.SimpleValue sv ? (Float) sv.value()
+            : v.value() instanceof TensorProto t && t.isScalar() ? (Float) (float) EventArbitraries.expectedScalar(t) : null;
+        views.add("view " + line(e.wallTime(), e.step(), v.effectiveTag(), number));
+      }
+      boolean offered = at < seen.size() && seen.get(at).startsWith("offered ");
+      boolean ordinary = vs.size() == 1 && vs.get(0).metadata() == null && e.sourceMetadata() == null
+          && vs.get(0).nodeName().isEmpty()
+          && Double.doubleToRawLongBits(e.wallTime()) != 0 // a wall time of +0.0 is not written
+          && e.step() > 0 && e.step() < 1L << 56
+          && (vs.get(0).value() instanceof SummaryValue.SimpleValue || vs.get(0).value() instanceof TensorProto)
+          && v0Bytes(vs.get(0)) > 0 // an empty tag is not written
+          // the summary's length in one byte: 0a len, 0a taglen tag, and 5 bytes of simple_value
+          // or 12 of the rank-0 tensor
+          && 4 + v0Bytes(vs.get(0)) + (vs.get(0).value() instanceof TensorProto ? 12 : 5) < 128;
+      assertEquals(ordinary, offered, "offered: " + e);
+      if (offered) {
+        assertEquals(views.get(1).substring("view ".length()), seen.get(at).substring("offered ".length()), e.toString());
+        at++;
+        if (accept) {
+          continue;
+        }
+      }
+      assertEquals(views, seen.subList(at, Math.min(seen.size(), at + views.size())), e.toString());
+      at += views.size();
+    }
+    assertEquals(seen.size(), at, "nothing more than the events");
+  }
+
+  private static int v0Bytes(SummaryValue v) {
+    return v.effectiveTag().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
+
+  private static String line(double wall, long step, String tag, Float value) {
+    return Double.doubleToRawLongBits(wall) + " " + step + " " + tag + " "
+        + (value == null ? "-" : Integer.toString(Float.floatToIntBits(value)));
   }
 
   // ---- the views agree with the full decoder ----
