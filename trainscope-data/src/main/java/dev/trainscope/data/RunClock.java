@@ -28,7 +28,8 @@ final class RunClock {
 
   // segment 0 starts empty, so that the append path never meets a clock without a segment
   private int segments = 1;
-  private long[] firstStep = new long[2];
+  /** Each segment's first step, then Long.MAX_VALUE: the start of the segment after the last. */
+  private long[] firstStep = {0, Long.MAX_VALUE};
   private double[] firstWall = new double[2];
   private int[] size = new int[2];
   private int[][] stepOffsets = {new int[0], null};
@@ -85,8 +86,8 @@ final class RunClock {
   }
 
   private int newSegment() {
-    if (segments == firstStep.length) {
-      int cap = segments * 2;
+    if (segments + 1 == firstStep.length) {
+      int cap = firstStep.length * 2;
       firstStep = Arrays.copyOf(firstStep, cap);
       firstWall = Arrays.copyOf(firstWall, cap);
       size = Arrays.copyOf(size, cap);
@@ -95,6 +96,7 @@ final class RunClock {
     }
     int s = segments++;
     size[s] = 0;
+    firstStep[segments] = Long.MAX_VALUE;
     return s;
   }
 
@@ -156,7 +158,9 @@ final class RunClock {
         }
       }
       // steps before the next segment's start and past this one's end are absent
-      long next = s + 1 < segments ? firstStep[s + 1] : Long.MAX_VALUE;
+      // (a plain load: as a test of s + 1 < segments, the JIT compiled encode, which inlines this,
+      // from a profile in which one way was never taken, and compiled it again when it was)
+      long next = firstStep[s + 1];
       while (i < n && steps[i] < next && steps[i] > end) {
         i++;
       }
