@@ -257,15 +257,15 @@ final class ScalarCodec {
   }
 
   /**
-   * Points 1 to n - 1: each step and wall as a delta of deltas, each value as a delta. When the
-   * three codes of a point are all short and fit in 64 bits together, they go out as one write.
+   * Points 1 to n - 1: each step and wall as a delta of deltas, each value as a delta. A point's
+   * three codes go out as one write when they fit in 64 bits together (nearly always): the short
+   * forms directly, and a point with a long code (an outlier) assembled in place, without calls.
    */
   private static void writePoints(Sink w, long[] steps, long[] wallCodes, long[] valueCodes, int n, int stepK,
       int wallK, int valueK) {
     long prevStepDelta = 0;
     long prevWallDelta = 0;
-    int joint = stepK + wallK + valueK + 3;
-    boolean fits = joint <= 64;
+    int shortJoint = stepK + wallK + valueK + 3;
     // the sink's state in locals for the loop (as fields, every write went through memory)
     long[] out = w.out;
     int word = w.word;
@@ -279,27 +279,43 @@ final class ScalarCodec {
       long zw = zigzag(wallDelta - prevWallDelta);
       prevWallDelta = wallDelta;
       long zv = zigzag(valueCodes[i] - valueCodes[i - 1]);
-      if (fits && ((zs >>> stepK) | (zw >>> wallK) | (zv >>> valueK)) == 0) {
-        // '0' zs:stepK '0' zw:wallK '0' zv:valueK, as Sink.put does it
-        long v = (((zs << (wallK + 1)) | zw) << (valueK + 1)) | zv;
-        int room = 64 - accBits;
-        if (joint < room) {
-          acc = (acc << joint) | v;
-          accBits += joint;
-        } else {
-          int rest = joint - room;
-          out[word++] = room == 64 ? v : (acc << room) | (v >>> rest);
-          acc = rest == 0 ? 0 : v & ((1L << rest) - 1);
-          accBits = rest;
-        }
+      long v;
+      int joint;
+      if (((zs >>> stepK) | (zw >>> wallK) | (zv >>> valueK)) == 0 && shortJoint <= 64) {
+        // '0' zs:stepK '0' zw:wallK '0' zv:valueK
+        v = (((zs << (wallK + 1)) | zw) << (valueK + 1)) | zv;
+        joint = shortJoint;
       } else {
-        w.word = word;
-        w.acc = acc;
-        w.accBits = accBits;
-        w.codes(zs, stepK, zw, wallK, zv, valueK);
-        word = w.word;
-        acc = w.acc;
-        accBits = w.accBits;
+        // each code '0' z:k, or '1' (len - 1):6 z:len
+        int ls = (zs >>> stepK) == 0 ? stepK + 1 : 7 + bitLength(zs);
+        long cs = (zs >>> stepK) == 0 ? zs : (1L << 6 | bitLength(zs) - 1) << bitLength(zs) | zs;
+        int lw = (zw >>> wallK) == 0 ? wallK + 1 : 7 + bitLength(zw);
+        long cw = (zw >>> wallK) == 0 ? zw : (1L << 6 | bitLength(zw) - 1) << bitLength(zw) | zw;
+        int lv = (zv >>> valueK) == 0 ? valueK + 1 : 7 + bitLength(zv);
+        long cv = (zv >>> valueK) == 0 ? zv : (1L << 6 | bitLength(zv) - 1) << bitLength(zv) | zv;
+        joint = ls + lw + lv;
+        if (joint > 64) {
+          w.word = word;
+          w.acc = acc;
+          w.accBits = accBits;
+          w.codes(zs, stepK, zw, wallK, zv, valueK);
+          word = w.word;
+          acc = w.acc;
+          accBits = w.accBits;
+          continue;
+        }
+        v = (((cs << lw) | cw) << lv) | cv;
+      }
+      // joint bits of v, as Sink.put writes them
+      int room = 64 - accBits;
+      if (joint < room) {
+        acc = (acc << joint) | v;
+        accBits += joint;
+      } else {
+        int rest = joint - room;
+        out[word++] = room == 64 ? v : (acc << room) | (v >>> rest);
+        acc = rest == 0 ? 0 : v & ((1L << rest) - 1);
+        accBits = rest;
       }
     }
     w.word = word;
