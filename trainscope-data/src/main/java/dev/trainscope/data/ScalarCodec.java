@@ -406,15 +406,20 @@ final class ScalarCodec {
    * ({@code counts[at + len]}, len 0 to 64) are to be coded: {@code bits << 6 | k}.
    */
   private static long choose(long[] counts, int at) {
-    // cost(k) = (1 + k) for each code of at most k bits, (7 + its length) for each longer one
+    // cost(k) = (1 + k) for each code of at most k bits, (7 + its length) for each longer one;
+    // past the longest length counted, every code is short and the cost grows with k
+    int top = 64;
+    while (top > 0 && counts[at + top] == 0) {
+      top--;
+    }
     long below = counts[at];
     long aboveCost = 0;
-    for (int len = 1; len <= 64; len++) {
+    for (int len = 1; len <= top; len++) {
       aboveCost += counts[at + len] * (7L + len);
     }
     long best = below + aboveCost; // k = 0
     int bestK = 0;
-    for (int k = 1; k <= 63; k++) {
+    for (int k = 1, last = Math.min(top, 63); k <= last; k++) {
       below += counts[at + k];
       aboveCost -= counts[at + k] * (7L + k);
       long cost = below * (1L + k) + aboveCost;
