@@ -79,6 +79,8 @@ public final class RunStore implements AutoCloseable {
   private final long memoryBudget;
   private final EventScanner scanner;
   private final ExecutorService loaders;
+  /** Holds back loaders while the JIT compiler warms up (see WarmUpGate). */
+  private final WarmUpGate gate;
   private final ScheduledExecutorService poller;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final Map<String, Deque<Problem>> problems = new ConcurrentHashMap<>();
@@ -96,6 +98,7 @@ public final class RunStore implements AutoCloseable {
     this.memoryBudget = b.memoryBudget;
     this.scanner = EventScanner.create(RecordScanner.create(b.verifyChecksums, RecordScanner.DEFAULT_BUFFER_SIZE));
     this.loaders = Executors.newFixedThreadPool(b.threads, daemon("trainscope-loader"));
+    this.gate = WarmUpGate.forProcess(b.threads);
     this.poller = Executors.newSingleThreadScheduledExecutor(daemon("trainscope-poller"));
   }
 
@@ -423,6 +426,17 @@ public final class RunStore implements AutoCloseable {
   }
 
   private void load(Run run) {
+    boolean counted = gate.enter();
+    try {
+      loadNow(run);
+    } finally {
+      if (counted) {
+        gate.exit();
+      }
+    }
+  }
+
+  private void loadNow(Run run) {
     try {
       boolean again = true;
       while (again && !run.removed && !closed) {
