@@ -21,7 +21,7 @@ if [[ ! -f "$jar" || ! -d "$here/trainscope-server/target/lib" || ! -f "$bench" 
   (cd "$here" && mvn -B -q -Dstyle.color=never -DskipTests package)
 fi
 
-java ${TRAINSCOPE_JAVA_OPTS:-} -jar "$jar" serve --logdir "$dir" --port "$port" --reload_interval 3600 >/dev/null 2>&1 &
+"$here/trainscope" serve --logdir "$dir" --port "$port" --reload_interval 3600 >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 base="http://127.0.0.1:$port"
