@@ -135,8 +135,14 @@ final class Ingest implements EventHandler {
       d.firstWall = wall;
     }
     d.lastWall = wall;
-    t.droppedRestart += t.scalars.append(step, wall, value);
-    touch(t);
+    // stores only when something changes: this runs for nearly every event of a big load
+    long dropped = t.scalars.append(step, wall, value);
+    if (dropped != 0) {
+      t.droppedRestart += dropped;
+    }
+    if (t.touchedInChunk != chunk) {
+      t.touchedInChunk = chunk;
+    }
     return true;
   }
 
