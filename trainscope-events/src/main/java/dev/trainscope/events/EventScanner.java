@@ -176,9 +176,11 @@ public final class EventScanner {
         return false;
       }
       int bits = Long.numberOfTrailingZeros(stops) + 1;
-      long v7 = bits == 64 ? w : w & ((1L << bits) - 1);
-      long step = (v7 & 0x7F) | (v7 >>> 1 & 0x7FL << 7) | (v7 >>> 2 & 0x7FL << 14) | (v7 >>> 3 & 0x7FL << 21)
-          | (v7 >>> 4 & 0x7FL << 28) | (v7 >>> 5 & 0x7FL << 35) | (v7 >>> 6 & 0x7FL << 42) | (v7 >>> 7 & 0x7FL << 49);
+      long x = (bits == 64 ? w : w & ((1L << bits) - 1)) & 0x7F7F7F7F7F7F7F7FL;
+      // 7-bit groups joined in pairs, then fours, then eights
+      x = (x & 0x007F007F007F007FL) | (x >>> 1 & 0x3F803F803F803F80L);
+      x = (x & 0x00003FFF00003FFFL) | (x >>> 2 & 0x0FFFC0000FFFC000L);
+      long step = (x & 0x000000000FFFFFFFL) | (x >>> 4 & 0x00FFFFFFF0000000L);
       p += bits >>> 3;
       // summary (2a), one length byte running to the end of the event; one value (0a) filling it,
       // its tag (0a) with a length byte: five bytes checked as one word, the shape of the rest
@@ -214,9 +216,20 @@ public final class EventScanner {
       }
       double wall = Double.longBitsToDouble(TfRecordFormat.readLongLE(b, off + 1));
       String tag = tags.get(b, tagAt, tagLen);
-      if (handler.onScalar(wall, step, tag, v, kind == ValueKind.TENSOR)) {
-        return true;
+      if (!handler.onScalar(wall, step, tag, v, kind == ValueKind.TENSOR)) {
+        declined(e, offset, b, off, len, wall, step, tag, v, kind, summaryAt, valueAt, payloadAt);
       }
+      return true;
+    }
+
+    /**
+     * A shortcut event the handler declined as numbers: the same views as on the general path. A
+     * method of its own, so that the shortcut stays small enough for the JIT to compile it into
+     * the record loop rather than call it.
+     */
+    private void declined(EventImpl e, long offset, byte[] b, int off, int len, double wall, long step, String tag,
+        float v, ValueKind kind, int summaryAt, int valueAt, int payloadAt) {
+      int end = off + len;
       e.recordOffset = offset;
       e.buf = b;
       e.dataOffset = off;
@@ -231,7 +244,7 @@ public final class EventScanner {
         handler.onEvent(e);
       } catch (MalformedProtoException ex) {
         malformed(Problem.Kind.MALFORMED_EVENT, offset, ex);
-        return true;
+        return;
       }
       ValueImpl val = value;
       val.buf = b;
@@ -253,7 +266,6 @@ public final class EventScanner {
       } catch (MalformedProtoException ex) {
         malformed(Problem.Kind.MALFORMED_VALUE, offset, ex);
       }
-      return true;
     }
 
     private void values(EventImpl e, long offset, byte[] buf) {
