@@ -81,7 +81,8 @@ public final class EventScanner {
   public ScanResult scan(SeekableByteChannel channel, String name, ScanPosition from, long limit,
       EventHandler handler, TagStrings tags) {
     java.util.Objects.requireNonNull(tags, "tags: a TagStrings to keep across scans, or use the overload without it");
-    Decoder d = new Decoder(name, handler, tags);
+    // the general start only where a file or a tag table starts (see Decoder.onRecord)
+    Decoder d = new Decoder(name, handler, tags, from.offset() == 0 || tags.isEmpty());
     ScanResult r = records.scan(channel, name, from, limit, d, handler::onProblem);
     return new ScanResult(r.file(), r.start(), r.next(), r.records(), r.records() - d.malformedEvents,
         r.truncated(), r.trailingBytes(), r.lengthCrcErrors(), r.dataCrcErrors(), r.impossibleLengths(),
@@ -95,7 +96,10 @@ public final class EventScanner {
    */
   private static final long RANK0_FLOAT_TENSOR = 0x042a001201080a42L;
 
-  /** How many records at the start of each scan skip the scalar shortcut (see Decoder.onRecord). */
+  /**
+   * How many records at the start of a scan skip the scalar shortcut when it starts a file or a
+   * tag table (see Decoder.onRecord).
+   */
   static final int GENERAL_FIRST = 256;
 
   /** Decodes the records of one scan into views and calls the handler. */
@@ -111,21 +115,24 @@ public final class EventScanner {
     /** Records seen by this scan. */
     private int seen;
 
-    Decoder(String file, EventHandler handler, TagStrings tags) {
+    Decoder(String file, EventHandler handler, TagStrings tags, boolean generalStart) {
       this.file = file;
       this.handler = handler;
       this.tags = tags;
+      this.seen = generalStart ? 0 : GENERAL_FIRST;
     }
 
     @Override
     public void onRecord(long offset, byte[] buf, int dataOffset, int dataLength) {
       EventImpl e = event;
-      // The first records of every scan take the general path, the shortcut only the steady stream
-      // after them. What happens only at a file's or a run's start (the file_version event, the
-      // first value of each tag with its metadata, new tags, an empty tag table) then never meets
-      // the shortcut's compiled code: the JIT compiles it from a profile of the steady stream, and
-      // each such event used to throw that code away (a compile log showed the shortcut compiled
-      // two to four times during a cold load). At 4 MB chunks this is one record in 250.
+      // The first records of a scan that starts a file or a tag table take the general path, the
+      // shortcut only the steady stream after them. What happens only at a file's or a run's
+      // start (the file_version event, the first value of each tag with its metadata, new tags,
+      // an empty tag table) then never meets the shortcut's compiled code: the JIT compiles it
+      // from a profile of the steady stream, and each such event used to throw that code away (a
+      // compile log showed the shortcut compiled two to four times during a cold load). A scan
+      // from the middle of a file with the tags it has seen (the next chunk of a big file, a
+      // poll of a growing one) takes the shortcut from its first record.
       if (seen++ >= GENERAL_FIRST && scalarShortcut(e, offset, buf, dataOffset, dataLength)) {
         return;
       }

@@ -85,6 +85,11 @@ public final class TagStrings {
   /** An empty table. */
   public TagStrings() {}
 
+  /** Whether no tag has been seen (or the table was just cleared). */
+  boolean isEmpty() {
+    return size == 0;
+  }
+
   String get(byte[] b, int off, int len) {
     Entry l = last;
     Entry guess = l == null ? null : l.next;

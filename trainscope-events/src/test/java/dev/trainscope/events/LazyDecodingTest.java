@@ -536,6 +536,50 @@ class LazyDecodingTest {
     assertEquals(10, offered[0]);
   }
 
+  /**
+   * A scan from the middle of a file with a table that has seen the tags (the next chunk of a
+   * big file) takes the shortcut from its first record; with a fresh table it takes the general
+   * start, like a scan from the file's start.
+   */
+  @Test
+  void midFileScanWithKnownTags_takesTheShortcutAtOnce() {
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < 2 * EventScanner.GENERAL_FIRST; i++) {
+      records.add(new Event(1, i, Summary.of(SummaryValue.of("loss", null, new SummaryValue.SimpleValue(i))), null)
+          .toByteArray());
+    }
+    byte[] file = Records.file(records);
+    long middle = Records.offsets(records)[EventScanner.GENERAL_FIRST];
+    int[] counts = new int[2]; // offered, views
+    EventHandler h = new EventHandler() {
+      @Override
+      public boolean onScalar(double wallTime, long step, String tag, float value, boolean tensor) {
+        counts[0]++;
+        return true;
+      }
+
+      @Override
+      public void onValue(EventView event, ValueView value) {
+        counts[1]++;
+      }
+    };
+    TagStrings tags = new TagStrings();
+    EventScanner scanner = EventScanner.create();
+    ScanResult first = scanner.scan(new InMemoryChannel(file, Integer.MAX_VALUE), "memory", ScanPosition.START,
+        middle, h, tags);
+    assertEquals(EventScanner.GENERAL_FIRST, first.records(), "the first scan stops at the middle");
+    assertEquals(List.of(0, EventScanner.GENERAL_FIRST), List.of(counts[0], counts[1]), "all by the general start");
+    counts[0] = 0;
+    counts[1] = 0;
+    scanner.scan(new InMemoryChannel(file, Integer.MAX_VALUE), "memory", first.next(), Long.MAX_VALUE, h, tags);
+    assertEquals(List.of(EventScanner.GENERAL_FIRST, 0), List.of(counts[0], counts[1]), "all offered: the tags are known");
+    counts[0] = 0;
+    counts[1] = 0;
+    scanner.scan(new InMemoryChannel(file, Integer.MAX_VALUE), "memory", first.next(), Long.MAX_VALUE, h,
+        new TagStrings());
+    assertEquals(List.of(0, EventScanner.GENERAL_FIRST), List.of(counts[0], counts[1]), "a fresh table: the general start");
+  }
+
   @Test
   void tagStrings_keptAcrossScans_giveTheSameStringForTheSameTag() {
     byte[] file = Records.file(withGeneralStart(new Event(1.5, 1, Summary.of(
