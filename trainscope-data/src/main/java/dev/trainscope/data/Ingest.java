@@ -140,9 +140,7 @@ final class Ingest implements EventHandler {
     if (dropped != 0) {
       t.droppedRestart += dropped;
     }
-    if (t.touchedInChunk != chunk) {
-      t.touchedInChunk = chunk;
-    }
+    touch(t);
     return true;
   }
 
@@ -326,8 +324,11 @@ final class Ingest implements EventHandler {
     touch(t);
   }
 
+  /** Marks the tag as changed in this chunk; a store only the first time (every value comes here). */
   private void touch(TagData t) {
-    t.touchedInChunk = chunk;
+    if (t.touchedInChunk != chunk) {
+      t.touchedInChunk = chunk;
+    }
   }
 
   private static void mismatch(EventView e, TagData t, ValueView v) {

@@ -360,7 +360,7 @@ final class ScalarSeries {
     return new Points(steps, walls, values, n, next);
   }
 
-  /** Running aggregate of values. */
+  /** A block's aggregate of values, gathered by the encoder's values pass (ScalarCodec.floatCodes). */
   static final class Summary {
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
@@ -369,29 +369,6 @@ final class ScalarSeries {
     int nan;
     int posInf;
     int negInf;
-
-    /**
-     * Adds one value: the definition of a block's summary. The encoder gathers the same figures in
-     * its values' pass, in locals ({@code ScalarCodec.floatCodes}); the tests hold it to this.
-     */
-    void add(double v) {
-      if (v != v) {
-        nan++;
-      } else if (v == Double.POSITIVE_INFINITY) {
-        posInf++;
-      } else if (v == Double.NEGATIVE_INFINITY) {
-        negInf++;
-      } else {
-        finite++;
-        sum += v;
-        if (v < min) {
-          min = v;
-        }
-        if (v > max) {
-          max = v;
-        }
-      }
-    }
   }
 
   /** Buckets of a downsampled range, as parallel arrays. */

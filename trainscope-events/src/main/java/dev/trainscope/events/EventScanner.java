@@ -231,8 +231,7 @@ public final class EventScanner {
 
     /**
      * A shortcut event the handler declined as numbers: the same views as on the general path. A
-     * method of its own, so that the shortcut stays small enough for the JIT to compile it into
-     * the record loop rather than call it.
+     * method of its own, out of the shortcut's compiled code (a store never declines).
      */
     private void declined(EventImpl e, long offset, byte[] b, int off, int len, double wall, long step, String tag,
         float v, ValueKind kind, int summaryAt, int valueAt, int payloadAt) {
