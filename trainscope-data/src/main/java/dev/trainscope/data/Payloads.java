@@ -35,15 +35,17 @@ final class Payloads {
     return new Header(1, w, h, type);
   }
 
-  /** {@code Summary.Audio}: one clip; its content type (field 5). */
+  /**
+   * {@code Summary.Audio}: one clip. Its type is sniffed from the encoded clip (field 4); the
+   * content type the file declares (field 5) is not trusted.
+   */
   static Header legacyAudio(ProtoReader r) {
-    String type = "audio/wav";
+    String type = MediaTypes.UNKNOWN;
     for (int t; (t = r.readTag()) != 0; ) {
-      if (t == ((5 << 3) | ProtoReader.LEN)) {
-        String s = r.readString();
-        if (!s.isEmpty()) {
-          type = s;
-        }
+      if (t == ((4 << 3) | ProtoReader.LEN)) {
+        int len = r.readLength();
+        type = sniff(r, len);
+        r.skipRaw(len);
       } else {
         r.skipField(t);
       }
@@ -142,23 +144,8 @@ final class Payloads {
     }
   }
 
-  /** The content type of encoded image bytes, from their magic number. */
+  /** The media type of the encoded bytes the reader is at, from their magic number. */
   private static String sniff(ProtoReader r, int len) {
-    byte[] b = r.array();
-    int p = r.arrayPosition();
-    if (len >= 8 && (b[p] & 0xFF) == 0x89 && b[p + 1] == 'P' && b[p + 2] == 'N' && b[p + 3] == 'G') {
-      return "image/png";
-    }
-    if (len >= 3 && (b[p] & 0xFF) == 0xFF && (b[p + 1] & 0xFF) == 0xD8) {
-      return "image/jpeg";
-    }
-    if (len >= 6 && b[p] == 'G' && b[p + 1] == 'I' && b[p + 2] == 'F') {
-      return "image/gif";
-    }
-    if (len >= 12 && b[p] == 'R' && b[p + 1] == 'I' && b[p + 2] == 'F' && b[p + 3] == 'F'
-        && b[p + 8] == 'W' && b[p + 9] == 'E' && b[p + 10] == 'B' && b[p + 11] == 'P') {
-      return "image/webp";
-    }
-    return "application/octet-stream";
+    return MediaTypes.sniff(r.array(), r.arrayPosition(), len);
   }
 }

@@ -369,6 +369,8 @@ class FixtureQueriesTest {
     new java.util.Random(5).nextBytes(graph);
     byte[] wav = new byte[777];
     new java.util.Random(6).nextBytes(wav);
+    System.arraycopy("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, wav, 0, 4);
+    System.arraycopy("WAVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, wav, 8, 4);
     TestEvents.write(dir.resolve("run").resolve(TestEvents.fileName(0)), TestEvents.graph(0, graph),
         TestEvents.audio("clip", 3, wav), TestEvents.tensorScalar("t", 1, 0.1f), TestEvents.tensorScalar("t", 2, Float.NaN),
         TestEvents.tensorScalar("t", 3, -0f));

@@ -3,6 +3,7 @@ package dev.trainscope.server;
 import dev.trainscope.data.BlobInfo;
 import dev.trainscope.data.DistributionStep;
 import dev.trainscope.data.HistogramStep;
+import dev.trainscope.data.MediaTypes;
 import dev.trainscope.data.RunInfo;
 import dev.trainscope.data.RunStore;
 import dev.trainscope.data.ScalarBuckets;
@@ -33,6 +34,8 @@ final class Api {
   static final int DEFAULT_LIMIT = 10_000;
   static final int MAX_LIMIT = 1_000_000;
   static final int MAX_BUCKETS = 20_000;
+  /** A blob is a unique opaque origin that may load nothing and run nothing. */
+  static final String BLOB_CSP = "sandbox; default-src 'none'";
 
   private final RunStore store;
   private final FindingsService findings;
@@ -303,7 +306,12 @@ final class Api {
     ctx.json(Map.of("run", run, "tag", tag, "steps", list));
   }
 
-  /** The bytes of one image, clip or graph, with its content type; never rendered as a page. */
+  /**
+   * The bytes of one image, clip or graph. Never active content, whatever the file says: only bytes
+   * recognised as an image or audio format ({@link MediaTypes}) are served inline, as the type
+   * sniffed from them; anything else is a download. Every blob is sandboxed, so even a browser
+   * that rendered one as a document would run nothing on this origin.
+   */
   private void blob(Context ctx) throws IOException {
     String run = run(ctx);
     String tag = tag(ctx);
@@ -312,17 +320,12 @@ final class Api {
       throw new BadRequest("missing query parameter 'step'");
     }
     int index = Params.intParam(ctx, "index", 0, 0, Integer.MAX_VALUE);
-    String type = "application/octet-stream";
-    for (BlobInfo b : store.blobs(run, tag)) {
-      if (b.step() == step) {
-        type = b.contentType();
-      }
-    }
     byte[] bytes = store.blob(run, tag, step, index);
-    if (!type.startsWith("image/") && !type.startsWith("audio/")) {
+    String type = MediaTypes.sniff(bytes);
+    if (!MediaTypes.isMedia(type)) {
       ctx.header("Content-Disposition", "attachment; filename=\"" + safeFileName(tag) + "_" + step + ".bin\"");
-      type = type.equals("application/json") ? "application/json" : "application/octet-stream";
     }
+    ctx.header("Content-Security-Policy", BLOB_CSP);
     ctx.header("Cache-Control", "private, max-age=60");
     ctx.contentType(type);
     ctx.result(bytes);

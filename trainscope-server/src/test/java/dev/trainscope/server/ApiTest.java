@@ -229,6 +229,8 @@ class ApiTest {
         + "&step=" + first.get("step").asLong() + "&index=0");
     assertEquals(200, r.statusCode());
     assertEquals("image/png", r.headers().firstValue("content-type").orElse(""));
+    assertEquals(Api.BLOB_CSP, r.headers().firstValue("content-security-policy").orElse(""));
+    assertEquals("nosniff", r.headers().firstValue("x-content-type-options").orElse(""));
     var img = ImageIO.read(new ByteArrayInputStream(r.body()));
     assertEquals(first.get("width").asInt(), img.getWidth());
     assertEquals(first.get("height").asInt(), img.getHeight());
@@ -243,6 +245,8 @@ class ApiTest {
     assertEquals(200, r.statusCode());
     assertEquals("application/octet-stream", r.headers().firstValue("content-type").orElse(""));
     assertTrue(r.headers().firstValue("content-disposition").orElse("").startsWith("attachment"));
+    assertEquals(Api.BLOB_CSP, r.headers().firstValue("content-security-policy").orElse(""));
+    assertEquals("nosniff", r.headers().firstValue("x-content-type-options").orElse(""));
     assertEquals(5673, r.body().length, "the GraphDef bytes of the manifest");
   }
 
