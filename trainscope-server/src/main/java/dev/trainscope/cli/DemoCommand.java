@@ -183,7 +183,7 @@ final class DemoCommand implements Callable<Integer> {
       server = new DashboardServer(store);
       int actual;
       try {
-        actual = server.start(listen.host, listen.port);
+        actual = server.start(listen.host, listen.port, listen.allowedHosts);
       } catch (RuntimeException e) {
         server.close();
         store.close();

@@ -101,7 +101,7 @@ final class ServeCommand implements Callable<Integer> {
     DashboardServer server = new DashboardServer(store, models);
     int actual;
     try {
-      actual = server.start(bind, listen.port);
+      actual = server.start(bind, listen.port, listen.allowedHosts);
     } catch (RuntimeException e) {
       server.close();
       store.close();

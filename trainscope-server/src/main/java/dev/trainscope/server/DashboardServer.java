@@ -17,10 +17,21 @@ import java.util.Map;
  *
  * <p>Every response carries headers that keep content from files out of the page's powers: a
  * content security policy that allows scripts only from this server (no inline scripts, no
- * eval), {@code nosniff}, and no framing. The API takes run and tag names, never paths: nothing
+ * eval), {@code nosniff}, and no framing; blobs are sandboxed and served inline only as media
+ * sniffed from their bytes. Requests are answered only for host names the server is meant to be
+ * reached by ({@link AllowedHosts}), against DNS rebinding. The API takes run and tag names, never paths: nothing
  * but the log directory's event files, through the store, is read.
  */
 public final class DashboardServer implements AutoCloseable {
+  /** A request whose Host header names a host this server does not answer to. */
+  static final class ForbiddenHost extends RuntimeException {
+    ForbiddenHost(String host) {
+      super("Trainscope does not answer to the host name '" + Params.shorten(host.replaceAll("\\p{Cntrl}", "?"))
+          + "' (a guard against DNS rebinding). If you reach this server by that name, start it with --allowed_hosts "
+          + "NAME (or --allowed_hosts '*' behind a proxy that checks names).");
+    }
+  }
+
   static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
       + "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; "
       + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -29,6 +40,8 @@ public final class DashboardServer implements AutoCloseable {
   private final Javalin app;
   private final LiveEvents live;
   private final FindingsService findings;
+  /** Who the server answers to; set by {@link #start}, loopback only until then. */
+  private volatile AllowedHosts hosts = AllowedHosts.forBinding("127.0.0.1", java.util.List.of());
 
   public DashboardServer(RunStore store) {
     this(store, 500, Map.of());
@@ -66,11 +79,16 @@ public final class DashboardServer implements AutoCloseable {
     new Api(store, findings, roles, new GraphService(store, findings, roles, models)).register(app);
     app.sse("/api/events", live::connect);
     app.before(ctx -> {
+      String host = ctx.header("Host");
+      if (!hosts.allows(host)) {
+        throw new ForbiddenHost(host);
+      }
       ctx.header("X-Content-Type-Options", "nosniff");
       ctx.header("X-Frame-Options", "DENY");
       ctx.header("Referrer-Policy", "no-referrer");
       ctx.header("Content-Security-Policy", CSP);
     });
+    app.exception(ForbiddenHost.class, (e, ctx) -> ctx.status(403).contentType("text/plain; charset=utf-8").result(e.getMessage()));
     app.exception(BadRequest.class, (e, ctx) -> ctx.status(400).contentType("text/plain; charset=utf-8").result(e.getMessage()));
     app.exception(IllegalArgumentException.class,
         (e, ctx) -> ctx.status(400).contentType("text/plain; charset=utf-8").result(e.getMessage()));
@@ -82,10 +100,21 @@ public final class DashboardServer implements AutoCloseable {
         .result("reading the event file failed: " + e.getCause().getMessage()));
   }
 
-  /** Starts listening; port 0 picks a free port. Returns the port. */
-  public int start(String host, int port) {
+  /**
+   * Starts listening; port 0 picks a free port. Returns the port. Requests are answered only when
+   * their {@code Host} header is a loopback name, an address, {@code host} itself (or, when {@code
+   * host} is every interface, this machine's names) or one of {@code allowedHosts} ({@code "*"}
+   * for any): the guard against DNS rebinding ({@link AllowedHosts}).
+   */
+  public int start(String host, int port, java.util.Collection<String> allowedHosts) {
+    hosts = AllowedHosts.forBinding(host, allowedHosts);
     app.start(host, port);
     return app.port();
+  }
+
+  /** {@link #start(String, int, java.util.Collection)} with no host names allowed beyond the defaults. */
+  public int start(String host, int port) {
+    return start(host, port, java.util.List.of());
   }
 
   public int port() {

@@ -33,8 +33,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 final class Chromium implements AutoCloseable {
   static final Path DEFAULT_EXECUTABLE = Path.of("/usr/bin/chromium");
+  /** Names under {@code .rebind.test} resolve to 127.0.0.1, as a DNS-rebinding attacker's domain would. */
+  static final String REBIND_DOMAIN = "rebind.test";
   static final List<String> ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--no-first-run", "--disable-sync");
+      "--disable-component-update", "--no-first-run", "--disable-sync",
+      "--host-resolver-rules=MAP *." + REBIND_DOMAIN + " 127.0.0.1");
 
   private final Playwright playwright;
   private final Browser browser;

@@ -11,17 +11,26 @@ final class Served implements AutoCloseable {
   final DashboardServer server;
   final String base;
 
-  private Served(RunStore store, long livePeriodMillis) {
+  private Served(RunStore store, long livePeriodMillis, java.util.Collection<String> allowedHosts) {
     this.store = store;
     this.server = new DashboardServer(store, livePeriodMillis);
-    this.base = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
+    this.base = "http://127.0.0.1:" + server.start("127.0.0.1", 0, allowedHosts);
+  }
+
+  private Served(RunStore store, long livePeriodMillis) {
+    this(store, livePeriodMillis, java.util.List.of());
   }
 
   /** A log directory read once, completely, before the server starts. */
   static Served loaded(Path logdir) throws InterruptedException {
+    return loaded(logdir, java.util.List.of());
+  }
+
+  /** The same, answering to {@code allowedHosts} besides the defaults. */
+  static Served loaded(Path logdir, java.util.Collection<String> allowedHosts) throws InterruptedException {
     RunStore store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build();
     store.reload();
-    return new Served(store, 100);
+    return new Served(store, 100, allowedHosts);
   }
 
   /** A log directory polled every {@code interval}, with live updates sent as often. */
