@@ -28,6 +28,8 @@ final class Ingest implements EventHandler {
   static final String RUN_GRAPH_TAG = "__run_graph__";
 
   private final RunData d;
+  /** The run's name: some writers say a tag's split by their run's folder name. */
+  private final String run;
   private final Consumer<Problem> problems;
   private int file;
   private long chunk;
@@ -41,8 +43,9 @@ final class Ingest implements EventHandler {
   private String lastTag;
   private TagData lastData;
 
-  Ingest(RunData d, Consumer<Problem> problems) {
+  Ingest(RunData d, String run, Consumer<Problem> problems) {
     this.d = d;
+    this.run = run;
     this.problems = problems;
   }
 
@@ -311,7 +314,7 @@ final class Ingest implements EventHandler {
   private TagData tag(String name, TagKind kind, String plugin, SummaryMetadata md) {
     TagData t = d.tags.get(name);
     if (t == null) {
-      t = new TagData(name, kind, plugin, md, d.clock);
+      t = new TagData(run, name, kind, plugin, md, d.clock);
       d.tags.put(name, t);
       added.add(t);
       lastTag = null;

@@ -519,7 +519,7 @@ public final class RunStore implements AutoCloseable {
             f.knownSize = size; // shrank since it was listed, but not below what was read
           }
           if (run.ingest == null) {
-            run.ingest = new Ingest(run.data, p -> record(run.name, p));
+            run.ingest = new Ingest(run.data, run.name, p -> record(run.name, p));
           }
           run.ingest.beginChunk(index, chunk);
           r = scanner.scan(ch, f.path, f.position, chunkBytes, run.ingest, run.ingest.tagStrings);

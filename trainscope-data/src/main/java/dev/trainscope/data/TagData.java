@@ -1,5 +1,6 @@
 package dev.trainscope.data;
 
+import dev.trainscope.events.meaning.TagMeaning;
 import dev.trainscope.events.proto.SummaryMetadata;
 
 /**
@@ -25,6 +26,8 @@ final class TagData {
   final TagKind kind;
   final String plugin;
   final SummaryMetadata metadata;
+  /** What the tag is, from its metadata or name: decided once, when the tag is first seen. */
+  final TagMeaning meaning;
   final ScalarSeries scalars;
   final StepList<Object> entries;
   long droppedRestart;
@@ -36,15 +39,19 @@ final class TagData {
   long touchedInChunk = -1;
 
   TagData(String name, TagKind kind, String plugin, SummaryMetadata metadata) {
-    this(name, kind, plugin, metadata, null);
+    this("", name, kind, plugin, metadata, null);
   }
 
-  /** A tag of a run whose scalar wall times are coded against the run's {@code clock} (may be null). */
-  TagData(String name, TagKind kind, String plugin, SummaryMetadata metadata, RunClock clock) {
+  /**
+   * A tag of run {@code run} whose scalar wall times are coded against the run's {@code clock} (may
+   * be null).
+   */
+  TagData(String run, String name, TagKind kind, String plugin, SummaryMetadata metadata, RunClock clock) {
     this.name = name;
     this.kind = kind;
     this.plugin = plugin;
     this.metadata = metadata;
+    this.meaning = Conventions.infer(run, name, kind, metadata == null ? "" : metadata.summaryDescription());
     this.scalars = kind == TagKind.SCALAR ? new ScalarSeries(clock) : null;
     this.entries = kind == TagKind.SCALAR ? null : new StepList<>();
   }
@@ -84,7 +91,7 @@ final class TagData {
     String description = metadata == null ? "" : metadata.summaryDescription();
     long n = count();
     return new TagInfo(run, name, kind, plugin, display, description, n, n == 0 ? 0 : firstStep(),
-        n == 0 ? 0 : lastStep(), lastWall(), droppedRestart, droppedSession);
+        n == 0 ? 0 : lastStep(), lastWall(), droppedRestart, droppedSession, meaning);
   }
 
   /** Bytes held, approximately (histogram buckets counted by {@link #histogramBytes}). */

@@ -1,5 +1,7 @@
 package dev.trainscope.data;
 
+import dev.trainscope.events.meaning.TagMeaning;
+
 /**
  * A tag of a run, as the store holds it.
  *
@@ -10,6 +12,8 @@ package dev.trainscope.data;
  * @param droppedByRestart values replaced because a later value came with a step at or before
  *     theirs (a training resumed from a checkpoint)
  * @param droppedBySessionStart values dropped by a SessionLog START at or before their step
+ * @param meaning what the tag is: as its metadata states, else as its name suggests ({@link
+ *     Conventions}); read once, when the tag was first seen
  */
 public record TagInfo(
     String run,
@@ -23,7 +27,8 @@ public record TagInfo(
     long lastStep,
     double lastWallTime,
     long droppedByRestart,
-    long droppedBySessionStart) {
+    long droppedBySessionStart,
+    TagMeaning meaning) {
 
   /** All values dropped, whatever the reason. */
   public long dropped() {

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import dev.trainscope.djl.TagNames.Role;
+import dev.trainscope.events.meaning.Role;
 import dev.trainscope.writer.Denormalize;
 import dev.trainscope.writer.ImageBatch;
 import dev.trainscope.writer.Images;

@@ -1,6 +1,10 @@
 package dev.trainscope.djl;
 
+import dev.trainscope.events.meaning.Role;
+import dev.trainscope.events.meaning.Split;
+import dev.trainscope.events.meaning.TagMeaning;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The tags {@link TrainscopeListener} writes: one convention, documented here and nowhere else.
@@ -126,61 +130,6 @@ public final class TagNames {
   public static final String LATENT_TRAVERSAL = "latent/traversal";
   public static final String LATENT_RECONSTRUCTIONS = "latent/reconstructions";
 
-  /**
-   * What a tag holds; {@link #id()} is what the description's last line says. The ids are those
-   * of the diagnosis engine's roles where it has one ({@code gradients}, {@code activations},
-   * {@code inputs}, {@code batch_fingerprint}...).
-   */
-  public enum Role {
-    LOSS("loss"),
-    ACCURACY("accuracy"),
-    /** Any other evaluator. */
-    METRIC("metric"),
-    LEARNING_RATE("learning_rate"),
-    STEPS_PER_SEC("steps_per_sec"),
-    GRAD_NORM("grad_norm"),
-    GRADIENTS("gradients"),
-    GRAD_ZERO_FRACTION("grad_zero_fraction"),
-    UPDATE_RATIO("update_ratio"),
-    WEIGHTS("weights"),
-    BIASES("biases"),
-    PRE_ACTIVATIONS("pre_activations"),
-    /** After the nonlinearity. */
-    ACTIVATIONS("activations"),
-    DEAD_UNITS("dead_units"),
-    ACTIVATION_MEAN("activation_mean"),
-    ACTIVATION_STD("activation_std"),
-    INPUT_IMAGES("input_images"),
-    /** The histogram of the input values. */
-    INPUTS("inputs"),
-    BATCH_FINGERPRINT("batch_fingerprint"),
-    LATENT_TRAVERSAL("latent_traversal"),
-    RECONSTRUCTIONS("reconstructions"),
-    LATENT_STD("latent_std"),
-    PREDICTIONS("predictions"),
-    FILTERS("filters"),
-    FEATURE_MAPS("feature_maps"),
-    /** The images that excite a convolution's channel most. */
-    FEATURE_TOP9("feature_top9"),
-    /** Their deconvnet reconstructions. */
-    FEATURE_DECONV("feature_deconv"),
-    /** Their guided back-propagation reconstructions. */
-    FEATURE_GUIDED("feature_guided"),
-    /** Their ranking, as text. */
-    FEATURE_RANKING("feature_ranking");
-
-    private final String id;
-
-    Role(String id) {
-      this.id = id;
-    }
-
-    /** The role's name in descriptions: lower case, words joined by '_'. */
-    public String id() {
-      return id;
-    }
-  }
-
   /** {@code train/<metric>} or {@code val/<metric>}; {@code metric} as {@link #metricName}. */
   public static String metric(boolean validation, String metric) {
     return (validation ? "val/" : "train/") + metric;
@@ -305,37 +254,29 @@ public final class TagNames {
     return sb.length() == 0 ? "metric" : sb.toString();
   }
 
-  /** The machine-readable last line of a tag's description. */
+  /** The machine-readable last line of a tag's description ({@link TagMeaning#line()}). */
   static String machineLine(Role role, String split, String layer, String param) {
     return machineLine(role, split, layer, param, -1);
   }
 
   /** The machine-readable last line of a tag's description; {@code channel} when it is >= 0. */
   static String machineLine(Role role, String split, String layer, String param, int channel) {
-    StringBuilder sb = new StringBuilder("role: ").append(role.id());
-    if (split != null) {
-      sb.append(", split: ").append(split);
-    }
-    if (layer != null) {
-      sb.append(", layer: ").append(layer);
-    }
-    if (param != null) {
-      sb.append(", param: ").append(param);
-    }
-    if (channel >= 0) {
-      sb.append(", channel: ").append(channel);
-    }
-    return sb.toString();
+    return meaning(role, split, layer, param, channel).line();
+  }
+
+  private static TagMeaning meaning(Role role, String split, String layer, String param, int channel) {
+    return new TagMeaning(role, split == null ? Split.UNKNOWN : Split.parse(split), layer, param,
+        channel >= 0 ? Map.of("channel", Integer.toString(channel)) : Map.of(), TagMeaning.METADATA);
   }
 
   /** A description: the sentence, a blank line, the machine line. */
   static String description(String sentence, Role role, String split, String layer, String param) {
-    return sentence + "\n\n" + machineLine(role, split, layer, param);
+    return meaning(role, split, layer, param, -1).describe(sentence);
   }
 
   /** A description of a tag about one channel of a layer. */
   static String description(String sentence, Role role, String split, String layer, int channel) {
-    return sentence + "\n\n" + machineLine(role, split, layer, null, channel);
+    return meaning(role, split, layer, null, channel).describe(sentence);
   }
 
   static String lower(String s) {

@@ -16,7 +16,7 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.tracker.Tracker;
 import dev.trainscope.djl.Network.Layer;
 import dev.trainscope.djl.Network.Param;
-import dev.trainscope.djl.TagNames.Role;
+import dev.trainscope.events.meaning.Role;
 import dev.trainscope.writer.Denormalize;
 import dev.trainscope.writer.HParam;
 import dev.trainscope.writer.HParamMetric;

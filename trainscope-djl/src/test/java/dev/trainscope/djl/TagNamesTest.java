@@ -1,5 +1,7 @@
 package dev.trainscope.djl;
 
+import dev.trainscope.events.meaning.Role;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
@@ -31,9 +33,9 @@ class TagNamesTest {
   @Test
   void description_endsWithTheMachineLine() {
     assertEquals("The loss.\n\nrole: loss, split: train",
-        TagNames.description("The loss.", TagNames.Role.LOSS, "train", null, null));
+        TagNames.description("The loss.", Role.LOSS, "train", null, null));
     assertEquals("x\n\nrole: grad_norm, split: train, layer: conv2d_1, param: bias",
-        TagNames.description("x", TagNames.Role.GRAD_NORM, "train", "conv2d_1", "bias"));
+        TagNames.description("x", Role.GRAD_NORM, "train", "conv2d_1", "bias"));
   }
 
   @Test
@@ -43,7 +45,7 @@ class TagNamesTest {
     assertEquals("features/conv2d_1/7/guided", TagNames.featureGuided("conv2d_1", 7));
     assertEquals("features/conv2d_1/7/ranking", TagNames.featureRanking("conv2d_1", 7));
     assertEquals("x\n\nrole: feature_guided, split: val, layer: conv2d_2, channel: 31",
-        TagNames.description("x", TagNames.Role.FEATURE_GUIDED, "val", "conv2d_2", 31));
-    assertEquals("role: feature_top9", TagNames.machineLine(TagNames.Role.FEATURE_TOP9, null, null, null, -1));
+        TagNames.description("x", Role.FEATURE_GUIDED, "val", "conv2d_2", 31));
+    assertEquals("role: feature_top9", TagNames.machineLine(Role.FEATURE_TOP9, null, null, null, -1));
   }
 }
