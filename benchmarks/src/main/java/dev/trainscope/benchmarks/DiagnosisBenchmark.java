@@ -1,10 +1,14 @@
 package dev.trainscope.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainscope.data.HParamsTable;
 import dev.trainscope.data.RunStore;
 import dev.trainscope.diagnose.Doctor;
+import dev.trainscope.diagnose.Examination;
 import dev.trainscope.diagnose.Finding;
-import dev.trainscope.diagnose.Severity;
+import dev.trainscope.diagnose.Verdict;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,115 +20,185 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Scores the diagnosis on a labelled log directory: runs trained by {@code trainscope demo --fault F}
- * (each records its fault in its hparams as {@code fault}; healthy runs record {@code none}). For
- * each fault: how many runs got a warning or error at all, how many got one whose rule names the
- * fault's cause ({@link #RIGHT}: for lr-low "update-ratio" counts, as that finding says the layer
- * barely learns and to raise the learning rate), how many had such a finding first (doctor's order:
- * most severe, then earliest), how many localised it to a layer where the fault sits in layers, and
- * the median step where the earliest right finding begins (every fault is there from step 0); for
- * healthy runs, how many got any warning or error (false alarms).
+ * Scores the diagnosis on labelled runs. Two kinds of log directory:
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.trainscope.benchmarks.DiagnosisBenchmark DIR}
+ * <ul>
+ *   <li>runs trained by {@code trainscope demo --fault F}: each records its fault in its hparams as
+ *       {@code fault} ({@code none} when healthy); their writer convention is Trainscope's;
+ *   <li>a corpus with a {@code labels.json} beside its run folders, as {@code
+ *       ../shared/data/training-runs} and the generator of {@code benchmarks/training-runs} write:
+ *       per run folder its {@code fault} ({@code healthy} or a fault's name) and its {@code
+ *       tag_style} (the writer convention: K for Keras' callback, L for Lightning, P for plain
+ *       {@code torch.utils.tensorboard}).
+ * </ul>
+ *
+ * <p>For each training the verdict's root cause is compared with the rules that name the fault's
+ * cause ({@link #RIGHT}): "right first" when the root is one of them, "named" when any finding is.
+ * A healthy run counts as a false alarm when any warning or error is found. Scores are given per
+ * writer convention and in all.
+ *
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.trainscope.benchmarks.DiagnosisBenchmark DIR [-v]}
  */
 public final class DiagnosisBenchmark {
   private DiagnosisBenchmark() {}
 
-  /** The rules that name each fault's cause. */
-  static final Map<String, Set<String>> RIGHT = Map.of(
-      "lr-high", Set.of("loss-divergence", "loss-surge", "nan-loss", "oscillation"),
-      "lr-low", Set.of("stalled", "update-ratio"),
-      "no-normalize", Set.of("unnormalized-inputs"),
-      "dead-relu", Set.of("dead-relu"),
-      "vanishing", Set.of("vanishing-gradients", "saturated-activations"),
-      "exploding", Set.of("exploding-gradients", "nan-loss", "loss-divergence", "loss-surge", "large-weights"),
-      "overfit", Set.of("overfitting"),
-      "repeat-batch", Set.of("repeated-batches"),
-      "saturated", Set.of("saturated-activations"));
+  /** The rules that name each fault's root cause. */
+  static final Map<String, Set<String>> RIGHT = Map.ofEntries(
+      Map.entry("lr-high", Set.of("lr-too-high")),
+      Map.entry("lr-low", Set.of("lr-too-low")),
+      Map.entry("no-normalize", Set.of("unnormalized-inputs", "input-scales")),
+      Map.entry("dead-relu", Set.of("dead-relu")),
+      Map.entry("vanishing", Set.of("vanishing-gradients")),
+      Map.entry("exploding", Set.of("exploding-gradients")),
+      Map.entry("overfit", Set.of("overfitting")),
+      Map.entry("repeat-batch", Set.of("repeated-batches")),
+      Map.entry("saturated", Set.of("saturated-activations")),
+      Map.entry("shuffled-labels", Set.of("labels-mismatch")),
+      Map.entry("unshuffled", Set.of("unshuffled-data")),
+      Map.entry("zero-init", Set.of("symmetric-init")));
+
+  /** The faults that sit in particular layers, where a finding should name the layer. */
+  static final Set<String> LAYERED = Set.of("dead-relu", "vanishing", "exploding", "saturated", "zero-init");
+
+  /** A labelled training: its fault ("healthy" when none) and writer convention. */
+  record Label(String fault, String style, boolean extra) {}
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
+    boolean verbose = args.length > 1 && args[1].equals("-v");
     try (RunStore store = RunStore.builder().logdir(dir).reloadInterval(Duration.ZERO).build()) {
       store.reload();
-      Map<String, String> faultOf = new TreeMap<>();
-      HParamsTable table = store.hparams();
-      for (HParamsTable.Row row : table.rows()) {
-        Object f = row.values().get("fault");
-        if (f != null) {
-          faultOf.put(row.run(), f.toString());
-        }
-      }
-      List<Finding> findings = Doctor.defaults().diagnose(store);
-      Map<String, List<Finding>> byRun = new LinkedHashMap<>();
-      for (Finding f : findings) {
-        byRun.computeIfAbsent(owner(f.run(), faultOf), k -> new ArrayList<>()).add(f);
-      }
-      Map<String, int[]> score = new TreeMap<>(); // runs, detected, right named, right first, localised
-      Map<String, List<Long>> firstSteps = new TreeMap<>();
-      for (Map.Entry<String, String> e : faultOf.entrySet()) {
-        String fault = e.getValue();
-        List<Finding> fs = byRun.getOrDefault(e.getKey(), List.of()).stream()
-            .filter(f -> f.severity() != Severity.INFO).toList();
-        int[] s = score.computeIfAbsent(fault, k -> new int[5]);
-        s[0]++;
-        if (!fs.isEmpty()) {
-          s[1]++;
-        }
-        Set<String> right = RIGHT.getOrDefault(fault, Set.of());
-        if (!fs.isEmpty() && right.contains(fs.get(0).rule())) {
-          s[3]++;
-        }
-        // the earliest finding naming the cause
-        fs.stream().filter(f -> right.contains(f.rule())).min((a, b) -> Long.compare(a.fromStep(), b.fromStep()))
-            .ifPresent(f -> {
-              s[2]++;
-              firstSteps.computeIfAbsent(fault, k -> new ArrayList<>()).add(f.fromStep());
-            });
-        if (fs.stream().anyMatch(f -> right.contains(f.rule()) && !f.layer().isEmpty())) {
-          s[4]++;
-        }
-        System.out.printf(Locale.ROOT, "%-40s %-13s %s%n", e.getKey(), fault,
-            fs.isEmpty() ? "-" : fs.stream().map(f -> f.rule() + (f.layer().isEmpty() ? "" : "@" + f.layer())
-                + "(" + f.severity().name().toLowerCase(Locale.ROOT) + ")").distinct().toList());
-      }
-      System.out.println();
-      System.out.println("| fault | runs | any warning | right cause named | right cause first | localised to a layer"
-          + " | median first step of the right finding |");
-      System.out.println("|---|---|---|---|---|---|---|");
-      int faultRuns = 0;
-      int named = 0;
-      for (Map.Entry<String, int[]> e : score.entrySet()) {
-        int[] s = e.getValue();
-        List<Long> steps = firstSteps.getOrDefault(e.getKey(), List.of());
-        String median = steps.isEmpty() ? "-" : Long.toString(steps.stream().sorted().toList().get(steps.size() / 2));
-        if (e.getKey().equals("none")) {
-          continue;
-        }
-        faultRuns += s[0];
-        named += s[2];
-        String localised = LAYERED.contains(e.getKey()) ? s[4] + " of " + s[0] : "n/a";
-        System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s |%n", e.getKey(), s[0], s[1], s[2], s[3],
-            localised, median);
-      }
-      int[] h = score.getOrDefault("none", new int[5]);
-      System.out.printf(Locale.ROOT, "%nfault runs with the right cause named: %d of %d (%.0f%%)%n", named, faultRuns,
-          faultRuns == 0 ? 0.0 : 100.0 * named / faultRuns);
-      System.out.printf(Locale.ROOT, "healthy runs with any warning or error: %d of %d (%.0f%%)%n", h[1], h[0],
-          h[0] == 0 ? 0.0 : 100.0 * h[1] / h[0]);
+      Map<String, Label> labels = Files.isRegularFile(dir.resolve("labels.json")) ? fromLabelsFile(dir)
+          : fromHParams(store);
+      List<Examination> exams = Doctor.defaults().examine(store);
+      score(labels, exams, verbose);
     }
   }
 
-  /** The faults that sit in particular layers, where a finding should name the layer. */
-  static final Set<String> LAYERED = Set.of("dead-relu", "vanishing", "exploding", "saturated");
+  static Map<String, Label> fromLabelsFile(Path dir) throws java.io.IOException {
+    JsonNode root = new ObjectMapper().readTree(dir.resolve("labels.json").toFile());
+    Map<String, Label> out = new TreeMap<>();
+    root.fields().forEachRemaining(e -> out.put(e.getKey(), new Label(e.getValue().path("fault").asText(),
+        e.getValue().path("tag_style").asText("?"), e.getValue().path("extra").asBoolean(false))));
+    return out;
+  }
 
-  /** The labelled run a finding belongs to: its run, or the labelled run it is under. */
-  private static String owner(String run, Map<String, String> labelled) {
-    String best = run;
-    for (String r : labelled.keySet()) {
-      if (run.equals(r) || run.startsWith(r + "/")) {
-        return r;
+  static Map<String, Label> fromHParams(RunStore store) {
+    Map<String, Label> out = new TreeMap<>();
+    for (HParamsTable.Row row : store.hparams().rows()) {
+      Object f = row.values().get("fault");
+      if (f != null) {
+        String fault = f.toString().equals("none") ? "healthy" : f.toString();
+        out.put(row.run(), new Label(fault, "T", Set.of("shuffled-labels", "unshuffled", "zero-init").contains(fault)));
       }
     }
-    return best;
+    return out;
+  }
+
+  /** The labelled run a training belongs to: the label whose run it is or is under. */
+  static String owner(String subject, List<String> runs, Map<String, Label> labels) {
+    for (String candidate : java.util.stream.Stream.concat(java.util.stream.Stream.of(subject), runs.stream()).toList()) {
+      for (String r : labels.keySet()) {
+        if (candidate.equals(r) || candidate.startsWith(r + "/")) {
+          return r;
+        }
+      }
+    }
+    return null;
+  }
+
+  static void score(Map<String, Label> labels, List<Examination> exams, boolean verbose) {
+    Map<String, Examination> byRun = new LinkedHashMap<>();
+    for (Examination e : exams) {
+      String owner = owner(e.subject(), e.runs(), labels);
+      if (owner != null) {
+        byRun.put(owner, e);
+      }
+    }
+    // per style: [fault runs, right first, named, healthy runs, false alarms, extra runs, extra right first]
+    Map<String, int[]> perStyle = new TreeMap<>();
+    Map<String, int[]> perFault = new TreeMap<>(); // runs, right first, named, localised
+    List<String> misses = new ArrayList<>();
+    for (Map.Entry<String, Label> e : labels.entrySet()) {
+      Label label = e.getValue();
+      Examination ex = byRun.get(e.getKey());
+      Verdict v = ex == null ? null : ex.verdict();
+      Finding root = v == null ? null : v.root();
+      List<Finding> serious = ex == null ? List.of()
+          : ex.findings().stream().filter(f -> f.severity() != dev.trainscope.diagnose.Severity.INFO).toList();
+      int[] st = perStyle.computeIfAbsent(label.style(), k -> new int[7]);
+      int[] all = perStyle.computeIfAbsent("all", k -> new int[7]);
+      String got = root == null ? "-" : root.rule() + (root.layer().isEmpty() ? "" : "@" + root.layer());
+      if (label.fault().equals("healthy")) {
+        st[3]++;
+        all[3]++;
+        if (!serious.isEmpty()) {
+          st[4]++;
+          all[4]++;
+          misses.add(e.getKey() + " healthy (" + label.style() + "): false alarm " + rules(serious));
+        }
+      } else {
+        Set<String> right = RIGHT.getOrDefault(label.fault(), Set.of());
+        boolean first = root != null && right.contains(root.rule());
+        boolean named = serious.stream().anyMatch(f -> right.contains(f.rule()));
+        boolean localised = serious.stream().anyMatch(f -> right.contains(f.rule()) && !f.layer().isEmpty());
+        int[] pf = perFault.computeIfAbsent(label.fault(), k -> new int[4]);
+        pf[0]++;
+        pf[1] += first ? 1 : 0;
+        pf[2] += named ? 1 : 0;
+        pf[3] += localised ? 1 : 0;
+        if (label.extra()) {
+          st[5]++;
+          all[5]++;
+          st[6] += first ? 1 : 0;
+          all[6] += first ? 1 : 0;
+        } else {
+          st[0]++;
+          all[0]++;
+          st[1] += first ? 1 : 0;
+          all[1] += first ? 1 : 0;
+          st[2] += named ? 1 : 0;
+          all[2] += named ? 1 : 0;
+        }
+        if (!first) {
+          misses.add(e.getKey() + " " + label.fault() + " (" + label.style() + "): root " + got + ", all " + rules(serious));
+        }
+      }
+      if (verbose) {
+        System.out.printf(Locale.ROOT, "%-12s %-16s %s  root %s  consequences %s  others %s%n", e.getKey(),
+            label.fault(), label.style(), got, v == null ? "-" : rules(v.consequences()),
+            v == null ? "-" : rules(v.others()));
+      }
+    }
+    System.out.println();
+    System.out.println("| fault | runs | right cause first | right cause named | localised to a layer |");
+    System.out.println("|---|---|---|---|---|");
+    for (Map.Entry<String, int[]> e : perFault.entrySet()) {
+      int[] s = e.getValue();
+      System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %s |%n", e.getKey(), s[0], s[1], s[2],
+          LAYERED.contains(e.getKey()) ? s[3] + " of " + s[0] : "n/a");
+    }
+    System.out.println();
+    System.out.println("| writer convention | faulty runs, right root cause first | right cause named anywhere"
+        + " | healthy runs with any warning | extra faults, right root cause first |");
+    System.out.println("|---|---|---|---|---|");
+    for (Map.Entry<String, int[]> e : perStyle.entrySet()) {
+      int[] s = e.getValue();
+      System.out.printf(Locale.ROOT, "| %s | %d of %d (%s) | %d of %d | %d of %d (%s) | %d of %d |%n", e.getKey(), s[1],
+          s[0], pct(s[1], s[0]), s[2], s[0], s[4], s[3], pct(s[4], s[3]), s[6], s[5]);
+    }
+    if (!misses.isEmpty()) {
+      System.out.println();
+      System.out.println("misses:");
+      misses.forEach(m -> System.out.println("  " + m));
+    }
+  }
+
+  private static String rules(List<Finding> fs) {
+    return fs.stream().map(f -> f.rule() + (f.layer().isEmpty() ? "" : "@" + f.layer())).distinct().toList().toString();
+  }
+
+  private static String pct(int a, int b) {
+    return b == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100.0 * a / b);
   }
 }

@@ -13,6 +13,11 @@ final class Divergence implements Rule {
   }
 
   @Override
+  public Coverage coverage(Subject s) {
+    return s.facts().trainLoss == null ? Coverage.notChecked("no training loss logged") : Coverage.checked("training loss");
+  }
+
+  @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
     for (TagRole tag : Rules.trainLosses(s)) {
       Series v = s.series(tag);

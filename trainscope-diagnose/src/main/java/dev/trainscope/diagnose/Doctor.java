@@ -37,7 +37,7 @@ public final class Doctor {
     return out;
   }
 
-  /** The findings of one training. A rule that fails on odd data is skipped, not fatal. */
+  /** The findings of one training, most severe first. A rule that fails on odd data is skipped, not fatal. */
   public List<Finding> diagnose(Subject subject) {
     List<Finding> out = new ArrayList<>();
     for (Rule r : rules) {
@@ -47,7 +47,37 @@ public final class Doctor {
         // a run removed or changed meanwhile, or data a rule cannot read: the other rules still run
       }
     }
+    out.sort(ORDER);
     return out;
+  }
+
+  /** Every training of the store examined: roles, coverage, findings and verdict. */
+  public List<Examination> examine(RunStore store) {
+    List<Examination> out = new ArrayList<>();
+    for (Subject s : subjects(store)) {
+      out.add(examine(s));
+    }
+    return out;
+  }
+
+  /** One training examined. */
+  public Examination examine(Subject subject) {
+    List<Finding> findings = diagnose(subject);
+    Map<String, Coverage> coverage = new java.util.LinkedHashMap<>();
+    for (Rule r : rules) {
+      try {
+        coverage.put(r.id(), r.coverage(subject));
+      } catch (RuntimeException e) {
+        coverage.put(r.id(), Coverage.notChecked("the logs could not be read: " + e.getMessage()));
+      }
+    }
+    return new Examination(subject.name(), subject.runs(), subject.roles(), coverage, findings,
+        Verdict.of(subject.name(), findings));
+  }
+
+  /** The verdict of one training's findings (as {@link #diagnose(Subject)} gives them). */
+  public static Verdict verdict(String subject, List<Finding> findings) {
+    return Verdict.of(subject, findings);
   }
 
   /** The subjects of a store, for callers that examine them one by one (live updates). */

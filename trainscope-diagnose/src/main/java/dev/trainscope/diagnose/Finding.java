@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param evidence the numbers that triggered it, by name, in the order they matter
  * @param summary one line: what is wrong
  * @param suggestion what to try
+ * @param basis the evidence the rule read, in words ("per-layer gradient norms", "weight
+ *     histograms: no gradients logged"), "" when it is the tags named
  */
 public record Finding(
     String rule,
@@ -27,7 +29,19 @@ public record Finding(
     long toStep,
     Map<String, Double> evidence,
     String summary,
-    String suggestion) {
+    String suggestion,
+    String basis) {
+
+  /** A finding whose basis is the tags it names. */
+  public Finding(String rule, Severity severity, String run, List<String> tags, String layer, long fromStep,
+      long toStep, Map<String, Double> evidence, String summary, String suggestion) {
+    this(rule, severity, run, tags, layer, fromStep, toStep, evidence, summary, suggestion, "");
+  }
+
+  /** The same finding, saying which evidence it rests on. */
+  public Finding withBasis(String newBasis) {
+    return new Finding(rule, severity, run, tags, layer, fromStep, toStep, evidence, summary, suggestion, newBasis);
+  }
 
   public Finding {
     Objects.requireNonNull(rule, "rule");
@@ -38,5 +52,6 @@ public record Finding(
     evidence = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(evidence));
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(suggestion, "suggestion");
+    basis = basis == null ? "" : basis;
   }
 }

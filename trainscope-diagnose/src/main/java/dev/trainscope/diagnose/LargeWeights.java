@@ -1,5 +1,7 @@
 package dev.trainscope.diagnose;
 
+import dev.trainscope.events.meaning.Role;
+
 import dev.trainscope.data.HistogramStep;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,12 @@ final class LargeWeights implements Rule {
   }
 
   @Override
+  public Coverage coverage(Subject s) {
+    return s.withRole(Role.WEIGHTS).isEmpty() && s.withRole(Role.BIASES).isEmpty()
+        ? Coverage.notChecked("no weight histograms logged") : Coverage.checked("weight histograms");
+  }
+
+  @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
     List<TagRole> tags = new ArrayList<>(s.withRole(Role.WEIGHTS));
     tags.addAll(s.withRole(Role.BIASES));
@@ -25,10 +33,10 @@ final class LargeWeights implements Rule {
       if (last == null) {
         continue;
       }
-      double max = Rules.histMaxAbs(last);
+      double max = Hist.maxAbs(last);
       // biases usually start at 0: a spread grown from nothing is no growth
-      double first = Rules.histStd(h.get(0));
-      double growth = first > 1e-12 ? Rules.histStd(last) / first : 1;
+      double first = Hist.std(h.get(0));
+      double growth = first > 1e-12 ? Hist.std(last) / first : 1;
       boolean growing = h.size() >= 5 && growth > t.get("weights.growth") && max > t.get("weights.growthFloor");
       if (max > bound || growing) {
         out.add(new Finding(id(), Severity.WARNING, tag.run(), List.of(tag.tag()), tag.layer(), h.get(0).step(),

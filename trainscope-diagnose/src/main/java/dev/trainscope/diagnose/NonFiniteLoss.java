@@ -1,5 +1,7 @@
 package dev.trainscope.diagnose;
 
+import dev.trainscope.events.meaning.Role;
+
 import java.util.List;
 
 /** The loss became NaN or infinite, or absurdly large: numbers have blown up (AUTOTRAINER's nan_loss). */
@@ -7,6 +9,11 @@ final class NonFiniteLoss implements Rule {
   @Override
   public String id() {
     return "nan-loss";
+  }
+
+  @Override
+  public Coverage coverage(Subject s) {
+    return s.withRole(Role.LOSS).isEmpty() ? Coverage.notChecked("no loss logged") : Coverage.checked("loss");
   }
 
   @Override

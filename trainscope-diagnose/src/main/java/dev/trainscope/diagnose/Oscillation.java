@@ -1,5 +1,7 @@
 package dev.trainscope.diagnose;
 
+import dev.trainscope.events.meaning.Role;
+
 import java.util.List;
 
 /**
@@ -12,6 +14,12 @@ final class Oscillation implements Rule {
   @Override
   public String id() {
     return "oscillation";
+  }
+
+  @Override
+  public Coverage coverage(Subject s) {
+    return s.withRole(Role.LOSS).isEmpty() && s.withRole(Role.ACCURACY).isEmpty()
+        ? Coverage.notChecked("no loss or accuracy logged") : Coverage.checked("loss and accuracy");
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.trainscope.diagnose;
 
+import dev.trainscope.events.meaning.Role;
+import dev.trainscope.events.meaning.Split;
+
 import java.util.List;
 
 /**
@@ -14,6 +17,16 @@ final class Overfitting implements Rule {
   }
 
   @Override
+  public Coverage coverage(Subject s) {
+    Facts f = s.facts();
+    if (f.valLoss != null && f.trainLoss != null) {
+      return Coverage.checked("training and validation loss");
+    }
+    return f.valAcc != null && f.trainAcc != null ? Coverage.checked("training and validation accuracy")
+        : Coverage.notChecked("no validation loss or accuracy beside the training one");
+  }
+
+  @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
     if (byLoss(s, t, out)) {
       return;
@@ -22,13 +35,14 @@ final class Overfitting implements Rule {
   }
 
   private boolean byLoss(Subject s, Thresholds t, List<Finding> out) {
-    TagRole train = s.first(Role.LOSS, Split.TRAIN);
-    TagRole val = validationOf(s, Role.LOSS, train);
-    if (val == null || train == null) {
+    Facts f = s.facts();
+    // held against the validation loss on the same axis: per epoch when that is logged (Keras
+    // counts epochs, not batches, on the x axis of its epoch_* tags)
+    Series v = f.valLoss;
+    Series tr = f.trainEpochLoss != null && sameAxis(f.trainEpochLoss, v) ? f.trainEpochLoss : f.trainLoss;
+    if (v == null || tr == null || !sameAxis(tr, v)) {
       return false;
     }
-    Series v = s.series(val);
-    Series tr = s.series(train);
     if (v.size() < 4 || tr.size() < 4 || v.nonFinite() > 0) {
       return false;
     }
@@ -57,13 +71,11 @@ final class Overfitting implements Rule {
   }
 
   private void byAccuracy(Subject s, Thresholds t, List<Finding> out) {
-    TagRole train = s.first(Role.ACCURACY, Split.TRAIN);
-    TagRole val = validationOf(s, Role.ACCURACY, train);
-    if (val == null || train == null) {
+    Series v = s.facts().valAcc;
+    Series tr = s.facts().trainAcc;
+    if (v == null || tr == null || !sameAxis(tr, v)) {
       return;
     }
-    Series v = s.series(val);
-    Series tr = s.series(train);
     if (v.size() < 3 || tr.size() < 3) {
       return;
     }
@@ -87,6 +99,20 @@ final class Overfitting implements Rule {
               + " below training accuracy " + Rules.fmt(trainEnd) + ", a gap that grew during training",
           "add regularisation (weight decay, dropout), augment the data or get more of it, or stop earlier"));
     }
+  }
+
+  /**
+   * True when the two series count steps the same way: their step ranges overlap by at least half
+   * of the shorter one (Keras counts epochs on its epoch_* tags and batches on its batch_* tags).
+   */
+  static boolean sameAxis(Series a, Series b) {
+    if (a == null || b == null || a.isEmpty() || b.isEmpty()) {
+      return false;
+    }
+    long lo = Math.max(a.steps()[0], b.steps()[0]);
+    long hi = Math.min(a.lastStep(), b.lastStep());
+    long shorter = Math.min(a.lastStep() - a.steps()[0], b.lastStep() - b.steps()[0]);
+    return hi >= lo && (hi - lo) * 2 >= shorter;
   }
 
   /**

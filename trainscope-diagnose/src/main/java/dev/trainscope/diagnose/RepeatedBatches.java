@@ -1,20 +1,57 @@
 package dev.trainscope.diagnose;
 
+import dev.trainscope.data.HistogramStep;
+import dev.trainscope.data.TagKind;
+import dev.trainscope.events.meaning.Role;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The same batch fed again and again: a data loader that does not advance or shuffle. */
+/**
+ * The same batch fed again and again: a data loader that does not advance or shuffle. Read from
+ * batch fingerprints when they are logged; else from input histograms or input images that are
+ * identical at different steps; else from what it does to the curves: the training loss collapses
+ * to almost nothing while the validation loss, from the first evaluation on, is many times higher
+ * and the validation accuracy does not move (a network that has memorised a handful of samples).
+ */
 final class RepeatedBatches implements Rule {
+  static final String SUGGESTION = "the data loader repeats batches: check that the iterator advances and that the "
+      + "data are shuffled each epoch";
+
   @Override
   public String id() {
     return "repeated-batches";
   }
 
   @Override
+  public Coverage coverage(Subject s) {
+    if (!s.withRole(Role.BATCH_FINGERPRINT).isEmpty()) {
+      return Coverage.checked("batch fingerprints");
+    }
+    if (!s.withRole(Role.INPUTS).isEmpty() || !s.withRole(Role.INPUT_IMAGES).isEmpty()) {
+      return Coverage.checked(!s.withRole(Role.INPUTS).isEmpty() ? "input histograms" : "input images");
+    }
+    Facts f = s.facts();
+    if (f.trainLoss != null && f.valLoss != null) {
+      return Coverage.partly("no batch fingerprints or input samples logged: judged from training against validation loss");
+    }
+    return Coverage.notChecked("no batch fingerprints, input samples, or training and validation losses");
+  }
+
+  @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
+    if (fingerprints(s, t, out) || inputHistograms(s, t, out) || inputImages(s, t, out)) {
+      return;
+    }
+    if (s.withRole(Role.BATCH_FINGERPRINT).isEmpty()) {
+      fromCurves(s, t, out);
+    }
+  }
+
+  private boolean fingerprints(Subject s, Thresholds t, List<Finding> out) {
     for (TagRole tag : s.withRole(Role.BATCH_FINGERPRINT)) {
-      if (tag.kind() != dev.trainscope.data.TagKind.SCALAR) {
+      if (tag.kind() != TagKind.SCALAR) {
         continue;
       }
       Series v = s.series(tag);
@@ -37,11 +74,108 @@ final class RepeatedBatches implements Rule {
         out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", first, v.lastStep(),
             Rules.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", v.size()),
             Rules.fmt(100 * frac) + "% of the logged batches were seen before (" + seen.size() + " distinct of "
-                + v.size() + ")",
-            "the data loader repeats batches: check that the iterator advances and that the data are shuffled each "
-                + "epoch"));
-        return;
+                + v.size() + ")", SUGGESTION, "batch fingerprints"));
+        return true;
       }
     }
+    return false;
+  }
+
+  /** Input histograms that come back bucket for bucket at different steps: the same values. */
+  private boolean inputHistograms(Subject s, Thresholds t, List<Finding> out) {
+    for (TagRole tag : s.withRole(Role.INPUTS)) {
+      List<HistogramStep> h = s.histograms(tag);
+      if (h.size() < 3) {
+        continue;
+      }
+      Set<String> seen = new HashSet<>();
+      int repeats = 0;
+      long first = -1;
+      for (HistogramStep x : h) {
+        String key = Arrays.toString(x.left()) + Arrays.toString(x.right()) + Arrays.toString(x.count());
+        if (!seen.add(key)) {
+          repeats++;
+          first = first < 0 ? x.step() : first;
+        }
+      }
+      double frac = (double) repeats / h.size();
+      if (frac >= t.get("repeat.fraction")) {
+        out.add(new Finding(id(), Severity.WARNING, tag.run(), List.of(tag.tag()), "", first, h.get(h.size() - 1).step(),
+            Rules.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", h.size()),
+            "the input histogram is identical at " + repeats + " of " + h.size() + " logged steps: the same batch is"
+                + " fed again", SUGGESTION, "input histograms"));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Input images whose bytes come back at different steps. */
+  private boolean inputImages(Subject s, Thresholds t, List<Finding> out) {
+    for (TagRole tag : s.withRole(Role.INPUT_IMAGES)) {
+      if (tag.split() == dev.trainscope.events.meaning.Split.VALIDATION) {
+        continue; // validation samples are the same every time, as they should be
+      }
+      List<byte[]> images = s.images(tag, 50);
+      if (images.size() < 3) {
+        continue;
+      }
+      Set<String> seen = new HashSet<>();
+      int repeats = 0;
+      for (byte[] b : images) {
+        if (!seen.add(Arrays.toString(digest(b)))) {
+          repeats++;
+        }
+      }
+      double frac = (double) repeats / images.size();
+      if (frac >= t.get("repeat.fraction")) {
+        out.add(new Finding(id(), Severity.WARNING, tag.run(), List.of(tag.tag()), "", 0, 0,
+            Rules.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", images.size()),
+            "the logged input images are identical at " + repeats + " of " + images.size() + " steps: the same batch"
+                + " is fed again", SUGGESTION, "input images"));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte[] digest(byte[] b) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The curves of a network that sees a handful of samples: from the first evaluation on, the
+   * validation loss is many times the training loss, the training loss ends near zero, and the
+   * validation accuracy (or loss) does not improve.
+   */
+  private void fromCurves(Subject s, Thresholds t, List<Finding> out) {
+    Facts f = s.facts();
+    Series train = f.trainEpochLoss != null ? f.trainEpochLoss : f.trainLoss;
+    Series val = f.valLoss;
+    if (train == null || val == null || val.size() < 2 || train.nonFinite() > 0 || val.nonFinite() > 0) {
+      return;
+    }
+    double trainAtFirst = Overfitting.valueNear(train, val.steps()[0]);
+    double ratio = val.values()[0] / trainAtFirst;
+    double end = Stats.mean(train.values(), Rules.tailStart(train.size(), 0.1), train.size());
+    double start = Double.isFinite(f.startLoss) ? f.startLoss : train.values()[0];
+    boolean collapsed = end <= t.get("repeat.collapse") * start;
+    boolean valStuck = f.valAcc != null && f.valAcc.size() >= 2
+        ? Stats.max(f.valAcc.values()) - f.valAcc.values()[0] <= t.get("repeat.valGain")
+        : val.values()[val.size() - 1] >= val.values()[0];
+    if (!(ratio >= t.get("repeat.valOverTrain")) || !collapsed || !valStuck) {
+      return;
+    }
+    out.add(new Finding(id(), Severity.WARNING, val.run(), List.of(train.tag(), val.tag()), "", val.steps()[0],
+        val.lastStep(), Rules.ev("val_over_train_at_first_eval", ratio, "train_loss_end", end, "train_loss_start", start),
+        "the network memorises a handful of samples: at the first evaluation (step " + val.steps()[0]
+            + ") the validation loss is " + Rules.fmt(ratio) + " times the training loss, the training loss ends at "
+            + Rules.fmt(end) + " and validation does not improve: the same batch is probably fed again and again",
+        SUGGESTION + " (or the training set is far smaller than intended)",
+        "training and validation curves (no batch fingerprints or input samples logged)"));
   }
 }

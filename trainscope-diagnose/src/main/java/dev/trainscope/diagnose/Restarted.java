@@ -11,6 +11,11 @@ final class Restarted implements Rule {
   }
 
   @Override
+  public Coverage coverage(Subject s) {
+    return Coverage.checked("the steps of every value");
+  }
+
+  @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
     for (Map.Entry<String, long[]> e : s.dropped().entrySet()) {
       long[] d = e.getValue();

@@ -1,5 +1,8 @@
 package dev.trainscope.diagnose;
 
+import dev.trainscope.events.meaning.Role;
+import dev.trainscope.events.meaning.Split;
+
 import java.util.List;
 
 /**
@@ -14,6 +17,12 @@ final class Stall implements Rule {
   }
 
   @Override
+  public Coverage coverage(Subject s) {
+    return s.facts().trainLoss == null && s.facts().trainAcc == null && s.facts().valAcc == null
+        ? Coverage.notChecked("no training loss or accuracy logged") : Coverage.checked("training loss and accuracy");
+  }
+
+  @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
     for (TagRole tag : Rules.trainLosses(s)) {
       Series v = s.series(tag);
@@ -22,6 +31,7 @@ final class Stall implements Rule {
         continue;
       }
       double first = Stats.mean(v.values(), 0, Math.max(1, n / 10));
+      // a mean of the first tenth, not the first value: said so, as another finding may quote the first value
       double last = Stats.mean(v.values(), Rules.tailStart(n, 0.1), n);
       double improvement = (first - last) / Math.abs(first);
       boolean slow = n >= t.get("stall.slowPoints") && improvement < t.get("stall.slowImprovement");
@@ -29,9 +39,9 @@ final class Stall implements Rule {
         out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", v.steps()[0], v.lastStep(),
             Rules.ev("loss_start", first, "loss_end", last, "improvement", improvement),
             "training loss '" + v.tag() + "' " + (improvement < t.get("stall.lossImprovement") ? "barely improves"
-                : "improves slowly (" + Rules.fmt(100 * improvement) + "% in " + n + " points)") + ": " + Rules.fmt(first) + " at the start, "
-                + Rules.fmt(last) + " at the end",
-            "the learning rate may be too low (raise it by 3-10x), or there is a bug: check that labels match "
+                : "improves slowly (" + Rules.fmt(100 * improvement) + "% in " + n + " points)") + ": " + Rules.fmt(first)
+                + " on average over the first tenth of the run, " + Rules.fmt(last) + " over the last",
+            "if nothing else is wrong the learning rate may be too low (raise it by 3-10x); check that labels match "
                 + "inputs, that parameters are being updated, and that no layer is dead"));
         return;
       }

@@ -1,5 +1,8 @@
 package dev.trainscope.diagnose;
 
+import dev.trainscope.events.meaning.Role;
+import dev.trainscope.events.meaning.Split;
+
 import dev.trainscope.data.HistogramStep;
 import dev.trainscope.data.RunStore;
 import dev.trainscope.data.ScalarBuckets;
@@ -28,6 +31,8 @@ public final class Subject {
   private final List<TagRole> roles;
   private final Map<String, Series> series = new HashMap<>();
   private final Map<String, List<HistogramStep>> histograms = new HashMap<>();
+  private List<Layer> layers;
+  private Facts facts;
 
   Subject(String name, List<String> runs, RunStore store, Roles inference) {
     this.name = name;
@@ -80,15 +85,111 @@ public final class Subject {
     return null;
   }
 
-  /** Per layer, in order of appearance, the tag with the role. */
+  /**
+   * Per layer, in order of appearance, the tag with the role: of the layer's weights when it has
+   * one (a bias's gradient norm is no layer of its own), else of the layer as a whole.
+   */
   public Map<String, TagRole> byLayer(Role role) {
     Map<String, TagRole> out = new LinkedHashMap<>();
     for (TagRole t : withRole(role)) {
-      if (!t.layer().isEmpty()) {
+      if (!t.layer().isEmpty() && !t.isBias()) {
         out.putIfAbsent(t.layer(), t);
       }
     }
     return out;
+  }
+
+  /**
+   * The network's layers in the order they were logged (input to output), with the tags of each;
+   * activations logged under the name of the module that computes them ({@code activations/model.1})
+   * belong to the parameter layer before it ({@code model.0}).
+   */
+  public List<Layer> layers() {
+    if (layers == null) {
+      layers = buildLayers();
+    }
+    return layers;
+  }
+
+  private List<Layer> buildLayers() {
+    Map<String, Layer> byName = new LinkedHashMap<>();
+    for (TagRole t : roles) {
+      if (t.layer().isEmpty() || !PER_LAYER.contains(t.role())) {
+        continue;
+      }
+      Layer l = byName.computeIfAbsent(t.layer(), Layer::new);
+      if (t.param().equals("gamma") || t.param().equals("beta") || t.param().startsWith("moving_")
+          || t.param().startsWith("running_")) {
+        l.norm = true;
+      }
+      if (t.param().startsWith("moving_") || t.param().startsWith("running_") || t.param().equals("num_batches_tracked")) {
+        continue; // a normalisation's statistics are no parameters
+      }
+      (t.isBias() ? l.bias : l.weight).putIfAbsent(t.role(), t);
+    }
+    List<Layer> out = new ArrayList<>();
+    for (Layer l : byName.values()) {
+      boolean activationsOnly = !l.hasWeights() && l.bias.isEmpty();
+      Layer producer = activationsOnly ? producerOf(l.name(), out) : null;
+      if (producer != null) {
+        for (Role r : List.of(Role.PRE_ACTIVATIONS, Role.ACTIVATIONS, Role.DEAD_UNITS, Role.ACTIVATION_MEAN,
+            Role.ACTIVATION_STD)) {
+          TagRole t = l.weight.get(r);
+          if (t != null && producer.weight.putIfAbsent(r, t) == null) {
+            producer.activationModule = l.name();
+          }
+        }
+      } else {
+        out.add(l);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** {@code model.0} for {@code model.1} (or {@code model.2} with a norm between): the last layer logged before it under the same prefix. */
+  private static Layer producerOf(String module, List<Layer> before) {
+    java.util.regex.Matcher m = NUMBERED.matcher(module);
+    if (!m.matches()) {
+      return null;
+    }
+    Layer best = null;
+    int bestIndex = -1;
+    for (Layer l : before) {
+      java.util.regex.Matcher n = NUMBERED.matcher(l.name());
+      if (n.matches() && n.group(1).equals(m.group(1)) && !l.isNorm()) {
+        int i = Integer.parseInt(n.group(2));
+        if (i < Integer.parseInt(m.group(2)) && i > bestIndex) {
+          best = l;
+          bestIndex = i;
+        }
+      }
+    }
+    return best;
+  }
+
+  private static final java.util.regex.Pattern NUMBERED = java.util.regex.Pattern.compile("(.*?)[._]?(\\d+)");
+  private static final java.util.Set<Role> PER_LAYER = java.util.EnumSet.of(Role.GRAD_NORM, Role.GRADIENTS,
+      Role.GRAD_ZERO_FRACTION, Role.UPDATE_RATIO, Role.WEIGHTS, Role.BIASES, Role.PRE_ACTIVATIONS, Role.ACTIVATIONS,
+      Role.DEAD_UNITS, Role.ACTIVATION_MEAN, Role.ACTIVATION_STD);
+
+  /** The layers with weights that are not normalisations: dense, convolution, recurrent layers. */
+  public List<Layer> weightLayers() {
+    List<Layer> out = new ArrayList<>();
+    for (Layer l : layers()) {
+      if (!l.isNorm() && (l.tag(Role.WEIGHTS) != null || l.tag(Role.GRAD_NORM) != null
+          || l.tag(Role.GRADIENTS) != null || l.tag(Role.UPDATE_RATIO) != null)) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  /** What the rules share about the training: its main series, class count, layers' scales. */
+  Facts facts() {
+    if (facts == null) {
+      facts = new Facts(this);
+    }
+    return facts;
   }
 
   /** A scalar tag's series (cached). */
@@ -134,6 +235,25 @@ public final class Subject {
   /** A histogram tag's steps (cached). */
   public List<HistogramStep> histograms(TagRole t) {
     return histograms.computeIfAbsent(t.run() + '\0' + t.tag(), k -> store.histograms(t.run(), t.tag()));
+  }
+
+  /**
+   * The first image of up to {@code max} steps of an image tag, spread evenly over its steps;
+   * steps whose bytes cannot be read are left out.
+   */
+  public List<byte[]> images(TagRole t, int max) {
+    List<byte[]> out = new ArrayList<>();
+    List<dev.trainscope.data.BlobInfo> blobs = store.blobs(t.run(), t.tag());
+    int n = blobs.size();
+    for (int k = 0; k < Math.min(n, max); k++) {
+      int i = max >= n ? k : (int) ((long) k * (n - 1) / Math.max(1, max - 1));
+      try {
+        out.add(store.blob(t.run(), t.tag(), blobs.get(i).step(), 0));
+      } catch (java.io.IOException | RuntimeException e) {
+        // changed or unreadable meanwhile: judge by the others
+      }
+    }
+    return out;
   }
 
   /** Values dropped by restarts in each run: for the restart rule. */

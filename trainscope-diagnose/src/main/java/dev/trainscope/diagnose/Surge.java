@@ -1,5 +1,8 @@
 package dev.trainscope.diagnose;
 
+import dev.trainscope.events.meaning.Role;
+import dev.trainscope.events.meaning.Split;
+
 import java.util.List;
 
 /**
@@ -16,6 +19,11 @@ final class Surge implements Rule {
   @Override
   public String id() {
     return "loss-surge";
+  }
+
+  @Override
+  public Coverage coverage(Subject s) {
+    return s.facts().trainLoss == null ? Coverage.notChecked("no training loss logged") : Coverage.checked("training loss");
   }
 
   @Override
@@ -121,7 +129,7 @@ final class Surge implements Rule {
   }
 
   /** True when the learning rate rose by more than 20 % between the two steps. */
-  private static boolean lrRaised(Series lr, long from, long to) {
+  static boolean lrRaised(Series lr, long from, long to) {
     if (lr == null || lr.isEmpty()) {
       return false;
     }

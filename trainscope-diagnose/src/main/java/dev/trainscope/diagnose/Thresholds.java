@@ -81,6 +81,53 @@ public final class Thresholds {
     values.put("inputs.scaleRatio", 100.0);
     // the share of batches seen before at which batches repeat
     values.put("repeat.fraction", 0.5);
+    // without fingerprints: validation loss this many times the training loss at the first evaluation,
+    values.put("repeat.valOverTrain", 5.0);
+    // the training loss ending below this share of its start, and validation accuracy gaining at most this
+    values.put("repeat.collapse", 0.01);
+    values.put("repeat.valGain", 0.03);
+    // a first loss this many times ln K (or this large when K is unknown), or a first gradient norm this
+    // large, is a broken start (healthy labelled runs: at most 1.7 ln K and 2.1)
+    values.put("start.lossFactor", 20.0);
+    values.put("start.lossMax", 50.0);
+    values.put("start.gradNorm", 50.0);
+    // weights whose first spread is this many times 1/sqrt(fan-in) are far too wide (He: 1.41)
+    values.put("init.large", 2.5);
+    // without activations: weights this wide saturate bounded units (a finite training)
+    values.put("saturation.initScale", 10.0);
+    // a bounded unit within this much of its bound is at it; this share of outputs there is saturation
+    values.put("saturation.edge", 0.03);
+    values.put("saturation.postFraction", 0.5);
+    // a ReLU layer with this share of zero outputs is dead; biases all at or below this leave it so
+    values.put("dead.zeroShare", 0.95);
+    values.put("dead.biasMax", -1.0);
+    // without gradients: the largest layer movement below which vanishing is not judged
+    values.put("vanishing.minMove", 1e-3);
+    // a loss that improved by less than this share has stalled, for rules that look for why
+    values.put("stall.movementImprovement", 0.1);
+    // no layer's weights moving this share of their spread: steps too small
+    values.put("lrlow.movement", 0.05);
+    // first loss this many times ln K, with weights of normal scale, that then learns: inputs too large
+    values.put("inputs.lossFactor", 20.0);
+    // the first layer's outputs this large with weights of normal scale: inputs too large
+    values.put("inputs.activationMax", 50.0);
+    // accuracy at most this many times 1/K, or a loss within this share of ln K, is chance level
+    values.put("chance.accuracy", 1.5);
+    values.put("chance.loss", 0.03);
+    // labels that do not match: validation accuracy at most this many times chance at best and at the end,
+    // while the training loss fell by this share
+    values.put("labels.bestAccuracy", 2.0);
+    values.put("labels.endAccuracy", 1.6);
+    values.put("labels.trainDrop", 0.4);
+    // unshuffled data: the per-step loss swinging this many times within an epoch, with this correlation of
+    // its pattern between epochs; or stream accuracy this far above validation accuracy at the first epoch
+    values.put("unshuffled.swing", 10.0);
+    values.put("unshuffled.correlation", 0.6);
+    values.put("unshuffled.gap", 0.3);
+    // when the class count is unknown, the first validation accuracy at most this is chance level
+    values.put("unshuffled.firstAccuracy", 0.1);
+    // a weight histogram spanning at most this share of its mean (or of 1e-3) is one spike: all weights equal
+    values.put("symmetric.range", 1e-6);
   }
 
   public static Thresholds defaults() {

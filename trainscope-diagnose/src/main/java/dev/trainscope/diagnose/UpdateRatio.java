@@ -1,5 +1,7 @@
 package dev.trainscope.diagnose;
 
+import dev.trainscope.events.meaning.Role;
+
 import java.util.List;
 import java.util.Map;
 
@@ -15,11 +17,14 @@ final class UpdateRatio implements Rule {
   }
 
   @Override
+  public Coverage coverage(Subject s) {
+    return s.byLayer(Role.UPDATE_RATIO).isEmpty() ? Coverage.notChecked("no update/weight ratios logged")
+        : Coverage.checked("update/weight ratios");
+  }
+
+  @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
     for (Map.Entry<String, TagRole> e : s.byLayer(Role.UPDATE_RATIO).entrySet()) {
-      if (Rules.isBias(e.getKey())) {
-        continue; // the rule of thumb is for weights: biases start at 0, so their ratio means little
-      }
       Series v = s.series(e.getValue());
       if (v.size() < 5) {
         continue;

@@ -1,10 +1,12 @@
 package dev.trainscope.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.trainscope.data.RunStore;
 import dev.trainscope.diagnose.Doctor;
+import dev.trainscope.diagnose.Examination;
 import dev.trainscope.diagnose.Finding;
+import dev.trainscope.diagnose.TagRole;
+import dev.trainscope.diagnose.Verdict;
+import dev.trainscope.server.FindingJson;
 import dev.trainscope.diagnose.Roles;
 import dev.trainscope.diagnose.Rules;
 import dev.trainscope.diagnose.Severity;
@@ -15,10 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,8 +37,13 @@ import picocli.CommandLine.Parameters;
         "Exit status: 0 none at or above --fail-on, 1 some, 2 bad usage."})
 final class DoctorCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "LOGDIR", description = "A log directory (each folder of event files is a run).")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "LOGDIR",
+      description = "A log directory (each folder of event files is a run), or one run's folder.")
   Path logdir;
+
+  @Option(names = "--explain", description = "Also say what each tag was read as and from what, and which rules could "
+      + "examine each training, on what evidence, or why not.")
+  boolean explain;
 
   @Option(names = "--json", description = "Print the findings as one JSON document.")
   boolean json;
@@ -91,53 +96,138 @@ final class DoctorCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+    if (logdir == null) {
+      err.println("trainscope doctor: give a log directory (LOGDIR), or --list-thresholds");
+      err.flush();
+      return 2;
+    }
     if (!Files.isDirectory(logdir)) {
       err.println("trainscope doctor: not a directory: " + Terminal.safe(logdir.toString()));
       err.flush();
       return 2;
     }
-    List<Finding> findings;
+    List<Examination> exams;
     int runs;
     try (RunStore store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build()) {
       store.reload();
       runs = store.runs().size();
-      findings = doctor.diagnose(store);
+      exams = doctor.examine(store);
     }
+    String here = displayNameOf(logdir);
     if (json) {
-      writeJson(findings, runs, out);
+      writeJson(exams, runs, here, explain, out);
     } else {
-      writeText(findings, runs, out);
+      writeText(exams, runs, here, explain, out);
     }
     out.flush();
-    return findings.stream().anyMatch(f -> f.severity().compareTo(gate) >= 0) ? 1 : 0;
+    return exams.stream().flatMap(e -> e.findings().stream()).anyMatch(f -> f.severity().compareTo(gate) >= 0) ? 1 : 0;
   }
 
-  static void writeText(List<Finding> findings, int runs, PrintWriter out) {
-    if (findings.isEmpty()) {
-      out.printf(Locale.ROOT, "No findings in %d run%s.%n", runs, runs == 1 ? "" : "s");
-      return;
+  /** The name a run at the log directory's own root is shown by: the folder's name, not ".". */
+  static String displayNameOf(Path logdir) {
+    Path abs = logdir.toAbsolutePath().normalize();
+    return abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
+  }
+
+  /** A run or training name as shown: "." (the log directory itself) by the folder's name. */
+  static String shown(String name, String here) {
+    if (name.equals(".")) {
+      return here;
     }
-    Map<String, List<Finding>> byRun = new LinkedHashMap<>();
-    for (Finding f : findings) {
-      byRun.computeIfAbsent(f.run(), k -> new ArrayList<>()).add(f);
-    }
-    for (Map.Entry<String, List<Finding>> e : byRun.entrySet()) {
-      out.println("== run " + Terminal.safe(e.getKey()));
-      for (Finding f : e.getValue()) {
-        out.printf(Locale.ROOT, "   %-7s %s%n", f.severity(), Terminal.safe(f.summary()));
-        out.printf(Locale.ROOT, "           rule %s, steps %d..%d%s, tags %s%n", f.rule(), f.fromStep(), f.toStep(),
-            f.layer().isEmpty() ? "" : ", layer " + Terminal.safe(f.layer()), Terminal.safe(String.join(", ", f.tags())));
-        StringBuilder ev = new StringBuilder();
-        f.evidence().forEach((k, v) -> ev.append(ev.length() == 0 ? "" : ", ").append(k).append('=').append(num(v)));
-        out.println("           evidence: " + ev);
-        out.println("           try: " + Terminal.safe(f.suggestion()));
+    return name.startsWith("./") ? here + name.substring(1) : name;
+  }
+
+  static void writeText(List<Examination> exams, int runs, String here, boolean explain, PrintWriter out) {
+    List<Finding> all = exams.stream().flatMap(e -> e.findings().stream()).toList();
+    for (Examination e : exams) {
+      Verdict v = e.verdict();
+      if (v.root() == null && v.notes().isEmpty() && !explain) {
+        continue;
+      }
+      String runsPart = e.runs().size() == 1 && e.runs().get(0).equals(e.subject()) ? ""
+          : "   (runs " + Terminal.safe(String.join(", ", e.runs().stream().map(r -> shown(r, here)).toList())) + ")";
+      out.println("== run " + Terminal.safe(shown(e.subject(), here)) + runsPart);
+      if (v.root() != null) {
+        writeFinding(v.root(), v.severity(), "   ", out);
+        if (!v.consequences().isEmpty()) {
+          out.println("           which explains:");
+          for (Finding f : v.consequences()) {
+            out.printf(Locale.ROOT, "           - %s %s%n", f.severity(), Terminal.safe(f.summary()));
+            out.printf(Locale.ROOT, "             rule %s, steps %d..%d%s%n", f.rule(), f.fromStep(), f.toStep(),
+                f.layer().isEmpty() ? "" : ", layer " + Terminal.safe(f.layer()));
+          }
+        }
+        for (Finding f : v.others()) {
+          writeFinding(f, f.severity(), "   ", out);
+        }
+      } else if (explain) {
+        out.println("   no warning or error (see what could be checked below)");
+      }
+      for (Finding f : v.notes()) {
+        writeFinding(f, f.severity(), "   ", out);
+      }
+      if (explain) {
+        writeExplanation(e, here, out);
       }
       out.println();
     }
-    long errors = findings.stream().filter(f -> f.severity() == Severity.ERROR).count();
-    long warnings = findings.stream().filter(f -> f.severity() == Severity.WARNING).count();
+    if (all.isEmpty()) {
+      out.printf(Locale.ROOT, "No findings in %d run%s.%s%n", runs, runs == 1 ? "" : "s",
+          explain ? "" : " (--explain says what could be checked)");
+      return;
+    }
+    long errors = all.stream().filter(f -> f.severity() == Severity.ERROR).count();
+    long warnings = all.stream().filter(f -> f.severity() == Severity.WARNING).count();
     out.printf(Locale.ROOT, "%d error(s), %d warning(s), %d note(s) in %d run%s.%n", errors, warnings,
-        findings.size() - errors - warnings, runs, runs == 1 ? "" : "s");
+        all.size() - errors - warnings, runs, runs == 1 ? "" : "s");
+  }
+
+  /** A finding in full, under the severity given (a root cause takes the worst of its consequences'). */
+  private static void writeFinding(Finding f, Severity severity, String indent, PrintWriter out) {
+    out.printf(Locale.ROOT, "%s%-7s %s%n", indent, severity, Terminal.safe(f.summary()));
+    out.printf(Locale.ROOT, "           rule %s, steps %d..%d%s, tags %s%n", f.rule(), f.fromStep(), f.toStep(),
+        f.layer().isEmpty() ? "" : ", layer " + Terminal.safe(f.layer()), Terminal.safe(String.join(", ", f.tags())));
+    StringBuilder ev = new StringBuilder();
+    f.evidence().forEach((k, v) -> ev.append(ev.length() == 0 ? "" : ", ").append(k).append('=').append(num(v)));
+    out.println("           evidence: " + ev);
+    if (!f.basis().isEmpty()) {
+      out.println("           based on: " + Terminal.safe(f.basis()));
+    }
+    out.println("           try: " + Terminal.safe(f.suggestion()));
+  }
+
+  /** What each tag was read as, and which rules could examine the training. */
+  private static void writeExplanation(Examination e, String here, PrintWriter out) {
+    out.println("   tags read as:");
+    int width = 0;
+    for (TagRole t : e.roles()) {
+      width = Math.max(width, Math.min(48, label(t, e, here).length()));
+    }
+    for (TagRole t : e.roles()) {
+      out.printf(Locale.ROOT, "     %-" + width + "s  %-34s %s%n", Terminal.safe(label(t, e, here)), meaning(t),
+          Terminal.safe(t.source()));
+    }
+    out.println("   rules:");
+    e.coverage().forEach((rule, c) -> out.printf(Locale.ROOT, "     %-12s %-22s %s%n", c.status().id(), rule,
+        Terminal.safe(c.detail())));
+  }
+
+  private static String label(TagRole t, Examination e, String here) {
+    return e.runs().size() == 1 ? t.tag() : shown(t.run(), here) + ": " + t.tag();
+  }
+
+  private static String meaning(TagRole t) {
+    StringBuilder sb = new StringBuilder(t.role().id());
+    if (t.split() != dev.trainscope.events.meaning.Split.UNKNOWN) {
+      sb.append(" (").append(t.split().id()).append(')');
+    }
+    if (!t.layer().isEmpty()) {
+      sb.append(", layer ").append(Terminal.safe(t.layer()));
+    }
+    if (!t.param().isEmpty()) {
+      sb.append(", ").append(Terminal.safe(t.param()));
+    }
+    return sb.toString();
   }
 
   private static String num(double v) {
@@ -147,43 +237,30 @@ final class DoctorCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%.4g", v);
   }
 
-  static void writeJson(List<Finding> findings, int runs, PrintWriter out) throws IOException {
-    JsonFactory factory = new JsonFactory();
-    factory.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    try (JsonGenerator g = factory.createGenerator(out)) {
-      g.useDefaultPrettyPrinter();
-      g.writeStartObject();
-      g.writeNumberField("runs", runs);
-      g.writeArrayFieldStart("findings");
-      for (Finding f : findings) {
-        g.writeStartObject();
-        g.writeStringField("rule", f.rule());
-        g.writeStringField("severity", f.severity().name().toLowerCase(Locale.ROOT));
-        g.writeStringField("run", f.run());
-        g.writeArrayFieldStart("tags");
-        for (String t : f.tags()) {
-          g.writeString(t);
-        }
-        g.writeEndArray();
-        g.writeStringField("layer", f.layer());
-        g.writeNumberField("fromStep", f.fromStep());
-        g.writeNumberField("toStep", f.toStep());
-        g.writeObjectFieldStart("evidence");
-        for (Map.Entry<String, Double> e : f.evidence().entrySet()) {
-          if (Double.isFinite(e.getValue())) {
-            g.writeNumberField(e.getKey(), e.getValue());
-          } else {
-            g.writeStringField(e.getKey(), Double.toString(e.getValue()));
-          }
-        }
-        g.writeEndObject();
-        g.writeStringField("summary", f.summary());
-        g.writeStringField("suggestion", f.suggestion());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-      g.writeRaw('\n');
+  static void writeJson(List<Examination> exams, int runs, String here, boolean explain, PrintWriter out)
+      throws IOException {
+    List<Finding> findings = new ArrayList<>();
+    for (Examination e : exams) {
+      findings.addAll(e.findings());
     }
+    findings.sort(Doctor.ORDER);
+    java.util.IdentityHashMap<Finding, Integer> index = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < findings.size(); i++) {
+      index.put(findings.get(i), i);
+    }
+    List<Object> fs = new ArrayList<>();
+    for (Finding f : findings) {
+      fs.add(FindingJson.finding(f, shown(f.run(), here)));
+    }
+    List<Object> verdicts = new ArrayList<>();
+    for (Examination e : exams) {
+      verdicts.add(FindingJson.verdict(e, index, r -> shown(r, here), explain));
+    }
+    java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+    doc.put("runs", runs);
+    doc.put("findings", fs);
+    doc.put("verdicts", verdicts);
+    FindingJson.write(out, doc);
+    out.write('\n');
   }
 }

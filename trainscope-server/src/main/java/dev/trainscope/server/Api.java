@@ -66,6 +66,7 @@ final class Api {
     app.get("/api/progress", ctx -> ctx.json(store.progress()));
     app.get("/api/problems", this::problems);
     app.get("/api/findings", this::findings);
+    app.get("/api/explain", this::explain);
     app.get("/api/graphs", ctx -> ctx.json(Map.of("graphs", graphs.sources(ctx.queryParam("run")))));
     app.get("/api/graph", ctx -> {
       List<String> expand = ctx.queryParams("expand");
@@ -110,18 +111,51 @@ final class Api {
   }
 
   /** The diagnosis: every finding, or one run's with {@code ?run=}; and the count per run. */
+  /**
+   * The findings (of one run with {@code ?run=}), with the verdicts of the trainings they belong
+   * to: root cause, consequences, others and notes as indices into the findings.
+   */
   private void findings(Context ctx) {
     String run = ctx.queryParam("run");
-    List<dev.trainscope.diagnose.Finding> list = run == null ? findings.findings() : findings.of(run);
     if (run != null) {
       store.run(run); // 404 for an unknown run
+    }
+    List<dev.trainscope.diagnose.Finding> list = new ArrayList<>();
+    List<Object> verdicts = new ArrayList<>();
+    java.util.IdentityHashMap<dev.trainscope.diagnose.Finding, Integer> index = new java.util.IdentityHashMap<>();
+    List<dev.trainscope.diagnose.Examination> exams = findings.examinations();
+    for (dev.trainscope.diagnose.Finding f : findings.findings()) {
+      if (run == null || f.run().equals(run)) {
+        index.put(f, list.size());
+        list.add(f);
+      }
+    }
+    for (dev.trainscope.diagnose.Examination e : exams) {
+      if (run == null || e.runs().contains(run)) {
+        verdicts.add(FindingJson.verdict(e, index, r -> r, false));
+      }
     }
     Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
     for (dev.trainscope.diagnose.Finding f : findings.findings()) {
       counts.computeIfAbsent(f.run(), k -> new LinkedHashMap<>())
           .merge(f.severity().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
     }
-    ctx.json(Map.of("version", findings.version(), "findings", list, "counts", counts));
+    ctx.json(Map.of("version", findings.version(), "findings", list, "verdicts", verdicts, "counts", counts));
+  }
+
+  /** What the tags of a run's training were read as, and which rules could examine it, on what. */
+  private void explain(Context ctx) {
+    String run = run(ctx);
+    store.run(run); // 404 for an unknown run
+    dev.trainscope.diagnose.Examination e = findings.examinationOf(run);
+    if (e == null) {
+      throw new dev.trainscope.data.NoSuchRunException(run);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("subject", e.subject());
+    out.put("runs", e.runs());
+    out.putAll(FindingJson.explanation(e, r -> r));
+    ctx.json(out);
   }
 
   /** A graph's run: "" for a model given on the command line. */

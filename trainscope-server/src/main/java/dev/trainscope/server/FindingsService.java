@@ -4,6 +4,7 @@ import dev.trainscope.data.RunStore;
 import dev.trainscope.data.StoreListener;
 import dev.trainscope.data.TagInfo;
 import dev.trainscope.diagnose.Doctor;
+import dev.trainscope.diagnose.Examination;
 import dev.trainscope.diagnose.Finding;
 import dev.trainscope.diagnose.Subject;
 import java.util.ArrayList;
@@ -38,9 +39,10 @@ final class FindingsService implements StoreListener, AutoCloseable {
   private final AtomicBoolean regroup = new AtomicBoolean(true);
   /** Runs that received data since the last examination. */
   private final Set<String> changed = ConcurrentHashMap.newKeySet();
-  /** The findings of each subject, by its name; touched by the worker (and refresh) only. */
-  private final Map<String, List<Finding>> bySubject = new HashMap<>();
+  /** The examination of each subject, by its name; touched by the worker (and refresh) only. */
+  private final Map<String, Examination> bySubject = new HashMap<>();
   private volatile List<Finding> findings = List.of();
+  private volatile List<Examination> examinations = List.of();
   private volatile long version;
   private volatile boolean computed;
   private volatile Runnable onChange = () -> {};
@@ -68,6 +70,22 @@ final class FindingsService implements StoreListener, AutoCloseable {
     return findings;
   }
 
+  /** The latest examination of every training (roles, coverage, findings, verdict), by name. */
+  List<Examination> examinations() {
+    findings();
+    return examinations;
+  }
+
+  /** The examination of the training a run belongs to, or null. */
+  Examination examinationOf(String run) {
+    for (Examination e : examinations()) {
+      if (e.runs().contains(run)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
   /** Increments each time the findings change. */
   long version() {
     return version;
@@ -79,11 +97,11 @@ final class FindingsService implements StoreListener, AutoCloseable {
     Set<String> runs = Set.copyOf(changed);
     changed.removeAll(runs);
     try {
-      Map<String, List<Finding>> next = new HashMap<>();
+      Map<String, Examination> next = new HashMap<>();
       for (Subject subject : doctor.subjects(store)) {
-        List<Finding> held = bySubject.get(subject.name());
+        Examination held = bySubject.get(subject.name());
         boolean stale = all || held == null || subject.runs().stream().anyMatch(runs::contains);
-        next.put(subject.name(), stale ? doctor.diagnose(subject) : held);
+        next.put(subject.name(), stale ? doctor.examine(subject) : held);
       }
       bySubject.clear();
       bySubject.putAll(next);
@@ -96,13 +114,18 @@ final class FindingsService implements StoreListener, AutoCloseable {
       throw e;
     }
     List<Finding> everything = new ArrayList<>();
-    bySubject.values().forEach(everything::addAll);
+    List<Examination> exams = new ArrayList<>(bySubject.values());
+    exams.sort(java.util.Comparator.comparing(Examination::subject));
+    exams.forEach(e -> everything.addAll(e.findings()));
     everything.sort(Doctor.ORDER);
     computed = true;
     if (!everything.equals(findings)) {
       findings = List.copyOf(everything);
+      examinations = List.copyOf(exams);
       version++;
       onChange.run();
+    } else {
+      examinations = List.copyOf(exams); // the same findings; coverage may have changed
     }
   }
 

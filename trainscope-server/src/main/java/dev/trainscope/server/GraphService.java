@@ -7,7 +7,7 @@ import dev.trainscope.data.RunStore;
 import dev.trainscope.data.TagInfo;
 import dev.trainscope.data.TagKind;
 import dev.trainscope.diagnose.Finding;
-import dev.trainscope.diagnose.Role;
+import dev.trainscope.events.meaning.Role;
 import dev.trainscope.diagnose.Roles;
 import dev.trainscope.diagnose.TagRole;
 import dev.trainscope.events.proto.MalformedProtoException;

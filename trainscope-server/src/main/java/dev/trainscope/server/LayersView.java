@@ -4,7 +4,7 @@ import dev.trainscope.data.RunStore;
 import dev.trainscope.data.ScalarBuckets;
 import dev.trainscope.data.TagInfo;
 import dev.trainscope.data.TagKind;
-import dev.trainscope.diagnose.Role;
+import dev.trainscope.events.meaning.Role;
 import dev.trainscope.diagnose.Roles;
 import dev.trainscope.diagnose.TagRole;
 import java.util.ArrayList;

@@ -38,32 +38,66 @@ class DoctorCommandTest {
   }
 
   @Test
-  void findings_groupedByRun_withEvidence_andTheExitStatusFollowsFailOn() {
+  void verdict_namesTheCauseFirst_withItsConsequences_andTheExitStatusFollowsFailOn() {
     Run r = run("doctor", logdir.toString());
     assertEquals(1, r.status(), "an error is present, and --fail-on defaults to error: " + r.out());
-    assertTrue(r.out().startsWith("== run broken\n   ERROR   "), r.out());
-    assertTrue(r.out().contains("rule nan-loss, steps 150..199, tags train/loss"), r.out());
-    assertTrue(r.out().contains("evidence: non_finite_values=50"), r.out());
-    assertTrue(r.out().contains("try: "), r.out());
+    // a loss that fell, then became NaN: a learning rate too high, of which the NaN is a consequence
+    assertTrue(r.out().startsWith("== run broken\n   ERROR   the learning rate is too high: training started sound"),
+        r.out());
+    assertTrue(r.out().contains("rule lr-too-high, steps 150..199, tags train/loss"), r.out());
+    assertTrue(r.out().contains("based on: training loss"), r.out());
+    assertTrue(r.out().contains("try: lower the learning rate"), r.out());
+    assertTrue(r.out().contains("           which explains:\n           - ERROR loss 'train/loss' became NaN or infinite at step 150"
+        + " (50 values)\n             rule nan-loss, steps 150..199\n"), r.out());
     assertFalse(r.out().contains("== run fine"), "nothing to say about a healthy run: " + r.out());
-    assertTrue(r.out().endsWith("1 error(s), 0 warning(s), 0 note(s) in 3 runs.\n"), r.out());
+    assertTrue(r.out().endsWith("2 error(s), 0 warning(s), 0 note(s) in 3 runs.\n"), r.out());
 
     Path healthy = logdir.resolve("fine");
     assertEquals(0, run("doctor", healthy.toString(), "--fail-on", "info").status());
-    assertEquals("No findings in 1 run.\n", run("doctor", healthy.toString()).out());
+    assertEquals("No findings in 1 run. (--explain says what could be checked)\n", run("doctor", healthy.toString()).out());
   }
 
   @Test
-  void json_isOneDocument() throws Exception {
-    Run r = run("doctor", logdir.toString(), "--json", "--fail-on", "warning");
+  void aRunFolder_isNamedByItsFolder_notDot() {
+    Run r = run("doctor", logdir.resolve("broken").toString());
+    assertTrue(r.out().startsWith("== run broken\n"), r.out());
+  }
+
+  @Test
+  void explain_saysWhatEachTagWasReadAs_andWhatCouldNotBeChecked() {
+    Run r = run("doctor", logdir.resolve("fine").toString(), "--explain");
+    assertEquals(0, r.status(), r.out() + r.err());
+    assertTrue(r.out().contains("   no warning or error (see what could be checked below)"), r.out());
+    assertTrue(r.out().contains("     train/loss  loss (train)"), r.out());
+    assertTrue(r.out().contains("     train/loss  loss (train)                       name\n"), "read from its name: " + r.out());
+    assertTrue(r.out().contains("checked      lr-too-high            training loss"), r.out());
+    assertTrue(r.out().contains("not checked  dead-relu              no per-layer activations, gradients or biases logged"),
+        r.out());
+  }
+
+  @Test
+  void json_isOneDocument_withTodaysFields_andTheVerdicts() throws Exception {
+    Run r = run("doctor", logdir.toString(), "--json", "--fail-on", "warning", "--explain");
     assertEquals(1, r.status());
     JsonNode doc = new ObjectMapper().readTree(r.out());
-    JsonNode f = doc.get("findings").get(0);
-    assertEquals("nan-loss", f.get("rule").asText());
-    assertEquals("error", f.get("severity").asText());
-    assertEquals("broken", f.get("run").asText());
-    assertEquals(150, f.get("fromStep").asLong());
-    assertEquals(50, f.get("evidence").get("non_finite_values").asDouble());
+    JsonNode findings = doc.get("findings");
+    JsonNode v = doc.get("verdicts").get(0);
+    assertEquals("broken", v.get("subject").asText());
+    JsonNode root = findings.get(v.get("root").asInt());
+    assertEquals("lr-too-high", root.get("rule").asText());
+    assertEquals("error", root.get("severity").asText());
+    assertEquals("broken", root.get("run").asText());
+    assertEquals(150, root.get("fromStep").asLong());
+    assertEquals("training loss", root.get("basis").asText());
+    JsonNode nan = findings.get(v.get("consequences").get(0).asInt());
+    assertEquals("nan-loss", nan.get("rule").asText());
+    assertEquals(50, nan.get("evidence").get("non_finite_values").asDouble());
+    for (String field : new String[] {"rule", "severity", "run", "tags", "layer", "fromStep", "toStep", "evidence",
+        "summary", "suggestion"}) {
+      assertTrue(root.has(field), "today's field " + field);
+    }
+    assertEquals("loss", v.get("roles").get(0).get("role").asText());
+    assertTrue(v.get("coverage").size() > 10, v.toString());
   }
 
   @Test
@@ -77,6 +111,7 @@ class DoctorCommandTest {
     assertTrue(run("doctor", logdir.resolve("odd").toString(), "--roles", roles.toString()).out().contains("rule stalled"));
     // the NaN rule has no threshold, but surges do: list them, and refuse an unknown one
     assertTrue(run("doctor", logdir.toString(), "--list-thresholds").out().contains("surge.minRise"));
+    assertTrue(run("doctor", "--list-thresholds").out().contains("surge.minRise"), "no log directory needed");
     Run bad = run("doctor", logdir.toString(), "--threshold", "no.such=1");
     assertEquals(2, bad.status());
     assertTrue(bad.err().contains("no threshold named 'no.such'"), bad.err());
@@ -84,6 +119,9 @@ class DoctorCommandTest {
 
   @Test
   void badInput_exits2WithAMessage() {
+    Run none = run("doctor");
+    assertEquals(2, none.status());
+    assertTrue(none.err().contains("give a log directory"), none.err());
     Run missing = run("doctor", logdir.resolve("nope").toString());
     assertEquals(2, missing.status());
     assertTrue(missing.err().startsWith("trainscope doctor: not a directory: "), missing.err());
