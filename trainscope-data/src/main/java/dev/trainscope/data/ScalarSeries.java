@@ -56,6 +56,8 @@ final class ScalarSeries {
   private long size;
   /** {@link #lastStep()} kept at hand for the append path; Long.MIN_VALUE while empty. */
   private long lastAppended = Long.MIN_VALUE;
+  /** Points replaced by a point logged again at the same, last step. */
+  long rewrites;
 
   long size() {
     return size;
@@ -82,8 +84,8 @@ final class ScalarSeries {
   }
 
   /**
-   * Adds a point; points at steps >= {@code step} are dropped first. Returns how many were
-   * dropped.
+   * Adds a point; points at steps >= {@code step} are dropped first. Returns how many were dropped
+   * by a step going back (a point at the last step again replaces it and counts 0).
    */
   long append(long step, double wall, double value) {
     if (clock != null) {
@@ -91,7 +93,15 @@ final class ScalarSeries {
     }
     long dropped = 0;
     if (step <= lastAppended) {
-      dropped = truncateFrom(step);
+      boolean rewrite = step == lastAppended;
+      long replaced = truncateFrom(step);
+      // a value logged again at the last step (Lightning logs its epoch counter twice at an epoch's
+      // end) replaces the held one: a rewrite, not a restart, and not counted as one
+      if (rewrite) {
+        rewrites += replaced;
+      } else {
+        dropped = replaced;
+      }
     }
     if (tail == tailSteps.length) {
       makeRoom();

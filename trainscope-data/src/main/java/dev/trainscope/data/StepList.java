@@ -12,6 +12,8 @@ final class StepList<E> {
   private double[] walls = new double[4];
   private Object[] items = new Object[4];
   private int size;
+  /** Values replaced by a value logged again at the same, last step. */
+  long rewrites;
 
   int size() {
     return size;
@@ -34,9 +36,16 @@ final class StepList<E> {
     items[i] = item;
   }
 
-  /** Adds a value after dropping those at steps >= step; returns how many were dropped. */
+  /**
+   * Adds a value after dropping those at steps >= step; returns how many were dropped by a step going
+   * back (a value at the last step again replaces it and counts 0).
+   */
   int append(long step, double wall, E item) {
-    int dropped = truncateFrom(step);
+    boolean rewrite = size > 0 && steps[size - 1] == step;
+    int replaced = truncateFrom(step);
+    // a value logged again at the last step replaces the held one: a rewrite, not a restart
+    int dropped = rewrite ? 0 : replaced;
+    rewrites += rewrite ? replaced : 0;
     if (size == steps.length) {
       int cap = size * 2;
       steps = Arrays.copyOf(steps, cap);

@@ -91,7 +91,8 @@ final class TagData {
     String description = metadata == null ? "" : metadata.summaryDescription();
     long n = count();
     return new TagInfo(run, name, kind, plugin, display, description, n, n == 0 ? 0 : firstStep(),
-        n == 0 ? 0 : lastStep(), lastWall(), droppedRestart, droppedSession, meaning);
+        n == 0 ? 0 : lastStep(), lastWall(), droppedRestart, droppedSession,
+        scalars != null ? scalars.rewrites : entries.rewrites, meaning);
   }
 
   /** Bytes held, approximately (histogram buckets counted by {@link #histogramBytes}). */

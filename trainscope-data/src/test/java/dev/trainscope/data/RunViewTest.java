@@ -92,7 +92,7 @@ class RunViewTest {
 
         for (Map.Entry<String, JsonNode> c : e.get("tensor_counts").properties()) {
           TagInfo t = store.tag(run, c.getKey());
-          assertEquals(c.getValue().asLong(), t.count() + t.droppedByRestart(), where + " tag " + c.getKey() + " count");
+          assertEquals(c.getValue().asLong(), t.count() + t.droppedByRestart() + t.rewrittenAtStep(), where + " tag " + c.getKey() + " count");
           JsonNode fl = e.get("first_last_step").get(c.getKey());
           assertEquals(fl.get(0).asLong(), t.firstStep(), where + " tag " + c.getKey() + " first step");
           assertEquals(fl.get(1).asLong(), t.lastStep(), where + " tag " + c.getKey() + " last step");

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The rules read the meaning the store gave each tag, unless the user overrides it. */
 class RolesTest {
   static TagInfo tag(String run, String tag, TagKind kind) {
-    return new TagInfo(run, tag, kind, "scalars", "", "", 1, 0, 0, 0, 0, 0, Conventions.infer(run, tag, kind, ""));
+    return new TagInfo(run, tag, kind, "scalars", "", "", 1, 0, 0, 0, 0, 0, 0, Conventions.infer(run, tag, kind, ""));
   }
 
   @Test
