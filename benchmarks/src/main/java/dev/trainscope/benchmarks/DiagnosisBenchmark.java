@@ -7,6 +7,7 @@ import dev.trainscope.data.RunStore;
 import dev.trainscope.diagnose.Doctor;
 import dev.trainscope.diagnose.Examination;
 import dev.trainscope.diagnose.Finding;
+import dev.trainscope.diagnose.KnownFaults;
 import dev.trainscope.diagnose.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,23 +43,8 @@ import java.util.TreeMap;
 public final class DiagnosisBenchmark {
   private DiagnosisBenchmark() {}
 
-  /** The rules that name each fault's root cause. */
-  static final Map<String, Set<String>> RIGHT = Map.ofEntries(
-      Map.entry("lr-high", Set.of("lr-too-high")),
-      Map.entry("lr-low", Set.of("lr-too-low")),
-      Map.entry("no-normalize", Set.of("unnormalized-inputs", "input-scales")),
-      Map.entry("dead-relu", Set.of("dead-relu")),
-      Map.entry("vanishing", Set.of("vanishing-gradients")),
-      Map.entry("exploding", Set.of("exploding-gradients")),
-      Map.entry("overfit", Set.of("overfitting")),
-      Map.entry("repeat-batch", Set.of("repeated-batches")),
-      Map.entry("saturated", Set.of("saturated-activations")),
-      Map.entry("shuffled-labels", Set.of("labels-mismatch")),
-      Map.entry("unshuffled", Set.of("unshuffled-data")),
-      Map.entry("zero-init", Set.of("symmetric-init")));
-
-  /** The faults that sit in particular layers, where a finding should name the layer. */
-  static final Set<String> LAYERED = Set.of("dead-relu", "vanishing", "exploding", "saturated", "zero-init");
+  static final Map<String, Set<String>> RIGHT = KnownFaults.ROOT_CAUSE;
+  static final Set<String> LAYERED = KnownFaults.LAYERED;
 
   /** A labelled training: its fault ("healthy" when none) and writer convention. */
   record Label(String fault, String style, boolean extra) {}

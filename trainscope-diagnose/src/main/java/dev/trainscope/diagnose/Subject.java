@@ -127,20 +127,25 @@ public final class Subject {
       }
       (t.isBias() ? l.bias : l.weight).putIfAbsent(t.role(), t);
     }
+    // parameter layers first, then activations logged under their own module's name attached to
+    // the layer before them (whatever order the writer logged the tags in)
     List<Layer> out = new ArrayList<>();
+    List<Layer> activationsOnly = new ArrayList<>();
     for (Layer l : byName.values()) {
-      boolean activationsOnly = !l.hasWeights() && l.bias.isEmpty();
-      Layer producer = activationsOnly ? producerOf(l.name(), out) : null;
-      if (producer != null) {
-        for (Role r : List.of(Role.PRE_ACTIVATIONS, Role.ACTIVATIONS, Role.DEAD_UNITS, Role.ACTIVATION_MEAN,
-            Role.ACTIVATION_STD)) {
-          TagRole t = l.weight.get(r);
-          if (t != null && producer.weight.putIfAbsent(r, t) == null) {
-            producer.activationModule = l.name();
-          }
-        }
-      } else {
+      (!l.hasWeights() && l.bias.isEmpty() ? activationsOnly : out).add(l);
+    }
+    for (Layer l : activationsOnly) {
+      Layer producer = producerOf(l.name(), out);
+      if (producer == null) {
         out.add(l);
+        continue;
+      }
+      for (Role r : List.of(Role.PRE_ACTIVATIONS, Role.ACTIVATIONS, Role.DEAD_UNITS, Role.ACTIVATION_MEAN,
+          Role.ACTIVATION_STD)) {
+        TagRole t = l.weight.get(r);
+        if (t != null && producer.weight.putIfAbsent(r, t) == null) {
+          producer.activationModule = l.name();
+        }
       }
     }
     return List.copyOf(out);

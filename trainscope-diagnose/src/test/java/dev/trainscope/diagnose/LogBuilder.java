@@ -23,6 +23,7 @@ import java.util.function.LongToDoubleFunction;
 final class LogBuilder {
   private final Path root;
   private final Map<String, ByteArrayOutputStream> runs = new LinkedHashMap<>();
+  private final java.util.Set<String> described = new java.util.HashSet<>();
 
   LogBuilder(Path root) {
     this.root = root;
@@ -53,7 +54,8 @@ final class LogBuilder {
     SummaryValue withMd = SummaryValue.of(tag,
         SummaryMetadata.forPlugin(PluginNames.SCALARS, new byte[0], SummaryMetadata.DATA_CLASS_SCALAR),
         TensorProto.scalar((float) v));
-    write(run, new Event(1.7e9 + step, step, Summary.of(step == 0 ? withMd : value), null));
+    // the metadata comes with a tag's first value, as writers send it
+    write(run, new Event(1.7e9 + step, step, Summary.of(described.add(run + '\0' + tag) ? withMd : value), null));
     return this;
   }
 
@@ -83,6 +85,40 @@ final class LogBuilder {
       c[i] = perBucket;
     }
     return histogram(run, tag, step, l, r, c);
+  }
+
+  /**
+   * A histogram of the given values: 200 equal buckets between their smallest and largest (about
+   * as fine as TensorFlow's 10 %-wide buckets), or one bucket of zero width when they are all equal.
+   */
+  LogBuilder histogramOf(String run, String tag, long step, double[] values) {
+    double lo = java.util.Arrays.stream(values).min().orElse(0);
+    double hi = java.util.Arrays.stream(values).max().orElse(0);
+    if (lo == hi) {
+      return histogram(run, tag, step, new double[] {lo}, new double[] {hi}, new double[] {values.length});
+    }
+    int k = 200;
+    double[] l = new double[k];
+    double[] r = new double[k];
+    double[] c = new double[k];
+    for (int i = 0; i < k; i++) {
+      l[i] = lo + (hi - lo) * i / k;
+      r[i] = lo + (hi - lo) * (i + 1) / k;
+    }
+    for (double v : values) {
+      c[Math.min(k - 1, (int) ((v - lo) / (hi - lo) * k))]++;
+    }
+    return histogram(run, tag, step, l, r, c);
+  }
+
+  /** n values drawn from N(mean, std^2) with the given seed. */
+  static double[] normal(int n, double mean, double std, long seed) {
+    java.util.Random r = new java.util.Random(seed);
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = mean + std * r.nextGaussian();
+    }
+    return v;
   }
 
   /** Writes the files and opens a loaded store on them. */
