@@ -1,5 +1,6 @@
 package dev.trainscope.writer;
 
+import dev.trainscope.events.meaning.TagMeaning;
 import dev.trainscope.events.proto.GraphDefProto;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.TensorProto;
@@ -156,6 +157,15 @@ public interface SummaryWriter extends AutoCloseable, Flushable {
    * value. Must come before that value; afterwards it throws {@link IllegalStateException}.
    */
   void describe(String tag, String displayName, String description);
+
+  /**
+   * {@link #describe(String, String, String)} with what the tag is, for programs: its role, split,
+   * layer and parameter go into the description's last line ({@link TagMeaning#line()}), where
+   * Trainscope's diagnosis, Layers view and tabs read them instead of guessing from the tag's name.
+   */
+  default void describe(String tag, String displayName, String sentence, TagMeaning meaning) {
+    describe(tag, displayName, meaning.describe(sentence));
+  }
 
   // ---- graphs ----
 

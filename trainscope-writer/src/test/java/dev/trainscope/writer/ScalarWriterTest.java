@@ -265,6 +265,19 @@ class ScalarWriterTest {
   }
 
   @Test
+  void describe_withMeaning_writesTheMachineLineThatReadersParse() {
+    var meaning = dev.trainscope.events.meaning.TagMeaning.of(dev.trainscope.events.meaning.Role.LOSS,
+        dev.trainscope.events.meaning.Split.VALIDATION, "", "", dev.trainscope.events.meaning.TagMeaning.METADATA);
+    try (SummaryWriter w = writer()) {
+      w.describe("objective", "Validation objective", "The mean loss over the validation set.", meaning);
+      w.scalar("objective", 0.5, 1);
+    }
+    SummaryMetadata md = Read.values(Read.onlyEventFile(dir), "objective").get(0).value().metadata();
+    assertEquals("The mean loss over the validation set.\n\nrole: loss, split: val", md.summaryDescription());
+    assertEquals(meaning, dev.trainscope.events.meaning.TagMeaning.fromDescription(md.summaryDescription()));
+  }
+
+  @Test
   void fsyncOnFlush_writesAndSyncs() throws IOException {
     try (SummaryWriter w = SummaryWriter.builder(dir).fsyncOnFlush(true).queueCapacity(3).build()) {
       for (int i = 0; i < 100; i++) {
