@@ -63,7 +63,8 @@ final class LrTooLow implements Rule {
       most = Math.max(most, m.moved());
       least = Math.min(least, m.moved());
     }
-    if (most >= t.get("lrlow.movement")) {
+    // every layer barely moved, and alike: layers still while others move are vanishing gradients
+    if (most >= t.get("lrlow.movement") || least < t.get("vanishing.ratio") * most) {
       return;
     }
     out.add(finding(loss, improvement, "no layer's weights moved more than " + Rules.fmt(100 * most)

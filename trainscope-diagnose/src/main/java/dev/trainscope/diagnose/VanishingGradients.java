@@ -130,9 +130,9 @@ final class VanishingGradients implements Rule {
         Rules.ev("first_layer_moved", first.moved(), "most_moved", most.moved(), "ratio", ratio, "layers_still",
             still.size()),
         "gradients vanish toward the input: the weights of layer '" + first.layer().name() + "' "
-            + (first.moved() == 0 ? "did not move at all" : "moved " + Rules.fmt(ratio) + " times as far")
-            + " while those of '" + most.layer().name() + "' moved, and the loss barely improved (still: "
-            + String.join(", ", still) + ")",
+            + (first.moved() == 0 ? "did not move at all while those of '" + most.layer().name() + "' moved"
+                : "moved " + Rules.fmt(ratio) + " times as far as those of '" + most.layer().name() + "'")
+            + ", and the loss barely improved (still: " + String.join(", ", still) + ")",
         SUGGESTION, "weight histograms (no gradients logged: how far each layer's weights and biases moved)"));
   }
 }
