@@ -18,7 +18,8 @@ def masked(crc):
 
 
 def records(path):
-    data = open(path, "rb").read()
+    with open(path, "rb") as f:
+        data = f.read()
     pos = 0
     out = []
     while pos < len(data):

@@ -88,6 +88,25 @@ class _Param:
         self.tag = T.param(layer.name, name)
 
 
+class _Hook:
+    """A hook that calls a method of a watch. A copy of the model (``copy.deepcopy``, pickling) gets
+    an inert one: the watch logs the model it was given, not its copies."""
+
+    __slots__ = ("method",)
+
+    def __init__(self, method):
+        self.method = method
+
+    def __call__(self, *args):
+        return None if self.method is None else self.method(*args)
+
+    def __deepcopy__(self, memo):
+        return _Hook(None)
+
+    def __reduce__(self):
+        return _Hook, (None,)
+
+
 def _activation_name(module):
     name = type(module).__name__.lower()
     return name if name in ACTIVATIONS and not any(True for _ in module.parameters(recurse=False)) else None
@@ -134,14 +153,14 @@ class Watch:
         self._handles = []
         self._structure_hooks = []
         self._backward_queued = False
-        self._handles.append(model.register_forward_pre_hook(self._on_forward))
+        self._handles.append(model.register_forward_pre_hook(_Hook(self._on_forward)))
         self._watch_structure()
         if optimizer is not None:
             self._wrap(optimizer)
         else:
             for p in model.parameters():
                 if p.requires_grad:
-                    self._handles.append(p.register_hook(self._on_grad))
+                    self._handles.append(p.register_hook(_Hook(self._on_grad)))
         self._describe_globals()
 
     # ---- public ----
@@ -262,9 +281,9 @@ class Watch:
         rec = _graph.Recorder(self.model, _activation_name)
         self._recorder = rec
         for name, m in self.model.named_modules():
-            self._structure_hooks.append(m.register_forward_pre_hook(rec.pre_hook(name)))
-            self._structure_hooks.append(m.register_forward_hook(rec.post_hook(name)))
-        self._structure_hooks.append(self.model.register_forward_hook(self._structure_done))
+            self._structure_hooks.append(m.register_forward_pre_hook(_Hook(rec.pre_hook(name))))
+            self._structure_hooks.append(m.register_forward_hook(_Hook(rec.post_hook(name))))
+        self._structure_hooks.append(self.model.register_forward_hook(_Hook(self._structure_done)))
 
     def _structure_done(self, module, args, output):
         for h in self._structure_hooks:
