@@ -16,19 +16,38 @@ FINGERPRINT_RANGE = 1 << 24
 
 
 class Histogram:
-    """Buckets ``[left, right, count]`` in ascending order, with the values' count, sum and sum of squares."""
+    """Buckets ``[left, right, count]`` in ascending order, with the finite values' min, max and
+    count; their sum and sum of squares (float64) are computed when asked for."""
 
-    __slots__ = ("left", "right", "counts", "min", "max", "num", "sum", "sum_squares")
+    __slots__ = ("left", "right", "counts", "min", "max", "num", "_values", "_sums")
 
-    def __init__(self, left, right, counts, lo, hi, num, total, sum_squares):
+    def __init__(self, left, right, counts, lo, hi, num, finite_values):
         self.left = left
         self.right = right
         self.counts = counts
         self.min = lo
         self.max = hi
         self.num = num
-        self.sum = total
-        self.sum_squares = sum_squares
+        self._values = finite_values
+        self._sums = None
+
+    def _moments(self):
+        if self._sums is None:
+            if self._values is None:
+                self._sums = (0.0, 0.0)
+            else:
+                v = self._values.to(torch.float64)
+                self._sums = tuple(torch.stack((v.sum(), v.square().sum())).tolist())
+            self._values = None
+        return self._sums
+
+    @property
+    def sum(self):
+        return self._moments()[0]
+
+    @property
+    def sum_squares(self):
+        return self._moments()[1]
 
     def rows(self):
         """The plugin's [k, 3] tensor, row after row."""
@@ -40,31 +59,38 @@ class Histogram:
 
 def histogram(values, k=DEFAULT_BUCKET_COUNT):
     """Buckets the tensor's finite values: ``k`` equal-width buckets over [min, max], value x in
-    bucket ``min(floor((x - min) / width), k - 1)``, edges ``min + i * width`` with the last edge
-    exactly max; all values equal to v: k buckets [v, v], all counts in the last; no finite value:
-    k buckets [0, 0, 0]. NaN and infinities are left out of the counts."""
-    v = values.detach().reshape(-1).to(torch.float64)
-    finite = torch.isfinite(v)
-    if not bool(finite.all()):
-        v = v[finite]
+    bucket ``min(floor((x - min) / width), k - 1)`` (in float64), edges ``min + i * width`` with the
+    last edge exactly max; all values equal to v: k buckets [v, v], all counts in the last; no
+    finite value: k buckets [0, 0, 0]. NaN and infinities are left out of the counts."""
+    v = values.detach().reshape(-1)
+    if v.numel() == 0:
+        return _empty(k)
+    if not v.is_floating_point():
+        v = v.to(torch.float64)
+    lo, hi = (float(x) for x in torch.aminmax(v))
+    if not (math.isfinite(lo) and math.isfinite(hi)):  # NaN or an infinity among them: only finite values count
+        v = v[torch.isfinite(v)]
+        if v.numel() == 0:
+            return _empty(k)
+        lo, hi = (float(x) for x in torch.aminmax(v))
     n = v.numel()
-    if n == 0:
-        z = [0.0] * k
-        return Histogram(z, list(z), list(z), 0.0, 0.0, 0, 0.0, 0.0)
-    ext = torch.stack((v.min(), v.max(), v.sum(), v.square().sum())).tolist()
-    lo, hi, total, squares = ext
     if lo == hi:
         counts = [0.0] * k
         counts[-1] = float(n)
-        return Histogram([hi] * k, [hi] * k, counts, lo, hi, n, total, squares)
+        return Histogram([hi] * k, [hi] * k, counts, lo, hi, n, v)
     rng = hi - lo
     width = (hi / k - lo / k) if math.isinf(rng) else rng / k
-    idx = torch.floor((v - lo) / width).clamp_(max=k - 1).to(torch.int64)
+    idx = v.to(torch.float64, copy=True).sub_(lo).div_(width).floor_().clamp_(max=k - 1).to(torch.int64)
     counts = [float(c) for c in torch.bincount(idx, minlength=k).tolist()]
     left = [lo + i * width for i in range(k)]
     right = [lo + (i + 1) * width for i in range(k)]
     right[-1] = hi
-    return Histogram(left, right, counts, lo, hi, n, total, squares)
+    return Histogram(left, right, counts, lo, hi, n, v)
+
+
+def _empty(k):
+    z = [0.0] * k
+    return Histogram(z, list(z), list(z), 0.0, 0.0, 0, None)
 
 
 def mean_std(values):
@@ -120,6 +146,7 @@ class Segments:
         self.count = len(self.sizes)
         self.ids = torch.repeat_interleave(torch.arange(self.count, device=device),
                                            torch.tensor(self.sizes, device=device))
+        self.size_tensor = torch.tensor(self.sizes, dtype=torch.float64, device=device)
 
     def join(self, tensors):
         return torch.cat([t.detach().reshape(-1) for t in tensors])
@@ -135,4 +162,4 @@ class Segments:
 
     def zero_fractions(self, flat):
         zeros = self.sums((flat == 0).to(torch.float64))
-        return zeros / torch.tensor(self.sizes, dtype=torch.float64, device=flat.device)
+        return zeros / self.size_tensor
