@@ -72,13 +72,19 @@ class ActivationStatsTest(unittest.TestCase):
         self.assertAlmostEqual(statistics.fmean(v), m, places=12)
         self.assertAlmostEqual(statistics.pstdev(v), s, places=12)
 
-    def test_segments_normsAndZeroFractions_perTensor(self):
+    def test_normsAndZeroFractions_perTensor(self):
         a = torch.tensor([3.0, 4.0, 0.0])
-        b = torch.tensor([[0.0, 0.0], [1e-20, 0.0]])
-        seg = stats.Segments([3, 4], torch.device("cpu"))
-        flat = seg.join([a, b])
-        self.assertEqual([5.0, torch.tensor(1e-20).item()], seg.norms(flat).tolist())  # float32 1e-20, squared in float64
-        self.assertEqual([1 / 3, 3 / 4], seg.zero_fractions(flat).tolist())
+        b = torch.tensor([[0.0, -0.0], [2.5, 0.0]])
+        g = torch.Generator().manual_seed(5)
+        c = torch.randn(20000, generator=g)
+        n = stats.norms([a, b, c])
+        self.assertEqual([5.0, 2.5], n[:2])
+        self.assertAlmostEqual(c.double().norm().item(), n[2], delta=1e-6 * n[2])
+        self.assertEqual([1 / 3, 3 / 4, 0.0], stats.zero_fractions([a, b, c]))
+
+    def test_norms_tinyValues_keepTheirScale(self):
+        v = torch.full((1000,), 1e-12)
+        self.assertAlmostEqual(1e-12 * math.sqrt(1000), stats.norms([v])[0], delta=1e-6 * 1e-12 * math.sqrt(1000))
 
 
 class FingerprintTest(unittest.TestCase):

@@ -1,8 +1,8 @@
 """The numbers :func:`trainscope_torch.watch` computes from tensors, as the DJL listener computes them.
 
-Sums of squares, means and standard deviations are taken in float64, as the Java listener sums in
-double; a histogram buckets values exactly as Trainscope's ``Histogram.of`` and TensorFlow 2's
-``tf.summary.histogram`` do.
+Means and standard deviations are taken in float64, as the Java listener sums in double, norms by
+PyTorch's kernel (which accumulates in float64 on the CPU); a histogram buckets values exactly as
+Trainscope's ``Histogram.of`` and TensorFlow 2's ``tf.summary.histogram`` do.
 """
 
 import ctypes
@@ -136,30 +136,20 @@ def fingerprint(tensors):
     return int.from_bytes(h.digest()[:3], "little")
 
 
-class Segments:
-    """Per-tensor sums over many tensors at once: the tensors are joined into one vector, and each
-    sum is an ``index_add`` over it, so that a step costs a handful of operations whatever the
-    number of parameters."""
+def norms(tensors, order=2):
+    """Each tensor's vector norm, as floats: L2 (``order`` 2), or the count of nonzero elements
+    (``order`` 0). One call for all of them where PyTorch has ``_foreach_norm``; PyTorch's CPU
+    kernel squares and sums float32 values in float32 per element and accumulates in float64."""
+    if not tensors:
+        return []
+    try:
+        out = torch._foreach_norm(tensors, order)
+    except (AttributeError, RuntimeError, TypeError):  # an older PyTorch, or tensors on several devices
+        out = [torch.linalg.vector_norm(t, order) for t in tensors]
+    return torch.stack(out).tolist()
 
-    def __init__(self, sizes, device):
-        self.sizes = list(sizes)
-        self.count = len(self.sizes)
-        self.ids = torch.repeat_interleave(torch.arange(self.count, device=device),
-                                           torch.tensor(self.sizes, device=device))
-        self.size_tensor = torch.tensor(self.sizes, dtype=torch.float64, device=device)
 
-    def join(self, tensors):
-        return torch.cat([t.detach().reshape(-1) for t in tensors])
-
-    def sums(self, flat):
-        """Per-segment sums of a joined vector, in float64."""
-        out = torch.zeros(self.count, dtype=torch.float64, device=flat.device)
-        return out.index_add_(0, self.ids, flat.to(torch.float64))
-
-    def norms(self, flat):
-        """Per-segment L2 norms, summed in float64."""
-        return self.sums(flat.to(torch.float64).square()).sqrt()
-
-    def zero_fractions(self, flat):
-        zeros = self.sums((flat == 0).to(torch.float64))
-        return zeros / self.size_tensor
+def zero_fractions(tensors):
+    """Each tensor's fraction of elements that are exactly 0 (either sign); 0 for no elements."""
+    nonzero = norms(tensors, 0)
+    return [(t.numel() - n) / t.numel() if t.numel() else 0.0 for t, n in zip(tensors, nonzero)]

@@ -140,7 +140,6 @@ class Watch:
         self._forward_step = 0
         self._layers = None
         self._params = None
-        self._segments = None
         self._described = set()
         self._before = None
         self._pending_update = -1
@@ -406,32 +405,14 @@ class Watch:
 
     # ---- parameters ----
 
-    def _joinable(self, tensors):
-        return (tensors and all(t is not None and t.layout == torch.strided for t in tensors)
-                and len({t.device for t in tensors}) == 1)
-
-    def _seg(self):
-        if self._segments is None:
-            self._segments = stats.Segments([p.tensor.numel() for p in self._params], self._params[0].tensor.device)
-        return self._segments
-
     def _parameters(self, s, scalars, histograms):
         if not self._params:
             return
         gradients = "gradients" in self._on
         if gradients and scalars:
-            grads = [p.tensor.grad for p in self._params]
-            if self._joinable(grads):
-                seg = self._seg()
-                flat = seg.join(grads)
-                both = torch.stack((seg.norms(flat), seg.zero_fractions(flat))).tolist()
-                norms, zeros = both
-                present = self._params
-            else:
-                present = [p for p, g in zip(self._params, grads) if g is not None and g.layout == torch.strided]
-                norms = [float(p.tensor.grad.detach().to(torch.float64).norm()) for p in present]
-                zeros = [float((p.tensor.grad == 0).sum()) / max(1, p.tensor.numel()) for p in present]
-            for p, n, z in zip(present, norms, zeros):
+            present = [p for p in self._params if p.tensor.grad is not None and p.tensor.grad.layout == torch.strided]
+            grads = [p.tensor.grad for p in present]
+            for p, n, z in zip(present, stats.norms(grads), stats.zero_fractions(grads)):
                 self.writer.scalar(T.grad_norm(p.tag), n, s)
                 self.writer.scalar(T.grad_zero_fraction(p.tag), z, s)
         if histograms:
@@ -441,22 +422,21 @@ class Watch:
                 if gradients and p.tensor.grad is not None and p.tensor.grad.layout == torch.strided:
                     self._hist(T.grad(p.tag), p.tensor.grad, s)
         if "updates" in self._on and scalars:
-            params = [p.tensor for p in self._params]
-            if self._joinable(params):
-                self._before = self._seg().join(params).clone()
-                self._pending_update = s
+            self._before = [p.tensor.detach().clone() for p in self._params]
+            self._pending_update = s
 
     def _resolve_update(self):
         """Logs the update/weight ratios of the pending step from the weights as they are now."""
         if self._pending_update < 0 or self._before is None:
             return
-        seg = self._seg()
-        after = seg.join([p.tensor for p in self._params])
-        before = self._before.to(torch.float64)
-        ratios = (seg.norms(after.to(torch.float64) - before) / seg.norms(before)).tolist()
+        now = [p.tensor.detach() for p in self._params]
+        try:
+            diffs = torch._foreach_sub(now, self._before)
+        except (AttributeError, RuntimeError):
+            diffs = [a - b for a, b in zip(now, self._before)]
         s = self._pending_update
-        for p, r in zip(self._params, ratios):
-            self.writer.scalar(T.update_ratio(p.tag), r, s)
+        for p, d, b in zip(self._params, stats.norms(diffs), stats.norms(self._before)):
+            self.writer.scalar(T.update_ratio(p.tag), d / b if b else (math.nan if d == 0 else math.inf), s)
         self._pending_update = -1
         self._before = None
 
