@@ -400,6 +400,37 @@ class StepsTest(LogdirTest):
         w.close()
 
 
+class TwoInputs(nn.Module):
+    """A model taking a tuple and a keyword argument, as models with masks or several inputs do."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(3, 4)
+        self.b = nn.Linear(2, 4)
+        self.act = nn.ReLU()
+
+    def forward(self, pair, scale=1.0):
+        return self.act(self.a(pair[0]) + self.b(pair[1])) * scale
+
+
+class ProbeArgumentsTest(LogdirTest):
+    def test_probe_nestedArguments_passedAsTheModelTookThem(self):
+        model = TwoInputs()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        w = watch(model, self.logdir, opt, probe_size=2)
+        x1, x2 = torch.randn(5, 3), torch.randn(5, 2)
+        model((x1, x2), scale=2.0).sum().backward()
+        opt.step()
+        w.close()
+        _, values, _ = self.read()
+        pre = [v for v in values if v.tag == "activations/a/pre" and v.step == 0]
+        with torch.no_grad():
+            expected = reference_histogram(model.a(x1[:2]).reshape(-1).tolist())
+        self.assertEqual(1, len(pre))
+        self.assertEqual(2 * 4, sum(c for _, _, c in expected))
+        self.assertEqual(2 * 4, sum(pre[0].tensor["values"][2::3]), "the probe is the first 2 samples")
+
+
 class LogStepTest(LogdirTest):
     def test_validation_loggedAtTheStepsDone_withValSplit(self):
         model = nn.Linear(4, 2)

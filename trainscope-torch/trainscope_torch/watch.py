@@ -88,6 +88,19 @@ class _Param:
         self.tag = T.param(layer.name, name)
 
 
+def _map_tensors(x, fn):
+    """``x`` with ``fn`` applied to each tensor in it (nested tuples, lists and dicts kept as they are)."""
+    if torch.is_tensor(x):
+        return fn(x)
+    if isinstance(x, tuple):
+        return tuple(_map_tensors(v, fn) for v in x)
+    if isinstance(x, list):
+        return [_map_tensors(v, fn) for v in x]
+    if isinstance(x, dict):
+        return {k: _map_tensors(v, fn) for k, v in x.items()}
+    return x
+
+
 class _Hook:
     """A hook that calls a method of a watch. A copy of the model (``copy.deepcopy``, pickling) gets
     an inert one: the watch logs the model it was given, not its copies."""
@@ -132,7 +145,12 @@ class Watch:
         self.images_every = images_every
         self._on = set(LOGGED) - set(skip)
         self._probe_size = probe_size
-        self._probe = None if probe is None else [t.detach().clone() for t in _tensors(probe, [])]
+        # the probe as the model's arguments: (args, kwargs), tensors copied
+        if probe is None:
+            self._probe = None
+        else:
+            args = probe if isinstance(probe, tuple) else (probe,)
+            self._probe = (_map_tensors(args, lambda t: t.detach().clone()), {})
         self._input_mean = input_mean
         self._input_std = input_std
         self._images_per_grid = images_per_grid
@@ -152,7 +170,10 @@ class Watch:
         self._handles = []
         self._structure_hooks = []
         self._backward_queued = False
-        self._handles.append(model.register_forward_pre_hook(_Hook(self._on_forward)))
+        try:  # PyTorch 2 hands the keyword arguments to a hook that asks for them
+            self._handles.append(model.register_forward_pre_hook(_Hook(self._on_forward), with_kwargs=True))
+        except TypeError:
+            self._handles.append(model.register_forward_pre_hook(_Hook(self._on_forward)))
         self._watch_structure()
         if optimizer is not None:
             self._wrap(optimizer)
@@ -242,7 +263,7 @@ class Watch:
 
     # ---- the forward pass ----
 
-    def _on_forward(self, module, args):
+    def _on_forward(self, module, args, kwargs=None):
         if self._in_probe or self._closed:
             return
         if not (module.training and torch.is_grad_enabled()):
@@ -250,10 +271,11 @@ class Watch:
             return
         s = self._steps
         self._forward_step = s
-        inputs = _tensors(args, [])
+        inputs = _tensors((args, kwargs), [])
         if self._probe is None and inputs:
-            self._probe = [t.detach()[:self._probe_size].clone() if t.dim() > 0 else t.detach().clone()
-                           for t in inputs]
+            k = self._probe_size
+            self._probe = _map_tensors((args, kwargs or {}),
+                                       lambda t: t.detach()[:k].clone() if t.dim() > 0 else t.detach().clone())
         if self._batch is None or self._batch[0] != s:
             self._batch = [s, [], None, None]  # step, fingerprints, input histogram, input picture
         batch = self._batch
@@ -447,7 +469,7 @@ class Watch:
     # ---- the probe batch ----
 
     def _run_probe(self, s):
-        if not self._probe or not self._layers:
+        if self._probe is None or not self._layers:
             return
         model = self.model
         by_module = {}
@@ -498,7 +520,7 @@ class Watch:
             for m, _ in flags:
                 m.training = False
             with torch.no_grad():
-                model(*self._probe)
+                model(*self._probe[0], **self._probe[1])
         finally:
             self._in_probe = False
             for m, f in flags:
@@ -616,8 +638,8 @@ def watch(model, logdir_or_writer, optimizer=None, *, scalars_every=1, histogram
     ``add_scalar``/``add_histogram``... such as ``torch.utils.tensorboard.SummaryWriter`` or
     tensorboardX's (see :mod:`trainscope_torch.sinks`). ``optimizer``: the model's optimizer, whose
     ``step`` marks the steps and whose learning rate is logged; without it a step is a backward
-    pass. ``probe``: the batch (a tensor or a tuple of the model's tensor arguments) whose
-    activations are logged; by default the first ``probe_size`` samples of the first training
+    pass. ``probe``: the batch whose activations are logged, as the model takes it (a tensor, or
+    a tuple of the model's positional arguments); by default the first ``probe_size`` samples of the first training
     batch. ``skip``: any of ``LOGGED``. ``input_mean``, ``input_std``: the normalisation applied to
     the inputs, undone for the input pictures (by default each picture maps its own [min, max]).
     """
