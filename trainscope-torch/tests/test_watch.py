@@ -340,10 +340,12 @@ class StepsTest(LogdirTest):
         sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
         theirs = opt.__dict__.get("step")
         w = watch(model, self.logdir, opt)
-        for _ in range(2):
-            model(torch.ones(3, 4)).sum().backward()
-            opt.step()
-            sched.step()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "optimizer.step() has been overridden after the scheduler": not so
+            for _ in range(2):
+                model(torch.ones(3, 4)).sum().backward()
+                opt.step()
+                sched.step()
         w.close()
         self.assertIsNotNone(theirs)
         self.assertIs(theirs, opt.__dict__.get("step"), "close gives the optimizer the step it had")

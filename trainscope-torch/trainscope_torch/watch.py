@@ -166,7 +166,6 @@ class Watch:
         self._batch = None
         self._in_probe = False
         self._closed = False
-        self._last_histogram_step = -1
         self._handles = []
         self._structure_hooks = []
         self._backward_queued = False
@@ -359,6 +358,8 @@ class Watch:
         # A bound method, so that an LR scheduler made later can wrap it as it wraps the original
         # (it takes __self__ and __func__); a closed watch's step only passes the call on.
         step._trainscope_watch = self
+        # an LR scheduler made before looks for the mark its own wrapper left: ours calls that wrapper
+        step._with_counter = getattr(inner, "_with_counter", False)
         self._had_step = optimizer.__dict__.get("step")
         self._step_func = step
         optimizer.step = step.__get__(optimizer, type(optimizer))
