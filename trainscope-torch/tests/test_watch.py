@@ -314,6 +314,51 @@ class DeadUnitsTest(LogdirTest):
                          .rpartition("\n\n")[2])
 
 
+class FunctionalNet(nn.Module):
+    """Activations as functions, the way most hand-written PyTorch models apply them."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(3, 5)
+        self.fc2 = nn.Linear(5, 4)
+        self.fc3 = nn.Linear(4, 2)
+
+    def forward(self, x):
+        h = F.relu(self.fc1(x))
+        h = torch.sigmoid(self.fc2(h))
+        return self.fc3(h).tanh_()
+
+
+class FunctionalActivationsTest(LogdirTest):
+    def test_activationFunctions_seenInTheProbePass_postHistogramsAndDeadUnits(self):
+        model = FunctionalNet()
+        with torch.no_grad():
+            model.fc1.weight.copy_(torch.tensor([[1.0, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1], [-1, -1, -1]]))
+            model.fc1.bias.copy_(torch.tensor([0.0, -4, -4, 0, -4]))
+        opt = torch.optim.SGD(model.parameters(), lr=0.0)
+        probe = torch.tensor([[1.0, 2, 3], [0.5, 1, 1]])
+        w = watch(model, self.logdir, opt, probe=probe)
+        model(probe).sum().backward()
+        opt.step()
+        w.close()
+        _, values, _ = self.read()
+        self.assertEqual([(0, f32(3 / 5))], self.series(values, "dead_units/fc1"))
+        with torch.no_grad():
+            h1 = F.relu(model.fc1(probe))
+            h2 = torch.sigmoid(model.fc2(h1))
+            h3 = model.fc3(h2)
+        post = {v.tag: v.tensor["values"] for v in values if v.tag.endswith("/post")}
+        self.assertEqual(sum(reference_histogram(h2.reshape(-1).tolist()), []), post["activations/fc2/post"])
+        self.assertEqual(sum(reference_histogram(h3.tanh().reshape(-1).tolist()), []), post["activations/fc3/post"])
+        pre3 = [v.tensor["values"] for v in values if v.tag == "activations/fc3/pre"]
+        self.assertEqual([sum(reference_histogram(h3.reshape(-1).tolist()), [])], pre3,
+                         "before the in-place tanh_ changed it")
+        md = self.first_metadata(values, "activation_std/fc2")
+        self.assertEqual("The standard deviation of fc2's output after its sigmoid over the probe batch.",
+                         md["description"].split("\n\n")[0])
+        self.assertNotIn("dead_units/fc2", {v.tag for v in values})
+
+
 class StepsTest(LogdirTest):
     def test_lrScheduler_madeAfterWatch_wrapsTheWatchedStep_lrPerStep(self):
         model = nn.Linear(4, 2)

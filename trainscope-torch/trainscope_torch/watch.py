@@ -30,14 +30,14 @@ A seeded training gives bit for bit the same weights with and without ``watch``.
 Layers and activations
 ----------------------
 A layer is a module that owns trainable parameters (``parameters(recurse=False)``), named by its
-qualified name; layers are ordered as the first forward pass calls them. Its activation is an
-activation module (``nn.ReLU``, ``nn.Sigmoid``, ``nn.Tanh``... see ``ACTIVATIONS``) that receives
-the layer's output tensor itself; a nonlinearity applied as a function (``F.relu``) is not seen, so
-such a layer has no ``post`` histogram nor dead units (its gradients' zero fraction still shows
-dead ReLUs).
+qualified name; layers are ordered as the first forward pass calls them. Its activation is the
+first activation that receives the layer's output tensor itself in a probe pass: a module
+(``nn.ReLU``, ``nn.Sigmoid``... see ``ACTIVATIONS``) or a function (``F.relu(self.fc1(x))``,
+``torch.sigmoid``, ``x.tanh()``... see ``FUNCTIONAL``; seen through a ``TorchFunctionMode``).
 """
 
 import collections
+import contextlib
 import math
 import time
 
@@ -99,6 +99,37 @@ def _map_tensors(x, fn):
     if isinstance(x, dict):
         return {k: _map_tensors(v, fn) for k, v in x.items()}
     return x
+
+
+#: Activation functions a probe pass sees through a TorchFunctionMode, by their names, as the activation names.
+FUNCTIONAL = {"relu": "relu", "relu_": "relu", "relu6": "relu6", "sigmoid": "sigmoid", "sigmoid_": "sigmoid",
+              "tanh": "tanh", "tanh_": "tanh", "gelu": "gelu", "silu": "silu", "elu": "elu", "elu_": "elu",
+              "selu": "selu", "celu": "celu", "leaky_relu": "leakyrelu", "leaky_relu_": "leakyrelu",
+              "softplus": "softplus", "softsign": "softsign", "mish": "mish", "hardtanh": "hardtanh",
+              "hardswish": "hardswish", "hardsigmoid": "hardsigmoid", "logsigmoid": "logsigmoid"}
+
+_Mode = getattr(torch.overrides, "TorchFunctionMode", None)
+
+
+class _FunctionalActivations(_Mode or object):
+    """Tells ``seen(name, input, output)`` of each activation function called while it is entered
+    (``F.relu(x)``, ``torch.sigmoid(x)``, ``x.tanh()``...); it changes no result."""
+
+    def __init__(self, seen):
+        super().__init__()
+        self.seen = seen
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        name = FUNCTIONAL.get(getattr(func, "__name__", ""))
+        if name is not None and args and torch.is_tensor(args[0]):
+            self.seen(name, args[0], out)
+        return out
+
+
+def _functional_activations(seen):
+    """A context in which activation functions are seen, where PyTorch has TorchFunctionMode (1.13 does)."""
+    return _FunctionalActivations(seen) if _Mode is not None else contextlib.nullcontext()
 
 
 class _Hook:
@@ -470,43 +501,37 @@ class Watch:
     # ---- the probe batch ----
 
     def _run_probe(self, s):
+        """Runs the probe batch through the model in evaluation mode and logs each layer's output
+        before and after its activation (a module, or a function PyTorch lets a TorchFunctionMode
+        see) as they were when each was made."""
         if self._probe is None or not self._layers:
             return
         model = self.model
         by_module = {}
         for l in self._layers:
             by_module.setdefault(id(l.module), l)
-        outputs = {}  # id of a layer's output -> (tensor, layer)
-        done = set()
+        outputs = {}  # id of a layer's output -> (tensor, layer), to pair activations by identity
+        pre = {}  # layer name -> a copy of its output
+        post = {}  # layer name -> (activation name, a copy of the activation's output)
         hooks = []
 
         def layer_hook(module, inp, out):
             layer = by_module.get(id(module))
-            if layer is None or layer.name in done:
-                return
             y = _tensors(out, [])
-            if not y:
+            if layer is None or layer.name in pre or not y:
                 return
-            y = y[0]
-            self._hist(T.pre_activations(layer.name), y, s)
-            if layer.activation is None:
-                done.add(layer.name)
-                self._activation_scalars(layer, y, s)
-            else:
-                outputs[id(y)] = (y, layer)
+            pre[layer.name] = y[0].detach().clone()
+            outputs[id(y[0])] = (y[0], layer)
+
+        def activated(name, x, y):
+            hit = outputs.get(id(x))
+            if hit is not None and hit[0] is x and hit[1].name not in post and torch.is_tensor(y):
+                post[hit[1].name] = (name, y.detach().clone())
 
         def activation_hook(module, inp, out):
             x = _tensors(inp, [])
-            if not x:
-                return
-            hit = outputs.pop(id(x[0]), None)
-            if hit is None or hit[0] is not x[0] or hit[1].name in done:
-                return
-            layer = hit[1]
-            done.add(layer.name)
-            y = _tensors(out, [])[0]
-            self._hist(T.post_activations(layer.name), y, s)
-            self._activation_scalars(layer, y, s)
+            if x:
+                activated(_activation_name(module), x[0], out)
 
         for m in model.modules():
             if id(m) in by_module:
@@ -520,7 +545,7 @@ class Watch:
         try:
             for m, _ in flags:
                 m.training = False
-            with torch.no_grad():
+            with torch.no_grad(), _functional_activations(activated):
                 model(*self._probe[0], **self._probe[1])
         finally:
             self._in_probe = False
@@ -531,18 +556,24 @@ class Watch:
                 torch.cuda.set_rng_state_all(cuda_rng)
             for h in hooks:
                 h.remove()
-        # a layer whose activation module did not follow it this time: its own output stands
-        for y, layer in outputs.values():
-            if layer.name not in done:
-                done.add(layer.name)
-                self._activation_scalars(layer, y, s, dead=False)
-
-    def _activation_scalars(self, layer, y, s, dead=True):
-        mean, std = stats.mean_std(y)
-        self.writer.scalar(T.activation_mean(layer.name), mean, s)
-        self.writer.scalar(T.activation_std(layer.name), std, s)
-        if dead and layer.relu_like() and y.dim() >= 2:
-            self.writer.scalar(T.dead_units(layer.name), stats.dead_unit_fraction(y), s)
+        outputs.clear()
+        for layer in self._layers:
+            y = pre.get(layer.name)
+            if y is None:
+                continue
+            act = post.get(layer.name)
+            if act is not None and layer.activation is None:
+                layer.activation = act[0]  # a function only a probe pass sees
+            self._describe_activations(layer)
+            self._hist(T.pre_activations(layer.name), y, s)
+            if act is not None:
+                self._hist(T.post_activations(layer.name), act[1], s)
+                y = act[1]
+            mean, std = stats.mean_std(y)
+            self.writer.scalar(T.activation_mean(layer.name), mean, s)
+            self.writer.scalar(T.activation_std(layer.name), std, s)
+            if act is not None and act[0] in RELU_LIKE and y.dim() >= 2:
+                self.writer.scalar(T.dead_units(layer.name), stats.dead_unit_fraction(y), s)
 
     # ---- descriptions ----
 
@@ -605,28 +636,32 @@ class Watch:
                                    "||w after - w before|| / ||w before|| of " + of + " for the optimizer's step:"
                                    " how much one update changes the weights (about 1e-3 is the usual rule of"
                                    " thumb).", "update_ratio", "train", l.name, p.name)
-            if "activations" in on:
-                act = l.activation
-                self._describe(T.pre_activations(l.name), "pre-activations " + l.name,
-                               "The output of %s (%s)%s for the probe batch."
-                               % (l.name, l.type, " before its " + act if act else ""),
-                               "pre_activations", None, l.name)
-                if act:
-                    self._describe(T.post_activations(l.name), "post-activations " + l.name,
-                                   "The output of %s after its %s, for the probe batch." % (l.name, act),
-                                   "activations", None, l.name)
-                output = "after its " + act if act else "(it has no activation module)"
-                self._describe(T.activation_mean(l.name), "activation mean " + l.name,
-                               "The mean of %s's output %s over the probe batch." % (l.name, output),
-                               "activation_mean", None, l.name)
-                self._describe(T.activation_std(l.name), "activation std " + l.name,
-                               "The standard deviation of %s's output %s over the probe batch." % (l.name, output),
-                               "activation_std", None, l.name)
-                if l.relu_like():
-                    units = "channels" if isinstance(l.module, torch.nn.modules.conv._ConvNd) else "neurons"
-                    self._describe(T.dead_units(l.name), "dead units " + l.name,
-                                   "The fraction of %s's units (%s) whose %s output is 0 for every sample of the"
-                                   " probe batch." % (l.name, units, act), "dead_units", None, l.name)
+
+    def _describe_activations(self, l):
+        """The activation tags of a layer, once its activation (if any) is known: at the first probe pass."""
+        if "activations" not in self._on:
+            return
+        act = l.activation
+        self._describe(T.pre_activations(l.name), "pre-activations " + l.name,
+                       "The output of %s (%s)%s for the probe batch."
+                       % (l.name, l.type, " before its " + act if act else ""),
+                       "pre_activations", None, l.name)
+        if act:
+            self._describe(T.post_activations(l.name), "post-activations " + l.name,
+                           "The output of %s after its %s, for the probe batch." % (l.name, act),
+                           "activations", None, l.name)
+        output = "after its " + act if act else "(no activation follows it)"
+        self._describe(T.activation_mean(l.name), "activation mean " + l.name,
+                       "The mean of %s's output %s over the probe batch." % (l.name, output),
+                       "activation_mean", None, l.name)
+        self._describe(T.activation_std(l.name), "activation std " + l.name,
+                       "The standard deviation of %s's output %s over the probe batch." % (l.name, output),
+                       "activation_std", None, l.name)
+        if l.relu_like():
+            units = "channels" if isinstance(l.module, torch.nn.modules.conv._ConvNd) else "neurons"
+            self._describe(T.dead_units(l.name), "dead units " + l.name,
+                           "The fraction of %s's units (%s) whose %s output is 0 for every sample of the"
+                           " probe batch." % (l.name, units, act), "dead_units", None, l.name)
 
 
 def watch(model, logdir_or_writer, optimizer=None, *, scalars_every=1, histograms_every=50, images_every=200,
@@ -640,8 +675,8 @@ def watch(model, logdir_or_writer, optimizer=None, *, scalars_every=1, histogram
     tensorboardX's (see :mod:`trainscope_torch.sinks`). ``optimizer``: the model's optimizer, whose
     ``step`` marks the steps and whose learning rate is logged; without it a step is a backward
     pass. ``probe``: the batch whose activations are logged, as the model takes it (a tensor, or
-    a tuple of the model's positional arguments); by default the first ``probe_size`` samples of the first training
-    batch. ``skip``: any of ``LOGGED``. ``input_mean``, ``input_std``: the normalisation applied to
+    a tuple of the model's positional arguments); by default the first ``probe_size`` samples
+    of the first training batch. ``skip``: any of ``LOGGED``. ``input_mean``, ``input_std``: the normalisation applied to
     the inputs, undone for the input pictures (by default each picture maps its own [min, max]).
     """
     if not isinstance(model, torch.nn.Module):
