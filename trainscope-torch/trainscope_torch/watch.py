@@ -435,7 +435,7 @@ class Watch:
             batch = self._batch if self._batch is not None and self._batch[0] == s else None
             if scalars and batch is not None and batch[1]:
                 fp = batch[1][0] if len(batch[1]) == 1 else stats.fingerprint(
-                    [torch.tensor(batch[1], dtype=torch.int64)])
+                    [torch.tensor(batch[1], dtype=torch.int64)])  # several forward passes in one step
                 self.writer.scalar(T.INPUTS_FINGERPRINT, float(fp), s)
             self._parameters(s, scalars, histograms)
             if batch is not None:
