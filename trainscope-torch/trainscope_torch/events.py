@@ -55,12 +55,6 @@ def _host():
     return clean or "localhost"
 
 
-def frame(data):
-    """A TFRecord: length, its masked CRC, the data, its masked CRC."""
-    n = struct.pack("<Q", len(data))
-    return n + struct.pack("<I", masked_crc32c(n)) + data + struct.pack("<I", masked_crc32c(data))
-
-
 def _float32(x):
     """``x`` as a float32's bytes; beyond float32's range, an infinity of its sign (as Java's cast)."""
     try:

@@ -9,6 +9,8 @@ import zlib
 
 import torch
 
+from .stats import tensor_bytes
+
 COLUMNS = 8
 PADDING = 2
 
@@ -34,8 +36,7 @@ def png(pixels):
     rows = pixels.contiguous().reshape(h, w * channels)
     # each scanline starts with filter type 0 (none)
     raw = torch.cat((torch.zeros(h, 1, dtype=torch.uint8), rows), dim=1).contiguous()
-    from .stats import _tensor_bytes
-    data = zlib.compress(_tensor_bytes(raw), 6)
+    data = zlib.compress(tensor_bytes(raw), 6)
     header = struct.pack(">IIBBBBB", w, h, 8, color_type, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
 

@@ -117,7 +117,8 @@ def dead_unit_fraction(output):
     return float(units - int(alive.sum())) / units
 
 
-def _tensor_bytes(t):
+def tensor_bytes(t):
+    """The tensor's bytes, in row-major order (copied off its device, made contiguous)."""
     t = t.detach()
     if t.device.type != "cpu":
         t = t.cpu()
@@ -133,7 +134,7 @@ def fingerprint(tensors):
     crc = 0
     for t in tensors:
         crc = zlib.crc32(("%s%s;" % (t.dtype, tuple(t.shape))).encode("ascii"), crc)
-        crc = zlib.crc32(_tensor_bytes(t), crc)
+        crc = zlib.crc32(tensor_bytes(t), crc)
     return (crc ^ (crc >> 24)) & (FINGERPRINT_RANGE - 1)
 
 
