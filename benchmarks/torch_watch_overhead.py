@@ -7,7 +7,7 @@ with ``--mode plain`` without it. Prints the training time (the epochs' loops, v
 included; start-up and data loading excluded), the process's CPU time over it, and a hash of the final weights, which must be the
 same in both modes.
 
-    /usr/bin/python3 benchmarks/torch_watch_overhead.py --mode watch --logdir DIR [--epochs 3]
+    /usr/bin/python3 benchmarks/torch_watch_overhead.py --mode watch --logdir DIR [--epochs 3] [--threads N]
 """
 
 import argparse
@@ -53,7 +53,10 @@ def main():
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--train", type=int, default=8000)
     ap.add_argument("--val", type=int, default=2000)
+    ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads; 0 keeps PyTorch's default")
     args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     x, y = load(args.train + args.val)
     xt, yt, xv, yv = x[:args.train], y[:args.train], x[args.train:], y[args.train:]

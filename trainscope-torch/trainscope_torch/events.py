@@ -63,13 +63,21 @@ def _float32(x):
         return struct.pack("<f", math.copysign(math.inf, x))
 
 
+_SCALAR_TENSOR = b"\x08\x01\x12\x00\x2a\x04"  # DT_FLOAT, shape [], float_val: 4 bytes follow
+
+
 class _Tag:
-    __slots__ = ("kind", "field", "metadata")
+    __slots__ = ("kind", "field", "metadata", "scalar_tail")
 
     def __init__(self, name, kind, metadata):
         self.kind = kind
         self.field = proto.length_delimited(1, name.encode("utf-8"))
         self.metadata = metadata  # encoded SummaryMetadata, written with the first value, then None
+        # A scalar event after its step, up to the float: the same bytes for every value without metadata.
+        value_len = len(self.field) + 2 + len(_SCALAR_TENSOR) + 4
+        summary_len = 1 + len(proto.varint(value_len)) + value_len
+        self.scalar_tail = (b"\x2a" + proto.varint(summary_len) + b"\x0a" + proto.varint(value_len) + self.field
+                            + b"\x42" + bytes([len(_SCALAR_TENSOR) + 4]) + _SCALAR_TENSOR)
 
 
 class EventWriter:
@@ -127,9 +135,13 @@ class EventWriter:
     # ---- values ----
 
     def scalar(self, tag, value, step, wall_time=None):
-        t = self._tag(tag, _SCALAR)
-        tensor = b"\x08\x01\x12\x00\x2a\x04" + _float32(float(value))
-        self._value(t, tensor, step, wall_time)
+        t = self._tags.get(tag)
+        if t is None or t.kind is not _SCALAR or t.metadata is not None:
+            t = self._tag(tag, _SCALAR)
+            self._value(t, _SCALAR_TENSOR + _float32(float(value)), step, wall_time)
+            return
+        self._append(proto.event_head(time.time() if wall_time is None else float(wall_time), int(step))
+                     + t.scalar_tail + _float32(float(value)))
 
     def histogram(self, tag, values, step, wall_time=None):
         """The histogram of a tensor's values (see :func:`trainscope_torch.stats.histogram`), or a
