@@ -98,6 +98,23 @@ class EventWriterTest(LogdirTest):
         self.assertEqual(list(pixels.reshape(-1).tolist()), decode_grey_png(png))
         self.assertEqual(("images", 3), (values[0].metadata["plugin_name"], values[0].metadata["data_class"]))
 
+    def test_batch_scalarsOfAStep_oneEventWithTheirValues_metadataOnEachTagsFirst(self):
+        with EventWriter(self.logdir) as w:
+            w.describe("b", "bee", "The b.\n\nrole: metric")
+            with w.batch():
+                w.scalar("a", 1.0, 7)
+                w.scalar("b", 2.0, 7)
+                w.histogram("h", torch.ones(4), 7)
+                w.scalar("a", 3.0, 8)
+            w.scalar("b", 4.0, 8)
+        events, values, _ = self.read()
+        summaries = [len(eventfile.fields(e[5][0])[1]) for e in events if 5 in e]
+        self.assertEqual([1, 2, 1, 1], summaries, "the histogram alone, a and b of step 7 together, then one each")
+        self.assertEqual([("h", 7), ("a", 7), ("b", 7), ("a", 8), ("b", 8)], [(v.tag, v.step) for v in values])
+        self.assertEqual([1.0, 2.0, 3.0, 4.0], [v.tensor["values"][0] for v in values if v.tag in "ab"])
+        self.assertEqual("bee", self.first_metadata(values, "b")["display_name"])
+        self.assertEqual("scalars", self.first_metadata(values, "a")["plugin_name"])
+
     def test_describe_afterFirstValue_fails(self):
         with EventWriter(self.logdir) as w:
             w.scalar("x", 1, 0)

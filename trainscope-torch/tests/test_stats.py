@@ -1,5 +1,6 @@
 import math
 import statistics
+import struct
 import unittest
 
 import support  # noqa: F401  (the package's path)
@@ -68,9 +69,12 @@ class ActivationStatsTest(unittest.TestCase):
 
     def test_meanStd_isPopulationStatistics(self):
         v = [0.5, 1.5, -2.0, 4.0, 3.25]
-        m, s = stats.mean_std(torch.tensor(v))
+        m, s = stats.mean_std(torch.tensor(v, dtype=torch.float64))
         self.assertAlmostEqual(statistics.fmean(v), m, places=12)
         self.assertAlmostEqual(statistics.pstdev(v), s, places=12)
+        m32, s32 = stats.mean_std(torch.tensor(v))
+        self.assertEqual((struct.unpack("<f", struct.pack("<f", m))[0], struct.unpack("<f", struct.pack("<f", s))[0]),
+                         (m32, s32), "float32 values: the float32 nearest the exact statistics")
 
     def test_normsAndZeroFractions_perTensor(self):
         a = torch.tensor([3.0, 4.0, 0.0])
@@ -81,6 +85,7 @@ class ActivationStatsTest(unittest.TestCase):
         self.assertEqual([5.0, 2.5], n[:2])
         self.assertAlmostEqual(c.double().norm().item(), n[2], delta=1e-6 * n[2])
         self.assertEqual([1 / 3, 3 / 4, 0.0], stats.zero_fractions([a, b, c]))
+        self.assertEqual((n, [1 / 3, 3 / 4, 0.0]), stats.norms_and_zero_fractions([a, b, c]))
 
     def test_norms_tinyValues_keepTheirScale(self):
         v = torch.full((1000,), 1e-12)

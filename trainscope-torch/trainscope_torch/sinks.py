@@ -27,6 +27,7 @@ flush, close       ``flush()`` when there is one; the caller's writer is never c
 A method the writer lacks is left out, once, with a warning.
 """
 
+import contextlib
 import inspect
 import warnings
 
@@ -51,6 +52,10 @@ class Sink:
 
     def graph(self, graph_def_bytes):
         raise NotImplementedError
+
+    def batch(self):
+        """A context in which the values logged may share events; a writer passed in writes each alone."""
+        return contextlib.nullcontext()
 
     def flush(self):
         raise NotImplementedError

@@ -80,7 +80,8 @@ def histogram(values, k=DEFAULT_BUCKET_COUNT):
         return Histogram([hi] * k, [hi] * k, counts, lo, hi, n, v)
     rng = hi - lo
     width = (hi / k - lo / k) if math.isinf(rng) else rng / k
-    idx = v.to(torch.float64, copy=True).sub_(lo).div_(width).floor_().clamp_(max=k - 1).to(torch.int64)
+    # (x - min) / width >= 0, so truncating to an integer is the floor
+    idx = v.to(torch.float64, copy=True).sub_(lo).div_(width).clamp_(max=k - 1).to(torch.int64)
     counts = [float(c) for c in torch.bincount(idx, minlength=k).tolist()]
     left = [lo + i * width for i in range(k)]
     right = [lo + (i + 1) * width for i in range(k)]
@@ -94,13 +95,15 @@ def _empty(k):
 
 
 def mean_std(values):
-    """Population mean and standard deviation in float64; NaN for no values."""
-    v = values.detach().reshape(-1).to(torch.float64)
+    """Population mean and standard deviation (PyTorch's ``std_mean``, which sums in float64 on the
+    CPU; a float32 tensor's results are float32 values); NaN for no values."""
+    v = values.detach().reshape(-1)
     if v.numel() == 0:
         return math.nan, math.nan
-    mean = v.mean()
-    std = (v - mean).square().mean().sqrt()
-    m, s = torch.stack((mean, std)).tolist()
+    if not v.is_floating_point():
+        v = v.to(torch.float64)
+    std, mean = torch.std_mean(v, unbiased=False)  # accumulated in float64 on the CPU
+    m, s = torch.stack((mean.to(torch.float64), std.to(torch.float64))).tolist()
     return m, s
 
 
@@ -153,5 +156,20 @@ def norms(tensors, order=2):
 
 def zero_fractions(tensors):
     """Each tensor's fraction of elements that are exactly 0 (either sign); 0 for no elements."""
-    nonzero = norms(tensors, 0)
+    return _fractions(tensors, norms(tensors, 0))
+
+
+def norms_and_zero_fractions(tensors):
+    """:func:`norms` and :func:`zero_fractions` of the tensors, read out together."""
+    if not tensors:
+        return [], []
+    try:
+        both = torch.stack(list(torch._foreach_norm(tensors)) + list(torch._foreach_norm(tensors, 0))).tolist()
+    except (AttributeError, RuntimeError, TypeError):
+        both = norms(tensors) + norms(tensors, 0)
+    k = len(tensors)
+    return both[:k], _fractions(tensors, both[k:])
+
+
+def _fractions(tensors, nonzero):
     return [(t.numel() - n) / t.numel() if t.numel() else 0.0 for t, n in zip(tensors, nonzero)]

@@ -190,6 +190,7 @@ class Watch:
         self._layers = None
         self._params = None
         self._described = set()
+        self._metric_tags = {}
         self._before = None
         self._pending_update = -1
         self._times = collections.deque(maxlen=SPEED_WINDOW + 1)
@@ -242,6 +243,7 @@ class Watch:
             if not isinstance(metrics, dict):
                 raise ValueError("metrics must be a dict of name to number, was %r" % (type(metrics).__name__,))
             values.extend(metrics.items())
+        checked = []
         for name, v in values:
             if not isinstance(name, str) or not name:
                 raise ValueError("metric names must be non-empty strings, was %r" % (name,))
@@ -252,9 +254,15 @@ class Watch:
                 v = v.detach().item()
             elif isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise ValueError("%s must be a number or a one-element tensor, was %r" % (name, v))
-            tag = T.metric(split, "loss" if name == "loss" else T.metric_name(name))
-            self._describe_metric(tag, name, split)
-            self.writer.scalar(tag, float(v), step)
+            checked.append((name, float(v)))
+        with self.writer.batch():
+            for name, v in checked:
+                tag = self._metric_tags.get((split, name))
+                if tag is None:
+                    tag = T.metric(split, "loss" if name == "loss" else T.metric_name(name))
+                    self._metric_tags[(split, name)] = tag
+                    self._describe_metric(tag, name, split)
+                self.writer.scalar(tag, v, step)
 
     def close(self):
         """Logs the last step's update and the weights and activations after it, removes the hooks,
@@ -263,7 +271,7 @@ class Watch:
             return
         try:
             if self._layers is not None and self._steps > 0:
-                with torch.no_grad():
+                with torch.no_grad(), self.writer.batch():
                     self._resolve_update()
                     last = self._steps - 1
                     if last % self.histograms_every != 0:
@@ -382,7 +390,7 @@ class Watch:
                 return inner(*args, **kwargs)
             watch._step_begin()
             result = inner(*args, **kwargs)
-            with torch.no_grad():
+            with torch.no_grad(), watch.writer.batch():
                 watch._resolve_update()
             return result
 
@@ -422,7 +430,7 @@ class Watch:
         scalars = s % self.scalars_every == 0
         histograms = s % self.histograms_every == 0
         images = s % self.images_every == 0
-        with torch.no_grad():
+        with torch.no_grad(), self.writer.batch():
             if self.optimizer is None:
                 self._resolve_update()  # the previous step's update is done by now
             if scalars and self.optimizer is not None and "learning_rate" in self._on:
@@ -466,7 +474,7 @@ class Watch:
         if gradients and scalars:
             present = [p for p in self._params if p.tensor.grad is not None and p.tensor.grad.layout == torch.strided]
             grads = [p.tensor.grad for p in present]
-            for p, n, z in zip(present, stats.norms(grads), stats.zero_fractions(grads)):
+            for p, n, z in zip(present, *stats.norms_and_zero_fractions(grads)):
                 self.writer.scalar(T.grad_norm(p.tag), n, s)
                 self.writer.scalar(T.grad_zero_fraction(p.tag), z, s)
         if histograms:
@@ -485,11 +493,13 @@ class Watch:
             return
         now = [p.tensor.detach() for p in self._params]
         try:
-            diffs = torch._foreach_sub(now, self._before)
+            diffs = list(torch._foreach_sub(now, self._before))
         except (AttributeError, RuntimeError):
             diffs = [a - b for a, b in zip(now, self._before)]
+        k = len(diffs)
+        both = stats.norms(diffs + self._before)
         s = self._pending_update
-        for p, d, b in zip(self._params, stats.norms(diffs), stats.norms(self._before)):
+        for p, d, b in zip(self._params, both[:k], both[k:]):
             self.writer.scalar(T.update_ratio(p.tag), d / b if b else (math.nan if d == 0 else math.inf), s)
         self._pending_update = -1
         self._before = None
