@@ -1,10 +1,11 @@
 """An event-file writer of its own, so that watching a model needs nothing but PyTorch.
 
 It writes what Trainscope's Java writer (``trainscope-writer``'s ``DefaultSummaryWriter``) writes,
-in the same bytes: a file ``events.out.tfevents.<10-digit seconds>.<host>.<pid>.<n>`` in the log
+in the same bytes (one scalar event is byte for byte the Java writer's): a file ``events.out.tfevents.<10-digit seconds>.<host>.<pid>.<n>`` in the log
 directory, TFRecord records (``u64 length``, ``u32 masked CRC-32C of the length``, the event,
 ``u32 masked CRC-32C of the event``), a first event with ``file_version = "brain.Event:2"``, then
-one event per value in TensorBoard's tensor style:
+one event per value (within :meth:`EventWriter.batch`, one per step for the scalars) in
+TensorBoard's tensor style:
 
 =========  ======================================  ==========  ===========
 kind       tensor                                   plugin      data class
