@@ -68,11 +68,18 @@ class TorchWatchBrowserTest {
   /** Both faulty trainings, at once (one core each). */
   private void train() throws Exception {
     Path out = Files.createTempFile(logdir.getParent(), "python", ".log");
-    Process check = start(List.of("-c", "import torch"), out);
-    if (!check.waitFor(120, TimeUnit.SECONDS) || check.exitValue() != 0) {
-      throw new AssertionError(python() + " cannot import torch (" + Files.readString(out, StandardCharsets.UTF_8).strip()
-          + "): this test trains real PyTorch networks. Install Debian's python3-torch (./test does), point "
-          + "-Dtrainscope.python=PATH at an interpreter that has torch, or skip it with -Dtrainscope.python=skip");
+    String why;
+    try {
+      Process check = start(List.of("-c", "import torch"), out);
+      why = !check.waitFor(120, TimeUnit.SECONDS) ? "it did not answer in 120 s"
+          : check.exitValue() != 0 ? Files.readString(out, StandardCharsets.UTF_8).strip() : null;
+    } catch (IOException e) {
+      why = e.getMessage();
+    }
+    if (why != null) {
+      throw new AssertionError(python() + " cannot import torch (" + why + "): this test trains real PyTorch "
+          + "networks. Install Debian's python3-torch (./test does), point -Dtrainscope.python=PATH at an "
+          + "interpreter that has torch, or skip it with -Dtrainscope.python=skip");
     }
     String script = repo().resolve("trainscope-torch").resolve("tests").resolve("faults.py").toString();
     Path vlog = logdir.getParent().resolve("vanishing.log");
