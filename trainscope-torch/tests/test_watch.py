@@ -436,6 +436,23 @@ class StepsTest(LogdirTest):
         self.assertEqual([0, 1, 2], [s for s, _ in self.series(values, "update_ratio/0")])
         self.assertNotIn("train/lr", {v.tag for v in values})
 
+    def test_updateRatio_ofAParameterThatIsAllZero_isNotLogged_notInfinite(self):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 1))
+        with torch.no_grad():
+            model[0].bias.zero_()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        w = watch(model, self.logdir, opt)
+        for _ in range(3):
+            opt.zero_grad()
+            model(torch.randn(5, 4)).sum().backward()
+            opt.step()
+        w.close()
+        _, values, _ = self.read()
+        steps = [s for s, v in self.series(values, "update_ratio/0/bias")]
+        self.assertEqual([1, 2], steps, "no ratio at step 0, where the bias was all zero")
+        self.assertTrue(all(math.isfinite(v) for _, v in self.series(values, "update_ratio/0/bias")))
+
     def test_close_removesEveryHook(self):
         model = Net()
         opt = torch.optim.SGD(model.parameters(), lr=0.1)

@@ -38,7 +38,6 @@ first activation that receives the layer's output tensor itself in a probe pass:
 
 import collections
 import contextlib
-import math
 import time
 
 import torch
@@ -500,7 +499,9 @@ class Watch:
         both = stats.norms(diffs + self._before)
         s = self._pending_update
         for p, d, b in zip(self._params, both[:k], both[k:]):
-            self.writer.scalar(T.update_ratio(p.tag), d / b if b else (math.nan if d == 0 else math.inf), s)
+            # a parameter that is all zero (a bias at its start) has no ratio: logging one would be infinite
+            if b:
+                self.writer.scalar(T.update_ratio(p.tag), d / b, s)
         self._pending_update = -1
         self._before = None
 

@@ -32,7 +32,8 @@ import java.util.Map;
  *       <td>each scalar step: the fraction of the gradient's elements that are exactly 0</td></tr>
  *   <tr><td>{@code update_ratio/<param>}</td><td>scalar</td><td>{@code update_ratio}</td>
  *       <td>each scalar step: {@code ||w_after - w_before|| / ||w_before||} of that step's optimizer
- *       update (what the optimizer did, for any optimizer: {@code ||lr * update|| / ||w||})</td></tr>
+ *       update (what the optimizer did, for any optimizer: {@code ||lr * update|| / ||w||}); not at a
+ *       step where the parameter is all zero, whose ratio is undefined</td></tr>
  *   <tr><td>{@code grad/<param>}</td><td>histogram</td><td>{@code gradients}</td><td>each histogram step</td></tr>
  *   <tr><td>{@code weights/<layer>}, {@code weights/<layer>/<name>}</td><td>histogram</td>
  *       <td>{@code weights}</td><td>each histogram step</td></tr>

@@ -421,8 +421,10 @@ public final class TrainscopeListener implements TrainingListener {
 
   private void logUpdate(Param p, float[] after) {
     float[] b = before.get(p);
-    if (b != null && b.length == after.length) {
-      log.scalar(TagNames.updateRatio(p.tagName()), Stats.l2Distance(after, b) / Stats.l2(b), pendingStep);
+    double norm = b == null ? 0 : Stats.l2(b);
+    // a parameter that is all zero (a bias at its start) has no ratio: logging one would be infinite
+    if (b != null && b.length == after.length && norm > 0) {
+      log.scalar(TagNames.updateRatio(p.tagName()), Stats.l2Distance(after, b) / norm, pendingStep);
     }
   }
 
