@@ -32,6 +32,7 @@ public final class Subject {
   private final Map<String, Series> series = new HashMap<>();
   private final Map<String, List<HistogramStep>> histograms = new HashMap<>();
   private List<Layer> layers;
+  private List<Layer> weightLayers;
   private Facts facts;
 
   Subject(String name, List<String> runs, RunStore store, Roles inference) {
@@ -177,16 +178,27 @@ public final class Subject {
       Role.GRAD_ZERO_FRACTION, Role.UPDATE_RATIO, Role.WEIGHTS, Role.BIASES, Role.PRE_ACTIVATIONS, Role.ACTIVATIONS,
       Role.DEAD_UNITS, Role.ACTIVATION_MEAN, Role.ACTIVATION_STD);
 
-  /** The layers with weights that are not normalisations: dense, convolution, recurrent layers. */
+  /**
+   * The layers with weights that are not normalisations: dense, convolution, recurrent layers. A
+   * layer with as many weights as biases is a per-channel scale and shift (PyTorch names batch
+   * normalisation's gamma {@code bn.weight}): a normalisation, whatever its name.
+   */
   public List<Layer> weightLayers() {
-    List<Layer> out = new ArrayList<>();
-    for (Layer l : layers()) {
-      if (!l.isNorm() && (l.tag(Role.WEIGHTS) != null || l.tag(Role.GRAD_NORM) != null
-          || l.tag(Role.GRADIENTS) != null || l.tag(Role.UPDATE_RATIO) != null)) {
-        out.add(l);
+    if (weightLayers == null) {
+      List<Layer> out = new ArrayList<>();
+      for (Layer l : layers()) {
+        if (!l.isNorm() && (l.tag(Role.WEIGHTS) != null || l.tag(Role.GRAD_NORM) != null
+            || l.tag(Role.GRADIENTS) != null || l.tag(Role.UPDATE_RATIO) != null)) {
+          if (Facts.fanIn(this, l) == 1) {
+            l.norm = true;
+          } else {
+            out.add(l);
+          }
+        }
       }
+      weightLayers = List.copyOf(out);
     }
-    return out;
+    return weightLayers;
   }
 
   /** What the rules share about the training: its main series, class count, layers' scales. */

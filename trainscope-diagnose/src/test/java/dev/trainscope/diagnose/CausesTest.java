@@ -164,7 +164,10 @@ class CausesTest {
         .histogramOf("zero", "fc2.bias", 0, new double[50])
         .scalar("healthy", "train/loss", 0, 100, s -> 2.3 * Math.exp(-s / 30.0) + 0.05)
         .histogramOf("healthy", "fc1.weight", 0, LogBuilder.normal(7840, 0, 0.05, 1))
-        .histogramOf("healthy", "fc1.bias", 0, new double[100]);
+        .histogramOf("healthy", "fc1.bias", 0, new double[100])
+        // batch normalisation's scale starts at 1 for every channel, as it should: PyTorch calls it a weight
+        .histogramOf("healthy", "bn1.weight", 0, ones(100))
+        .histogramOf("healthy", "bn1.bias", 0, new double[100]);
     try (RunStore store = b.store()) {
       List<Examination> exams = examine(store);
       Finding f = of(exams, "zero").verdict().root();
@@ -172,6 +175,12 @@ class CausesTest {
       assertEquals("fc2", f.layer());
       assertTrue(of(exams, "healthy").verdict().healthy(), of(exams, "healthy").findings().toString());
     }
+  }
+
+  static double[] ones(int n) {
+    double[] v = new double[n];
+    java.util.Arrays.fill(v, 1.0);
+    return v;
   }
 
   @Test
