@@ -3,6 +3,7 @@ package dev.trainscope.diagnose;
 import dev.trainscope.data.HistogramStep;
 import dev.trainscope.data.TagKind;
 import dev.trainscope.events.meaning.Role;
+import dev.trainscope.events.meaning.Split;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -41,10 +42,14 @@ final class RepeatedBatches implements Rule {
 
   @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
-    if (fingerprints(s, t, out) || inputHistograms(s, t, out) || inputImages(s, t, out)) {
-      return;
-    }
-    if (s.withRole(Role.BATCH_FINGERPRINT).isEmpty()) {
+    // the most direct evidence logged decides: weaker evidence is read only where it is all there is
+    if (!s.withRole(Role.BATCH_FINGERPRINT).isEmpty()) {
+      fingerprints(s, t, out);
+    } else if (!s.withRole(Role.INPUTS).isEmpty()) {
+      inputHistograms(s, t, out);
+    } else if (s.withRole(Role.INPUT_IMAGES).stream().anyMatch(i -> i.split() != Split.VALIDATION)) {
+      inputImages(s, t, out);
+    } else {
       fromCurves(s, t, out);
     }
   }
@@ -113,7 +118,7 @@ final class RepeatedBatches implements Rule {
   /** Input images whose bytes come back at different steps. */
   private boolean inputImages(Subject s, Thresholds t, List<Finding> out) {
     for (TagRole tag : s.withRole(Role.INPUT_IMAGES)) {
-      if (tag.split() == dev.trainscope.events.meaning.Split.VALIDATION) {
+      if (tag.split() == Split.VALIDATION) {
         continue; // validation samples are the same every time, as they should be
       }
       List<byte[]> images = s.images(tag, 50);
