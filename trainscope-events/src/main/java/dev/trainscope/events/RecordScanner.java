@@ -324,10 +324,13 @@ public final class RecordScanner {
      * <p>The resynchronisation's inner loop, a method of its own, called once per buffer, so that
      * it is compiled by itself and runs at compiled speed however the scan loop was profiled. A
      * random length passes the range test once in 2^33 positions, so the checksum is rarely
-     * looked at; a run of equal possible lengths (zeros) checks against the one checksum kept in
-     * locals.
+     * looked at; equal possible lengths check against the one checksum kept in locals. Zeros, the
+     * one run of a repeated byte whose length is possible (what a crash leaves in a file's last
+     * blocks, or a preallocated file), are passed over eight at a time: no header starts in them,
+     * as the masked checksum of a zero length is not zero.
      */
     private int findHeader(byte[] b, int from, int to) {
+      int end = to + TfRecordFormat.HEADER_LENGTH - 1; // the bytes that may be looked at
       long lastLen = -1;
       int lastCrc = 0;
       for (int i = from; i < to; i++) {
@@ -340,8 +343,19 @@ public final class RecordScanner {
             lastLen = len;
             lastCrc = lengthCrc(len);
           }
-          if (TfRecordFormat.readIntLE(b, i + TfRecordFormat.LENGTH_CRC_OFFSET) == lastCrc) {
+          int stored = TfRecordFormat.readIntLE(b, i + TfRecordFormat.LENGTH_CRC_OFFSET);
+          if (stored == lastCrc) {
             return i;
+          }
+          if ((len | stored) == 0) {
+            int j = i + TfRecordFormat.HEADER_LENGTH; // the first byte that may not be zero
+            while (j <= end - 8 && TfRecordFormat.readLongLE(b, j) == 0) {
+              j += 8;
+            }
+            while (j < end && b[j] == 0) {
+              j++;
+            }
+            i = j - TfRecordFormat.HEADER_LENGTH; // the next position is the first whose header holds b[j]
           }
         }
       }

@@ -139,6 +139,26 @@ class ChunkedResyncTest {
   }
 
   @Test
+  void scan_zerosBetweenRecordsAtEveryAlignment_findTheRecordRightAfterThem() {
+    Random random = new Random(22);
+    List<byte[]> after = Records.numbered(random, 40, 50);
+    byte[] first = Records.file(Records.numbered(random, 30));
+    for (int zeros = 1; zeros <= 40; zeros++) {
+      byte[] file = Records.concat(first, new byte[zeros * 37], Records.file(after));
+      for (RecordScanner scanner : List.of(SCANNER, TINY)) {
+        Outcome chunks = chunkedLikeOneScan(scanner, file, 100, zeros * 37 + " zeros");
+        assertEquals(first.length + zeros * 37, chunks.records.get(1).offset(), zeros * 37 + " zeros");
+      }
+    }
+  }
+
+  @Test
+  void zeroLength_maskedChecksumIsNotZero_soNoHeaderStartsInZeros() {
+    // RecordScanner.findHeader passes over runs of zeros on this ground
+    assertTrue(TfRecordFormat.maskedCrc32c(new byte[8], 0, 8) != 0);
+  }
+
+  @Test
   void scan_manyDamagedFilesInRandomChunks_deliverAndReportWhatOneScanDoes() {
     Random random = new Random(21);
     for (int trial = 0; trial < 200; trial++) {
@@ -150,7 +170,9 @@ class ChunkedResyncTest {
       byte[] file = Records.file(Records.numbered(random, sizes));
       for (int d = 1 + random.nextInt(3); d > 0 && file.length > 0; d--) {
         int where = random.nextInt(file.length);
-        switch (random.nextInt(3)) {
+        switch (random.nextInt(4)) {
+          case 3 -> file = Records.concat(java.util.Arrays.copyOf(file, where), new byte[1 + random.nextInt(3000)],
+              java.util.Arrays.copyOfRange(file, where, file.length));
           case 0 -> file[where] ^= (byte) (1 << random.nextInt(8));
           case 1 -> file = Records.concat(java.util.Arrays.copyOf(file, where), random(random, 1 + random.nextInt(3000)),
               java.util.Arrays.copyOfRange(file, where, file.length));
