@@ -2,6 +2,7 @@ package dev.trainscope.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.trainscope.data.RunInfo;
 import dev.trainscope.data.RunStore;
 import dev.trainscope.diagnose.Doctor;
 import dev.trainscope.diagnose.Finding;
@@ -9,6 +10,7 @@ import dev.trainscope.diagnose.Roles;
 import dev.trainscope.diagnose.Rules;
 import dev.trainscope.diagnose.Severity;
 import dev.trainscope.diagnose.Thresholds;
+import dev.trainscope.events.Problem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,14 +29,17 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code trainscope doctor LOGDIR}: what looks wrong in each training of a log directory, most
- * severe first, with the evidence and what to try. Exit status 1 when a finding at or above
- * {@code --fail-on} is present, so it can gate a CI pipeline or a training script.
+ * severe first, with the evidence and what to try, and what could not be read. Exit status 1 when
+ * a finding at or above {@code --fail-on} is present, so it can gate a CI pipeline or a training
+ * script; else 3 when a file or folder could not be read, as the diagnosis then saw only part of
+ * the data; 2 for bad usage.
  */
 @Command(
     name = "doctor",
     mixinStandardHelpOptions = true,
     description = {"Diagnose the trainings of a log directory: what looks wrong, where, and what to try.",
-        "Exit status: 0 none at or above --fail-on, 1 some, 2 bad usage."})
+        "Exit status: 0 none at or above --fail-on, 1 some, 2 bad usage,",
+        "3 none at or above --fail-on but a file or folder could not be read (the diagnosis is incomplete)."})
 final class DoctorCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "LOGDIR", description = "A log directory (each folder of event files is a run).")
@@ -97,19 +102,64 @@ final class DoctorCommand implements Callable<Integer> {
       return 2;
     }
     List<Finding> findings;
+    List<RunProblem> problems = new ArrayList<>();
     int runs;
     try (RunStore store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build()) {
       store.reload();
       runs = store.runs().size();
       findings = doctor.diagnose(store);
+      for (Problem p : store.logdirProblems()) {
+        problems.add(new RunProblem("", p));
+      }
+      for (RunInfo r : store.runs()) {
+        for (Problem p : store.problems(r.name())) {
+          if (p.kind() != Problem.Kind.TRUNCATED_RECORD) { // a writer still writing leaves these
+            problems.add(new RunProblem(r.name(), p));
+          }
+        }
+      }
     }
     if (json) {
-      writeJson(findings, runs, out);
+      writeJson(findings, problems, runs, out);
     } else {
       writeText(findings, runs, out);
+      writeProblems(problems, out);
     }
     out.flush();
-    return findings.stream().anyMatch(f -> f.severity().compareTo(gate) >= 0) ? 1 : 0;
+    if (findings.stream().anyMatch(f -> f.severity().compareTo(gate) >= 0)) {
+      return 1;
+    }
+    return problems.stream().anyMatch(p -> p.problem().kind() == Problem.Kind.IO_ERROR) ? UNREADABLE : 0;
+  }
+
+  /** The exit status when no finding gates but something could not be read. */
+  static final int UNREADABLE = 3;
+
+  /** A problem met while reading, with its run ("" for the log directory itself). */
+  record RunProblem(String run, Problem problem) {}
+
+  /**
+   * What could not be read, and the damage met, after the findings: the diagnosis saw only what
+   * was read, and "No findings" alone would say all is well.
+   */
+  static void writeProblems(List<RunProblem> problems, PrintWriter out) {
+    if (problems.isEmpty()) {
+      return;
+    }
+    long unreadable = problems.stream().filter(p -> p.problem().kind() == Problem.Kind.IO_ERROR).count();
+    out.println();
+    out.printf(Locale.ROOT, "== problems reading the log directory: %d could not be read, %d damaged%n", unreadable,
+        problems.size() - unreadable);
+    for (RunProblem rp : problems) {
+      Problem p = rp.problem();
+      String what = p.kind() == Problem.Kind.IO_ERROR ? "UNREADABLE" : "DAMAGED";
+      out.printf(Locale.ROOT, "   %-10s %s%s%n", what, Terminal.safe(p.file()),
+          p.kind() == Problem.Kind.IO_ERROR ? "" : " at offset " + p.offset());
+      out.println("              " + Terminal.safe(p.message()));
+    }
+    if (unreadable > 0) {
+      out.println("The findings above cover only what could be read.");
+    }
   }
 
   static void writeText(List<Finding> findings, int runs, PrintWriter out) {
@@ -147,7 +197,7 @@ final class DoctorCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%.4g", v);
   }
 
-  static void writeJson(List<Finding> findings, int runs, PrintWriter out) throws IOException {
+  static void writeJson(List<Finding> findings, List<RunProblem> problems, int runs, PrintWriter out) throws IOException {
     JsonFactory factory = new JsonFactory();
     factory.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     try (JsonGenerator g = factory.createGenerator(out)) {
@@ -179,6 +229,18 @@ final class DoctorCommand implements Callable<Integer> {
         g.writeEndObject();
         g.writeStringField("summary", f.summary());
         g.writeStringField("suggestion", f.suggestion());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("problems");
+      for (RunProblem rp : problems) {
+        Problem p = rp.problem();
+        g.writeStartObject();
+        g.writeStringField("run", rp.run());
+        g.writeStringField("kind", p.kind().name());
+        g.writeStringField("file", p.file());
+        g.writeNumberField("offset", p.offset());
+        g.writeStringField("message", p.message());
         g.writeEndObject();
       }
       g.writeEndArray();
