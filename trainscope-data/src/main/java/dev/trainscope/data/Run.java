@@ -98,6 +98,8 @@ final class Run {
   /** Set by the poller when a file was replaced or shrank: the loader starts the run over. */
   volatile boolean resetRequested;
   volatile long lastQueried;
+  /** The run's info as of the end of its latest change, for the run list while it is being changed. */
+  volatile RunInfo published;
   volatile boolean removed;
 
   Run(String name, Source source) {

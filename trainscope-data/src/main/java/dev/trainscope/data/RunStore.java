@@ -425,6 +425,7 @@ public final class RunStore implements AutoCloseable {
       if (!next.equals(run.files)) {
         run.files = List.copyOf(next);
       }
+      publish(run);
     } finally {
       w.unlock();
     }
@@ -524,6 +525,7 @@ public final class RunStore implements AutoCloseable {
         f.seenSize = 0;
         f.printAt = 0;
       }
+      publish(run);
     } finally {
       w.unlock();
     }
@@ -584,6 +586,7 @@ public final class RunStore implements AutoCloseable {
           f.seenSize = r.reachedLimit() || run.readFailed ? 0 : Math.max(r.next().offset(), size);
           f.failed = run.readFailed;
           f.knownSize = Math.max(f.knownSize, f.position.offset());
+          publish(run);
           if (!listeners.isEmpty()) {
             for (TagData t : run.ingest.added) {
               added.add(t.info(run.name));
@@ -810,21 +813,41 @@ public final class RunStore implements AutoCloseable {
     return info(find(name));
   }
 
+  /**
+   * The run as it is now or, while a loader or the poller changes it, as it was when last published
+   * (at the end of the latest chunk): the run list never waits for a load.
+   */
   private RunInfo info(Run run) {
     Lock r = run.lock.readLock();
-    r.lock();
-    try {
-      RunData d = run.data;
-      List<String> files = new ArrayList<>();
-      for (Run.RunFile f : run.files) {
-        files.add(f.name);
+    if (!r.tryLock()) {
+      RunInfo last = run.published;
+      if (last != null) {
+        return last;
       }
-      return new RunInfo(run.name, files, run.bytesRead(), run.bytesKnown(), d.events, d.tags.size(),
-          d.firstWall, d.lastWall, d.problems + run.failedFiles(), d.hasGraph, d.hasMetaGraph, d.droppedRestart(), d.droppedSession(),
-          run.restarts);
+      r.lock();
+    }
+    try {
+      return snapshot(run);
     } finally {
       r.unlock();
     }
+  }
+
+  /** The run's info; under one of its locks. */
+  private static RunInfo snapshot(Run run) {
+    RunData d = run.data;
+    List<String> files = new ArrayList<>();
+    for (Run.RunFile f : run.files) {
+      files.add(f.name);
+    }
+    return new RunInfo(run.name, files, run.bytesRead(), run.bytesKnown(), d.events, d.tags.size(),
+        d.firstWall, d.lastWall, d.problems + run.failedFiles(), d.hasGraph, d.hasMetaGraph, d.droppedRestart(),
+        d.droppedSession(), run.restarts);
+  }
+
+  /** Publishes the run's info for the run list to answer with while the run is being changed; under its write lock. */
+  private static void publish(Run run) {
+    run.published = snapshot(run);
   }
 
   /** The serialized MetaGraphDef the run logged last, or null when it logged none. */

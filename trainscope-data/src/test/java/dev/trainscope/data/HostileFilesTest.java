@@ -74,10 +74,13 @@ class HostileFilesTest {
     f.append(scalarRecords("loss", 100, 199, 2f));
     AtomicReference<String> seen = new AtomicReference<>();
     try (RunStore store = store(storage, 64 * 1024)) {
-      // While the store reads the file far into the garbage, another thread asks for the runs.
+      // While the store reads the file far into the garbage, another thread queries the run.
       f.beforeRead = at -> {
         if (at >= garbageAt + (2 << 20) && seen.get() == null) {
-          CompletableFuture<RunInfo> query = CompletableFuture.supplyAsync(() -> store.run("run"));
+          CompletableFuture<RunInfo> query = CompletableFuture.supplyAsync(() -> {
+            store.tag("run", "loss"); // under the run's read lock
+            return store.run("run");
+          });
           try {
             RunInfo r = query.get(5, TimeUnit.SECONDS);
             seen.set("answered: " + r.events() + " events, " + r.bytesRead() + " bytes read");
@@ -95,6 +98,34 @@ class HostileFilesTest {
       assertEquals(List.of(Problem.Kind.LENGTH_CRC_MISMATCH, Problem.Kind.RESYNCHRONIZED), kinds(store.problems("run")));
       assertEquals("found a valid record after skipping " + garbage.length + " bytes from offset " + garbageAt,
           store.problems("run").get(1).message());
+    }
+  }
+
+  @Test
+  void runs_whileALoaderHoldsTheRunsLock_answerAtOnceFromTheLastChunk() throws Exception {
+    MemoryStorage storage = new MemoryStorage();
+    MemoryStorage.File f = storage.create("run/" + TestEvents.fileName(0));
+    f.append(scalarRecords("loss", 0, 199, 1f)); // several chunks of 4 KB
+    long bigAt = f.size();
+    // a record longer than what the store reads ahead of a chunk: the rest is read under the lock
+    f.append(TestEvents.frame(TestEvents.text("notes", 10, "x".repeat(2 << 20))));
+    AtomicReference<String> seen = new AtomicReference<>();
+    try (RunStore store = store(storage, 4096)) {
+      f.beforeRead = at -> {
+        if (at > bigAt + 100_000 && at < bigAt + (2 << 20) && seen.get() == null) { // inside the long record
+          try {
+            List<RunInfo> runs = CompletableFuture.supplyAsync(store::runs).get(5, TimeUnit.SECONDS);
+            long events = runs.get(0).events();
+            seen.set(events > 0 && events < 200 ? "answered with the chunks before" : "answered with " + events + " events");
+          } catch (Exception e) {
+            seen.set("no answer: " + e);
+          }
+        }
+      };
+      store.reload();
+      assertEquals("answered with the chunks before", seen.get(), "the run list as of the last chunk, without waiting");
+      assertEquals(1, store.text("run", "notes").size());
+      assertEquals(201, store.run("run").events());
     }
   }
 
