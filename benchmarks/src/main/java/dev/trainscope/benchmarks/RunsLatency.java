@@ -19,8 +19,10 @@ import java.util.Locale;
  * while it loaded.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.trainscope.benchmarks.RunsLatency
- * http://127.0.0.1:6006 50 600 [AFTER]}: AFTER seconds more once loaded, for the idle server's figures
- * under the same conditions; {@code benchmarks/corrupt-files.sh} runs it against a server
+ * http://127.0.0.1:6006 50 600 [AFTER [WARM FROM TO MINBYTES]]}: AFTER seconds more once loaded, for
+ * the idle server's figures under the same conditions; with WARM, the requests of the first WARM
+ * seconds are not counted, then the folder FROM is moved to TO (into the served log directory) and
+ * the load counts as done once at least MINBYTES are known and read; {@code benchmarks/corrupt-files.sh} runs it against a server
  * loading a corrupt log directory.
  */
 public final class RunsLatency {
@@ -45,6 +47,21 @@ public final class RunsLatency {
       }
     }
     System.out.printf(Locale.ROOT, "first answer %.1f s after the client started%n", (start - launched) / 1e9);
+    long minBytes = 0;
+    if (args.length > 7) {
+      // The dashboard is up and warm before the log directory gets the files to load: a few
+      // seconds of requests first (not counted), then the files are moved in.
+      long warm = System.nanoTime() + Long.parseLong(args[4]) * 1_000_000_000L;
+      while (System.nanoTime() < warm) {
+        http.send(request, HttpResponse.BodyHandlers.discarding());
+        Thread.sleep(interval / 1_000_000);
+      }
+      java.nio.file.Files.move(java.nio.file.Path.of(args[5]), java.nio.file.Path.of(args[6]),
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      minBytes = Long.parseLong(args[7]);
+      start = System.nanoTime();
+      System.out.println("moved " + args[5] + " into the log directory after " + args[4] + " s of requests");
+    }
     long[] lat = new long[1 << 20];
     int n = 0;
     int loadedAt = -1;
@@ -58,7 +75,8 @@ public final class RunsLatency {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       lat[n++] = System.nanoTime() - next;
       JsonNode p = json.readTree(r.body()).get("progress");
-      if (loadedAt < 0 && p.get("firstPollDone").asBoolean() && p.get("bytesRead").asLong() >= p.get("bytesKnown").asLong()) {
+      if (loadedAt < 0 && p.get("firstPollDone").asBoolean() && p.get("bytesKnown").asLong() >= minBytes
+          && p.get("bytesRead").asLong() >= p.get("bytesKnown").asLong()) {
         loadedAt = n;
         System.out.println(summary("while loading", lat, 0, n, System.nanoTime() - start));
         end = System.nanoTime() + after;

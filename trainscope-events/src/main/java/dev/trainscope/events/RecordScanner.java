@@ -323,17 +323,24 @@ public final class RecordScanner {
      *
      * <p>The resynchronisation's inner loop, a method of its own, called once per buffer, so that
      * it is compiled by itself and runs at compiled speed however the scan loop was profiled. A
-     * random length passes the range test once in 2^33 positions, so the checksum is rarely
-     * looked at; equal possible lengths check against the one checksum kept in locals. Zeros, the
-     * one run of a repeated byte whose length is possible (what a crash leaves in a file's last
-     * blocks, or a preallocated file), are passed over eight at a time: no header starts in them,
-     * as the masked checksum of a zero length is not zero.
+     * possible length is below 2^31, so its four high bytes are zero: where the byte 7 on is not,
+     * none of the four positions whose length holds that byte can start a header, and the search
+     * moves on by four (random bytes pass this test once in 256 places). The checksum is looked
+     * at only for a length in range, and equal lengths check against the one checksum kept in
+     * locals. Zeros, the one run of a repeated byte whose length is possible (what a crash leaves
+     * in a file's last blocks, or a preallocated file), are passed over eight at a time: no header
+     * starts in them, as the masked checksum of a zero length is not zero.
      */
     private int findHeader(byte[] b, int from, int to) {
       int end = to + TfRecordFormat.HEADER_LENGTH - 1; // the bytes that may be looked at
       long lastLen = -1;
       int lastCrc = 0;
-      for (int i = from; i < to; i++) {
+      int i = from;
+      while (i < to) {
+        if (b[i + 7] != 0) {
+          i += 4;
+          continue;
+        }
         long len = TfRecordFormat.readLongLE(b, i);
         if ((len & ~MAX_LENGTH_BITS) == 0 && len <= TfRecordFormat.MAX_DATA_LENGTH) {
           if (!verifyChecksums) {
@@ -355,9 +362,11 @@ public final class RecordScanner {
             while (j < end && b[j] == 0) {
               j++;
             }
-            i = j - TfRecordFormat.HEADER_LENGTH; // the next position is the first whose header holds b[j]
+            i = j - TfRecordFormat.HEADER_LENGTH + 1; // the first position whose header holds b[j]
+            continue;
           }
         }
+        i++;
       }
       return to;
     }

@@ -153,6 +153,28 @@ class ChunkedResyncTest {
   }
 
   @Test
+  void scan_garbageOfEveryLengthBeforeARecord_findsTheRecordWhereItStarts() {
+    Random random = new Random(23);
+    List<byte[]> after = Records.numbered(random, 40, 50);
+    byte[] first = Records.file(Records.numbered(random, 30));
+    for (int n = 1; n <= 200; n++) {
+      byte[] garbage = random(random, n);
+      for (int z = 0; z < n; z++) {
+        if (random.nextInt(3) == 0) {
+          garbage[z] = 0; // zeros here and there, where a length's high bytes are looked for
+        }
+      }
+      byte[] file = Records.concat(first, garbage, Records.file(after));
+      for (RecordScanner scanner : List.of(SCANNER, TINY)) {
+        Records.Log log = new Records.Log();
+        scanner.scan(new InMemoryChannel(file, Integer.MAX_VALUE), "f", ScanPosition.START, log, log);
+        assertEquals(first.length + n, log.records.get(1).offset(), n + " bytes of garbage");
+        assertEquals(3, log.records.size(), n + " bytes of garbage");
+      }
+    }
+  }
+
+  @Test
   void zeroLength_maskedChecksumIsNotZero_soNoHeaderStartsInZeros() {
     // RecordScanner.findHeader passes over runs of zeros on this ground
     assertTrue(TfRecordFormat.maskedCrc32c(new byte[8], 0, 8) != 0);
