@@ -18,7 +18,8 @@ import java.util.Objects;
 
 /**
  * A log directory on a local file system. Symbolic links are followed, as users link runs into a
- * log directory; loops and unreadable directories are skipped.
+ * log directory; loops are skipped, and so are folders that cannot be listed, which the listing
+ * names. A file's change tag is its modification time.
  */
 final class LocalStorage implements Storage {
   private static final int MAX_DEPTH = 64;
@@ -35,26 +36,48 @@ final class LocalStorage implements Storage {
   }
 
   @Override
-  public List<FileStat> listEventFiles() throws IOException {
+  public Listing listEventFiles() throws IOException {
     if (!Files.isDirectory(root)) {
       throw new NoSuchFileException(root.toString(), null, "log directory does not exist or is not a directory");
     }
     List<FileStat> out = new ArrayList<>();
+    List<Unlisted> unlisted = new ArrayList<>();
     Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
         if (attrs.isRegularFile() && file.getFileName().toString().contains("tfevents")) {
-          out.add(new FileStat(relative(file), attrs.size(), identity(attrs)));
+          out.add(new FileStat(relative(file), attrs.size(), identity(attrs), changeTag(attrs)));
         }
         return FileVisitResult.CONTINUE;
       }
 
       @Override
       public FileVisitResult visitFileFailed(Path file, IOException e) {
-        return FileVisitResult.CONTINUE; // a loop, a vanished or unreadable entry: leave it out
+        // A loop of links, or an entry that vanished, is no trouble; a folder that cannot be
+        // opened is left out and said.
+        if (!(e instanceof java.nio.file.FileSystemLoopException || e instanceof NoSuchFileException)
+            && Files.isDirectory(file)) {
+          unlisted.add(new Unlisted(relative(file), reason(e)));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+        // A folder that opened but failed while being read (SimpleFileVisitor would end the whole
+        // walk here): what it listed so far is kept, the rest of the log directory is walked on.
+        if (e != null && !(e instanceof NoSuchFileException)) {
+          unlisted.add(new Unlisted(relative(dir), reason(e)));
+        }
+        return FileVisitResult.CONTINUE;
       }
     });
-    return out;
+    return new Listing(out, unlisted);
+  }
+
+  private static String reason(IOException e) {
+    String what = e.getClass().getSimpleName();
+    return e.getMessage() == null ? what : what + ": " + e.getMessage();
   }
 
   @Override
@@ -70,7 +93,7 @@ final class LocalStorage implements Storage {
           try {
             BasicFileAttributes attrs = Files.readAttributes(f, BasicFileAttributes.class);
             if (attrs.isRegularFile()) {
-              out.add(new FileStat(relative(f), attrs.size(), identity(attrs)));
+              out.add(new FileStat(relative(f), attrs.size(), identity(attrs), changeTag(attrs)));
             }
           } catch (IOException e) {
             // vanished or unreadable: leave it out, as listEventFiles does
@@ -87,7 +110,7 @@ final class LocalStorage implements Storage {
     Path p = resolve(path);
     try {
       BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class);
-      return attrs.isRegularFile() ? new FileStat(path, attrs.size(), identity(attrs)) : null;
+      return attrs.isRegularFile() ? new FileStat(path, attrs.size(), identity(attrs), changeTag(attrs)) : null;
     } catch (NoSuchFileException e) {
       return null;
     }
@@ -132,6 +155,12 @@ final class LocalStorage implements Storage {
   private static String identity(BasicFileAttributes attrs) {
     Object key = attrs.fileKey();
     return key != null ? key.toString() : String.valueOf(attrs.creationTime().toMillis());
+  }
+
+  /** The modification time to the nanosecond, as the file system keeps it. */
+  private static String changeTag(BasicFileAttributes attrs) {
+    java.time.Instant t = attrs.lastModifiedTime().toInstant();
+    return t.getEpochSecond() + "." + t.getNano();
   }
 
   @Override

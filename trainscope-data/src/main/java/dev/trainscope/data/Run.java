@@ -15,8 +15,24 @@ final class Run {
     final String path;
     final String name;
     volatile String identity;
-    /** The size when last listed. */
+    /** The size when last listed, or as far as a scan found it. */
     volatile long knownSize;
+    /** The size and change tag of the last listing, to tell a file changed in place without growing. */
+    long listedSize;
+    String changeTag;
+    /**
+     * True after a read of the file failed: it is not read again until the next poll, and counts
+     * as read only as far as it was.
+     */
+    volatile boolean failed;
+    /**
+     * A fingerprint of the bytes read, taken when a load of the file ended: the checksums of the
+     * first and the last {@link #PRINT_BYTES} before offset {@code printAt} (0: none yet). Before
+     * reading on, the store checks them again: a file rewritten in place, longer, no longer has them.
+     */
+    long printAt;
+    int headPrint;
+    int tailPrint;
     /** Where the next scan starts. */
     volatile ScanPosition position = ScanPosition.START;
     /**
@@ -25,13 +41,42 @@ final class Run {
      */
     volatile long seenSize;
 
-    RunFile(String path, String identity, long size) {
+    RunFile(String path, String identity, long size, String changeTag) {
       this.path = path;
       this.name = path.substring(path.lastIndexOf('/') + 1);
       this.identity = identity;
       this.knownSize = size;
+      this.listedSize = size;
+      this.changeTag = changeTag;
+    }
+
+    /** Keeps a fingerprint taken at {@code at} (none when null). */
+    void print(long at, int[] print) {
+      printAt = print == null ? 0 : at;
+      if (print != null) {
+        headPrint = print[0];
+        tailPrint = print[1];
+      }
+    }
+
+    /** True when a fingerprint taken at {@link #printAt} now matches the kept one. */
+    boolean sameBytes(int[] print) {
+      return print != null && print[0] == headPrint && print[1] == tailPrint;
+    }
+
+    /** True when the file has bytes not looked at yet and is not waiting for a retry. */
+    boolean pending() {
+      return !failed && knownSize > Math.max(position.offset(), seenSize);
+    }
+
+    /** Bytes read: all that was looked at, except of a file whose read failed. */
+    long bytesRead() {
+      return Math.min(knownSize, failed ? position.offset() : Math.max(position.offset(), seenSize));
     }
   }
+
+  /** How many bytes at each end of what was read the fingerprint covers. */
+  static final int PRINT_BYTES = 4096;
 
   final String name;
   final Source source;
@@ -48,9 +93,13 @@ final class Run {
   volatile int restarts;
   /** Bytes held, as of the end of the last load. */
   volatile long memoryBytes;
+  /** Set by the scan's problem handler when a read failed part way. Loader thread only. */
+  boolean readFailed;
   /** Set by the poller when a file was replaced or shrank: the loader starts the run over. */
   volatile boolean resetRequested;
   volatile long lastQueried;
+  /** The run's info as of the end of its latest change, for the run list while it is being changed. */
+  volatile RunInfo published;
   volatile boolean removed;
 
   Run(String name, Source source) {
@@ -61,7 +110,7 @@ final class Run {
   long bytesRead() {
     long n = 0;
     for (RunFile f : files) {
-      n += Math.min(f.knownSize, Math.max(f.position.offset(), f.seenSize));
+      n += f.bytesRead();
     }
     return n;
   }
@@ -74,13 +123,24 @@ final class Run {
     return n;
   }
 
-  /** True when some file has bytes not looked at yet. */
+  /** True when some file has bytes not looked at yet (and is not waiting for a retry). */
   boolean hasPending() {
     for (RunFile f : files) {
-      if (f.knownSize > Math.max(f.position.offset(), f.seenSize)) {
+      if (f.pending()) {
         return true;
       }
     }
     return false;
+  }
+
+  /** How many files of the run could not be read at their last try. */
+  int failedFiles() {
+    int n = 0;
+    for (RunFile f : files) {
+      if (f.failed) {
+        n++;
+      }
+    }
+    return n;
   }
 }

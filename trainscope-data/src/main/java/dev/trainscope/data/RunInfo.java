@@ -8,11 +8,12 @@ import java.util.List;
  * @param name the directory relative to the log directory ("." for the root), prefixed by the
  *     source name when the log directory was given as name:path pairs
  * @param files the run's event files, in the order they are read (by name)
- * @param bytesRead bytes of those files read so far
+ * @param bytesRead bytes of those files read so far (a file whose read failed counts as far as it
+ *     was read, not as seen)
  * @param bytesKnown their size when last listed
  * @param events events read
  * @param problems damage reported while reading (truncation while a file is being written is not
- *     counted)
+ *     counted), plus the files whose last read failed
  * @param hasGraph a GraphDef was logged
  * @param hasMetaGraph a MetaGraphDef was logged
  * @param restarts how many times the run was read again from the start because a file was

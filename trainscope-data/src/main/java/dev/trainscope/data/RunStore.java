@@ -21,6 +21,7 @@ import dev.trainscope.events.proto.TaggedRunMetadata;
 import dev.trainscope.events.proto.TensorProto;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -84,6 +86,11 @@ public final class RunStore implements AutoCloseable {
   private final ScheduledExecutorService poller;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final Map<String, Deque<Problem>> problems = new ConcurrentHashMap<>();
+  /** What the last poll could not list: folders, or a whole log directory. */
+  private volatile List<Problem> listingProblems = List.of();
+  /** Direct buffers for {@link PrefetchChannel}, one per loader thread. */
+  private final ArrayBlockingQueue<ByteBuffer> prefetchBuffers;
+  private final int prefetchBytes;
   private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong chunks = new AtomicLong();
   private final AtomicInteger active = new AtomicInteger();
@@ -100,7 +107,13 @@ public final class RunStore implements AutoCloseable {
     this.loaders = Executors.newFixedThreadPool(b.threads, daemon("trainscope-loader"));
     this.gate = WarmUpGate.forProcess(b.threads);
     this.poller = Executors.newSingleThreadScheduledExecutor(daemon("trainscope-poller"));
+    this.prefetchBuffers = new ArrayBlockingQueue<>(b.threads);
+    // a chunk, and the scanner's reading past its limit to the end of the record there
+    this.prefetchBytes = (int) Math.min(chunkBytes + 2L * RecordScanner.DEFAULT_BUFFER_SIZE, MAX_PREFETCH_BYTES);
   }
+
+  /** The most a loader holds in memory ahead of a scan. */
+  private static final int MAX_PREFETCH_BYTES = 64 << 20;
 
   public static Builder builder() {
     return new Builder();
@@ -293,14 +306,22 @@ public final class RunStore implements AutoCloseable {
     Map<String, List<Storage.FileStat>> found = new TreeMap<>();
     Map<String, Source> sourceOf = new HashMap<>();
     Set<String> unreachable = new LinkedHashSet<>();
+    List<Problem> unlisted = new ArrayList<>();
     for (Source s : sources) {
       List<Storage.FileStat> files;
       try {
-        files = s.storage().listEventFiles();
+        Storage.Listing listing = s.storage().listEventFiles();
+        files = listing.files();
+        for (Storage.Unlisted u : listing.unlisted()) {
+          unlisted.add(new Problem(Problem.Kind.IO_ERROR, s.storage().location() + "/" + u.path(), 0,
+              "cannot list this folder (" + u.reason() + "); it is left out, the rest of the log directory is read"));
+        }
       } catch (NoSuchFileException e) {
         files = List.of(); // the log directory is gone: so are its runs
       } catch (IOException e) {
         unreachable.add(s.name()); // keep what we have; try again next time
+        unlisted.add(new Problem(Problem.Kind.IO_ERROR, s.storage().location(), 0, "cannot list the log directory ("
+            + e + "); its runs stay as they were, and the next poll tries again"));
         continue;
       }
       for (Storage.FileStat f : files) {
@@ -335,13 +356,14 @@ public final class RunStore implements AutoCloseable {
         schedule(run);
       }
     }
+    listingProblems = List.copyOf(unlisted); // what no longer holds is gone
     firstPollDone = true;
     LoadProgress p = progress();
     tell(l -> l.progress(p));
   }
 
   /** Brings a run's file list up to date with a listing. */
-  private static void update(Run run, List<Storage.FileStat> listed) {
+  private void update(Run run, List<Storage.FileStat> listed) {
     listed.sort(Comparator.comparing(f -> f.path().substring(f.path().lastIndexOf('/') + 1)));
     Lock w = run.lock.writeLock();
     w.lock();
@@ -355,7 +377,7 @@ public final class RunStore implements AutoCloseable {
       for (Storage.FileStat s : listed) {
         Run.RunFile f = known.remove(s.path());
         if (f == null) {
-          f = new Run.RunFile(s.path(), s.identity(), s.size());
+          f = new Run.RunFile(s.path(), s.identity(), s.size(), s.changeTag());
           for (Run.RunFile k : run.files) {
             if (k.name.compareTo(f.name) > 0 && k.position.offset() > 0) {
               insertedBeforeRead = true; // a new file sorts before one already read: read the run again in order
@@ -367,15 +389,30 @@ public final class RunStore implements AutoCloseable {
             // look at the file now, while the loader cannot move, tells which.
             s = statNow(run, s);
           }
-          if (!f.identity.equals(s.identity()) || s.size() < f.position.offset()) {
-            run.resetRequested = true; // replaced or shrunk
+          if (f.identity.equals(s.identity()) && s.size() == f.listedSize && !s.changeTag().equals(f.changeTag)) {
+            // Changed without growing: rewritten in place, unless a write was caught between
+            // changing the file's time and its size, which a look now tells.
+            s = statNow(run, s);
+          }
+          if (!f.identity.equals(s.identity()) || s.size() < f.position.offset()
+              || (s.size() == f.listedSize && !s.changeTag().equals(f.changeTag) && f.position.offset() > 0)) {
+            run.resetRequested = true; // replaced, shrunk, or rewritten in place
             f.identity = s.identity();
             f.knownSize = s.size();
           } else {
             f.knownSize = Math.max(f.knownSize, s.size());
           }
+          f.listedSize = s.size();
+          f.changeTag = s.changeTag();
+          if (f.failed) {
+            f.failed = false; // read failed last time: try again now
+            f.seenSize = f.position.offset();
+          }
         }
         next.add(f);
+      }
+      for (Run.RunFile gone : known.values()) {
+        forget(run.name, gone.path, p -> true);
       }
       if (!known.isEmpty() && run.files.stream().anyMatch(f -> f.position.offset() > 0)) {
         // A file is gone: its values with it, and the files after it move down in the read order,
@@ -388,6 +425,7 @@ public final class RunStore implements AutoCloseable {
       if (!next.equals(run.files)) {
         run.files = List.copyOf(next);
       }
+      publish(run);
     } finally {
       w.unlock();
     }
@@ -446,7 +484,7 @@ public final class RunStore implements AutoCloseable {
         List<Run.RunFile> files = run.files;
         for (int i = 0; i < files.size() && !run.resetRequested && !run.removed && !closed; i++) {
           Run.RunFile f = files.get(i);
-          if (f.knownSize > Math.max(f.position.offset(), f.seenSize) && !loadFile(run, i, f)) {
+          if (f.pending() && !loadFile(run, i, f)) {
             break; // the file list changed under us: start over with the new one
           }
         }
@@ -485,21 +523,36 @@ public final class RunStore implements AutoCloseable {
       for (Run.RunFile f : run.files) {
         f.position = ScanPosition.START;
         f.seenSize = 0;
+        f.printAt = 0;
       }
+      publish(run);
     } finally {
       w.unlock();
     }
     tell(l -> l.runReset(run.name));
   }
 
-  /** Reads a file on from where its last scan stopped; false when it is no longer file {@code index} of the run. */
+  /**
+   * Reads a file on from where its last scan stopped; false when it is no longer file {@code
+   * index} of the run. Each chunk is read into memory before the run's lock is taken, so that
+   * queries wait for the decoding of a chunk at most, never for storage.
+   */
   private boolean loadFile(Run run, int index, Run.RunFile f) {
-    try (SeekableByteChannel ch = run.source.storage().open(f.path)) {
+    ByteBuffer buffer = prefetchBuffers.poll();
+    if (buffer == null) {
+      buffer = ByteBuffer.allocateDirect(prefetchBytes);
+    }
+    try (PrefetchChannel ch = new PrefetchChannel(run.source.storage().open(f.path), buffer)) {
+      if (f.printAt > 0 && !f.sameBytes(print(ch, f.printAt))) {
+        run.resetRequested = true; // rewritten in place: what was read is no longer in the file
+        return true;
+      }
       while (!run.resetRequested && !run.removed && !closed) {
         long chunk = chunks.incrementAndGet();
         List<TagInfo> added = new ArrayList<>();
         List<long[]> touched = new ArrayList<>();
         List<String> touchedNames = new ArrayList<>();
+        ch.prefetch(f.position.offset(), prefetchBytes);
         ScanResult r;
         Lock w = run.lock.writeLock();
         w.lock();
@@ -519,13 +572,21 @@ public final class RunStore implements AutoCloseable {
             f.knownSize = size; // shrank since it was listed, but not below what was read
           }
           if (run.ingest == null) {
-            run.ingest = new Ingest(run.data, run.name, p -> record(run.name, p));
+            run.ingest = new Ingest(run.data, run.name, p -> {
+              if (p.kind() == Problem.Kind.IO_ERROR) {
+                run.readFailed = true;
+              }
+              record(run.name, p);
+            });
           }
+          run.readFailed = false;
           run.ingest.beginChunk(index, chunk);
           r = scanner.scan(ch, f.path, f.position, chunkBytes, run.ingest, run.ingest.tagStrings);
           f.position = r.next();
-          f.seenSize = r.reachedLimit() ? 0 : Math.max(r.next().offset(), size);
+          f.seenSize = r.reachedLimit() || run.readFailed ? 0 : Math.max(r.next().offset(), size);
+          f.failed = run.readFailed;
           f.knownSize = Math.max(f.knownSize, f.position.offset());
+          publish(run);
           if (!listeners.isEmpty()) {
             for (TagData t : run.ingest.added) {
               added.add(t.info(run.name));
@@ -538,6 +599,9 @@ public final class RunStore implements AutoCloseable {
         } finally {
           w.unlock();
         }
+        if (!f.failed) {
+          forgetResolved(run.name, f.path, r.next());
+        }
         for (TagInfo t : added) {
           tell(l -> l.tagAdded(run.name, t));
         }
@@ -546,17 +610,73 @@ public final class RunStore implements AutoCloseable {
           long last = touched.get(i)[0];
           tell(l -> l.stepsAdded(run.name, tag, last));
         }
+        if (f.failed) {
+          return true; // tried again at the next poll
+        }
         if (!r.reachedLimit()) {
+          long at = f.position.offset();
+          f.print(at, print(ch, at));
           return true;
         }
       }
     } catch (NoSuchFileException e) {
       f.seenSize = f.knownSize; // vanished since the listing; the next poll sorts it out
     } catch (IOException e) {
-      f.seenSize = f.knownSize;
-      record(run.name, new Problem(Problem.Kind.IO_ERROR, f.path, f.position.offset(), "cannot read: " + e));
+      f.failed = true;
+      record(run.name, new Problem(Problem.Kind.IO_ERROR, f.path, f.position.offset(), "cannot read ("
+          + e + "); read " + f.position.offset() + " of " + f.knownSize + " bytes, the next poll tries again"));
+    } finally {
+      prefetchBuffers.offer(buffer);
     }
     return true;
+  }
+
+  /**
+   * The checksums of the first and the last {@link Run#PRINT_BYTES} (or fewer) bytes before {@code
+   * at}, or null when the file no longer holds {@code at} bytes.
+   */
+  private static int[] print(SeekableByteChannel ch, long at) throws IOException {
+    int head = (int) Math.min(at, Run.PRINT_BYTES);
+    ByteBuffer b = ByteBuffer.allocate(2 * head);
+    ch.position(0);
+    while (b.position() < head) {
+      if (ch.read(b.limit(head)) < 0) {
+        return null;
+      }
+    }
+    ch.position(at - head);
+    while (b.hasRemaining()) {
+      if (ch.read(b.limit(2 * head)) < 0) {
+        return null;
+      }
+    }
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(b.array(), 0, head);
+    int first = (int) crc.getValue();
+    crc.reset();
+    crc.update(b.array(), head, head);
+    return new int[] {first, (int) crc.getValue()};
+  }
+
+  /**
+   * Clears the problems of a file that a scan that read on without failing shows no longer hold:
+   * a failed read, a record the file ended in (now complete), a search for a valid record that had
+   * met the end (now found).
+   */
+  private void forgetResolved(String run, String file, ScanPosition next) {
+    forget(run, file, p -> p.kind() == Problem.Kind.IO_ERROR
+        || (p.kind() == Problem.Kind.TRUNCATED_RECORD && p.offset() < next.offset())
+        || (p.kind() == Problem.Kind.CORRUPT_TAIL && !next.resynchronizing()));
+  }
+
+  /** Removes the run's problems of {@code file} that match. */
+  private void forget(String run, String file, java.util.function.Predicate<Problem> which) {
+    Deque<Problem> q = problems.get(run);
+    if (q != null) {
+      synchronized (q) {
+        q.removeIf(p -> p.file().equals(file) && which.test(p));
+      }
+    }
   }
 
   private void record(String run, Problem p) {
@@ -693,21 +813,41 @@ public final class RunStore implements AutoCloseable {
     return info(find(name));
   }
 
+  /**
+   * The run as it is now or, while a loader or the poller changes it, as it was when last published
+   * (at the end of the latest chunk): the run list never waits for a load.
+   */
   private RunInfo info(Run run) {
     Lock r = run.lock.readLock();
-    r.lock();
-    try {
-      RunData d = run.data;
-      List<String> files = new ArrayList<>();
-      for (Run.RunFile f : run.files) {
-        files.add(f.name);
+    if (!r.tryLock()) {
+      RunInfo last = run.published;
+      if (last != null) {
+        return last;
       }
-      return new RunInfo(run.name, files, run.bytesRead(), run.bytesKnown(), d.events, d.tags.size(),
-          d.firstWall, d.lastWall, d.problems, d.hasGraph, d.hasMetaGraph, d.droppedRestart(), d.droppedSession(),
-          run.restarts);
+      r.lock();
+    }
+    try {
+      return snapshot(run);
     } finally {
       r.unlock();
     }
+  }
+
+  /** The run's info; under one of its locks. */
+  private static RunInfo snapshot(Run run) {
+    RunData d = run.data;
+    List<String> files = new ArrayList<>();
+    for (Run.RunFile f : run.files) {
+      files.add(f.name);
+    }
+    return new RunInfo(run.name, files, run.bytesRead(), run.bytesKnown(), d.events, d.tags.size(),
+        d.firstWall, d.lastWall, d.problems + run.failedFiles(), d.hasGraph, d.hasMetaGraph, d.droppedRestart(),
+        d.droppedSession(), run.restarts);
+  }
+
+  /** Publishes the run's info for the run list to answer with while the run is being changed; under its write lock. */
+  private static void publish(Run run) {
+    run.published = snapshot(run);
   }
 
   /** The serialized MetaGraphDef the run logged last, or null when it logged none. */
@@ -767,6 +907,15 @@ public final class RunStore implements AutoCloseable {
       }
       return buf.array();
     }
+  }
+
+  /**
+   * What the last look at the log directories could not list: a folder left out (a symbolic link
+   * to a place that cannot be read, a folder without permission), or a whole log directory, each
+   * with the path and the reason. Empty once the listing works again.
+   */
+  public List<Problem> logdirProblems() {
+    return listingProblems;
   }
 
   /** The most recent problems met while reading a run (at most 100). */

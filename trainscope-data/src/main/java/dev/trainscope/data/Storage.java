@@ -20,11 +20,11 @@ public interface Storage {
   String location();
 
   /**
-   * Every file below the root whose name contains {@code "tfevents"}, at any depth, with its size
-   * and identity. Throws when the root cannot be listed at all; parts that cannot be read are left
-   * out.
+   * Every file below the root whose name contains {@code "tfevents"}, at any depth, with its size,
+   * identity and change tag. Throws when the root cannot be listed at all; a folder below it that
+   * cannot be listed is left out and named in {@link Listing#unlisted()}, and the rest is listed.
    */
-  List<FileStat> listEventFiles() throws IOException;
+  Listing listEventFiles() throws IOException;
 
   /** The file's current size and identity, or null when it does not exist (any more). */
   FileStat stat(String path) throws IOException;
@@ -50,6 +50,40 @@ public interface Storage {
    * @param path relative to the storage root, '/'-separated
    * @param identity what changes when the file is replaced rather than appended to (an inode, an
    *     object's generation); compared for equality only
+   * @param changeTag what changes whenever the content changes (a modification time, an object's
+   *     ETag), "" when the storage has none; compared for equality only
    */
-  record FileStat(String path, long size, String identity) {}
+  record FileStat(String path, long size, String identity, String changeTag) {
+    public FileStat {
+      java.util.Objects.requireNonNull(path, "path");
+      java.util.Objects.requireNonNull(identity, "identity");
+      java.util.Objects.requireNonNull(changeTag, "changeTag");
+    }
+
+    /** A file whose storage keeps no change tag. */
+    public FileStat(String path, long size, String identity) {
+      this(path, size, identity, "");
+    }
+  }
+
+  /**
+   * What a listing found: the event files, and the folders it could not list.
+   *
+   * @param files the event files, in no particular order
+   * @param unlisted the folders left out, each with the reason
+   */
+  record Listing(List<FileStat> files, List<Unlisted> unlisted) {
+    public Listing {
+      files = List.copyOf(files);
+      unlisted = List.copyOf(unlisted);
+    }
+  }
+
+  /**
+   * A folder a listing could not look into.
+   *
+   * @param path relative to the storage root, '/'-separated
+   * @param reason what went wrong, in words
+   */
+  record Unlisted(String path, String reason) {}
 }

@@ -347,7 +347,7 @@ class BadInputTest {
     TestEvents.write(dir.resolve("a/b").resolve(TestEvents.fileName(0)), TestEvents.scalar("x", 1, 1f));
     Files.writeString(dir.resolve("a/notes.txt"), "x");
     Files.createDirectories(dir.resolve("a/dir.tfevents.d")); // a directory named like an event file
-    List<Storage.FileStat> files = Storage.local(dir).listEventFiles();
+    List<Storage.FileStat> files = Storage.local(dir).listEventFiles().files();
     assertEquals(1, files.size(), files.toString());
     assertEquals("a/b/" + TestEvents.fileName(0), files.get(0).path());
     assertEquals(Files.size(dir.resolve("a/b").resolve(TestEvents.fileName(0))), files.get(0).size());

@@ -28,6 +28,14 @@ final class MemoryStorage implements Storage {
     volatile long listedSize = -1;
     /** Runs once, right after a read of this file has returned end-of-file. */
     volatile Runnable afterEof;
+    /** Reads that start at or past this offset fail, as on a disk with a bad block. */
+    volatile long failReadsFrom = Long.MAX_VALUE;
+    /** Runs at each read, with the offset it reads at, before it reads (on the reader's thread). */
+    volatile java.util.function.LongConsumer beforeRead;
+    /** When set, opening the file fails with this, as a file without read permission does. */
+    volatile IOException openFails;
+    /** Counts changes of the content: the change tag listings report. */
+    private int changes;
 
     File(String identity) {
       this.identity = identity;
@@ -39,10 +47,26 @@ final class MemoryStorage implements Storage {
       }
       System.arraycopy(more, 0, data, size, more.length);
       size += more.length;
+      changes++;
     }
 
     synchronized void truncate(int newSize) {
       size = Math.min(size, newSize);
+      changes++;
+    }
+
+    /** Writes over the content from {@code at} on, as a program rewriting the file in place does. */
+    synchronized void overwrite(int at, byte[] bytes) {
+      if (at + bytes.length > data.length) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, at + bytes.length));
+      }
+      System.arraycopy(bytes, 0, data, at, bytes.length);
+      size = Math.max(size, at + bytes.length);
+      changes++;
+    }
+
+    synchronized String changeTag() {
+      return "change-" + changes;
     }
 
     synchronized int size() {
@@ -53,7 +77,7 @@ final class MemoryStorage implements Storage {
       if (position >= size) {
         return -1;
       }
-      int n = (int) Math.min(dst.remaining(), size - position);
+      int n = (int) Math.min(Math.min(dst.remaining(), size - position), failReadsFrom - position);
       dst.put(data, (int) position, n);
       return n;
     }
@@ -61,6 +85,8 @@ final class MemoryStorage implements Storage {
 
   private final Map<String, File> files = new TreeMap<>();
   private int identities;
+  /** Folders listings say they could not list, with the reason. */
+  final Map<String, String> unlisted = new TreeMap<>();
 
   synchronized File create(String path) {
     File f = new File("id-" + identities++);
@@ -78,13 +104,15 @@ final class MemoryStorage implements Storage {
   }
 
   @Override
-  public synchronized List<FileStat> listEventFiles() {
+  public synchronized Listing listEventFiles() {
     List<FileStat> out = new ArrayList<>();
     for (Map.Entry<String, File> e : files.entrySet()) {
       File f = e.getValue();
-      out.add(new FileStat(e.getKey(), f.listedSize >= 0 ? f.listedSize : f.size(), f.identity));
+      out.add(new FileStat(e.getKey(), f.listedSize >= 0 ? f.listedSize : f.size(), f.identity, f.changeTag()));
     }
-    return out;
+    List<Unlisted> skipped = new ArrayList<>();
+    unlisted.forEach((path, reason) -> skipped.add(new Unlisted(path, reason)));
+    return new Listing(out, skipped);
   }
 
   @Override
@@ -103,7 +131,7 @@ final class MemoryStorage implements Storage {
   @Override
   public synchronized FileStat stat(String path) {
     File f = files.get(path);
-    return f == null ? null : new FileStat(path, f.size(), f.identity);
+    return f == null ? null : new FileStat(path, f.size(), f.identity, f.changeTag());
   }
 
   @Override
@@ -111,6 +139,10 @@ final class MemoryStorage implements Storage {
     File f = files.get(path);
     if (f == null) {
       throw new NoSuchFileException(path);
+    }
+    IOException fails = f.openFails;
+    if (fails != null) {
+      throw fails;
     }
     return new Channel(f);
   }
@@ -129,6 +161,13 @@ final class MemoryStorage implements Storage {
     public int read(ByteBuffer dst) throws IOException {
       if (!open) {
         throw new ClosedChannelException();
+      }
+      java.util.function.LongConsumer before = file.beforeRead;
+      if (before != null) {
+        before.accept(position);
+      }
+      if (position >= file.failReadsFrom) {
+        throw new IOException("Input/output error (a test's bad block at offset " + file.failReadsFrom + ")");
       }
       int n = file.read(position, dst);
       if (n < 0) {

@@ -26,6 +26,13 @@ import java.util.zip.CRC32C;
  *       scanner then tries each following byte as a record start until a candidate's length and
  *       data checksums both hold, and reports how many bytes it skipped. Nothing is allocated for a
  *       length until the file is known to hold that many bytes.
+ *   <li>The search respects a scan's byte limit like the reading of sound records does: it stops
+ *       there, and {@link ScanResult#next()} carries the search on to the next scan, so that a
+ *       reader taking a file in chunks gets control back after each chunk even in gigabytes of
+ *       garbage. The search itself is a tight loop over the read buffer ({@link #findHeader}) that
+ *       looks at the checksum only of a length that a record can have: it runs through random bytes
+ *       at several hundred megabytes a second, through zeros (whose length 0 is possible) little
+ *       slower.
  * </ul>
  *
  * <p>Records are read through one reusable buffer; the array handed to the callback is valid only
@@ -161,7 +168,8 @@ public final class RecordScanner {
       this.base = from.offset();
       this.lastGoodEnd = from.offset();
       this.resync = from.resynchronizing();
-      this.resyncFrom = from.offset();
+      this.resyncFrom = from.searchFrom();
+      this.damagedEnd = from.damagedEnd();
     }
 
     ScanResult scan() {
@@ -180,7 +188,11 @@ public final class RecordScanner {
       }
       long position = base + lo;
       long seen = Math.max(base + hi, knownSize); // a record known to run past the end was not read
-      if (resync && resyncBeganHere) {
+      if (resync) {
+        skippedBytes += position - Math.max(resyncFrom, from.offset()); // this scan's part of a search still going on
+      }
+      if (resync && !reachedLimit && (resyncBeganHere || position > from.offset())) {
+        // the search met the end of the file, and got further than the last scan that said so
         report(Problem.Kind.CORRUPT_TAIL, resyncFrom, "no valid record in the " + (seen - resyncFrom)
             + " bytes after offset " + resyncFrom + " (yet); the next scan keeps searching from offset " + position);
       }
@@ -192,7 +204,8 @@ public final class RecordScanner {
             + " bytes into a record; the next scan resumes at offset " + position);
       }
       giveBack(buf);
-      return new ScanResult(name, from, new ScanPosition(position, resync), records, records, truncated,
+      ScanPosition next = resync ? new ScanPosition(position, true, resyncFrom, damagedEnd) : ScanPosition.at(position);
+      return new ScanResult(name, from, next, records, records, truncated,
           reachedLimit ? 0 : Math.max(0, seen - lastGoodEnd), lengthCrcErrors, dataCrcErrors, impossibleLengths,
           skippedBytes, 0, 0, bytesRead, reachedLimit);
     }
@@ -205,19 +218,38 @@ public final class RecordScanner {
      * in the first seconds of a cold load.
      */
     private boolean step() throws IOException {
-      if (base + lo >= limitEnd && !resync && damagedEnd < 0) {
+      if (base + lo >= limitEnd && !(resync && endsWithinAHeader())) {
+        // at a record boundary, or anywhere in a search, which the position carries on
         reachedLimit = true;
         return false;
       }
       if (damagedEnd >= 0 && (base + lo >= damagedEnd || !fill(TfRecordFormat.HEADER_LENGTH))) {
         // no record starts inside the damaged one: its length held, go on after it
-        lo = (int) (damagedEnd - base);
+        if (damagedEnd - base > hi) { // the record was read by an earlier scan: skip without reading
+          ch.position(damagedEnd);
+          base = damagedEnd;
+          lo = 0;
+          hi = 0;
+        } else {
+          lo = (int) (damagedEnd - base);
+        }
         lastGoodEnd = damagedEnd;
         damagedEnd = -1;
         resync = false;
+        return true;
       }
       if (!fill(TfRecordFormat.HEADER_LENGTH)) {
         return false;
+      }
+      if (resync) {
+        long stop = Math.min(limitEnd, damagedEnd >= 0 ? damagedEnd : Long.MAX_VALUE);
+        int end = (int) Math.min(hi - TfRecordFormat.HEADER_LENGTH + 1, stop - base);
+        if (end > lo) {
+          lo = findHeader(buf, lo, end);
+          if (lo == end) {
+            return true; // none in the buffer: read on, or stop at the limit or the damaged end
+          }
+        }
       }
       long at = base + lo;
       long len = TfRecordFormat.readLongLE(buf, lo);
@@ -271,7 +303,7 @@ public final class RecordScanner {
         }
       }
       if (resync) {
-        skippedBytes += at - resyncFrom;
+        skippedBytes += at - Math.max(resyncFrom, from.offset()); // this scan's part of the search
         report(Problem.Kind.RESYNCHRONIZED, at, "found a valid record after skipping "
             + (at - resyncFrom) + " bytes from offset " + resyncFrom);
         resync = false;
@@ -282,6 +314,70 @@ public final class RecordScanner {
       lo += total;
       lastGoodEnd = base + lo;
       return true;
+    }
+
+    /**
+     * The first position in {@code [from, to)} where a record header may start: its length is one a
+     * record can have and, when checksums are verified, the length's masked CRC matches. {@code to}
+     * when there is none; {@code b} holds at least {@code to + 11} bytes.
+     *
+     * <p>The resynchronisation's inner loop, a method of its own, called once per buffer, so that
+     * it is compiled by itself and runs at compiled speed however the scan loop was profiled. A
+     * possible length is below 2^31, so its four high bytes are zero: where the byte 7 on is not,
+     * none of the four positions whose length holds that byte can start a header, and the search
+     * moves on by four (random bytes pass this test once in 256 places). The checksum is looked
+     * at only for a length in range, and equal lengths check against the one checksum kept in
+     * locals. Zeros, the one run of a repeated byte whose length is possible (what a crash leaves
+     * in a file's last blocks, or a preallocated file), are passed over eight at a time: no header
+     * starts in them, as the masked checksum of a zero length is not zero.
+     */
+    private int findHeader(byte[] b, int from, int to) {
+      int end = to + TfRecordFormat.HEADER_LENGTH - 1; // the bytes that may be looked at
+      long lastLen = -1;
+      int lastCrc = 0;
+      int i = from;
+      while (i < to) {
+        if (b[i + 7] != 0) {
+          i += 4;
+          continue;
+        }
+        long len = TfRecordFormat.readLongLE(b, i);
+        if ((len & ~MAX_LENGTH_BITS) == 0 && len <= TfRecordFormat.MAX_DATA_LENGTH) {
+          if (!verifyChecksums) {
+            return i;
+          }
+          if (len != lastLen) {
+            lastLen = len;
+            lastCrc = lengthCrc(len);
+          }
+          int stored = TfRecordFormat.readIntLE(b, i + TfRecordFormat.LENGTH_CRC_OFFSET);
+          if (stored == lastCrc) {
+            return i;
+          }
+          if ((len | stored) == 0) {
+            int j = i + TfRecordFormat.HEADER_LENGTH; // the first byte that may not be zero
+            while (j <= end - 8 && TfRecordFormat.readLongLE(b, j) == 0) {
+              j += 8;
+            }
+            while (j < end && b[j] == 0) {
+              j++;
+            }
+            i = j - TfRecordFormat.HEADER_LENGTH + 1; // the first position whose header holds b[j]
+            continue;
+          }
+        }
+        i++;
+      }
+      return to;
+    }
+
+    /**
+     * True when the file holds no header after the current position: a search that stops at its
+     * limit there has in fact met the end, which it reports now rather than leave to a next scan
+     * that would read nothing.
+     */
+    private boolean endsWithinAHeader() throws IOException {
+      return base + lo + TfRecordFormat.HEADER_LENGTH > size();
     }
 
     /**
@@ -399,6 +495,8 @@ public final class RecordScanner {
   }
 
   private static final int LENGTH_CRCS = 64;
+  /** The bits a possible record length may have set: it is below 2^31. */
+  private static final long MAX_LENGTH_BITS = 0x7fffffffL;
 
   private static long[] initialLengths() {
     long[] a = new long[LENGTH_CRCS];

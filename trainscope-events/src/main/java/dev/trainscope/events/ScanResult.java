@@ -11,7 +11,8 @@ package dev.trainscope.events;
  * @param lengthCrcErrors records whose length checksum did not match
  * @param dataCrcErrors records whose data checksum did not match
  * @param impossibleLengths record headers with a length no record can have
- * @param skippedBytes bytes passed over while re-synchronising
+ * @param skippedBytes bytes this scan passed over while re-synchronising, up to the valid record it
+ *     found, or up to where it stopped when the search goes on
  * @param malformedEvents records whose data was not a valid Event
  * @param malformedValues summary values that could not be decoded
  * @param bytesRead bytes consumed from the file by this scan

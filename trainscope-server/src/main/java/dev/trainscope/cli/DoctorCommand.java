@@ -1,5 +1,6 @@
 package dev.trainscope.cli;
 
+import dev.trainscope.data.RunInfo;
 import dev.trainscope.data.RunStore;
 import dev.trainscope.diagnose.Doctor;
 import dev.trainscope.diagnose.Examination;
@@ -11,6 +12,7 @@ import dev.trainscope.diagnose.Roles;
 import dev.trainscope.diagnose.Rules;
 import dev.trainscope.diagnose.Severity;
 import dev.trainscope.diagnose.Thresholds;
+import dev.trainscope.events.Problem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,14 +29,17 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code trainscope doctor LOGDIR}: what looks wrong in each training of a log directory, most
- * severe first, with the evidence and what to try. Exit status 1 when a finding at or above
- * {@code --fail-on} is present, so it can gate a CI pipeline or a training script.
+ * severe first, with the evidence and what to try, and what could not be read. Exit status 1 when
+ * a finding at or above {@code --fail-on} is present, so it can gate a CI pipeline or a training
+ * script; else 3 when a file or folder could not be read, as the diagnosis then saw only part of
+ * the data; 2 for bad usage.
  */
 @Command(
     name = "doctor",
     mixinStandardHelpOptions = true,
     description = {"Diagnose the trainings of a log directory: what looks wrong, where, and what to try.",
-        "Exit status: 0 none at or above --fail-on, 1 some, 2 bad usage."})
+        "Exit status: 0 none at or above --fail-on, 1 some, 2 bad usage,",
+        "3 none at or above --fail-on but a file or folder could not be read (the diagnosis is incomplete)."})
 final class DoctorCommand implements Callable<Integer> {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "LOGDIR",
@@ -107,20 +112,65 @@ final class DoctorCommand implements Callable<Integer> {
       return 2;
     }
     List<Examination> exams;
+    List<RunProblem> problems = new ArrayList<>();
     int runs;
     try (RunStore store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build()) {
       store.reload();
       runs = store.runs().size();
       exams = doctor.examine(store);
+      for (Problem p : store.logdirProblems()) {
+        problems.add(new RunProblem("", p));
+      }
+      for (RunInfo r : store.runs()) {
+        for (Problem p : store.problems(r.name())) {
+          if (p.kind() != Problem.Kind.TRUNCATED_RECORD) { // a writer still writing leaves these
+            problems.add(new RunProblem(r.name(), p));
+          }
+        }
+      }
     }
     String here = displayNameOf(logdir);
     if (json) {
-      writeJson(exams, runs, here, explain, out);
+      writeJson(exams, problems, runs, here, explain, out);
     } else {
       writeText(exams, runs, here, explain, out);
+      writeProblems(problems, out);
     }
     out.flush();
-    return exams.stream().flatMap(e -> e.findings().stream()).anyMatch(f -> f.severity().compareTo(gate) >= 0) ? 1 : 0;
+    if (exams.stream().flatMap(e -> e.findings().stream()).anyMatch(f -> f.severity().compareTo(gate) >= 0)) {
+      return 1;
+    }
+    return problems.stream().anyMatch(p -> p.problem().kind() == Problem.Kind.IO_ERROR) ? UNREADABLE : 0;
+  }
+
+  /** The exit status when no finding gates but something could not be read. */
+  static final int UNREADABLE = 3;
+
+  /** A problem met while reading, with its run ("" for the log directory itself). */
+  record RunProblem(String run, Problem problem) {}
+
+  /**
+   * What could not be read, and the damage met, after the findings: the diagnosis saw only what
+   * was read, and "No findings" alone would say all is well.
+   */
+  static void writeProblems(List<RunProblem> problems, PrintWriter out) {
+    if (problems.isEmpty()) {
+      return;
+    }
+    long unreadable = problems.stream().filter(p -> p.problem().kind() == Problem.Kind.IO_ERROR).count();
+    out.println();
+    out.printf(Locale.ROOT, "== problems reading the log directory: %d could not be read, %d damaged%n", unreadable,
+        problems.size() - unreadable);
+    for (RunProblem rp : problems) {
+      Problem p = rp.problem();
+      String what = p.kind() == Problem.Kind.IO_ERROR ? "UNREADABLE" : "DAMAGED";
+      out.printf(Locale.ROOT, "   %-10s %s%s%n", what, Terminal.safe(p.file()),
+          p.kind() == Problem.Kind.IO_ERROR ? "" : " at offset " + p.offset());
+      out.println("              " + Terminal.safe(p.message()));
+    }
+    if (unreadable > 0) {
+      out.println("The findings above cover only what could be read.");
+    }
   }
 
   /** The name a run at the log directory's own root is shown by: the folder's name, not ".". */
@@ -237,8 +287,8 @@ final class DoctorCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%.4g", v);
   }
 
-  static void writeJson(List<Examination> exams, int runs, String here, boolean explain, PrintWriter out)
-      throws IOException {
+  static void writeJson(List<Examination> exams, List<RunProblem> problems, int runs, String here, boolean explain,
+      PrintWriter out) throws IOException {
     List<Finding> findings = new ArrayList<>();
     for (Examination e : exams) {
       findings.addAll(e.findings());
@@ -260,6 +310,17 @@ final class DoctorCommand implements Callable<Integer> {
     doc.put("runs", runs);
     doc.put("findings", fs);
     doc.put("verdicts", verdicts);
+    List<Object> ps = new ArrayList<>();
+    for (RunProblem rp : problems) {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("run", shown(rp.run(), here));
+      m.put("kind", rp.problem().kind().name());
+      m.put("file", rp.problem().file());
+      m.put("offset", rp.problem().offset());
+      m.put("message", rp.problem().message());
+      ps.add(m);
+    }
+    doc.put("problems", ps);
     FindingJson.write(out, doc);
     out.write('\n');
   }

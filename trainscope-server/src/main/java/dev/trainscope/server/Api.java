@@ -385,12 +385,13 @@ final class Api {
     ctx.json(Map.of("run", run, "tag", tag, "steps", steps));
   }
 
+  /** A run's problems, or without {@code run} those of the log directories (folders that cannot be listed). */
   private void problems(Context ctx) {
-    String run = run(ctx);
+    String run = ctx.queryParam("run") == null ? null : run(ctx);
     List<Map<String, Object>> out = new ArrayList<>();
-    for (Problem p : store.problems(run)) {
+    for (Problem p : run == null ? store.logdirProblems() : store.problems(run)) {
       out.add(Map.of("kind", p.kind().name(), "file", p.file(), "offset", p.offset(), "message", p.message()));
     }
-    ctx.json(Map.of("run", run, "problems", out));
+    ctx.json(run == null ? Map.of("problems", out) : Map.of("run", run, "problems", out));
   }
 }

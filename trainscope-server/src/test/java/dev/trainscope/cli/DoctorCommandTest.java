@@ -2,6 +2,7 @@ package dev.trainscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -128,5 +129,35 @@ class DoctorCommandTest {
     Run severity = run("doctor", logdir.toString(), "--fail-on", "panic");
     assertEquals(2, severity.status());
     assertTrue(severity.err().startsWith("trainscope doctor: "), severity.err());
+  }
+
+  /**
+   * A file nobody can read, root included (who runs CI): a link to a write-only kernel file,
+   * which has a size, so the store tries to read it, and which refuses to be opened for reading.
+   */
+  static Path unreadableEventFile(Path dir) throws Exception {
+    Path target = Path.of("/sys/bus/pci/rescan");
+    assertTrue(Files.size(target) > 0, "this test needs a file with a size that nobody can read");
+    assertThrows(java.nio.file.AccessDeniedException.class, () -> Files.newByteChannel(target).close(),
+        "this test needs a file that nobody can read, even root; " + target + " can be read here");
+    return Files.createSymbolicLink(dir.resolve("events.out.tfevents.1700000000.unreadable.1.0"), target);
+  }
+
+  @Test
+  void unreadableFile_isReportedAndExits3_notNoFindingsAndExit0() throws Exception {
+    Path fine = logdir.resolve("fine");
+    Path file = unreadableEventFile(fine);
+    Run r = run("doctor", fine.toString());
+    assertEquals(DoctorCommand.UNREADABLE, r.status(), r.out());
+    assertTrue(r.out().startsWith("No findings in 1 run. (--explain says what could be checked)\n\n== problems reading the log directory: 1 could not be read, 0 damaged\n"
+        + "   UNREADABLE " + file.getFileName() + "\n              cannot read (java.nio.file.AccessDeniedException: "), r.out());
+    assertTrue(r.out().endsWith("The findings above cover only what could be read.\n"), r.out());
+
+    JsonNode doc = new ObjectMapper().readTree(run("doctor", fine.toString(), "--json").out());
+    assertEquals("IO_ERROR", doc.get("problems").get(0).get("kind").asText());
+    assertEquals("fine", doc.get("problems").get(0).get("run").asText(), "the folder's name, not \".\"");
+
+    unreadableEventFile(logdir.resolve("broken"));
+    assertEquals(1, run("doctor", logdir.toString()).status(), "a finding that gates comes first");
   }
 }

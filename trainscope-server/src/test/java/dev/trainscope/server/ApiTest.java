@@ -54,6 +54,8 @@ class ApiTest {
     Path hostile = tmp.resolve("hostile");
     Files.createDirectories(hostile.resolve(XSS));
     writeHostileRun(hostile.resolve(XSS).resolve("events.out.tfevents.1700000000.host.1.0"));
+    // a folder nobody can list, root included (see HostileFilesTest in trainscope-data)
+    Files.createSymbolicLink(hostile.resolve("unlistable"), Path.of("/proc/1/map_files"));
     store = RunStore.builder()
         .logdirSpec("fx:" + fixtures + ",evil:" + hostile)
         .reloadInterval(Duration.ZERO)
@@ -117,6 +119,19 @@ class ApiTest {
     assertTrue(names.contains("fx/gen-tensorboardX/scalars"), names.toString());
     assertTrue(names.contains("evil/" + XSS));
     assertTrue(json("/api/runs").get("progress").get("firstPollDone").asBoolean());
+  }
+
+  @Test
+  void problems_ofARunOrOfTheLogdir_sayWhatCouldNotBeRead() throws Exception {
+    JsonNode logdir = json("/api/problems").get("problems");
+    assertEquals(1, logdir.size(), logdir.toString());
+    assertEquals("IO_ERROR", logdir.get(0).get("kind").asText());
+    assertEquals(tmp.resolve("hostile").resolve("unlistable").toAbsolutePath().normalize().toString(),
+        logdir.get(0).get("file").asText());
+    assertTrue(logdir.get(0).get("message").asText().startsWith("cannot list this folder"), logdir.toString());
+    JsonNode run = json("/api/problems?run=" + q("evil/" + XSS));
+    assertEquals("evil/" + XSS, run.get("run").asText());
+    assertEquals(0, run.get("problems").size(), "a sound run has none");
   }
 
   @Test

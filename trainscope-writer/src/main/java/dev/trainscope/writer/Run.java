@@ -58,7 +58,10 @@ final class Run {
     this.channel = channel;
   }
 
-  /** Creates the directory and a new event file in it, and writes the file-version record. */
+  /**
+   * Creates the directory and a new event file in it, and writes the file-version record; when that
+   * write fails, removes the file again and throws.
+   */
   static Run open(Path dir, String suffix, double wallTime) throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve(fileName((long) Math.floor(wallTime), suffix));
@@ -71,8 +74,15 @@ final class Run {
         ch.write(bb);
       }
     } catch (IOException | RuntimeException e) {
+      // No file without its first record: a reader would list an empty run, and the next writer
+      // would leave another. The caller gets the error.
       try {
         ch.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      try {
+        Files.deleteIfExists(file);
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
