@@ -1,0 +1,19 @@
+package dev.trainscope.graph;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Coverage-guided fuzzing (Jazzer) of the Keras model-config decoder ({@link KerasModels#read})
+ * over arbitrary text (the input's bytes as UTF-8). The committed corpus
+ * ({@code KerasConfigFuzzerInputs/}) holds a Sequential model and functional models in Keras 2's
+ * and Keras 3's forms, one with a nested model.
+ */
+class KerasConfigFuzzer {
+
+  @FuzzTest
+  void read_anyJson_throwsOnlyBadGraph(byte[] input) {
+    String json = new String(input, StandardCharsets.UTF_8);
+    DecodedGraphs.decodeOrBadGraph(() -> KerasModels.read(json));
+  }
+}
