@@ -15,10 +15,11 @@ import java.util.Arrays;
  * the rest is the file. Without checksums the fuzzer reaches the event and payload decoders; with
  * them, the framing and resynchronisation.
  *
- * <p>The scan must not throw, must end at a position inside the file, and must hand over only
- * records that are in the file as framed: the length in the header at the record's offset and the
- * data after it. The committed corpus ({@code EventFileFuzzerInputs/}) holds slices of real event
- * files from every writer, each behind an option byte.
+ * <p>The scan must not throw, must end at a position inside the file, must hand over only
+ * records that are in the file as framed (the length in the header at the record's offset and the
+ * data after it), and must stay within the {@link AllocationBudget}. The committed corpus
+ * ({@code EventFileFuzzerInputs/}) holds slices of real event files from every writer, each behind
+ * an option byte.
  */
 class EventFileFuzzer {
 
@@ -35,9 +36,12 @@ class EventFileFuzzer {
 
   @FuzzTest
   void scan_anyBytes_reportsDamageAndDeliversOnlyFramedRecords(byte[] input) {
-    if (input.length == 0) {
-      return;
+    if (input.length > 0) {
+      AllocationBudget.within(input.length, () -> scan(input));
     }
+  }
+
+  private static void scan(byte[] input) {
     int options = input[0] & 0xFF;
     byte[] file = Arrays.copyOfRange(input, 1, input.length);
     EventScanner scanner = SCANNERS[(options & 1) | (options >>> 3 & 3) << 1];

@@ -16,14 +16,19 @@ import dev.trainscope.events.proto.TensorProto;
  * the input is decoded as a value, and what decodes is handed to every plugin's reading of it
  * (plugin content as hparams, PR-curve, audio and versioned data; the tensor as histogram, images,
  * PR curve, text, numbers and strings; the legacy histogram as buckets). The same bytes also go to
- * each plugin-content parser directly. Only {@link MalformedProtoException} may come out, and a
- * value that decodes decodes the same once re-encoded. The committed corpus
+ * each plugin-content parser directly. Only {@link MalformedProtoException} may come out, a value
+ * that decodes decodes the same once re-encoded, and all of it stays within the {@link
+ * AllocationBudget}. The committed corpus
  * ({@code PluginPayloadFuzzerInputs/}) holds values of every kind from real event files.
  */
 class PluginPayloadFuzzer {
 
   @FuzzTest
   void decode_anySummaryValue_throwsOnlyMalformedProto(byte[] input) {
+    AllocationBudget.within(input.length, () -> decode(input));
+  }
+
+  private static void decode(byte[] input) {
     DecodeEverything plugins = new DecodeEverything();
     plugins.pluginContent(input);
     SummaryValue v;

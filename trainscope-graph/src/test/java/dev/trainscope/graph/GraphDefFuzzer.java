@@ -18,6 +18,6 @@ class GraphDefFuzzer {
       return;
     }
     byte[] message = Arrays.copyOfRange(input, 1, input.length);
-    DecodedGraphs.decodeOrBadGraph((input[0] & 1) == 0 ? () -> TfGraphs.read(message) : () -> TfGraphs.readMeta(message));
+    DecodedGraphs.decodeOrBadGraph(input.length, (input[0] & 1) == 0 ? () -> TfGraphs.read(message) : () -> TfGraphs.readMeta(message));
   }
 }

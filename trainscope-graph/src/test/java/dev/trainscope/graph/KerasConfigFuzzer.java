@@ -14,6 +14,6 @@ class KerasConfigFuzzer {
   @FuzzTest
   void read_anyJson_throwsOnlyBadGraph(byte[] input) {
     String json = new String(input, StandardCharsets.UTF_8);
-    DecodedGraphs.decodeOrBadGraph(() -> KerasModels.read(json));
+    DecodedGraphs.decodeOrBadGraph(input.length, () -> KerasModels.read(json));
   }
 }

@@ -11,6 +11,6 @@ class OnnxFuzzer {
 
   @FuzzTest
   void read_anyModelProto_throwsOnlyBadGraph(byte[] input) {
-    DecodedGraphs.decodeOrBadGraph(() -> OnnxModels.read(input));
+    DecodedGraphs.decodeOrBadGraph(input.length, () -> OnnxModels.read(input));
   }
 }
