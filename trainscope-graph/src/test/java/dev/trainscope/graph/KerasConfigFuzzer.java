@@ -1,5 +1,6 @@
 package dev.trainscope.graph;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 
@@ -11,6 +12,11 @@ import java.nio.charset.StandardCharsets;
  */
 class KerasConfigFuzzer {
 
+  /** The words of Keras configs, for the fuzzer to splice in. */
+  @DictionaryEntries({"\"class_name\"", "\"config\"", "\"layers\"", "\"name\"", "\"inbound_nodes\"",
+      "\"keras_history\"", "\"__keras_tensor__\"", "\"args\"", "\"kwargs\"", "\"shape\"", "\"batch_shape\"",
+      "\"batch_input_shape\"", "\"input_layers\"", "\"output_layers\"", "\"Sequential\"", "\"Functional\"",
+      "\"Model\"", "\"InputLayer\"", "null", "[[", "]]", "{}", "[]"})
   @FuzzTest
   void read_anyJson_throwsOnlyBadGraph(byte[] input) {
     String json = new String(input, StandardCharsets.UTF_8);
