@@ -56,10 +56,10 @@ final class DeadUnits implements Rule {
   public void check(Subject s, Thresholds t, List<Finding> out) {
     double bound = t.get("dead.fraction");
     for (Layer l : s.layers()) {
-      Finding f = scalar(s, l, l.tag(Role.DEAD_UNITS), bound, "of its units are dead (zero for the whole probe batch)",
+      Finding f = scalar(s, l, l.tag(Role.DEAD_UNITS), bound, "the units", "are dead (zero for the whole probe batch)",
           "dead-unit fraction");
       if (f == null) {
-        f = scalar(s, l, l.tag(Role.GRAD_ZERO_FRACTION), bound, "of its gradient entries are exactly zero",
+        f = scalar(s, l, l.tag(Role.GRAD_ZERO_FRACTION), bound, "the gradient entries", "are exactly zero",
             "zero-gradient fraction");
       }
       if (f == null) {
@@ -78,7 +78,7 @@ final class DeadUnits implements Rule {
     }
   }
 
-  private Finding scalar(Subject s, Layer l, TagRole tag, double bound, String what, String basis) {
+  private Finding scalar(Subject s, Layer l, TagRole tag, double bound, String of, String what, String basis) {
     if (tag == null || tag.kind() != TagKind.SCALAR) {
       return null;
     }
@@ -96,7 +96,7 @@ final class DeadUnits implements Rule {
     }
     return new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), l.name(),
         v.steps()[Math.min(onset, v.size() - 1)], v.lastStep(), Rules.ev("fraction", frac, "bound", bound),
-        Rules.fmt(100 * frac) + "% of layer '" + l.name() + "' " + what, SUGGESTION, basis);
+        Rules.fmt(100 * frac) + "% of " + of + " of layer '" + l.name() + "' " + what, SUGGESTION, basis);
   }
 
   /** A ReLU layer's outputs (never negative) nearly all zero over the last part of the run. */

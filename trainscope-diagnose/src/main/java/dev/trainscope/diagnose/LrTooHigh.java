@@ -65,11 +65,19 @@ final class LrTooHigh implements Rule {
           .append(" times");
     }
     out.add(new Finding(id(), Severity.ERROR, v.run(), gradsGrew ? List.of(v.tag(), g.tag()) : List.of(v.tag()), "",
-        at, v.lastStep(), Rules.ev("start_loss", start, "worst_loss", Double.isNaN(worst) ? start : worst,
-            "times_start", Double.isNaN(worst) ? 1 : worst / start, "non_finite_values", v.nonFinite(),
-            "gradient_growth", Double.isNaN(growth) ? 1 : growth),
+        at, v.lastStep(), evidence(start, worst, v.nonFinite(), growth),
         "the learning rate is too high: " + what,
         "lower the learning rate (by 10x, then tune), add a warm-up, or clip gradient norms",
         "training loss" + (g != null ? " and gradient norms" : "")));
+  }
+
+  /** The numbers that show it; the gradient's growth only where gradient norms were logged. */
+  private static java.util.Map<String, Double> evidence(double start, double worst, long nonFinite, double growth) {
+    java.util.Map<String, Double> ev = Rules.ev("start_loss", start, "worst_loss", Double.isNaN(worst) ? start : worst,
+        "times_start", Double.isNaN(worst) ? 1 : worst / start, "non_finite_values", nonFinite);
+    if (!Double.isNaN(growth)) {
+      ev.put("gradient_growth", growth);
+    }
+    return ev;
   }
 }
