@@ -34,6 +34,10 @@ final class Api {
   static final int DEFAULT_LIMIT = 10_000;
   static final int MAX_LIMIT = 1_000_000;
   static final int MAX_BUCKETS = 20_000;
+  /** Request bodies read at once. */
+  static final int BODY_READERS = 16;
+  /** Open scopes a graph view request may list. */
+  static final int MAX_EXPAND = 100_000;
   /** A blob is a unique opaque origin that may load nothing and run nothing. */
   static final String BLOB_CSP = "sandbox; default-src 'none'";
 
@@ -42,6 +46,8 @@ final class Api {
   private final dev.trainscope.diagnose.Roles roles;
 
   private final GraphService graphs;
+  /** Request bodies being read. */
+  private final java.util.concurrent.Semaphore bodyReaders = new java.util.concurrent.Semaphore(BODY_READERS);
 
   Api(RunStore store, FindingsService findings, dev.trainscope.diagnose.Roles roles, GraphService graphs) {
     this.store = store;
@@ -71,14 +77,15 @@ final class Api {
       List<String> expand = ctx.queryParams("expand");
       boolean explicit = !expand.isEmpty() || ctx.queryParam("expanded") != null;
       boolean all = "1".equals(ctx.queryParam("all"));
-      ctx.json(graphs.view(graphRun(ctx), Params.required(ctx, "source"), explicit ? expand : null, all));
+      ctx.json(graphs.view(graphRun(ctx), Params.required(ctx, "source"), explicit ? expand : null, all,
+          () -> ClientWatch.of(ctx)));
     });
     // the same with a JSON body, for views with more open scopes than a URL can hold:
     // {"run": ..., "source": ..., "expand": [...], "all": false}
     app.post("/api/graph", ctx -> {
       com.fasterxml.jackson.databind.JsonNode body;
       try {
-        body = Json.MAPPER.readTree(ctx.bodyInputStream());
+        body = Json.MAPPER.readTree(jsonBody(ctx));
       } catch (IOException e) {
         throw new BadRequest("the body is not JSON: " + Params.shorten(String.valueOf(e.getMessage())));
       }
@@ -90,13 +97,16 @@ final class Api {
         if (!body.get("expand").isArray()) {
           throw new BadRequest("\"expand\" must be a list of scope paths");
         }
+        if (body.get("expand").size() > MAX_EXPAND) {
+          throw new BadRequest("\"expand\" lists " + body.get("expand").size() + " scopes, more than " + MAX_EXPAND);
+        }
         expand = new ArrayList<>();
         for (com.fasterxml.jackson.databind.JsonNode e : body.get("expand")) {
           expand.add(e.asText());
         }
       }
       ctx.json(graphs.view(body.path("run").asText(""), body.get("source").asText(), expand,
-          body.path("all").asBoolean(false)));
+          body.path("all").asBoolean(false), () -> ClientWatch.of(ctx)));
     });
     app.get("/api/graph/node", ctx -> ctx.json(graphs.node(graphRun(ctx), Params.required(ctx, "source"),
         Params.required(ctx, "node"))));
@@ -107,6 +117,40 @@ final class Api {
       int columns = Params.intParam(ctx, "columns", 200, 1, 5000);
       ctx.json(Map.of("run", run, "heatmaps", LayersView.of(store, run, roles, columns)));
     });
+  }
+
+  /**
+   * A request's JSON body, bounded before a byte is read: it must say it is JSON (a page of
+   * another site can send text/plain without asking, never application/json), give its length, and
+   * be at most {@link DashboardServer#MAX_BODY} bytes; at most {@value #BODY_READERS} bodies are
+   * read at once, so clients that send theirs slowly (and are dropped by Jetty's minimum data rate)
+   * cannot hold the threads every other request needs.
+   */
+  private byte[] jsonBody(Context ctx) {
+    String type = ctx.contentType() == null ? "" : ctx.contentType().split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    if (!type.equals("application/json")) {
+      throw new Refused(415, "The body must be JSON, sent as Content-Type: application/json (was '"
+          + Params.shorten(String.valueOf(ctx.contentType())) + "').");
+    }
+    long length = ctx.req().getContentLengthLong();
+    if (length < 0) {
+      throw new Refused(411, "Give the body's length (Content-Length).");
+    }
+    if (length > DashboardServer.MAX_BODY) {
+      throw new Refused(413, "The body has " + length + " bytes, more than the " + DashboardServer.MAX_BODY + " taken.");
+    }
+    if (!bodyReaders.tryAcquire()) {
+      throw new Refused(503, "Too many requests are sending bodies at once: try again in a moment.");
+    }
+    try {
+      return ctx.bodyAsBytes();
+    } catch (Exception e) { // Kotlin's reads throw IOException unchecked
+      int status = e instanceof org.eclipse.jetty.http.BadMessageException b ? b.getCode() : 400;
+      Throwable t = e instanceof java.io.UncheckedIOException ? e.getCause() : e;
+      throw new Refused(status, "The body could not be read: " + t.getMessage());
+    } finally {
+      bodyReaders.release();
+    }
   }
 
   /** The diagnosis: every finding, or one run's with {@code ?run=}; and the count per run. */
