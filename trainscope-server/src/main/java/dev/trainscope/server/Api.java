@@ -186,22 +186,82 @@ final class Api {
     ctx.json(Map.of("runs", store.runs(), "progress", store.progress()));
   }
 
-  /** All tags of all runs ({@code {"runs": {run: [tag, ...]}}}), or of one run with {@code ?run=}. */
+  /**
+   * The tags of every run ({@code {"runs": {run: [TagInfo]}, "totals": {run: n}}}), or of one run
+   * with {@code ?run=} ({@code {"run", "tags", "total", "offset"}}), a page at a time: those
+   * matching {@code filter} (a regular expression, RE2 syntax, any case, found anywhere in the tag)
+   * and of the {@code kind}s given, from {@code offset}, at most {@code limit} per run; a total
+   * counts every match, so a client knows what it was not sent. A run with a million tags answers
+   * in pages of kilobytes instead of one answer of hundreds of megabytes.
+   */
   private void tags(Context ctx) {
+    TagPage page = TagPage.of(ctx);
     String run = ctx.queryParam("run");
     if (run != null) {
-      ctx.json(Map.of("run", run, "tags", store.tags(run)));
+      List<TagInfo> all = store.tags(Params.required(ctx, "run"));
+      List<TagInfo> tags = new ArrayList<>();
+      int total = page.select(all, tags);
+      ctx.json(Map.of("run", run, "tags", tags, "total", total, "offset", page.offset()));
       return;
     }
     Map<String, List<TagInfo>> out = new LinkedHashMap<>();
+    Map<String, Integer> totals = new LinkedHashMap<>();
     for (RunInfo r : store.runs()) {
       try {
-        out.put(r.name(), store.tags(r.name()));
+        List<TagInfo> tags = new ArrayList<>();
+        totals.put(r.name(), page.select(store.tags(r.name()), tags));
+        out.put(r.name(), tags);
       } catch (java.util.NoSuchElementException e) {
         // removed while we listed
       }
     }
-    ctx.json(Map.of("runs", out));
+    ctx.json(Map.of("runs", out, "totals", totals, "offset", page.offset()));
+  }
+
+  /** Which tags of a run {@code /api/tags} answers: filtered by name and kind, a page of them. */
+  record TagPage(com.google.re2j.Pattern filter, java.util.Set<dev.trainscope.data.TagKind> kinds, int offset, int limit) {
+    static final int DEFAULT_LIMIT = 10_000;
+    static final int MAX_LIMIT = 100_000;
+
+    static TagPage of(Context ctx) {
+      String f = ctx.queryParam("filter");
+      com.google.re2j.Pattern filter = null;
+      if (f != null && !f.isEmpty()) {
+        if (f.length() > Params.MAX_NAME) {
+          throw new BadRequest("query parameter 'filter' is longer than " + Params.MAX_NAME + " characters");
+        }
+        try {
+          filter = com.google.re2j.Pattern.compile(f, com.google.re2j.Pattern.CASE_INSENSITIVE);
+        } catch (com.google.re2j.PatternSyntaxException e) {
+          throw new BadRequest("query parameter 'filter' is not a regular expression (RE2 syntax): " + e.getMessage());
+        }
+      }
+      java.util.Set<dev.trainscope.data.TagKind> kinds = java.util.EnumSet.noneOf(dev.trainscope.data.TagKind.class);
+      for (String k : ctx.queryParams("kind")) {
+        try {
+          kinds.add(dev.trainscope.data.TagKind.valueOf(k.toUpperCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw new BadRequest("query parameter 'kind' must be a tag kind (scalar, histogram, image, ...), was '"
+              + Params.shorten(k) + "'");
+        }
+      }
+      return new TagPage(filter, kinds, Params.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE),
+          Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT));
+    }
+
+    /** Adds this page's tags of {@code all} to {@code into}; returns how many match in all. */
+    int select(List<TagInfo> all, List<TagInfo> into) {
+      int matched = 0;
+      for (TagInfo t : all) {
+        if ((kinds.isEmpty() || kinds.contains(t.kind())) && (filter == null || filter.matcher(t.tag()).find())) {
+          if (matched >= offset && matched - offset < limit) {
+            into.add(t);
+          }
+          matched++;
+        }
+      }
+      return matched;
+    }
   }
 
   /**

@@ -45,6 +45,8 @@ public final class DashboardServer implements AutoCloseable {
    * data rate): a client that trickles a body in is dropped with 408 instead of holding a thread.
    */
   static final long MIN_BODY_RATE = 1024;
+  /** The request line and headers may hold this much. */
+  static final int REQUEST_HEAD_BYTES = 32 * 1024;
   /** A connection that sends and receives nothing for this long is closed. */
   static final long IDLE_MILLIS = 30_000;
 
@@ -94,7 +96,11 @@ public final class DashboardServer implements AutoCloseable {
       // query's CPU under load) to spare a poll that nearly always changes; static files keep theirs
       config.http.generateEtags = false;
       config.http.maxRequestSize = MAX_BODY;
-      config.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(MIN_BODY_RATE));
+      config.jetty.modifyHttpConfiguration(http -> {
+        http.setMinRequestDataRate(MIN_BODY_RATE);
+        // a run name (a path, up to 4,096 bytes) and a tag (up to 1,024 characters) URL-encoded
+        http.setRequestHeaderSize(REQUEST_HEAD_BYTES);
+      });
       config.jetty.addConnector((server, http) -> {
         ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
         c.setHost(bindHost);
