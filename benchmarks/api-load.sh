@@ -35,22 +35,10 @@ fi
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 base="http://127.0.0.1:$port"
-# until the first load is done: every byte known has been read
-for _ in $(seq 1 1200); do
-  p="$(curl -sf "$base/api/progress" || true)"
-  if [[ -n $p ]] && python3 -c 'import json,sys; p=json.loads(sys.argv[1]); sys.exit(0 if p["firstPollDone"] and p["bytesRead"] >= p["bytesKnown"] > 0 else 1)' "$p"; then
-    break
-  fi
-  sleep 0.5
-done
+. "$here/benchmarks/serve-wait.sh"
+wait_loaded "$base"
 echo "server loaded: $p"
-# and until the server is idle: the background diagnosis passes over everything after the load,
-# competing for the CPU (idle = under a tenth of a core over two seconds)
-cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
-for _ in $(seq 1 600); do
-  a="$(cpu)"; sleep 2; b="$(cpu)"
-  (( b - a < 20 )) && break
-done
+wait_idle "$server"
 echo "server idle"
 echo "server resident memory: $(( $(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024 )) MiB"
 if [[ $mode == mixed ]]; then

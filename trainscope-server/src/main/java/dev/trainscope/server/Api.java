@@ -66,18 +66,18 @@ final class Api {
     app.get("/api/blobs", this::blobs);
     app.get("/api/blob", this::blob);
     app.get("/api/text", this::text);
-    app.get("/api/prcurves", ctx -> json(ctx, Map.of("run", run(ctx), "tag", tag(ctx),
+    app.get("/api/prcurves", ctx -> ctx.json(Map.of("run", run(ctx), "tag", tag(ctx),
         "steps", store.prCurves(run(ctx), tag(ctx)))));
-    app.get("/api/hparams", ctx -> json(ctx, store.hparams()));
-    app.get("/api/progress", ctx -> json(ctx, store.progress()));
+    app.get("/api/hparams", ctx -> ctx.json(store.hparams()));
+    app.get("/api/progress", ctx -> ctx.json(store.progress()));
     app.get("/api/problems", this::problems);
     app.get("/api/findings", this::findings);
-    app.get("/api/graphs", ctx -> json(ctx, Map.of("graphs", graphs.sources(ctx.queryParam("run")))));
+    app.get("/api/graphs", ctx -> ctx.json(Map.of("graphs", graphs.sources(ctx.queryParam("run")))));
     app.get("/api/graph", ctx -> {
       List<String> expand = ctx.queryParams("expand");
       boolean explicit = !expand.isEmpty() || ctx.queryParam("expanded") != null;
       boolean all = "1".equals(ctx.queryParam("all"));
-      json(ctx, graphs.view(graphRun(ctx), Params.required(ctx, "source"), explicit ? expand : null, all,
+      ctx.json(graphs.view(graphRun(ctx), Params.required(ctx, "source"), explicit ? expand : null, all,
           () -> ClientWatch.of(ctx)));
     });
     // the same with a JSON body, for views with more open scopes than a URL can hold:
@@ -105,17 +105,17 @@ final class Api {
           expand.add(e.asText());
         }
       }
-      json(ctx, graphs.view(body.path("run").asText(""), body.get("source").asText(), expand,
+      ctx.json(graphs.view(body.path("run").asText(""), body.get("source").asText(), expand,
           body.path("all").asBoolean(false), () -> ClientWatch.of(ctx)));
     });
-    app.get("/api/graph/node", ctx -> json(ctx, graphs.node(graphRun(ctx), Params.required(ctx, "source"),
+    app.get("/api/graph/node", ctx -> ctx.json(graphs.node(graphRun(ctx), Params.required(ctx, "source"),
         Params.required(ctx, "node"))));
-    app.get("/api/graph/search", ctx -> json(ctx, graphs.search(graphRun(ctx), Params.required(ctx, "source"),
+    app.get("/api/graph/search", ctx -> ctx.json(graphs.search(graphRun(ctx), Params.required(ctx, "source"),
         Params.required(ctx, "q"), Params.intParam(ctx, "limit", 50, 1, 1000))));
     app.get("/api/layers", ctx -> {
       String run = run(ctx);
       int columns = Params.intParam(ctx, "columns", 200, 1, 5000);
-      json(ctx, Map.of("run", run, "heatmaps", LayersView.of(store, run, roles, columns)));
+      ctx.json(Map.of("run", run, "heatmaps", LayersView.of(store, run, roles, columns)));
     });
   }
 
@@ -153,20 +153,8 @@ final class Api {
     }
   }
 
-  /**
-   * An answer as JSON, written by Jackson straight into the response as it is encoded, not built
-   * as a String and copied into bytes first as {@code ctx.json} does: a fifth of the bytes a chart
-   * query allocates, so fewer young collections under load.
-   */
-  static void json(Context ctx, Object answer) throws IOException {
-    ctx.contentType("application/json");
-    try (java.io.OutputStream out = ctx.outputStream()) {
-      Json.MAPPER.writeValue(out, answer);
-    }
-  }
-
   /** The diagnosis: every finding, or one run's with {@code ?run=}; and the count per run. */
-  private void findings(Context ctx) throws IOException {
+  private void findings(Context ctx) {
     String run = ctx.queryParam("run");
     List<dev.trainscope.diagnose.Finding> list = run == null ? findings.findings() : findings.of(run);
     if (run != null) {
@@ -177,7 +165,7 @@ final class Api {
       counts.computeIfAbsent(f.run(), k -> new LinkedHashMap<>())
           .merge(f.severity().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
     }
-    json(ctx, Map.of("version", findings.version(), "findings", list, "counts", counts));
+    ctx.json(Map.of("version", findings.version(), "findings", list, "counts", counts));
   }
 
   /** A graph's run: "" for a model given on the command line. */
@@ -194,8 +182,8 @@ final class Api {
     return Params.required(ctx, "tag");
   }
 
-  private void runs(Context ctx) throws IOException {
-    json(ctx, Map.of("runs", store.runs(), "progress", store.progress()));
+  private void runs(Context ctx) {
+    ctx.json(Map.of("runs", store.runs(), "progress", store.progress()));
   }
 
   /**
@@ -206,14 +194,14 @@ final class Api {
    * counts every match, so a client knows what it was not sent. A run with a million tags answers
    * in pages of kilobytes instead of one answer of hundreds of megabytes.
    */
-  private void tags(Context ctx) throws IOException {
+  private void tags(Context ctx) {
     TagPage page = TagPage.of(ctx);
     String run = ctx.queryParam("run");
     if (run != null) {
       List<TagInfo> all = store.tags(Params.required(ctx, "run"));
       List<TagInfo> tags = new ArrayList<>();
       int total = page.select(all, tags);
-      json(ctx, Map.of("run", run, "tags", tags, "total", total, "offset", page.offset()));
+      ctx.json(Map.of("run", run, "tags", tags, "total", total, "offset", page.offset()));
       return;
     }
     Map<String, List<TagInfo>> out = new LinkedHashMap<>();
@@ -227,7 +215,7 @@ final class Api {
         // removed while we listed
       }
     }
-    json(ctx, Map.of("runs", out, "totals", totals, "offset", page.offset()));
+    ctx.json(Map.of("runs", out, "totals", totals, "offset", page.offset()));
   }
 
   /** Which tags of a run {@code /api/tags} answers: filtered by name and kind, a page of them. */
@@ -280,7 +268,7 @@ final class Api {
    * One tag of several runs ({@code &run=a&run=b}): downsampled to about {@code buckets} buckets
    * when given, else exact points, at most {@code limit} per run.
    */
-  private void scalars(Context ctx) throws IOException {
+  private void scalars(Context ctx) {
     String tag = tag(ctx);
     List<String> runs = Params.all(ctx, "run");
     long from = Params.longParam(ctx, "from", Long.MIN_VALUE);
@@ -303,7 +291,7 @@ final class Api {
         series.add(p);
       }
     }
-    json(ctx, Map.of("tag", tag, "series", series));
+    ctx.json(Map.of("tag", tag, "series", series));
   }
 
   /** Every point of a scalar series, as CSV ({@code format=csv}, the default) or JSON. */
@@ -368,12 +356,12 @@ final class Api {
    * Histograms of a tag; with {@code maxSteps}, at most that many steps, evenly spread and always
    * keeping the first and the last.
    */
-  private void histograms(Context ctx) throws IOException {
+  private void histograms(Context ctx) {
     String run = run(ctx);
     String tag = tag(ctx);
     int max = Params.intParam(ctx, "maxSteps", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
     List<HistogramStep> all = store.histograms(run, tag);
-    json(ctx, Map.of("run", run, "tag", tag, "total", all.size(), "steps", spread(all, max)));
+    ctx.json(Map.of("run", run, "tag", tag, "total", all.size(), "steps", spread(all, max)));
   }
 
   static <T> List<T> spread(List<T> all, int max) {
@@ -397,7 +385,7 @@ final class Api {
   }
 
   /** The nine basis-point bands per step, in columns: {@code steps}, {@code wallTimes}, {@code bands[9][n]}. */
-  private void distributions(Context ctx) throws IOException {
+  private void distributions(Context ctx) {
     String run = run(ctx);
     String tag = tag(ctx);
     List<DistributionStep> d = store.distributions(run, tag);
@@ -411,15 +399,15 @@ final class Api {
         bands[b][i] = d.get(i).values()[b];
       }
     }
-    json(ctx, Map.of("run", run, "tag", tag, "basisPoints", dev.trainscope.data.Distributions.BASIS_POINTS,
+    ctx.json(Map.of("run", run, "tag", tag, "basisPoints", dev.trainscope.data.Distributions.BASIS_POINTS,
         "steps", steps, "wallTimes", walls, "bands", bands));
   }
 
-  private void blobs(Context ctx) throws IOException {
+  private void blobs(Context ctx) {
     String run = run(ctx);
     String tag = tag(ctx);
     List<BlobInfo> list = store.blobs(run, tag);
-    json(ctx, Map.of("run", run, "tag", tag, "steps", list));
+    ctx.json(Map.of("run", run, "tag", tag, "steps", list));
   }
 
   /**
@@ -448,7 +436,7 @@ final class Api {
   }
 
   /** Text per step, as the raw strings and as safe HTML rendered from their Markdown. */
-  private void text(Context ctx) throws IOException {
+  private void text(Context ctx) {
     String run = run(ctx);
     String tag = tag(ctx);
     List<Map<String, Object>> steps = new ArrayList<>();
@@ -464,15 +452,15 @@ final class Api {
       m.put("html", html);
       steps.add(m);
     }
-    json(ctx, Map.of("run", run, "tag", tag, "steps", steps));
+    ctx.json(Map.of("run", run, "tag", tag, "steps", steps));
   }
 
-  private void problems(Context ctx) throws IOException {
+  private void problems(Context ctx) {
     String run = run(ctx);
     List<Map<String, Object>> out = new ArrayList<>();
     for (Problem p : store.problems(run)) {
       out.add(Map.of("kind", p.kind().name(), "file", p.file(), "offset", p.offset(), "message", p.message()));
     }
-    json(ctx, Map.of("run", run, "problems", out));
+    ctx.json(Map.of("run", run, "problems", out));
   }
 }

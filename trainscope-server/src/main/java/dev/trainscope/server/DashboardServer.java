@@ -45,11 +45,6 @@ public final class DashboardServer implements AutoCloseable {
    * data rate): a client that trickles a body in is dropped with 408 instead of holding a thread.
    */
   static final long MIN_BODY_RATE = 1024;
-  /** Queries computed at once (twice the cores a small machine has); more wait their turn. */
-  static final int QUERIES_AT_ONCE = 4;
-  /** The endpoints that compute answers from the store; not live updates, downloads or static files. */
-  static final java.util.List<String> QUEUED_PATHS = java.util.List.of("/api/scalars", "/api/histograms",
-      "/api/distributions", "/api/text", "/api/prcurves", "/api/layers", "/api/tags", "/api/blob", "/api/blobs");
   /** The request line and headers may hold this much. */
   static final int REQUEST_HEAD_BYTES = 32 * 1024;
   /** A connection that sends and receives nothing for this long is closed. */
@@ -105,20 +100,6 @@ public final class DashboardServer implements AutoCloseable {
         http.setMinRequestDataRate(MIN_BODY_RATE);
         // a run name (a path, up to 4,096 bytes) and a tag (up to 1,024 characters) URL-encoded
         http.setRequestHeaderSize(REQUEST_HEAD_BYTES);
-      });
-      // Jetty's QoSFilter: at most QUERIES_AT_ONCE queries computed at once, the others suspended
-      // (holding no thread) and resumed in the order they came; with a hundred clients on two
-      // cores, a hundred queries at once only took turns on the CPU and kept each other's garbage
-      // alive through every young collection
-      config.jetty.modifyServletContextHandler(handler -> {
-        org.eclipse.jetty.servlet.FilterHolder qos = new org.eclipse.jetty.servlet.FilterHolder(
-            org.eclipse.jetty.servlets.QoSFilter.class);
-        qos.setInitParameter("maxRequests", Integer.toString(QUERIES_AT_ONCE));
-        qos.setInitParameter("waitMs", "20");
-        qos.setInitParameter("suspendMs", "30000");
-        for (String path : QUEUED_PATHS) {
-          handler.addFilter(qos, path, java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
-        }
       });
       config.jetty.addConnector((server, http) -> {
         ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));

@@ -11,9 +11,9 @@ import java.util.Locale;
 /**
  * A run with a million scalar tags against a running {@code trainscope serve} (not a unit test: run
  * by benchmarks/many-tags.sh, which starts the server of each build): {@code write DIR N} writes the
- * log directory; {@code measure BASE} times {@code GET /api/tags} (bytes and seconds, three times)
- * and, in Debian's Chromium, a fresh page from navigation until the Scalars tab shows its first
- * card (time to interactive) and the longest main-thread task meanwhile, over three pages.
+ * log directory; {@code measure BASE [ROUNDS (default 3)]} times {@code GET /api/tags} (bytes and
+ * seconds) and, in Debian's Chromium, a fresh page from navigation until the Scalars tab shows its
+ * first card (time to interactive) and the longest main-thread task meanwhile, ROUNDS times each.
  */
 public final class ManyTagsBenchmark {
   public static void main(String[] args) throws Exception {
@@ -27,8 +27,9 @@ public final class ManyTagsBenchmark {
       return;
     }
     String base = args[1];
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     HttpClient http = HttpClient.newHttpClient();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < rounds; i++) {
       long t0 = System.nanoTime();
       HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/tags")).build(),
           HttpResponse.BodyHandlers.ofByteArray());
@@ -36,7 +37,7 @@ public final class ManyTagsBenchmark {
           (System.nanoTime() - t0) / 1e9);
     }
     try (Chromium chromium = Chromium.launch()) {
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < rounds; i++) {
         try (DashboardPage p = chromium.open(base, 1400, 900)) {
           p.page.addInitScript("window.__longest = 0; new PerformanceObserver(l => { for (const e of l.getEntries())"
               + " window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask', buffered: true });");
