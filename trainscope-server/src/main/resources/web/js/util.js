@@ -33,13 +33,24 @@ export function clear(node) {
  */
 export function regex(text) {
   if (!text) return null;
-  if (!/[\\^$.|?*+()[\]{}]/.test(text)) return new SafeRegex(text, null);
-  try {
-    return new SafeRegex(text, RE2JS.compile(text, RE2JS.CASE_INSENSITIVE));
-  } catch (e) {
-    return new Error(e.message);
+  let re = compiled.get(text);
+  if (re) return re;
+  if (!/[\\^$.|?*+()[\]{}]/.test(text)) {
+    re = new SafeRegex(text, null);
+  } else {
+    try {
+      re = new SafeRegex(text, RE2JS.compile(text, RE2JS.CASE_INSENSITIVE));
+    } catch (e) {
+      re = new Error(e.message);
+    }
   }
+  if (compiled.size >= 64) compiled.clear();
+  compiled.set(text, re);
+  return re;
 }
+
+/** Filters compiled lately: every card and list asks for the same few filters on each change. */
+const compiled = new Map();
 
 /** What regex() gives: test(s), and exec(s) -> [match, group 1, ...] or null, as a RegExp's. */
 export class SafeRegex {
