@@ -41,7 +41,7 @@ export function regex(text) {
     try {
       re = new SafeRegex(text, RE2JS.compile(text, RE2JS.CASE_INSENSITIVE));
     } catch (e) {
-      re = new Error(e.message);
+      re = new Error(String(e.message).replace('`(?i)', '`')); // the flag is ours, not the user's
     }
   }
   if (compiled.size >= 64) compiled.clear();
