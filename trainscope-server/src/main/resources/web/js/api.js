@@ -40,7 +40,8 @@ export function nums(a) {
 
 export const api = {
   runs: () => getJson('/api/runs'),
-  tags: () => getJson('/api/tags'),
+  /** A page of every run's tags (at most 10,000 a run, with totals); filter: an RE2 pattern searched by the server. */
+  tags: (params = {}) => getJson('/api/tags', params),
   /** Downsampled scalars of one tag for several runs: about `buckets` buckets between from and to. */
   scalarBuckets: (tag, runs, buckets, from, to) =>
     getJson('/api/scalars', { tag, run: runs, buckets, from, to }),

@@ -42,8 +42,10 @@ import * as findings from './findings.js';
 const TABS = [scalars, histograms, distributions, images, text, layers, graph, features, latent, findingsTab, runsTable];
 
 const model = {
-  runs: [],            // RunInfo[]
-  tagsByRun: new Map() // run -> TagInfo[]
+  runs: [],             // RunInfo[]
+  tagsByRun: new Map(), // run -> TagInfo[]: all of them, or a page of a run with too many
+  cut: new Map(),       // run -> {shown, total} for runs whose tags were not all sent
+  cutFilter: null,      // the tag filter the server searched the cut runs with, or null
 };
 
 let current = null;    // { tab, view }
@@ -76,12 +78,60 @@ const ctx = {
 };
 
 async function loadModel() {
-  const [runs, tags] = await Promise.all([api.runs(), api.tags()]);
+  const [runs, tags] = await Promise.all([api.runs(), loadTags()]);
   model.runs = runs.runs;
   model.tagsByRun = new Map(Object.entries(tags.runs));
+  showTagNotice();
   runList.setRuns(model.runs);
   showProgress(runs.progress);
   renderTabs();
+}
+
+/**
+ * Every run's tags: the server sends at most 10,000 a run (a run can have a million). Of a run it
+ * cut short, the page holds the first page; with a tag filter set, the server searches all of that
+ * run's tags with it (the same RE2 syntax as the page's filter) and the page holds the matches.
+ */
+async function loadTags() {
+  const tags = await api.tags();
+  model.cut = cutRuns(tags);
+  model.cutFilter = null;
+  const f = state.get('tagFilter');
+  if (model.cut.size && f && !(regex(f) instanceof Error)) {
+    const found = await api.tags({ filter: f });
+    for (const run of model.cut.keys()) {
+      tags.runs[run] = found.runs[run] || [];
+      model.cut.set(run, { shown: tags.runs[run].length, total: found.totals[run] || 0 });
+    }
+    model.cutFilter = f;
+  }
+  return tags;
+}
+
+function cutRuns(tags) {
+  const cut = new Map();
+  for (const [run, total] of Object.entries(tags.totals || {})) {
+    const shown = (tags.runs[run] || []).length;
+    if (total > shown) cut.set(run, { shown, total });
+  }
+  return cut;
+}
+
+/** Says which runs' tags are not all in the page, and how to reach the rest. */
+function showTagNotice() {
+  const node = document.getElementById('tag-notice');
+  const lines = [];
+  for (const [run, c] of model.cut) {
+    lines.push(model.cutFilter !== null
+      ? `${run}: ${c.shown.toLocaleString()} of ${c.total.toLocaleString()} tags matching the filter shown`
+      : `${run}: the first ${c.shown.toLocaleString()} of ${c.total.toLocaleString()} tags shown; the tag filter searches them all`);
+  }
+  for (const [run, c] of model.cut) {
+    if (model.cutFilter !== null && c.shown < c.total) { lines.push('narrow the filter to see the rest'); break; }
+  }
+  node.hidden = lines.length === 0;
+  node.textContent = lines.join('\n');
+  node.style.whiteSpace = 'pre-line';
 }
 
 function renderTabs() {
@@ -199,6 +249,15 @@ async function main() {
     state.set({ theme: now === 'dark' ? 'light' : 'dark' });
   });
   const checkFilter = filterInput();
+  // runs with more tags than the server sends: the filter is searched by the server
+  const searchCutRuns = debounce(async () => {
+    try {
+      await loadModel();
+    } catch (e) {
+      console.error(e);
+    }
+    refresh('filter');
+  }, 200);
   state.subscribe(keys => {
     if (keys.has('theme')) applyTheme();
     if (keys.has('tab')) mountTab();
@@ -209,7 +268,7 @@ async function main() {
     }
     if (keys.has('tagFilter')) {
       checkFilter();
-      refresh('filter');
+      if (model.cut.size) searchCutRuns(); else refresh('filter');
     }
     const other = [...keys].filter(k => !['theme', 'tab', 'runFilter', 'hidden', 'tagFilter'].includes(k));
     if (other.length) refresh('state');

@@ -1,6 +1,8 @@
 // Small DOM helpers. Text from files (run names, tags, descriptions) only ever goes into the page
 // through textContent or attributes, never innerHTML: a tag named <img onerror=...> stays text.
 
+import { RE2JS } from '../vendor/re2js/index.js';
+
 export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -22,13 +24,60 @@ export function clear(node) {
   while (node.firstChild) node.removeChild(node.firstChild);
 }
 
-/** A RegExp from user input, or an Error when it does not compile; empty input matches all. */
+/**
+ * A filter from user input or the URL, matching anywhere in a name, in any case; an Error when it
+ * does not compile; null for empty input (matches all). Compiled by RE2 (re2js), which matches in
+ * time linear in the name whatever the pattern: the browser's own RegExp backtracks, and a link
+ * with `#runFilter=^(.|.)*Q` froze the tab on an ordinary run name. RE2 syntax is JavaScript's
+ * without backreferences and lookarounds. Text without any special character is matched as it is.
+ */
 export function regex(text) {
   if (!text) return null;
-  try {
-    return new RegExp(text, 'i');
-  } catch (e) {
-    return e;
+  let re = compiled.get(text);
+  if (re) return re;
+  if (!/[\\^$.|?*+()[\]{}]/.test(text)) {
+    re = new SafeRegex(text, null);
+  } else {
+    try {
+      re = new SafeRegex(text, RE2JS.compile(text, RE2JS.CASE_INSENSITIVE));
+    } catch (e) {
+      re = new Error(String(e.message).replace('`(?i)', '`')); // the flag is ours, not the user's
+    }
+  }
+  if (compiled.size >= 64) compiled.clear();
+  compiled.set(text, re);
+  return re;
+}
+
+/** Filters compiled lately: every card and list asks for the same few filters on each change. */
+const compiled = new Map();
+
+/** What regex() gives: test(s), and exec(s) -> [match, group 1, ...] or null, as a RegExp's. */
+export class SafeRegex {
+  constructor(source, re2) {
+    this.source = source;
+    this.re2 = re2;
+    this.lower = source.toLowerCase();
+  }
+
+  test(s) {
+    return this.re2 ? this.re2.test(s) : String(s).toLowerCase().includes(this.lower);
+  }
+
+  exec(s) {
+    if (!this.re2) {
+      const at = String(s).toLowerCase().indexOf(this.lower);
+      return at < 0 ? null : [String(s).slice(at, at + this.source.length)];
+    }
+    const m = this.re2.matcher(s);
+    if (!m.find()) return null;
+    const out = [];
+    for (let g = 0; g <= m.groupCount(); g++) out.push(m.group(g) ?? undefined);
+    return out;
+  }
+
+  toString() {
+    return `/${this.source}/i`;
   }
 }
 

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * also delays the ones behind it). Prints requests per second and the latency percentiles.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.trainscope.benchmarks.ApiLoad
- * http://127.0.0.1:6006 50 30 [intervalMs]}
+ * http://127.0.0.1:6006 50 30 [intervalMs (0: as fast as answered)] [mixed]}; {@code mixed} asks a
+ * mix of queries ({@link #mixedQuery}) instead of one kind.
  */
 public final class ApiLoad {
   private ApiLoad() {}
@@ -35,6 +36,7 @@ public final class ApiLoad {
     int clients = Integer.parseInt(args[1]);
     int seconds = Integer.parseInt(args[2]);
     long intervalNanos = args.length > 3 ? Long.parseLong(args[3]) * 1_000_000L : 0;
+    boolean mixed = args.length > 4 && args[4].equals("mixed");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     JsonNode tags = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/tags")).build(),
         HttpResponse.BodyHandlers.ofString()).body()).get("runs");
@@ -68,9 +70,7 @@ public final class ApiLoad {
               java.util.concurrent.locks.LockSupport.parkNanos(wait);
             }
           }
-          String[] t = targets.get(rnd.nextInt(targets.size()));
-          URI uri = URI.create(base + "/api/scalars?buckets=800&run=" + URLEncoder.encode(t[0], StandardCharsets.UTF_8)
-              + "&tag=" + URLEncoder.encode(t[1], StandardCharsets.UTF_8));
+          URI uri = URI.create(base + (mixed ? mixedQuery(targets, rnd) : chartQuery(targets.get(rnd.nextInt(targets.size())))));
           long t0 = intervalNanos > 0 ? next : System.nanoTime();
           next += intervalNanos;
           try {
@@ -94,11 +94,46 @@ public final class ApiLoad {
       t.join();
     }
     long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-    System.out.printf(Locale.ROOT, "%d clients%s, %d s, %d series: %,d requests, %.0f requests/s, %d errors%n", clients,
+    System.out.printf(Locale.ROOT, "%d clients%s%s, %d s, %d series: %,d requests, %.0f requests/s, %d errors%n", clients,
+        mixed ? " (mixed queries)" : "",
         intervalNanos > 0 ? " polling every " + intervalNanos / 1_000_000 + " ms" : " as fast as answered", seconds,
         targets.size(), all.length, all.length / (double) seconds, errors.get());
     System.out.printf(Locale.ROOT, "latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", pct(all, 0.50),
         pct(all, 0.90), pct(all, 0.99), all[all.length - 1] / 1e6);
+  }
+
+  /** One chart's query: a series at 800 buckets. */
+  static String chartQuery(String[] t) {
+    return "/api/scalars?buckets=800&run=" + enc(t[0]) + "&tag=" + enc(t[1]);
+  }
+
+  /**
+   * What a dashboard asks, in proportions a page of charts gives: half the queries a chart of one
+   * run, a fifth a chart of five runs (a tag compared across runs), a fifth a chart zoomed into a
+   * tenth of the steps, a tenth exact points (a download page or a tooltip, 2,000 points).
+   */
+  static String mixedQuery(List<String[]> targets, ThreadLocalRandom rnd) {
+    String[] t = targets.get(rnd.nextInt(targets.size()));
+    int kind = rnd.nextInt(10);
+    if (kind < 5) {
+      return chartQuery(t);
+    }
+    if (kind < 7) {
+      StringBuilder q = new StringBuilder("/api/scalars?buckets=800&tag=" + enc(t[1]));
+      for (int i = 0; i < 5; i++) {
+        q.append("&run=").append(enc(targets.get(rnd.nextInt(targets.size()))[0]));
+      }
+      return q.toString();
+    }
+    if (kind < 9) {
+      long from = rnd.nextLong(45_000);
+      return chartQuery(t) + "&from=" + from + "&to=" + (from + 5_000);
+    }
+    return "/api/scalars?limit=2000&run=" + enc(t[0]) + "&tag=" + enc(t[1]) + "&from=" + rnd.nextLong(48_000);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   private static double pct(long[] sorted, double p) {

@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  */
 final class Ingest implements EventHandler {
   static final String RUN_GRAPH_TAG = "__run_graph__";
+  /** The longest tag name taken; a value under a longer one is a problem (MALFORMED_VALUE), skipped. */
+  static final int MAX_TAG_CHARS = 1024;
 
   private final RunData d;
   /** The run's name: some writers say a tag's split by their run's folder name. */
@@ -314,6 +316,11 @@ final class Ingest implements EventHandler {
   private TagData tag(String name, TagKind kind, String plugin, SummaryMetadata md) {
     TagData t = d.tags.get(name);
     if (t == null) {
+      if (name.length() > MAX_TAG_CHARS) {
+        // a URL could not name it to fetch it: reported and skipped rather than listed and unreachable
+        throw new MalformedProtoException("a tag of " + name.length() + " characters, more than the " + MAX_TAG_CHARS
+            + " a tag may have ('" + name.substring(0, 60) + "...'); value skipped", 0);
+      }
       t = new TagData(run, name, kind, plugin, md, d.clock);
       d.tags.put(name, t);
       added.add(t);

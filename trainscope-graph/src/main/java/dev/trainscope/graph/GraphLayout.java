@@ -165,6 +165,45 @@ public final class GraphLayout {
 
   /** As {@link #layout(ScopeTree, Collection)} with ELK's thoroughness fixed (-1: chosen by size). */
   public static Layout layout(ScopeTree tree, Collection<String> expanded, int thoroughness) {
+    return layout(tree, expanded, thoroughness, () -> false);
+  }
+
+  /** A layout that was stopped because {@code cancelled} said so. */
+  public static final class LayoutCancelledException extends java.util.concurrent.CancellationException {
+    public LayoutCancelledException() {
+      super("the layout was stopped");
+    }
+  }
+
+  /**
+   * The number of boxes the view with {@code expanded} scopes open shows: every op and closed scope
+   * in an open one, and the open scopes themselves. It costs a walk of the open scopes, not a
+   * layout, so a caller can refuse a view too big to lay out before it starts.
+   */
+  public static int visibleBoxes(ScopeTree tree, Collection<String> expanded) {
+    Set<String> open = closeUnder(tree, expanded);
+    int boxes = 0;
+    java.util.ArrayDeque<ScopeTree.Group> todo = new java.util.ArrayDeque<>();
+    todo.push(tree.root());
+    while (!todo.isEmpty()) {
+      ScopeTree.Group g = todo.pop();
+      boxes += g.ops().size() + g.groups().size();
+      for (ScopeTree.Group c : g.groups()) {
+        if (open.contains(c.path())) {
+          todo.push(c);
+        }
+      }
+    }
+    return boxes;
+  }
+
+  /**
+   * As {@link #layout(ScopeTree, Collection, int)}, stopped between ELK's phases once {@code
+   * cancelled} answers true (a client gone, a time limit passed, the server stopping): then it
+   * throws {@link LayoutCancelledException}.
+   */
+  public static Layout layout(ScopeTree tree, Collection<String> expanded, int thoroughness,
+      java.util.function.BooleanSupplier cancelled) {
     long t0 = System.nanoTime();
     Set<String> open = closeUnder(tree, expanded);
     ModelGraph graph = tree.graph();
@@ -255,7 +294,13 @@ public final class GraphLayout {
     for (ElkNode c : containers.values()) {
       c.setProperty(LayeredOptions.THOROUGHNESS, effort);
     }
-    new RecursiveGraphLayoutEngine().layout(root, new BasicProgressMonitor());
+    if (cancelled.getAsBoolean()) {
+      throw new LayoutCancelledException();
+    }
+    new RecursiveGraphLayoutEngine().layout(root, new Cancellable(cancelled));
+    if (cancelled.getAsBoolean()) {
+      throw new LayoutCancelledException(); // ELK returns early, its layout half done
+    }
 
     List<Box> boxes = new ArrayList<>();
     for (Map.Entry<ElkNode, Object> en : owner.entrySet()) {
@@ -293,6 +338,25 @@ public final class GraphLayout {
           info[2] > 1 && label.isEmpty() ? info[2] + " tensors" : label, info[2], info[4] == 1));
     }
     return new Layout(boxes, lines, root.getWidth(), root.getHeight(), open, System.nanoTime() - t0);
+  }
+
+  /** ELK's progress monitor, asked between the layered algorithm's phases whether to go on. */
+  private static final class Cancellable extends BasicProgressMonitor {
+    private final java.util.function.BooleanSupplier cancelled;
+
+    Cancellable(java.util.function.BooleanSupplier cancelled) {
+      this.cancelled = cancelled;
+    }
+
+    @Override
+    public boolean isCanceled() {
+      return cancelled.getAsBoolean();
+    }
+
+    @Override
+    protected BasicProgressMonitor doSubTask(float work, int maxHierarchyLevels) {
+      return new Cancellable(cancelled); // ELK's phases ask their own sub-monitor
+    }
   }
 
   private static String key(Object item, ModelGraph graph) {

@@ -106,6 +106,26 @@ class GraphLayoutTest {
     assertEquals(Set.of("m", "m/l1"), GraphLayout.defaultExpanded(t), "a small graph opens fully");
   }
 
+  @Test
+  void visibleBoxes_countsWhatTheLayoutDraws() {
+    ScopeTree t = ScopeTree.of(small());
+    for (List<String> open : List.of(List.<String>of(), List.of("a"), List.of("b"), List.of("a", "b"))) {
+      assertEquals(GraphLayout.layout(t, open).boxes().size(), GraphLayout.visibleBoxes(t, open), open.toString());
+    }
+    assertEquals(3, GraphLayout.visibleBoxes(t, List.of()), "a/, b/ and c");
+    assertEquals(2 + 2 + 2 + 1, GraphLayout.visibleBoxes(t, List.of("a", "b")), "two open scopes, their four ops, c");
+  }
+
+  @Test
+  void layout_cancelled_throwsAndAsksAgainBetweenPhases() {
+    ScopeTree t = ScopeTree.of(small());
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    org.junit.jupiter.api.Assertions.assertThrows(GraphLayout.LayoutCancelledException.class,
+        () -> GraphLayout.layout(t, List.of("a", "b"), -1, () -> asked.incrementAndGet() > 3));
+    assertTrue(asked.get() > 3, "ELK's phases asked the monitor: " + asked.get());
+    assertEquals(7, GraphLayout.layout(t, List.of("a", "b"), -1, () -> false).boxes().size());
+  }
+
   /** Each edge starts on its source box's border and ends on its target's: coordinates are absolute. */
   static void endsTouchTheirBoxes(GraphLayout.Layout l) {
     Map<String, GraphLayout.Box> boxes = boxes(l);

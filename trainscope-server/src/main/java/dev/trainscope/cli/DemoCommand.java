@@ -194,11 +194,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       RunStore s = store;
       DashboardServer d = server;
-      hook = new Thread(() -> {
-        d.close();
-        s.close();
-        stopped.countDown();
-      }, "trainscope-shutdown");
+      hook = Shutdown.hook(stopped, d, s);
       Runtime.getRuntime().addShutdownHook(hook);
       store.start();
       url = "http://" + (listen.host.contains(":") ? "[" + listen.host + "]" : listen.host) + ":" + actual + "/";

@@ -111,11 +111,7 @@ final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      server.close();
-      store.close();
-      stopped.countDown();
-    }, "trainscope-shutdown");
+    Thread hook = Shutdown.hook(stopped, server, store);
     Runtime.getRuntime().addShutdownHook(hook);
     store.start();
     PrintWriter out = spec.commandLine().getOut();

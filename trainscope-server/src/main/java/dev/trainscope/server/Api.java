@@ -34,6 +34,10 @@ final class Api {
   static final int DEFAULT_LIMIT = 10_000;
   static final int MAX_LIMIT = 1_000_000;
   static final int MAX_BUCKETS = 20_000;
+  /** Request bodies read at once. */
+  static final int BODY_READERS = 16;
+  /** Open scopes a graph view request may list. */
+  static final int MAX_EXPAND = 100_000;
   /** A blob is a unique opaque origin that may load nothing and run nothing. */
   static final String BLOB_CSP = "sandbox; default-src 'none'";
 
@@ -42,6 +46,8 @@ final class Api {
   private final dev.trainscope.diagnose.Roles roles;
 
   private final GraphService graphs;
+  /** Request bodies being read. */
+  private final java.util.concurrent.Semaphore bodyReaders = new java.util.concurrent.Semaphore(BODY_READERS);
 
   Api(RunStore store, FindingsService findings, dev.trainscope.diagnose.Roles roles, GraphService graphs) {
     this.store = store;
@@ -72,14 +78,15 @@ final class Api {
       List<String> expand = ctx.queryParams("expand");
       boolean explicit = !expand.isEmpty() || ctx.queryParam("expanded") != null;
       boolean all = "1".equals(ctx.queryParam("all"));
-      ctx.json(graphs.view(graphRun(ctx), Params.required(ctx, "source"), explicit ? expand : null, all));
+      ctx.json(graphs.view(graphRun(ctx), Params.required(ctx, "source"), explicit ? expand : null, all,
+          () -> ClientWatch.of(ctx)));
     });
     // the same with a JSON body, for views with more open scopes than a URL can hold:
     // {"run": ..., "source": ..., "expand": [...], "all": false}
     app.post("/api/graph", ctx -> {
       com.fasterxml.jackson.databind.JsonNode body;
       try {
-        body = Json.MAPPER.readTree(ctx.bodyInputStream());
+        body = Json.MAPPER.readTree(jsonBody(ctx));
       } catch (IOException e) {
         throw new BadRequest("the body is not JSON: " + Params.shorten(String.valueOf(e.getMessage())));
       }
@@ -91,13 +98,16 @@ final class Api {
         if (!body.get("expand").isArray()) {
           throw new BadRequest("\"expand\" must be a list of scope paths");
         }
+        if (body.get("expand").size() > MAX_EXPAND) {
+          throw new BadRequest("\"expand\" lists " + body.get("expand").size() + " scopes, more than " + MAX_EXPAND);
+        }
         expand = new ArrayList<>();
         for (com.fasterxml.jackson.databind.JsonNode e : body.get("expand")) {
           expand.add(e.asText());
         }
       }
       ctx.json(graphs.view(body.path("run").asText(""), body.get("source").asText(), expand,
-          body.path("all").asBoolean(false)));
+          body.path("all").asBoolean(false), () -> ClientWatch.of(ctx)));
     });
     app.get("/api/graph/node", ctx -> ctx.json(graphs.node(graphRun(ctx), Params.required(ctx, "source"),
         Params.required(ctx, "node"))));
@@ -108,6 +118,40 @@ final class Api {
       int columns = Params.intParam(ctx, "columns", 200, 1, 5000);
       ctx.json(Map.of("run", run, "heatmaps", LayersView.of(store, run, roles, columns)));
     });
+  }
+
+  /**
+   * A request's JSON body, bounded before a byte is read: it must say it is JSON (a page of
+   * another site can send text/plain without asking, never application/json), give its length, and
+   * be at most {@link DashboardServer#MAX_BODY} bytes; at most {@value #BODY_READERS} bodies are
+   * read at once, so clients that send theirs slowly (and are dropped by Jetty's minimum data rate)
+   * cannot hold the threads every other request needs.
+   */
+  private byte[] jsonBody(Context ctx) {
+    String type = ctx.contentType() == null ? "" : ctx.contentType().split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    if (!type.equals("application/json")) {
+      throw new Refused(415, "The body must be JSON, sent as Content-Type: application/json (was '"
+          + Params.shorten(String.valueOf(ctx.contentType())) + "').");
+    }
+    long length = ctx.req().getContentLengthLong();
+    if (length < 0) {
+      throw new Refused(411, "Give the body's length (Content-Length).");
+    }
+    if (length > DashboardServer.MAX_BODY) {
+      throw new Refused(413, "The body has " + length + " bytes, more than the " + DashboardServer.MAX_BODY + " taken.");
+    }
+    if (!bodyReaders.tryAcquire()) {
+      throw new Refused(503, "Too many requests are sending bodies at once: try again in a moment.");
+    }
+    try {
+      return ctx.bodyAsBytes();
+    } catch (Exception e) { // Kotlin's reads throw IOException unchecked
+      int status = e instanceof org.eclipse.jetty.http.BadMessageException b ? b.getCode() : 400;
+      Throwable t = e instanceof java.io.UncheckedIOException ? e.getCause() : e;
+      throw new Refused(status, "The body could not be read: " + t.getMessage());
+    } finally {
+      bodyReaders.release();
+    }
   }
 
   /** The diagnosis: every finding, or one run's with {@code ?run=}; and the count per run. */
@@ -176,22 +220,82 @@ final class Api {
     ctx.json(Map.of("runs", store.runs(), "progress", store.progress()));
   }
 
-  /** All tags of all runs ({@code {"runs": {run: [tag, ...]}}}), or of one run with {@code ?run=}. */
+  /**
+   * The tags of every run ({@code {"runs": {run: [TagInfo]}, "totals": {run: n}}}), or of one run
+   * with {@code ?run=} ({@code {"run", "tags", "total", "offset"}}), a page at a time: those
+   * matching {@code filter} (a regular expression, RE2 syntax, any case, found anywhere in the tag)
+   * and of the {@code kind}s given, from {@code offset}, at most {@code limit} per run; a total
+   * counts every match, so a client knows what it was not sent. A run with a million tags answers
+   * in pages of kilobytes instead of one answer of hundreds of megabytes.
+   */
   private void tags(Context ctx) {
+    TagPage page = TagPage.of(ctx);
     String run = ctx.queryParam("run");
     if (run != null) {
-      ctx.json(Map.of("run", run, "tags", store.tags(run)));
+      List<TagInfo> all = store.tags(Params.required(ctx, "run"));
+      List<TagInfo> tags = new ArrayList<>();
+      int total = page.select(all, tags);
+      ctx.json(Map.of("run", run, "tags", tags, "total", total, "offset", page.offset()));
       return;
     }
     Map<String, List<TagInfo>> out = new LinkedHashMap<>();
+    Map<String, Integer> totals = new LinkedHashMap<>();
     for (RunInfo r : store.runs()) {
       try {
-        out.put(r.name(), store.tags(r.name()));
+        List<TagInfo> tags = new ArrayList<>();
+        totals.put(r.name(), page.select(store.tags(r.name()), tags));
+        out.put(r.name(), tags);
       } catch (java.util.NoSuchElementException e) {
         // removed while we listed
       }
     }
-    ctx.json(Map.of("runs", out));
+    ctx.json(Map.of("runs", out, "totals", totals, "offset", page.offset()));
+  }
+
+  /** Which tags of a run {@code /api/tags} answers: filtered by name and kind, a page of them. */
+  record TagPage(com.google.re2j.Pattern filter, java.util.Set<dev.trainscope.data.TagKind> kinds, int offset, int limit) {
+    static final int DEFAULT_LIMIT = 10_000;
+    static final int MAX_LIMIT = 100_000;
+
+    static TagPage of(Context ctx) {
+      String f = ctx.queryParam("filter");
+      com.google.re2j.Pattern filter = null;
+      if (f != null && !f.isEmpty()) {
+        if (f.length() > Params.MAX_NAME) {
+          throw new BadRequest("query parameter 'filter' is longer than " + Params.MAX_NAME + " characters");
+        }
+        try {
+          filter = com.google.re2j.Pattern.compile(f, com.google.re2j.Pattern.CASE_INSENSITIVE);
+        } catch (com.google.re2j.PatternSyntaxException e) {
+          throw new BadRequest("query parameter 'filter' is not a regular expression (RE2 syntax): " + e.getMessage());
+        }
+      }
+      java.util.Set<dev.trainscope.data.TagKind> kinds = java.util.EnumSet.noneOf(dev.trainscope.data.TagKind.class);
+      for (String k : ctx.queryParams("kind")) {
+        try {
+          kinds.add(dev.trainscope.data.TagKind.valueOf(k.toUpperCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw new BadRequest("query parameter 'kind' must be a tag kind (scalar, histogram, image, ...), was '"
+              + Params.shorten(k) + "'");
+        }
+      }
+      return new TagPage(filter, kinds, Params.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE),
+          Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT));
+    }
+
+    /** Adds this page's tags of {@code all} to {@code into}; returns how many match in all. */
+    int select(List<TagInfo> all, List<TagInfo> into) {
+      int matched = 0;
+      for (TagInfo t : all) {
+        if ((kinds.isEmpty() || kinds.contains(t.kind())) && (filter == null || filter.matcher(t.tag()).find())) {
+          if (matched >= offset && matched - offset < limit) {
+            into.add(t);
+          }
+          matched++;
+        }
+      }
+      return matched;
+    }
   }
 
   /**

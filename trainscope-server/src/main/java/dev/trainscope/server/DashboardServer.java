@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The dashboard: the JSON API ({@link Api}), live updates ({@link LiveEvents}) and the browser
@@ -36,8 +38,23 @@ public final class DashboardServer implements AutoCloseable {
       + "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; "
       + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+  /** A request body (a graph view's open scopes) may hold at most this many bytes. */
+  static final long MAX_BODY = 1 << 20;
+  /**
+   * A request body must arrive at least this fast, in bytes per second (Jetty's minimum request
+   * data rate): a client that trickles a body in is dropped with 408 instead of holding a thread.
+   */
+  static final long MIN_BODY_RATE = 1024;
+  /** The request line and headers may hold this much. */
+  static final int REQUEST_HEAD_BYTES = 32 * 1024;
+  /** A connection that sends and receives nothing for this long is closed. */
+  static final long IDLE_MILLIS = 30_000;
+
   private final RunStore store;
   private final Javalin app;
+  private final GraphService graphs;
+  private String bindHost = "127.0.0.1";
+  private int bindPort;
   private final LiveEvents live;
   private final FindingsService findings;
   /** Who the server answers to; set by {@link #start}, loopback only until then. */
@@ -57,6 +74,10 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models) {
+    this(store, livePeriodMillis, models, GraphService.DEFAULT_LAYOUT_MILLIS);
+  }
+
+  DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis) {
     this.store = store;
     this.live = new LiveEvents(store, livePeriodMillis);
     this.findings = new FindingsService(store, dev.trainscope.diagnose.Doctor.defaults(), Math.max(livePeriodMillis, 1000));
@@ -74,9 +95,23 @@ public final class DashboardServer implements AutoCloseable {
       // no ETags on API answers: Javalin would checksum every response body (a fifth of a scalar
       // query's CPU under load) to spare a poll that nearly always changes; static files keep theirs
       config.http.generateEtags = false;
+      config.http.maxRequestSize = MAX_BODY;
+      config.jetty.modifyHttpConfiguration(http -> {
+        http.setMinRequestDataRate(MIN_BODY_RATE);
+        // a run name (a path, up to 4,096 bytes) and a tag (up to 1,024 characters) URL-encoded
+        http.setRequestHeaderSize(REQUEST_HEAD_BYTES);
+      });
+      config.jetty.addConnector((server, http) -> {
+        ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+        c.setHost(bindHost);
+        c.setPort(bindPort);
+        c.setIdleTimeout(IDLE_MILLIS);
+        return c;
+      });
     });
     dev.trainscope.diagnose.Roles roles = dev.trainscope.diagnose.Roles.defaults();
-    new Api(store, findings, roles, new GraphService(store, findings, roles, models)).register(app);
+    this.graphs = new GraphService(store, findings, roles, models, layoutMillis);
+    new Api(store, findings, roles, graphs).register(app);
     app.sse("/api/events", live::connect);
     app.before(ctx -> {
       String host = ctx.header("Host");
@@ -89,6 +124,12 @@ public final class DashboardServer implements AutoCloseable {
       ctx.header("Content-Security-Policy", CSP);
     });
     app.exception(ForbiddenHost.class, (e, ctx) -> ctx.status(403).contentType("text/plain; charset=utf-8").result(e.getMessage()));
+    app.exception(Refused.class, (e, ctx) -> {
+      if (e.status == 503) {
+        ctx.header("Retry-After", "5");
+      }
+      ctx.status(e.status).contentType("text/plain; charset=utf-8").result(e.getMessage());
+    });
     app.exception(BadRequest.class, (e, ctx) -> ctx.status(400).contentType("text/plain; charset=utf-8").result(e.getMessage()));
     app.exception(IllegalArgumentException.class,
         (e, ctx) -> ctx.status(400).contentType("text/plain; charset=utf-8").result(e.getMessage()));
@@ -108,6 +149,17 @@ public final class DashboardServer implements AutoCloseable {
    */
   public int start(String host, int port, java.util.Collection<String> allowedHosts) {
     hosts = AllowedHosts.forBinding(host, allowedHosts);
+    if (port != 0) {
+      // a port in use is told here in one line; Javalin would log a stack trace before throwing
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(new java.net.InetSocketAddress(host, port));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+      }
+    }
+    bindHost = host;
+    bindPort = port;
     app.start(host, port);
     return app.port();
   }
@@ -121,12 +173,17 @@ public final class DashboardServer implements AutoCloseable {
     return app.port();
   }
 
+  GraphService graphs() {
+    return graphs;
+  }
+
   public RunStore store() {
     return store;
   }
 
   @Override
   public void close() {
+    graphs.close(); // layouts under way stop at their next phase
     findings.close();
     live.close();
     app.stop();

@@ -48,6 +48,14 @@ final class GraphService {
   static final String META_GRAPH = "meta_graph";
   static final int LAYOUT_CACHE = 48;
   static final int GRAPH_CACHE = 16;
+  /** A view with more boxes is refused: a person cannot read it, and ELK takes tens of seconds. */
+  static final int MAX_VIEW_BOXES = 8_000;
+  /** Layouts at once: the rest wait. */
+  static final int LAYOUT_THREADS = 2;
+  /** Views being laid out or waiting for it; one more is refused as busy. */
+  static final int MAX_LAYOUTS_IN_FLIGHT = 8;
+  /** A layout still running after this long is stopped. */
+  static final long DEFAULT_LAYOUT_MILLIS = 20_000;
   /** The order a layer's histograms are shown in. */
   static final List<String> HISTOGRAM_ORDER = List.of("weights", "biases", "gradients", "pre_activations", "activations");
 
@@ -63,8 +71,26 @@ final class GraphService {
   private final Map<String, Path> models;
   private final Map<String, Loaded> graphs = lru(GRAPH_CACHE);
   private final Map<String, GraphLayout.Layout> layouts = lru(LAYOUT_CACHE);
+  /** Layouts under way by view key: a second request for the same view waits for the first's. */
+  private final Map<String, Flight> flights = new HashMap<>();
+  private final java.util.concurrent.ExecutorService layoutPool;
+  private final long layoutMillis;
+  private volatile boolean closed;
+  final java.util.concurrent.atomic.AtomicInteger layoutsStarted = new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicInteger layoutsStopped = new java.util.concurrent.atomic.AtomicInteger();
 
   GraphService(RunStore store, FindingsService findings, Roles roles, Map<String, Path> models) {
+    this(store, findings, roles, models, DEFAULT_LAYOUT_MILLIS);
+  }
+
+  GraphService(RunStore store, FindingsService findings, Roles roles, Map<String, Path> models, long layoutMillis) {
+    this.layoutMillis = layoutMillis;
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    this.layoutPool = java.util.concurrent.Executors.newFixedThreadPool(LAYOUT_THREADS, r -> {
+      Thread t = new Thread(r, "trainscope-layout-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
     this.store = store;
     this.findings = findings;
     this.roles = roles;
@@ -220,6 +246,15 @@ final class GraphService {
    * {@code expanded} null means the default view; {@code all} opens every scope.
    */
   Map<String, Object> view(String run, String source, Collection<String> expanded, boolean all) throws IOException {
+    return view(run, source, expanded, all, () -> null);
+  }
+
+  /**
+   * As {@link #view(String, String, Collection, boolean)}; {@code watch} is called when the view
+   * must be laid out (not cached) and gives what says the client has gone, or null.
+   */
+  Map<String, Object> view(String run, String source, Collection<String> expanded, boolean all,
+      java.util.function.Supplier<ClientWatch> watch) throws IOException {
     Loaded l = load(run, source);
     Set<String> open = all ? GraphLayout.allScopes(l.tree())
         : expanded == null ? GraphLayout.defaultExpanded(l.tree())
@@ -230,9 +265,13 @@ final class GraphService {
       layout = layouts.get(key);
     }
     if (layout == null) {
-      layout = GraphLayout.layout(l.tree(), open);
-      synchronized (layouts) {
-        layouts.put(key, layout);
+      ClientWatch gone = watch.get();
+      try {
+        layout = layOut(l, open, key, gone);
+      } finally {
+        if (gone != null) {
+          gone.close();
+        }
       }
     }
     Ties ties = ties(run, l);
@@ -294,6 +333,130 @@ final class GraphService {
     out.put("boxes", boxes);
     out.put("lines", lines);
     return out;
+  }
+
+  /** A layout under way, shared by every request for the same view while it runs. */
+  private final class Flight {
+    final java.util.concurrent.CompletableFuture<GraphLayout.Layout> result = new java.util.concurrent.CompletableFuture<>();
+    final long deadline = System.nanoTime() + layoutMillis * 1_000_000L;
+    int waiters; // guarded by flights
+    volatile boolean abandoned;
+
+    boolean timedOut() {
+      return System.nanoTime() - deadline > 0;
+    }
+
+    boolean stop() {
+      return abandoned || closed || timedOut();
+    }
+  }
+
+  /**
+   * Lays out a view, bounded: refused above {@value #MAX_VIEW_BOXES} boxes or when {@value
+   * #MAX_LAYOUTS_IN_FLIGHT} other views are under way; shared with any request for the same view
+   * under way; stopped when it outlasts the time limit, when every client waiting for it has gone,
+   * or when the server stops.
+   */
+  private GraphLayout.Layout layOut(Loaded l, Set<String> open, String key, java.util.function.BooleanSupplier gone) {
+    int boxes = GraphLayout.visibleBoxes(l.tree(), open);
+    if (boxes > MAX_VIEW_BOXES) {
+      throw new Refused(422, String.format(Locale.ROOT, "This view would show %,d boxes, more than the %,d laid out at once: "
+          + "open fewer scopes (close some, or open one at a time).", boxes, MAX_VIEW_BOXES));
+    }
+    Flight f;
+    boolean mine = false;
+    synchronized (flights) {
+      if (closed) {
+        throw new Refused(503, "The server is stopping.");
+      }
+      f = flights.get(key);
+      if (f == null || f.abandoned) {
+        if (flights.size() >= MAX_LAYOUTS_IN_FLIGHT) {
+          throw new Refused(503, "The server is laying out " + flights.size() + " other graph views: try again in a moment.");
+        }
+        f = new Flight();
+        flights.put(key, f);
+        mine = true;
+      }
+      f.waiters++;
+    }
+    if (mine) {
+      Flight flight = f;
+      try {
+        layoutPool.execute(() -> run(l, open, key, flight));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        flight.result.completeExceptionally(new GraphLayout.LayoutCancelledException());
+      }
+    }
+    boolean waiting = true;
+    try {
+      while (true) {
+        try {
+          return f.result.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          if (gone != null && gone.getAsBoolean()) {
+            waiting = false;
+            leave(f);
+            throw new Refused(499, "the client has gone");
+          }
+        } catch (java.util.concurrent.CancellationException e) { // the layout was stopped
+          throw closed ? new Refused(503, "The server is stopping.")
+              : new Refused(503, String.format(Locale.ROOT, "Laying out this view (%,d boxes) took more than %,d s "
+              + "and was stopped: open fewer scopes.", boxes, Math.max(1, layoutMillis / 1000)));
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          waiting = false;
+          leave(f);
+          throw new Refused(503, "The server is stopping.");
+        }
+      }
+    } finally {
+      if (waiting) {
+        synchronized (flights) {
+          f.waiters--;
+        }
+      }
+    }
+  }
+
+  /** A client stops waiting; the last one to go stops the layout. */
+  private void leave(Flight f) {
+    synchronized (flights) {
+      if (--f.waiters == 0) {
+        f.abandoned = true;
+      }
+    }
+  }
+
+  private void run(Loaded l, Set<String> open, String key, Flight f) {
+    try {
+      if (f.stop()) {
+        throw new GraphLayout.LayoutCancelledException();
+      }
+      layoutsStarted.incrementAndGet();
+      GraphLayout.Layout layout = GraphLayout.layout(l.tree(), open, -1, f::stop);
+      synchronized (layouts) {
+        layouts.put(key, layout);
+      }
+      f.result.complete(layout);
+    } catch (Throwable t) {
+      if (t instanceof java.util.concurrent.CancellationException) {
+        layoutsStopped.incrementAndGet();
+      }
+      f.result.completeExceptionally(t);
+    } finally {
+      synchronized (flights) {
+        flights.remove(key, f);
+      }
+    }
+  }
+
+  /** Stops every layout under way and refuses new ones: the server is stopping. */
+  void close() {
+    closed = true;
+    layoutPool.shutdownNow();
   }
 
   /** Everything about one node or scope, for the side panel. */

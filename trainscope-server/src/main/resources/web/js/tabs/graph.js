@@ -167,6 +167,8 @@ export default {
         if (first && sel) selectNode(sel, false);
       } catch (e) {
         if (mySeq !== seq) return;
+        // a view the server will not lay out (too big, too slow, busy): the one shown stays, and so do its scopes
+        if (data) expanded = new Set(data.expanded);
         tab.dataset.state = 'error';
         status.textContent = '';
         stage.querySelector('.graph-error')?.remove();

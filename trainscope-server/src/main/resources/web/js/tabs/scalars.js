@@ -37,6 +37,9 @@ import { readSettings, buildSettings, formatCombine } from '../scalars/settings.
 import { findPairs } from '../scalars/pairs.js';
 import { readTheme, onThemeChange } from '../scalars/theme.js';
 
+/** Cards a tag group shows until asked for all: a run can have a million tags. */
+const PER_GROUP = 60;
+
 const LIVE_DEBOUNCE_MS = 400;
 const LIVE_MAX_WAIT_MS = 2000;
 
@@ -46,7 +49,8 @@ class ScalarsView {
     this.state = ctx.state;
     this.container = container;
     this.cards = new Map();       // key -> Card
-    this.sections = new Map();    // key -> {el: details, summary, cards}
+    this.sections = new Map();    // key -> {el: details, summary, cards, more}
+    this.showAll = new Set();     // keys of tag groups whose every card is shown
     this.picked = new Set();
     this.groupColors = new Map();
     this.order = '';
@@ -199,8 +203,11 @@ class ScalarsView {
       if (pairs.length) sections.push({ key: 'pairs', title: 'Train / validation', specs: pairs });
     }
     for (const [prefix, tags] of groupByPrefix([...shown.keys()])) {
-      sections.push({ key: 'g:' + prefix, title: prefix, specs: tags.map(tag => ({ key: 't:' + tag, kind: 'tag', title: tag,
-        tags: [tag], info: shown.get(tag)[0], runsByTag: new Map([[tag, runsOf(shown, tag)]]) })) });
+      // a group of thousands of tags shows its first cards and a button: every card is DOM
+      const some = this.showAll.has('g:' + prefix) ? tags : tags.slice(0, PER_GROUP);
+      sections.push({ key: 'g:' + prefix, title: prefix, total: tags.length,
+        specs: some.map(tag => ({ key: 't:' + tag, kind: 'tag', title: tag,
+          tags: [tag], info: shown.get(tag)[0], runsByTag: new Map([[tag, runsOf(shown, tag)]]) })) });
     }
     return { sections, shown, all };
   }
@@ -251,11 +258,20 @@ class ScalarsView {
           const cards = el('div', { class: 'cards' });
           const details = el('details', { class: 'group sc-group', 'data-group': sec.key }, summary, cards);
           details.addEventListener('toggle', () => this.groupToggled(sec.key, details.open));
-          s = { el: details, summary, cards };
+          const more = el('button', { type: 'button', class: 'more', hidden: true });
+          more.addEventListener('click', () => {
+            this.showAll.add(sec.key);
+            this.render();
+          });
+          details.append(more);
+          s = { el: details, summary, cards, more };
           this.sections.set(sec.key, s);
         }
         clear(s.summary);
-        s.summary.append(el('span', { text: sec.title }), el('span', { class: 'count', text: ` ${sec.specs.length}` }));
+        const total = sec.total || sec.specs.length;
+        s.summary.append(el('span', { text: sec.title }), el('span', { class: 'count', text: ` ${total}` }));
+        s.more.hidden = sec.specs.length >= total;
+        s.more.textContent = `Show all ${total}`;
         s.el.open = !closed.has(sec.key);
         const want = sec.specs.map(x => this.cards.get(x.key).el);
         if (want.length !== s.cards.children.length || want.some((e, i) => s.cards.children[i] !== e)) {

@@ -34,7 +34,7 @@ export class TagPicker {
   render() {
     const re = regex(this.filter.value);
     const chosen = new Set(this.chosen);
-    const pass = t => !(re instanceof RegExp) || re.test(t);
+    const pass = t => !re || re instanceof Error || re.test(t);
     const others = this.tags.filter(t => !chosen.has(t) && pass(t));
     const items = [...this.chosen.filter(pass), ...others.slice(0, LIMIT)];
     this.count.textContent = `${this.chosen.length} of ${this.tags.length}`;
