@@ -203,7 +203,7 @@ class ScalarsView {
         runsByTag: new Map(tags.map(t => [t, runsOf(all, t)])) }));
     if (combined.length) sections.push({ key: 'combined', title: 'Combined', specs: combined });
     if (st.pair) {
-      const pairs = findPairs([...shown.keys()]).map(p => ({ key: 'p:' + p.tags.join('\t'), kind: 'pair',
+      const pairs = findPairs(shown).map(p => ({ key: 'p:' + p.tags.join('\t'), kind: 'pair',
         title: `${p.name}: ${p.tags.join(' vs ')}`, tags: p.tags, runsByTag: new Map(p.tags.map(t => [t, runsOf(shown, t)])) }));
       if (pairs.length) sections.push({ key: 'pairs', title: 'Train / validation', specs: pairs });
     }
