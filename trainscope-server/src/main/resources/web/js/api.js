@@ -70,6 +70,7 @@ export const api = {
   progress: () => getJson('/api/progress'),
   problems: run => getJson('/api/problems', { run }),
   findings: run => getJson('/api/findings', { run }),
+  explain: run => getJson('/api/explain', { run }),
   layers: (run, columns) => getJson('/api/layers', { run, columns }),
 };
 

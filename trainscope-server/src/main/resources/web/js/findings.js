@@ -1,20 +1,24 @@
-// The diagnosis as the page holds it: every finding of /api/findings and the count per run and
+// The diagnosis as the page holds it: every finding of /api/findings, the verdict of each training
+// (root cause, consequences, others, notes, as indices into the findings) and the count per run and
 // severity. main.js reloads it when the server says findingsChanged; the Findings tab, the Layers
-// tab and the run list's badges read it. focusFinding() opens the evidence: the chart of a tag,
-// zoomed to the finding's steps with them highlighted.
+// tab and the run list's badges read it. openEvidence() shows a finding's evidence: the Findings
+// tab's evidence view (views/evidence.js) of one tag of the finding's run, entered and left
+// through the browser's history.
 
 import * as state from './state.js';
 import { api } from './api.js';
-import { regex } from './util.js';
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 };
+/** The state key of the evidence shown: a JSON object {rule, run, tag, from, to}, absent for none. */
+export const EVIDENCE = 'x.evidence';
 
-let data = { version: -1, findings: [], counts: {} };
+let data = { version: -1, findings: [], verdicts: [], counts: {} };
 const listeners = new Set();
+let explained = { version: -1, bySubject: new Map() };
 
 export async function reload() {
   const next = await api.findings();
-  data = next;
+  data = { verdicts: [], ...next };
   for (const fn of listeners) {
     try { fn(data); } catch (e) { console.error(e); }
   }
@@ -40,33 +44,73 @@ export function sorted(findings) {
     a.fromStep - b.fromStep);
 }
 
-export function reEscape(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * What the doctor could examine in the training a run belongs to (/api/explain): the roles of its
+ * tags and the coverage of every rule; asked once per training and findings version.
+ */
+export function explain(subject, run) {
+  if (explained.version !== data.version) explained = { version: data.version, bySubject: new Map() };
+  let p = explained.bySubject.get(subject);
+  if (!p) {
+    p = api.explain(run);
+    explained.bySubject.set(subject, p);
+    p.catch(() => explained.bySubject.delete(subject));
+  }
+  return p;
 }
 
 /**
- * Shows the evidence of a finding: the Scalars tab filtered to the tag, the finding's run ticked,
- * the chart zoomed around the finding's steps with the steps themselves highlighted (x.focus).
+ * Opens the evidence of a finding: one of its tags in the finding's run, as a new entry in the
+ * browser's history, so that Back returns to where the user was. Nothing of the user's filters,
+ * run selection or zoom is changed.
  */
-export function focusFinding(f, tag) {
-  const runFilter = state.get('runFilter');
-  const re = regex(runFilter);   // the run list's own reading of the filter
-  const keepFilter = !(re instanceof Error) && (!re || re.test(f.run));
-  state.set({
-    tab: 'scalars',
-    tagFilter: '^' + reEscape(tag) + '$',
-    runFilter: keepFilter ? runFilter : '',
-    hidden: state.hiddenWithout(f.run),
-    xAxis: 'step',
-    'x.focus': `${f.fromStep}:${f.toStep}`,
-  });
+export function openEvidence(f, tag) {
+  const value = JSON.stringify({ rule: f.rule, run: f.run, tag, from: f.fromStep, to: f.toStep });
+  state.set({ tab: 'findings', [EVIDENCE]: value }, { push: true });
 }
 
-/** The x.focus state as {from, to} steps, or null. */
-export function focusRange(value) {
-  const m = /^(-?\d+):(-?\d+)$/.exec(value || '');
-  if (!m) return null;
-  const from = Number(m[1]);
-  const to = Number(m[2]);
-  return to >= from ? { from, to } : null;
+/** Leaves the evidence: Back when the page itself pushed it, else to the list of findings. */
+export function leaveEvidence() {
+  if (state.pushed()) history.back();
+  else state.set({ [EVIDENCE]: undefined }, { push: true });
+}
+
+/** The evidence state value as {rule, run, tag, from, to}, or null when absent or malformed. */
+export function evidenceOf(value) {
+  if (!value) return null;
+  let e;
+  try {
+    e = JSON.parse(value);
+  } catch (err) {
+    return null;
+  }
+  if (!e || typeof e.run !== 'string' || typeof e.tag !== 'string' || !Number.isFinite(e.from) ||
+      !Number.isFinite(e.to) || e.to < e.from) return null;
+  return { rule: typeof e.rule === 'string' ? e.rule : '', run: e.run, tag: e.tag, from: e.from, to: e.to };
+}
+
+/** The finding an evidence state names (null when the findings changed since). */
+export function findingOf(ev) {
+  return data.findings.find(f => f.run === ev.run && f.rule === ev.rule && f.fromStep === ev.from &&
+    f.toStep === ev.to && (f.tags || []).includes(ev.tag)) || null;
+}
+
+/**
+ * The steps to show around a finding's [from, to] in a series logged from `first` to `last` in
+ * `count` values: widened by 15 % of its width on each side, and by at least three logging
+ * intervals, so that a finding at one step still shows its neighbours; then clipped to the
+ * series' own steps (a chart never starts before the run's first step or ends after its last).
+ */
+export function evidenceRange(from, to, first, last, count) {
+  if (!(last >= first)) return { x0: from, x1: Math.max(to, from + 1) };
+  const interval = count > 1 ? (last - first) / (count - 1) : 1;
+  const pad = Math.max(1, Math.ceil(Math.max(0.15 * (to - from), 3 * interval)));
+  let x0 = Math.max(first, from - pad);
+  let x1 = Math.min(last, to + pad);
+  if (!(x1 > x0)) {
+    // the finding lies outside this series' steps, or the series has one step: all of it
+    x0 = first;
+    x1 = last > first ? last : first + 1;
+  }
+  return { x0, x1 };
 }

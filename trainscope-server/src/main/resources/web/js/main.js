@@ -149,7 +149,7 @@ function renderTabs() {
         b.title = `${n.total} finding${n.total === 1 ? '' : 's'} in the selected runs`;
       }
     }
-    b.addEventListener('click', () => state.set({ tab: t.id }));
+    b.addEventListener('click', () => state.set({ tab: t.id }, { push: true }));
     nav.append(b);
   }
 }

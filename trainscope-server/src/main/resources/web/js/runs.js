@@ -100,7 +100,7 @@ export class RunList {
       onclick: e => {
         e.preventDefault();
         e.stopPropagation();
-        state.set({ tab: 'findings', hidden: state.hiddenWithout(run) });
+        state.set({ tab: 'findings', hidden: state.hiddenWithout(run) }, { push: true });
       } });
   }
 

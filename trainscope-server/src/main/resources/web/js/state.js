@@ -56,8 +56,12 @@ export function all() {
   return { ...state };
 }
 
-/** Merges changes into the state, updates the URL and tells subscribers which keys changed. */
-export function set(changes) {
+/**
+ * Merges changes into the state, updates the URL and tells subscribers which keys changed. With
+ * {push: true} the change is a navigation (another tab, a finding's evidence): it gets its own
+ * entry in the browser's history, so that Back returns to the view before it.
+ */
+export function set(changes, { push = false } = {}) {
   const changed = [];
   for (const [k, v] of Object.entries(changes)) {
     if (state[k] !== v) {
@@ -68,7 +72,9 @@ export function set(changes) {
   if (changed.length === 0) return;
   writing = true;
   const hash = serialize(state);
-  history.replaceState(null, '', hash ? '#' + hash : location.pathname + location.search);
+  const url = hash ? '#' + hash : location.pathname + location.search;
+  if (push) history.pushState({ pushed: true }, '', url);
+  else history.replaceState(history.state, '', url);
   writing = false;
   notify(changed);
 }
@@ -95,15 +101,24 @@ function notify(keys) {
   });
 }
 
+/** True when the current history entry was pushed by set({...}, {push: true}): Back stays in the page. */
+export function pushed() {
+  return !!(history.state && history.state.pushed);
+}
+
 export function init() {
   state = parse(location.hash);
-  window.addEventListener('hashchange', () => {
+  const fromUrl = () => {
     if (writing) return;
     const next = parse(location.hash);
     const changed = Object.keys({ ...state, ...next }).filter(k => state[k] !== next[k]);
     state = next;
     if (changed.length) notify(changed);
-  });
+  };
+  // Back and Forward between entries pushed above fire popstate (and hashchange); a typed or
+  // pasted hash fires hashchange only
+  window.addEventListener('hashchange', fromUrl);
+  window.addEventListener('popstate', fromUrl);
 }
 
 /** The set of runs the user unticked. */

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  *       fc1.weight.grad}, {@code fc1.weight/grad}, {@code grad/fc1.weight}; {@code
  *       grad_norm/<param>}; {@code activations/<layer>[/pre|/post]}; an input histogram {@code
  *       input/batch}; input images.
+ *   <li>Any other scalar whose name has a split word ({@code train/mae}, {@code val_f1}): role
+ *       {@code other}, with that split.
  * </ul>
  *
  * <p>The source of an inferred meaning names the habit ({@code "name: Keras"}), so that a user can
@@ -57,6 +59,11 @@ public final class Conventions {
   private static final Pattern KERAS_WEIGHT = Pattern.compile(
       "^(.+)/(kernel|bias|gamma|beta|moving_mean|moving_variance|embeddings|recurrent_kernel|depthwise_kernel)"
           + "(?:[_:]\\d+)?$", Pattern.CASE_INSENSITIVE);
+  /** The DJL listener's feature views: {@code features/<layer>/<channel>/top9|deconv|guided|ranking}. */
+  private static final Pattern FEATURE = Pattern.compile("^features/(.+)/(\\d+)/(top9|deconv|guided|ranking)$");
+  /** The DJL listener's per-convolution pictures: {@code filters/<layer>}, {@code feature_maps/<layer>}. */
+  private static final Pattern LAYER_PICTURE = Pattern.compile("^(filters|feature_maps)/(.+)$");
+  private static final Pattern LATENT_STD = Pattern.compile("^latent/std/(\\d+)$");
   private static final Pattern LIGHTNING_LR = Pattern.compile("^lr-[A-Za-z0-9_]+(/pg\\d+)?(-momentum)?$");
   private static final Pattern WORD_SPLIT = Pattern.compile("[/_. \\-]+");
 
@@ -84,6 +91,10 @@ public final class Conventions {
 
   private static TagMeaning byName(String tag, TagKind kind) {
     String low = tag.toLowerCase(Locale.ROOT);
+    TagMeaning pictures = trainscopePictures(tag, kind);
+    if (pictures != null) {
+      return pictures;
+    }
     Matcher p = PREFIXED.matcher(tag);
     if (p.matches()) {
       return prefixed(p.group(1).toLowerCase(Locale.ROOT), p.group(2), kind);
@@ -105,6 +116,40 @@ public final class Conventions {
       return null;
     }
     return scalar(tag, low);
+  }
+
+  /**
+   * The pictures and views of Trainscope's DJL listener in files older than its metadata: feature
+   * views (layer and channel), filters and feature maps (layer), the autoencoder's latent traversal,
+   * reconstructions and per-dimension spreads.
+   */
+  private static TagMeaning trainscopePictures(String tag, TagKind kind) {
+    Matcher f = FEATURE.matcher(tag);
+    if (f.matches() && (kind == TagKind.IMAGE || kind == TagKind.TEXT)) {
+      Role role = switch (f.group(3)) {
+        case "top9" -> Role.FEATURE_TOP9;
+        case "deconv" -> Role.FEATURE_DECONV;
+        case "guided" -> Role.FEATURE_GUIDED;
+        default -> Role.FEATURE_RANKING;
+      };
+      return new TagMeaning(role, Split.VALIDATION, f.group(1), "", java.util.Map.of("channel", f.group(2)), TRAINSCOPE);
+    }
+    Matcher p = LAYER_PICTURE.matcher(tag);
+    if (p.matches() && kind == TagKind.IMAGE) {
+      return p.group(1).equals("filters") ? TagMeaning.of(Role.FILTERS, Split.UNKNOWN, p.group(2), "weight", TRAINSCOPE)
+          : TagMeaning.of(Role.FEATURE_MAPS, Split.UNKNOWN, p.group(2), "", TRAINSCOPE);
+    }
+    if (kind == TagKind.IMAGE && tag.equals("latent/traversal")) {
+      return TagMeaning.of(Role.LATENT_TRAVERSAL, Split.UNKNOWN, "", "", TRAINSCOPE);
+    }
+    if (kind == TagKind.IMAGE && tag.equals("latent/reconstructions")) {
+      return TagMeaning.of(Role.RECONSTRUCTIONS, Split.VALIDATION, "", "", TRAINSCOPE);
+    }
+    Matcher d = LATENT_STD.matcher(tag);
+    if (d.matches() && kind == TagKind.SCALAR) {
+      return new TagMeaning(Role.LATENT_STD, Split.VALIDATION, "", "", java.util.Map.of("dim", d.group(1)), TRAINSCOPE);
+    }
+    return null;
   }
 
   /** {@code <prefix>/<rest>}: Trainscope's per-layer tags, and the gradient norms of PyTorch and Lightning users. */
@@ -243,7 +288,9 @@ public final class Conventions {
       role = low.contains("learning_rate") ? Role.LEARNING_RATE : Role.LOSS;
     }
     if (role == null) {
-      return null;
+      // a metric the habits do not name ("train/mae", "val_f1"): what it is is unknown, but not its split
+      Split split = splitOf(low);
+      return split == Split.UNKNOWN ? null : TagMeaning.of(Role.OTHER, split, "", "", source);
     }
     Split split = splitOf(low);
     if (split == Split.UNKNOWN && role == Role.LEARNING_RATE) {

@@ -74,6 +74,19 @@ class ConventionsTest {
     // names that say nothing
     "runs/exp1, lossless_compression_ratio, SCALAR, OTHER, UNKNOWN, '', '', none",
     "runs/exp1, throughput, SCALAR, OTHER, UNKNOWN, '', '', none",
+    // a metric no habit names: its split still counts (the dashboard pairs train/mae with val/mae)
+    "runs/exp1, train/mae, SCALAR, OTHER, TRAIN, '', '', name",
+    "runs/exp1, mae/val, SCALAR, OTHER, VALIDATION, '', '', name",
+    "lightning_logs/version_0, val_f1, SCALAR, OTHER, VALIDATION, '', '', name: Lightning",
+    // the DJL listener's pictures in files older than its metadata
+    "run, features/conv2d_1/3/top9, IMAGE, FEATURE_TOP9, VALIDATION, conv2d_1, '', name: Trainscope",
+    "run, features/a/b/0/guided, IMAGE, FEATURE_GUIDED, VALIDATION, a/b, '', name: Trainscope",
+    "run, features/conv2d_1/12/ranking, TEXT, FEATURE_RANKING, VALIDATION, conv2d_1, '', name: Trainscope",
+    "run, filters/conv2d_2, IMAGE, FILTERS, UNKNOWN, conv2d_2, weight, name: Trainscope",
+    "run, feature_maps/conv2d_2, IMAGE, FEATURE_MAPS, UNKNOWN, conv2d_2, '', name: Trainscope",
+    "run, latent/traversal, IMAGE, LATENT_TRAVERSAL, UNKNOWN, '', '', name: Trainscope",
+    "run, latent/reconstructions, IMAGE, RECONSTRUCTIONS, VALIDATION, '', '', name: Trainscope",
+    "run, latent/std/4, SCALAR, LATENT_STD, VALIDATION, '', '', name: Trainscope",
   })
   void infer_fromNamingHabits(String run, String tag, TagKind kind, Role role, Split split, String layer, String param,
       String source) {
@@ -83,6 +96,15 @@ class ConventionsTest {
     assertEquals(layer, m.layer(), "layer");
     assertEquals(param, m.param(), "param");
     assertEquals(source, m.source(), "source");
+  }
+
+  @Test
+  void featureViewsAndLatentSpreads_keepTheirChannelAndDimension() {
+    assertEquals(java.util.Map.of("channel", "3"),
+        Conventions.infer("run", "features/conv2d_1/3/deconv", TagKind.IMAGE, "").attributes());
+    assertEquals(java.util.Map.of("dim", "7"), Conventions.infer("run", "latent/std/7", TagKind.SCALAR, "").attributes());
+    // a picture of another name is not a feature view
+    assertEquals(Role.OTHER, Conventions.infer("run", "features/conv2d_1/x/top9", TagKind.IMAGE, "").role());
   }
 
   @Test

@@ -18,7 +18,8 @@ import java.util.function.UnaryOperator;
 /**
  * The diagnosis as JSON, one shape for {@code trainscope doctor --json} and the HTTP API: a
  * finding's fields; a verdict as indices into the list of findings it comes with (root,
- * consequences, others, notes); what each tag was read as and what each rule could examine.
+ * consequences, others, notes), with its severity and how many rules could examine it; what each
+ * tag was read as and what each rule could examine.
  */
 public final class FindingJson {
   private FindingJson() {}
@@ -51,10 +52,12 @@ public final class FindingJson {
     m.put("subject", shown.apply(e.subject()));
     m.put("runs", e.runs().stream().map(shown).toList());
     m.put("healthy", v.healthy());
+    m.put("severity", v.severity() == null ? null : v.severity().name().toLowerCase(Locale.ROOT));
     m.put("root", v.root() == null ? null : index.get(v.root()));
     m.put("consequences", indices(v.consequences(), index));
     m.put("others", indices(v.others(), index));
     m.put("notes", indices(v.notes(), index));
+    m.put("checks", checks(e));
     if (explain) {
       m.putAll(explanation(e, shown));
     }
@@ -83,6 +86,18 @@ public final class FindingJson {
     m.put("roles", roles);
     m.put("coverage", coverage);
     return m;
+  }
+
+  /** How many rules examined the training fully, partly, or not at all: {"checked", "partly", "not checked"}. */
+  static Map<String, Integer> checks(Examination e) {
+    Map<String, Integer> n = new LinkedHashMap<>();
+    for (Coverage.Status s : Coverage.Status.values()) {
+      n.put(s.id(), 0);
+    }
+    for (Coverage c : e.coverage().values()) {
+      n.merge(c.status().id(), 1, Integer::sum);
+    }
+    return n;
   }
 
   private static List<Integer> indices(List<Finding> fs, IdentityHashMap<Finding, Integer> index) {

@@ -516,7 +516,7 @@ final class GraphService {
     Map<String, List<String>> tags = new LinkedHashMap<>();
     List<Map<String, String>> histograms = new ArrayList<>();
     for (TagRole t : ties.tagsOf(layer)) {
-      String role = t.role().name().toLowerCase(Locale.ROOT);
+      String role = t.role().id();
       tags.computeIfAbsent(role, k -> new ArrayList<>()).add(t.tag());
       if (t.kind() == TagKind.HISTOGRAM) {
         histograms.add(Map.of("tag", t.tag(), "role", role));

@@ -19,9 +19,11 @@ const pairKey = (tag, run) => tag + SEP + run;
 
 export class Card {
   /**
-   * spec: {key, kind: 'tag' | 'combined' | 'pair', title, tags, info (TagInfo of a single tag)}
+   * spec: {key, kind: 'tag' | 'combined' | 'pair', title, tags, info (TagInfo of a single tag),
+   *        evidence (true: a finding's evidence, without the pick and full-size tools)}
    * view: {settings(), runGroups(runs), runColor(name), runOrigin(run), toggleFull(key),
-   *        togglePick(tag), isPicked(tag), removeCombined(key), schedule(card)}
+   *        togglePick(tag), isPicked(tag), removeCombined(key), schedule(card),
+   *        zoomed(card) (optional: the zoom changed, to remember it)}
    */
   constructor(view, spec) {
     this.view = view;
@@ -81,7 +83,7 @@ export class Card {
     this.resetBtn = el('button', { type: 'button', class: 'sc-reset', title: 'Reset zoom (or double-click the chart)',
       'aria-label': 'Reset zoom', text: '⟲', hidden: true, onclick: () => this.resetZoom() });
     t.append(this.resetBtn);
-    if (s.kind === 'tag') {
+    if (s.kind === 'tag' && !s.evidence) {
       this.pickBtn = el('button', { type: 'button', class: 'sc-pick', title: 'Pick this tag to draw it with others on one chart',
         'aria-label': 'Pick tag to combine', 'aria-pressed': String(this.view.isPicked(s.tags[0])), text: '⊕',
         onclick: () => this.view.togglePick(s.tags[0]) });
@@ -91,7 +93,7 @@ export class Card {
       'aria-label': 'Download data', 'aria-haspopup': 'true', text: '⤓', onclick: (e) => { e.stopPropagation(); this.toggleDownloads(); } });
     t.append(this.downloadBtn);
     this.fullBtn = el('button', { type: 'button', class: 'sc-full-btn', title: 'Full size', 'aria-label': 'Toggle full size',
-      'aria-pressed': 'false', text: '⤢', onclick: () => this.view.toggleFull(s.key) });
+      'aria-pressed': 'false', text: '⤢', hidden: !!s.evidence, onclick: () => this.view.toggleFull(s.key) });
     t.append(this.fullBtn);
     if (s.kind === 'combined') {
       t.append(el('button', { type: 'button', class: 'sc-remove', title: 'Remove this combined chart', 'aria-label': 'Remove chart',
@@ -297,32 +299,24 @@ export class Card {
     this.zoomStale.clear();
     this.el.dataset.zoom = `${x0},${x1}`;
     this.resetBtn.hidden = false;
+    if (this.view.zoomed) this.view.zoomed(this);
     this.load();
     this.view.schedule(this);
   }
 
-  /** Zooms around a step range (a finding's evidence) and highlights it. */
-  focusOn(range, key) {
-    this.focusKey = key;
-    this.highlight = { x0: range.from, x1: range.to };
-    this.el.dataset.highlight = `${range.from},${range.to}`;
-    const pad = Math.max(5, Math.round(0.15 * (range.to - range.from)));
-    this.zoomTo(range.from - pad, range.to + pad);
-  }
-
-  clearFocus() {
-    this.focusKey = null;
-    this.highlight = null;
-    delete this.el.dataset.highlight;
-    this.resetZoom();
+  /** Shades a step range (a finding's steps) whatever the zoom; null for none. */
+  setHighlight(from, to) {
+    if (from === null || from === undefined) {
+      this.highlight = null;
+      delete this.el.dataset.highlight;
+    } else {
+      this.highlight = { x0: from, x1: to };
+      this.el.dataset.highlight = `${from},${to}`;
+    }
+    if (this.visible) this.view.schedule(this);
   }
 
   resetZoom() {
-    if (this.highlight) {
-      this.highlight = null;
-      delete this.el.dataset.highlight;
-      this.view.focusCleared();
-    }
     if (!this.zoom) return;
     this.zoom = null;
     this.zoomSeq++;
@@ -330,6 +324,7 @@ export class Card {
     this.zoomStale.clear();
     delete this.el.dataset.zoom;
     this.resetBtn.hidden = true;
+    if (this.view.zoomed) this.view.zoomed(this);
     this.view.schedule(this);
   }
 

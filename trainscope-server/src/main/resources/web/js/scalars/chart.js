@@ -10,6 +10,7 @@ import { theme, withAlpha } from './theme.js';
 import { yRange, logSplits } from './yrange.js';
 import { Tooltip } from './tooltip.js';
 import { fmt, fmtStepTicks } from './format.js';
+import { drawStepSpan } from '../views/step-span.js';
 
 const MIN_SELECT_PX = 5;
 
@@ -274,25 +275,9 @@ export class Chart {
 
   /** A finding's steps: a shaded span with edges, under the lines. */
   drawHighlight(u) {
-    const { left, top, width, height } = u.bbox;
     const h = this.model.highlight;
-    const a = Math.max(left, u.valToPos(h.x0, 'x', true));
-    const b = Math.min(left + width, u.valToPos(h.x1, 'x', true));
-    if (!(b >= a)) return;
-    const ctx = u.ctx;
-    ctx.save();
-    ctx.fillStyle = withAlpha(theme.accent || '#e8590c', theme.dark ? 0.16 : 0.12);
-    ctx.fillRect(a, top, Math.max(2 * devicePixelRatio, b - a), height);
-    ctx.strokeStyle = withAlpha(theme.accent || '#e8590c', 0.7);
-    ctx.lineWidth = devicePixelRatio;
-    ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
-    for (const px of [a, b]) {
-      ctx.beginPath();
-      ctx.moveTo(px, top);
-      ctx.lineTo(px, top + height);
-      ctx.stroke();
-    }
-    ctx.restore();
+    const accent = theme.accent || '#e8590c';
+    drawStepSpan(u, h.x0, h.x1, withAlpha(accent, theme.dark ? 0.16 : 0.12), withAlpha(accent, 0.7));
   }
 
   /** NaN and ±Inf: a triangle at the top edge for +Inf, at the bottom for -Inf, a ring at the top for NaN. */

@@ -1,40 +1,41 @@
-// Which tags belong on one chart: the training and validation versions of one metric, by the
-// naming habits of Keras, PyTorch Lightning, tensorboardX and hand-written loops:
-//   train/loss + val/loss, loss/train + loss/val, train_loss + val_loss, loss_train + loss_val.
-// (Keras's own train/ and validation/ subdirectories are separate runs with the same tag, which
-// every chart overlays already.)
+// Which tags belong on one chart: the training and validation versions of one metric. What split a
+// tag was computed on comes from its meaning (/api/tags TagInfo.meaning: stated in its metadata or
+// inferred by the store from the naming habits of Keras, PyTorch Lightning, tensorboardX and
+// hand-written loops); which metric it is, from its role and the words of its name that are neither
+// a split nor a logging cadence. So train/loss + val/loss, loss/train + loss/val, train_loss +
+// val_loss pair as before, and Lightning's train_loss_step + train_loss_epoch + val_loss, or Keras'
+// batch_loss (train) + epoch_loss (train and validation runs), now pair too. (Keras' own train/ and
+// validation/ runs with the same tag are overlaid by every chart already.)
 
-const TRAIN = 'train|training';
-const OTHER = 'val|valid|validation|eval|evaluation|test|dev';
-const ROLE = new RegExp(`^(?:(${TRAIN})|(${OTHER}))$`, 'i');
+const SPLIT_WORDS = new Set(['train', 'training', 'trn', 'val', 'valid', 'validation', 'vali', 'eval', 'evaluation',
+  'test', 'dev']);
+/** Words that say how often a value was logged, not what it is: Keras' epoch_/batch_, Lightning's _step/_epoch. */
+const CADENCE_WORDS = new Set(['step', 'epoch', 'batch']);
 
-/** The metric and role of a tag ({metric, role: 'train' | 'other', order}) or null. */
-function parse(tag) {
-  // Prefix: role, separator, metric. Suffix: metric, separator, role.
-  let m = /^([^/_]+)([/_])(.+)$/.exec(tag);
-  if (m) {
-    const r = ROLE.exec(m[1]);
-    if (r) return { metric: `${m[3]}\u0000${m[2]}p`, role: r[1] ? 'train' : 'other', name: m[3] };
-  }
-  m = /^(.+)([/_])([^/_]+)$/.exec(tag);
-  if (m) {
-    const r = ROLE.exec(m[3]);
-    if (r) return { metric: `${m[1]}\u0000${m[2]}s`, role: r[1] ? 'train' : 'other', name: m[1] };
-  }
-  return null;
+/** The words of a tag's name that name its metric, joined by '_' ("Loss/train" -> "Loss"). */
+export function metricName(tag) {
+  return tag.split(/[/_.\- ]+/).filter(w => w && !SPLIT_WORDS.has(w.toLowerCase()) && !CADENCE_WORDS.has(w.toLowerCase()))
+    .join('_');
 }
 
 /**
- * Train/validation pairs among tag names: [{name, tags}] with the training tag first, in order of
- * the training tags' first appearance. A pair needs a training tag and at least one other.
+ * Train/validation pairs among tags, given as Map tag -> [TagInfo of each run having it]:
+ * [{name, tags}] with the training tags first, in order of first appearance. A tag counts as
+ * validation when any of its runs computed it on validation data, as training when all that say
+ * computed it on training data; a pair needs a training tag and a validation one.
  */
-export function findPairs(tags) {
+export function findPairs(tagInfos) {
   const byMetric = new Map();
-  for (const tag of tags) {
-    const p = parse(tag);
-    if (!p) continue;
-    if (!byMetric.has(p.metric)) byMetric.set(p.metric, { name: p.name, train: [], other: [] });
-    byMetric.get(p.metric)[p.role].push(tag);
+  for (const [tag, infos] of tagInfos) {
+    const meanings = infos.map(i => i.meaning).filter(Boolean);
+    const splits = new Set(meanings.map(m => m.split).filter(Boolean));
+    if (splits.size === 0) continue;
+    const m = meanings[0];
+    const name = metricName(tag);
+    if (!name) continue;
+    const key = `${m.role}\u0000${m.layer}\u0000${name.toLowerCase()}`;
+    if (!byMetric.has(key)) byMetric.set(key, { name, train: [], other: [] });
+    byMetric.get(key)[splits.has('val') ? 'other' : 'train'].push(tag);
   }
   const out = [];
   for (const g of byMetric.values()) {

@@ -1,8 +1,11 @@
-// The Features tab: what a CNN's feature maps respond to, as the DJL listener logs it (TagNames:
-// features/<layer>/<channel>/top9, /deconv, /guided and /ranking, filters/<layer>). Per conv layer
-// its filter grid, and per channel the 9 validation images that excite it most beside their
+// The Features tab: what a CNN's feature maps respond to, as the DJL listener logs it: per conv
+// layer its filter grid, and per channel the 9 validation images that excite it most beside their
 // Zeiler-Fergus deconvnet and guided back-propagation reconstructions, with the ranking (image,
-// label, activation, position). A step slider walks the logging steps to watch them evolve.
+// label, activation, position). Which tag is which comes from the tags' meaning (/api/tags
+// TagInfo.meaning: roles feature_top9, feature_deconv, feature_guided, feature_ranking with their
+// layer and channel, filters with its layer), as the listener states it in the tags' metadata or
+// the store infers it from the listener's names (features/<layer>/<channel>/top9..., filters/<layer>).
+// A step slider walks the logging steps to watch them evolve.
 //
 // State in the URL: x.frun (the run). For tests: section.features-layer[data-layer] holding
 // div.features-channel[data-channel], whose img[data-kind=top9|deconv|guided] carry data-step;
@@ -11,23 +14,38 @@
 import { RunSteps } from '../views/run-steps.js';
 import { el, clear } from '../util.js';
 
-const FEATURE = /^features\/(.+)\/(\d+)\/(top9|deconv|guided|ranking)$/;
 const KINDS = [['top9', 'Top 9 images'], ['deconv', 'Deconvnet'], ['guided', 'Guided backprop']];
+/** The feature views' roles, by the kind of view each is. */
+const VIEW_OF_ROLE = { feature_top9: 'top9', feature_deconv: 'deconv', feature_guided: 'guided', feature_ranking: 'ranking' };
+
+const roleOf = t => (t.meaning && t.meaning.role) || '';
+
+/** True for a tag of a feature view (a channel's picture or ranking). */
+export function isFeatureView(t) {
+  return Object.hasOwn(VIEW_OF_ROLE, roleOf(t)) && /^\d+$/.test((t.meaning.attributes || {}).channel || '');
+}
 
 /** {layer -> {channel -> {kind -> tag}}} from a run's tags, layers in logging order, channels ascending. */
 export function featureTags(tags) {
   const layers = new Map();
   for (const t of tags) {
-    const m = FEATURE.exec(t.tag);
-    if (!m) continue;
-    const [, layer, channel, kind] = m;
+    if (!isFeatureView(t)) continue;
+    const layer = t.meaning.layer;
+    const channel = Number(t.meaning.attributes.channel);
     if (!layers.has(layer)) layers.set(layer, new Map());
     const chans = layers.get(layer);
-    if (!chans.has(+channel)) chans.set(+channel, {});
-    chans.get(+channel)[kind] = t.tag;
+    if (!chans.has(channel)) chans.set(channel, {});
+    chans.get(channel)[VIEW_OF_ROLE[t.meaning.role]] = t.tag;
   }
   for (const [layer, chans] of layers) layers.set(layer, new Map([...chans].sort((a, b) => a[0] - b[0])));
   return layers;
+}
+
+/** The filter grid's tag of each layer: {layer -> tag}. */
+export function filterTags(tags) {
+  const out = new Map();
+  for (const t of tags) if (roleOf(t) === 'filters' && t.kind === 'image' && !out.has(t.meaning.layer)) out.set(t.meaning.layer, t.tag);
+  return out;
 }
 
 export default {
@@ -47,7 +65,7 @@ export default {
     const rs = new RunSteps(tab, settings, ctx, {
       stateKey: 'x.frun',
       label: 'Run',
-      runsWith: c => c.selectedRuns().filter(r => c.runTags(r).some(t => FEATURE.test(t.tag))),
+      runsWith: c => c.selectedRuns().filter(r => c.runTags(r).some(isFeatureView)),
       onRun: run => build(run),
       onStep: step => show(step),
     });
@@ -66,7 +84,7 @@ export default {
       }
       const tags = ctx.runTags(run);
       const layers = featureTags(tags);
-      const names = new Set(tags.map(t => t.tag));
+      const filters = filterTags(tags);
       note.textContent = 'Per channel: the 9 validation images that excite it most (highest maximum activation), '
         + 'and what of each image drove it, projected back to pixels by a deconvnet (Zeiler & Fergus) and by '
         + 'guided back-propagation (Springenberg et al.).';
@@ -74,9 +92,9 @@ export default {
       for (const [layer, chans] of layers) {
         const section = el('section', { class: 'features-layer card', 'data-layer': layer },
           el('div', { class: 'card-head' }, el('span', { class: 'card-title', text: layer })));
-        if (names.has(`filters/${layer}`)) {
+        if (filters.has(layer)) {
           const img = el('img', { class: 'features-filters pixelated', alt: `Filters of ${layer}` });
-          imgs.push({ img, tag: `filters/${layer}` });
+          imgs.push({ img, tag: filters.get(layer) });
           section.append(el('figure', { class: 'features-figure' }, img, el('figcaption', { text: 'filters' })));
         }
         const grid = el('div', { class: 'features-channels' });
@@ -129,7 +147,8 @@ export default {
       refresh(reason) {
         if (reason === 'runs' || reason === 'selection' || reason === 'state') {
           rs.refresh(reason === 'runs');
-        } else if (reason && reason.live && reason.live.some(u => u.run === rs.run && FEATURE.test(u.tag))) {
+        } else if (reason && reason.live && reason.live.some(u => u.run === rs.run
+            && ctx.runTags(u.run).some(t => t.tag === u.tag && isFeatureView(t)))) {
           texts.clear();
           rs.refresh();
         }

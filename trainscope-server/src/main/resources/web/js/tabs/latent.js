@@ -1,8 +1,9 @@
-// The Latent tab: a generative model's latent traversals, as the demo's autoencoder logs them
-// (TagNames: latent/traversal, latent/reconstructions). One row per latent dimension, the decoded
-// images as that dimension sweeps across its range while the others hold a fixed sample's code;
-// rows and columns labelled from the tag's description (dims, sweep, steps). A step slider walks
-// the logging steps to watch the latent space organise itself.
+// The Latent tab: a generative model's latent traversals, as the demo's autoencoder logs them. One
+// row per latent dimension, the decoded images as that dimension sweeps across its range while the
+// others hold a fixed sample's code; rows and columns labelled from the tag's meaning (/api/tags
+// TagInfo.meaning: role latent_traversal with the attributes dims, sweep and steps; role
+// reconstructions for the inputs and their reconstructions). A step slider walks the logging steps
+// to watch the latent space organise itself.
 //
 // State in the URL: x.lrun (the run). For tests: div.latent-tab[data-state=empty|ready],
 // img.latent-traversal[data-step], img.latent-reconstructions[data-step], .latent-rows > span per
@@ -11,17 +12,18 @@
 import { RunSteps } from '../views/run-steps.js';
 import { el, clear } from '../util.js';
 
-const TRAVERSAL = 'latent/traversal';
-const RECON = 'latent/reconstructions';
+const roleOf = t => (t.meaning && t.meaning.role) || '';
+const isTraversal = t => roleOf(t) === 'latent_traversal' && t.kind === 'image';
+const isReconstructions = t => roleOf(t) === 'reconstructions' && t.kind === 'image';
 
-/** The traversal's shape from its description's last line ("dims: 8, sweep: -3..3 sd, steps: 9"). */
-export function traversalShape(description) {
-  const last = (description || '').trim().split('\n').pop() || '';
+/** The traversal's shape from its meaning's attributes (dims: 8, sweep: -3..3 sd, steps: 9). */
+export function traversalShape(meaning) {
+  const a = (meaning && meaning.attributes) || {};
   const num = key => {
-    const m = new RegExp(`${key}:\\s*(-?[\\d.]+)`).exec(last);
+    const m = /^\s*(-?[\d.]+)/.exec(a[key] || '');
     return m ? Number(m[1]) : null;
   };
-  const sweep = /sweep:\s*(-?[\d.]+)\s*\.\.\s*\+?(-?[\d.]+)\s*(\w*)/.exec(last);
+  const sweep = /^\s*(-?[\d.]+)\s*\.\.\s*\+?(-?[\d.]+)\s*(\w*)/.exec(a.sweep || '');
   return {
     dims: num('dims'),
     steps: num('steps'),
@@ -43,11 +45,13 @@ export default {
     container.append(tab);
     let traversal = null;
     let recon = null;
+    let traversalTag = null;
+    let reconTag = null;
 
     const rs = new RunSteps(tab, settings, ctx, {
       stateKey: 'x.lrun',
       label: 'Run',
-      runsWith: c => c.selectedRuns().filter(r => c.runTags(r).some(t => t.tag === TRAVERSAL)),
+      runsWith: c => c.selectedRuns().filter(r => c.runTags(r).some(isTraversal)),
       onRun: run => build(run),
       onStep: step => show(step),
     });
@@ -62,8 +66,11 @@ export default {
         note.textContent = 'No latent traversals in the selected runs. ./trainscope demo --model autoencoder logs them.';
         return null;
       }
-      const info = ctx.runTags(run).find(t => t.tag === TRAVERSAL);
-      const shape = traversalShape(info && info.description);
+      const info = ctx.runTags(run).find(isTraversal);
+      const reconInfo = ctx.runTags(run).find(isReconstructions);
+      traversalTag = info.tag;
+      reconTag = reconInfo ? reconInfo.tag : null;
+      const shape = traversalShape(info.meaning);
       note.textContent = 'Each row varies one latent dimension across its range while the others keep a fixed '
         + 'sample\'s code: a dimension that has learned a factor changes one thing about the digit.';
       traversal = el('img', { class: 'latent-traversal pixelated', alt: 'Latent traversal' });
@@ -78,7 +85,7 @@ export default {
       const grid = el('div', { class: 'latent-grid' }, el('span'), cols, rows, traversal);
       body.append(el('section', { class: 'card latent-card' },
         el('div', { class: 'card-head' }, el('span', { class: 'card-title', text: 'Latent traversal' })), grid));
-      if (ctx.runTags(run).some(t => t.tag === RECON)) {
+      if (reconTag) {
         recon = el('img', { class: 'latent-reconstructions pixelated', alt: 'Inputs and reconstructions' });
         body.append(el('section', { class: 'card latent-card' },
           el('div', { class: 'card-head' }, el('span', { class: 'card-title', text: 'Inputs (top) and reconstructions (bottom)' })),
@@ -93,13 +100,13 @@ export default {
         });
       }
       tab.dataset.state = 'ready';
-      return TRAVERSAL;
+      return traversalTag;
     };
 
     const show = async (step) => {
       if (step === null || step === undefined) return;
-      if (traversal) await rs.show(traversal, TRAVERSAL, step);
-      if (recon) await rs.show(recon, RECON, step);
+      if (traversal) await rs.show(traversal, traversalTag, step);
+      if (recon) await rs.show(recon, reconTag, step);
       tab.dataset.step = String(step);
     };
 
@@ -108,7 +115,7 @@ export default {
       refresh(reason) {
         if (reason === 'runs' || reason === 'selection' || reason === 'state') {
           rs.refresh(reason === 'runs');
-        } else if (reason && reason.live && reason.live.some(u => u.run === rs.run && u.tag.startsWith('latent/'))) {
+        } else if (reason && reason.live && reason.live.some(u => u.run === rs.run && (u.tag === traversalTag || u.tag === reconTag))) {
           rs.refresh();
         }
       },

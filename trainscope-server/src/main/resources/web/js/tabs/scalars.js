@@ -30,7 +30,6 @@
 //   .sc-full-btn, .sc-reset, .sc-remove; the pick bar is .sc-pickbar with .sc-combine.
 
 import { el, clear, groupByPrefix, debounce } from '../util.js';
-import { focusRange } from '../findings.js';
 import { Card } from '../scalars/card.js';
 import { schedule, Visibility } from '../scalars/schedule.js';
 import { readSettings, buildSettings, formatCombine } from '../scalars/settings.js';
@@ -41,6 +40,11 @@ import { readTheme, onThemeChange } from '../scalars/theme.js';
 const PER_GROUP = 60;
 
 const LIVE_DEBOUNCE_MS = 400;
+/**
+ * The zoom of each card by its key ({x0, x1, xAxis}), kept while the page lives: leaving the tab
+ * (for a finding's evidence, another tab) and coming back finds the charts as they were.
+ */
+const zooms = new Map();
 const LIVE_MAX_WAIT_MS = 2000;
 
 class ScalarsView {
@@ -127,6 +131,11 @@ class ScalarsView {
     schedule(card);
   }
 
+  zoomed(card) {
+    if (card.zoom) zooms.set(card.spec.key, { ...card.zoom });
+    else zooms.delete(card.spec.key);
+  }
+
   toggleFull(key) {
     const now = this.state.get('full');
     this.state.set({ full: now === key ? '' : key });
@@ -198,7 +207,7 @@ class ScalarsView {
         runsByTag: new Map(tags.map(t => [t, runsOf(all, t)])) }));
     if (combined.length) sections.push({ key: 'combined', title: 'Combined', specs: combined });
     if (st.pair) {
-      const pairs = findPairs([...shown.keys()]).map(p => ({ key: 'p:' + p.tags.join('\t'), kind: 'pair',
+      const pairs = findPairs(shown).map(p => ({ key: 'p:' + p.tags.join('\t'), kind: 'pair',
         title: `${p.name}: ${p.tags.join(' vs ')}`, tags: p.tags, runsByTag: new Map(p.tags.map(t => [t, runsOf(shown, t)])) }));
       if (pairs.length) sections.push({ key: 'pairs', title: 'Train / validation', specs: pairs });
     }
@@ -232,13 +241,14 @@ class ScalarsView {
         if (!card) {
           card = new Card(this, spec);
           this.cards.set(spec.key, card);
+          const z = zooms.get(spec.key);
+          if (z && z.xAxis === this.settingsNow.xAxis) card.zoomTo(z.x0, z.x1);
           this.visibility.observe(card);
         }
         card.setSources(spec.runsByTag);
         card.setFull(spec.key === full);
       }
     }
-    this.applyFocus();
     for (const [key, card] of this.cards) {
       if (!keep.has(key)) {
         this.visibility.unobserve(card);
@@ -288,32 +298,6 @@ class ScalarsView {
     }
   }
 
-  /**
-   * x.focus ("from:to", set by a finding's evidence link): each tag card zooms around those steps
-   * and highlights them, once per focus value; the first such card scrolls into view.
-   */
-  applyFocus() {
-    const value = this.state.get('x.focus') || '';
-    const range = focusRange(value);
-    let first = null;
-    for (const card of this.cards.values()) {
-      if (card.spec.kind !== 'tag') continue;
-      if (!range) {
-        if (card.focusKey) card.clearFocus();
-        continue;
-      }
-      if (card.focusKey === value) continue;
-      card.focusOn(range, value);
-      if (!first) first = card;
-    }
-    if (first) requestAnimationFrame(() => first.el.scrollIntoView({ block: 'nearest' }));
-  }
-
-  /** A focused card's zoom was reset: the focus is over. */
-  focusCleared() {
-    if (this.state.get('x.focus')) this.state.set({ 'x.focus': undefined });
-  }
-
   groupToggled(key, open) {
     const closed = new Set((this.state.get('x.closed') || '').split('\n').filter(Boolean));
     if (open) closed.delete(key); else closed.add(key);
@@ -342,7 +326,6 @@ class ScalarsView {
         if (card) requestAnimationFrame(() => card.el.scrollIntoView({ block: 'nearest' }));
       }
       if (before.xAxis !== now.xAxis) for (const c of this.cards.values()) c.axisChanged();
-      this.applyFocus();
       const drawn = ['smoothing', 'xAxis', 'logY', 'ignoreOutliers', 'band'];
       if (String(before.groupRe) !== String(now.groupRe)) this.assignGroupColors();
       if (drawn.some(k => before[k] !== now[k]) || String(before.groupRe) !== String(now.groupRe)) {

@@ -8,6 +8,7 @@ import { el, fmt } from '../util.js';
 import { themeColors, onThemeChange, alpha } from '../theme.js';
 import { redrawSoon } from '../schedule.js';
 import { xValues, fmtX, fmtDuration } from './format.js';
+import { drawStepSpan } from './step-span.js';
 
 /** Labels of the nine bands, lowest first, as TensorBoard's basis points 0, 668, ..., 10000. */
 export const BAND_LABELS = ['min', '7%', '16%', '31%', 'median', '69%', '84%', '93%', 'max'];
@@ -41,6 +42,15 @@ export class BandsChart {
   setData(d, xAxis) {
     this.data = d;
     this.xAxis = xAxis;
+    redrawSoon(this.rebuildNow);
+  }
+
+  /**
+   * Opens zoomed to steps [x0, x1] with steps [from, to] shaded (a finding's evidence); the shade
+   * stays while the user zooms, double-click goes back to [x0, x1]'s whole series as usual.
+   */
+  setFocus(focus) {
+    this.focus = focus;
     redrawSoon(this.rebuildNow);
   }
 
@@ -104,13 +114,23 @@ export class BandsChart {
           incrs: mode === 'step' ? STEP_INCRS : undefined },
         { ...axis, size: 52, values: (u, splits) => splits.map(fmt) },
       ],
-      hooks: { setCursor: [u => this.showLegend(u.cursor.idx)] },
+      hooks: { setCursor: [u => this.showLegend(u.cursor.idx)], drawAxes: [u => this.drawFocus(u)] },
     };
     const cols = this.columns();
     this.u = new uPlot(opts, cols, this.wrap);
-    if (single) this.u.setScale('x', { min: cols[0][0] - 1, max: cols[0][0] + 1 });
+    const f = this.focus && mode === 'step' ? this.focus : null;
+    if (f) this.u.setScale('x', { min: f.x0, max: f.x1 });
+    else if (single) this.u.setScale('x', { min: cols[0][0] - 1, max: cols[0][0] + 1 });
     this.width = this.wrap.clientWidth;
     this.showLegend(null);
+  }
+
+  /** The focus's steps: a shaded span with dashed edges, under the bands. */
+  drawFocus(u) {
+    const f = this.focus;
+    if (!f || this.xAxis !== 'step') return;
+    const c = themeColors();
+    drawStepSpan(u, f.from, f.to, alpha(c.accent, 0.12), alpha(c.accent, 0.7));
   }
 
   /** The nine values at data index i (the latest step when the pointer is away). */

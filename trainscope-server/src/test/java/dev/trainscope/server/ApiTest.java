@@ -56,8 +56,10 @@ class ApiTest {
     writeHostileRun(hostile.resolve(XSS).resolve("events.out.tfevents.1700000000.host.1.0"));
     // a folder nobody can list, root included (see HostileFilesTest in trainscope-data)
     Files.createSymbolicLink(hostile.resolve("unlistable"), Path.of("/proc/1/map_files"));
+    Path mine = tmp.resolve("mine");
+    writeDiagnosedRun(mine.resolve("blowup"));
     store = RunStore.builder()
-        .logdirSpec("fx:" + fixtures + ",evil:" + hostile)
+        .logdirSpec("fx:" + fixtures + ",evil:" + hostile + ",mine:" + mine)
         .reloadInterval(Duration.ZERO)
         .build();
     store.reload();
@@ -84,6 +86,21 @@ class ApiTest {
       out.write(TfRecordFormat.frame(new Event(1.7e9 + step, step, s, null).toByteArray()));
     }
     Files.write(file, out.toByteArray());
+  }
+
+  /**
+   * A training whose loss turns NaN at step 30, with a per-layer gradient norm named by
+   * Trainscope's habit and a scalar whose description states its meaning with attributes.
+   */
+  static void writeDiagnosedRun(Path dir) {
+    try (dev.trainscope.writer.SummaryWriter log = dev.trainscope.writer.SummaryWriter.create(dir)) {
+      log.describe("probe/q", "probe", "A probe.\n\nrole: metric, split: val, layer: conv2d_1, channel: 3, dims: 8");
+      for (long s = 0; s < 60; s++) {
+        log.scalar("train/loss", s < 30 ? 2.0 / (1 + 0.1 * s) : Double.NaN, s);
+        log.scalar("grad_norm/dense1", 0.5, s);
+        log.scalar("probe/q", s, s);
+      }
+    }
   }
 
   static HttpResponse<String> get(String pathAndQuery) throws Exception {
@@ -305,6 +322,85 @@ class ApiTest {
     assertEquals(1, f.get("counts").get(run).get("info").asInt());
     assertEquals(1, json("/api/findings?run=" + q(run)).get("findings").size());
     assertEquals(404, get("/api/findings?run=nope").statusCode());
+  }
+
+  @Test
+  void findings_groupEachTrainingIntoAVerdictWithItsSeverityAndChecks() throws Exception {
+    JsonNode f = json("/api/findings?run=" + q("mine/blowup"));
+    JsonNode findings = f.get("findings");
+    assertEquals(1, f.get("verdicts").size(), f.toString());
+    JsonNode v = f.get("verdicts").get(0);
+    assertEquals("mine/blowup", v.get("subject").asText());
+    assertEquals(List.of("mine/blowup"), List.of(v.get("runs").get(0).asText()));
+    assertFalse(v.get("healthy").asBoolean());
+    JsonNode root = findings.get(v.get("root").asInt());
+    assertEquals("mine/blowup", root.get("run").asText());
+    // the verdict's severity is the worst of its root and consequences
+    String worst = root.get("severity").asText();
+    for (JsonNode i : v.get("consequences")) {
+      if (findings.get(i.asInt()).get("severity").asText().equals("error")) {
+        worst = "error";
+      }
+    }
+    assertEquals(worst, v.get("severity").asText());
+    boolean nan = false;
+    for (JsonNode x : findings) {
+      assertTrue(x.has("basis"), x.toString());
+      nan |= x.get("rule").asText().equals("nan-loss");
+    }
+    assertTrue(nan, findings.toString());
+    // how many rules could examine it: the same as /api/explain lists, by status
+    JsonNode explain = json("/api/explain?run=" + q("mine/blowup"));
+    assertEquals("mine/blowup", explain.get("subject").asText());
+    java.util.Map<String, Integer> counted = new java.util.TreeMap<>();
+    for (JsonNode c : explain.get("coverage")) {
+      assertTrue(List.of("checked", "partly", "not checked").contains(c.get("status").asText()), c.toString());
+      assertFalse(c.get("rule").asText().isEmpty());
+      counted.merge(c.get("status").asText(), 1, Integer::sum);
+    }
+    java.util.Map<String, Integer> checks = new java.util.TreeMap<>();
+    v.get("checks").fields().forEachRemaining(e -> {
+      if (e.getValue().asInt() > 0) {
+        checks.put(e.getKey(), e.getValue().asInt());
+      }
+    });
+    assertEquals(counted, checks);
+    JsonNode grad = null;
+    for (JsonNode r : explain.get("roles")) {
+      if (r.get("tag").asText().equals("grad_norm/dense1")) {
+        grad = r;
+      }
+    }
+    assertEquals("{\"run\":\"mine/blowup\",\"tag\":\"grad_norm/dense1\",\"role\":\"grad_norm\",\"split\":\"train\","
+        + "\"layer\":\"dense1\",\"param\":\"weight\",\"source\":\"name: Trainscope\"}", String.valueOf(grad));
+    assertEquals(404, get("/api/explain?run=nope").statusCode());
+    assertEquals(400, get("/api/explain").statusCode());
+  }
+
+  @Test
+  void tags_carryTheirMeaningWithRoleAndSplitByTheirIds() throws Exception {
+    JsonNode tags = json("/api/tags?run=" + q("mine/blowup")).get("tags");
+    java.util.Map<String, String> meanings = new java.util.TreeMap<>();
+    for (JsonNode t : tags) {
+      meanings.put(t.get("tag").asText(), t.get("meaning").toString());
+    }
+    assertEquals("{\"role\":\"grad_norm\",\"split\":\"train\",\"layer\":\"dense1\",\"param\":\"weight\","
+        + "\"attributes\":{},\"source\":\"name: Trainscope\"}", meanings.get("grad_norm/dense1"));
+    assertEquals("{\"role\":\"loss\",\"split\":\"train\",\"layer\":\"\",\"param\":\"\",\"attributes\":{},"
+        + "\"source\":\"name\"}", meanings.get("train/loss"));
+    assertEquals("{\"role\":\"metric\",\"split\":\"val\",\"layer\":\"conv2d_1\",\"param\":\"\","
+        + "\"attributes\":{\"channel\":\"3\",\"dims\":\"8\"},\"source\":\"metadata\"}", meanings.get("probe/q"));
+    // the same in the listing of every run
+    assertEquals(meanings.get("probe/q"), meaningOf(json("/api/tags").get("runs").get("mine/blowup"), "probe/q"));
+  }
+
+  private static String meaningOf(JsonNode list, String tag) {
+    for (JsonNode t : list) {
+      if (t.get("tag").asText().equals(tag)) {
+        return t.get("meaning").toString();
+      }
+    }
+    return null;
   }
 
   @Test

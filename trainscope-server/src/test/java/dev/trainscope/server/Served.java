@@ -51,6 +51,38 @@ final class Served implements AutoCloseable {
     return Files.isDirectory(p) ? p : null;
   }
 
+  /**
+   * ../shared/data/training-runs, the labelled training runs; the tests that read it fail (not skip)
+   * when it is absent, naming it: CI has it beside the checkout.
+   */
+  static Path trainingRuns() {
+    Path p = Path.of(System.getProperty("trainscope.shared", "../../shared")).resolve("data").resolve("training-runs");
+    if (!Files.isDirectory(p)) {
+      throw new AssertionError("the labelled training runs are missing at " + p.toAbsolutePath().normalize()
+          + " (../shared/data/training-runs beside the checkout, or -Dtrainscope.shared=DIR)");
+    }
+    return p;
+  }
+
+  /** A copy of some runs of ../shared/data/training-runs in {@code dir}, each under its own name. */
+  static Path trainingRunsCopy(Path dir, String... runs) throws java.io.IOException {
+    Path from = trainingRuns();
+    for (String run : runs) {
+      Path src = from.resolve(run);
+      try (var files = Files.walk(src)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Path to = dir.resolve(run).resolve(src.relativize(f).toString());
+          if (Files.isDirectory(f)) {
+            Files.createDirectories(to);
+          } else {
+            Files.copy(f, to);
+          }
+        }
+      }
+    }
+    return dir;
+  }
+
   @Override
   public void close() {
     server.close();
