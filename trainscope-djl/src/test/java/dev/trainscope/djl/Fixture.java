@@ -12,6 +12,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
@@ -45,6 +46,21 @@ final class Fixture {
         .add(Pool.maxPool2dBlock(new Shape(2, 2)))
         .add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(10).build());
+  }
+
+  /**
+   * Runs {@code work} with the engine computing on {@code threads} threads (PyTorch's intra-op
+   * threads, a setting of the whole process), then sets back the number it had.
+   */
+  static void withEngineThreads(int threads, Runnable work) {
+    Engine.getInstance(); // loads the native library
+    int before = JniUtils.getNumThreads();
+    JniUtils.setNumThreads(threads);
+    try {
+      work.run();
+    } finally {
+      JniUtils.setNumThreads(before);
+    }
   }
 
   /** MNIST images {@code [from, to)} as {@code [n, 1, 28, 28]}, normalised or as 0..255. */
