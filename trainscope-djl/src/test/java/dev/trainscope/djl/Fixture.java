@@ -35,13 +35,17 @@ final class Fixture {
   static final Mnist MNIST = Mnist.bundled();
   static final Tracker LR = Tracker.fixed(1e-3f);
 
-  /** conv3x3(4)-relu-pool, conv3x3(8)-relu-pool, flatten, dense(10): layers conv2d_1, conv2d_2, linear_1. */
+  /**
+   * conv3x3(4)-relu-pool, conv3x3(16)-relu-pool, flatten, dense(10): layers conv2d_1, conv2d_2,
+   * linear_1. The second convolution has 16 kernels: with fewer the engine passes a wrong gradient
+   * back to the first (see {@link PaddedConv2d}), and a short training can end in NaN.
+   */
   static SequentialBlock smallCnn() {
     return new SequentialBlock()
         .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4).build())
         .add(Activation.reluBlock())
         .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(8).build())
+        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(16).build())
         .add(Activation.reluBlock())
         .add(Pool.maxPool2dBlock(new Shape(2, 2)))
         .add(Blocks.batchFlattenBlock())
