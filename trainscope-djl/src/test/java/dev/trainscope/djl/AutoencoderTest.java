@@ -97,13 +97,14 @@ class AutoencoderTest {
 
   /**
    * In training, every parameter's gradient of the negative ELBO is the one the same network gives
-   * in doubles, where the engine convolves without oneDNN: with one engine thread and with two. The
-   * decoder's output layer (16 channels to 1) is where the engine's own convolution passed a wrong
-   * gradient back (see {@link PaddedConv2d}). The code is the posterior mean, so that no random draw
-   * differs between the two.
+   * in doubles, where the engine convolves without oneDNN: with one engine thread, with two, and
+   * with two while every core is busy, twice each. The decoder's output layer (16 channels to 1) is
+   * where the engine's own convolution passed a wrong gradient back (see {@link PaddedConv2d}). The
+   * code is the posterior mean, so that no random draw differs between the two.
    */
   @Test
-  void trainingGradients_areThoseOfTheSameNetworkInDoubles_withOneAndTwoEngineThreads() {
+  void trainingGradients_areThoseOfTheSameNetworkInDoubles_withOneAndTwoEngineThreads_andBusyCores()
+      throws InterruptedException {
     Shape in = new Shape(16, 1, 28, 28);
     Mnist digits = Fixture.MNIST.slice(0, 16);
     Autoencoder single = Autoencoder.vae(8);
@@ -123,24 +124,30 @@ class AutoencoderTest {
           target.toType(DataType.FLOAT64, true));
       assertEquals(12, expected.size(), "weights and biases of 4 convolutions and 2 dense layers: "
           + expected.keySet());
-      for (int threads : new int[] {1, 2}) {
-        Fixture.withEngineThreads(threads, () -> {
-          Map<String, double[]> actual = gradients(single, x, target);
-          assertEquals(expected.keySet(), actual.keySet());
-          for (Map.Entry<String, double[]> e : expected.entrySet()) {
-            double[] a = actual.get(e.getKey());
-            double diff = 0;
-            double norm = 0;
-            for (int i = 0; i < a.length; i++) {
-              diff += (a[i] - e.getValue()[i]) * (a[i] - e.getValue()[i]);
-              norm += e.getValue()[i] * e.getValue()[i];
-            }
-            double relative = Math.sqrt(diff / norm);
-            assertTrue(relative <= 1e-4, e.getKey() + " with " + threads + " engine thread(s): off by " + relative
-                + " of its norm");
+      for (Fixture.EngineSetting engine : Fixture.EngineSetting.ALL) {
+        engine.run(() -> {
+          for (int r = 1; r <= 2; r++) {
+            assertCloseGradients(expected, gradients(single, x, target), engine + ", run " + r);
           }
         });
       }
+    }
+  }
+
+  /** Each gradient within 1e-4 of its norm (and finite). */
+  private static void assertCloseGradients(Map<String, double[]> expected, Map<String, double[]> actual, String what) {
+    assertEquals(expected.keySet(), actual.keySet());
+    for (Map.Entry<String, double[]> e : expected.entrySet()) {
+      double[] want = e.getValue();
+      double[] got = actual.get(e.getKey());
+      double diff = 0;
+      double norm = 0;
+      for (int i = 0; i < want.length; i++) {
+        diff += (got[i] - want[i]) * (got[i] - want[i]);
+        norm += want[i] * want[i];
+      }
+      double relative = Math.sqrt(diff / norm);
+      assertTrue(relative <= 1e-4, e.getKey() + " with " + what + ": off by " + relative + " of its norm");
     }
   }
 

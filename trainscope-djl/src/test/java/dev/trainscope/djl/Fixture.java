@@ -53,17 +53,29 @@ final class Fixture {
   }
 
   /**
-   * Runs {@code work} with the engine computing on {@code threads} threads (PyTorch's intra-op
-   * threads, a setting of the whole process), then sets back the number it had.
+   * How the engine computes: on how many threads (PyTorch's intra-op threads, a setting of the
+   * whole process), and whether every core is also busy with other work ({@link BusyCores}).
    */
-  static void withEngineThreads(int threads, Runnable work) {
-    Engine.getInstance(); // loads the native library
-    int before = JniUtils.getNumThreads();
-    JniUtils.setNumThreads(threads);
-    try {
-      work.run();
-    } finally {
-      JniUtils.setNumThreads(before);
+  record EngineSetting(int threads, boolean coresBusy) {
+    /** One thread, two, and two on busy cores: where the engine's convolution went wrong, each its own way. */
+    static final List<EngineSetting> ALL = List.of(new EngineSetting(1, false), new EngineSetting(2, false),
+        new EngineSetting(2, true));
+
+    /** Runs {@code work} so, then sets back the number of threads the engine had. */
+    void run(Runnable work) throws InterruptedException {
+      Engine.getInstance(); // loads the native library
+      int before = JniUtils.getNumThreads();
+      JniUtils.setNumThreads(threads);
+      try (BusyCores busy = coresBusy ? new BusyCores() : null) {
+        work.run();
+      } finally {
+        JniUtils.setNumThreads(before);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return threads + " engine thread" + (threads == 1 ? "" : "s") + (coresBusy ? ", every core busy" : "");
     }
   }
 

@@ -21,9 +21,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link PaddedConv2d} against the convolution's definition summed in doubles: its output, and in
- * training the gradients of its input, kernels and biases, with one engine thread and with two,
- * three times each. The engine's own {@link Conv2d} fails the input gradient here (see {@link
- * PaddedConv2d}): with one thread every time, with two some of the time.
+ * training the gradients of its input, kernels and biases, with one engine thread, with two, and
+ * with two while every core is busy, three times each. The engine's own {@link Conv2d} fails the
+ * input gradient here (see {@link PaddedConv2d}): with one thread every time, with two some of the
+ * time.
  */
 class PaddedConv2dTest {
   static final int N = 8;
@@ -86,8 +87,8 @@ class PaddedConv2dTest {
       "16, 1, 3, 1, 1, 28", // the autoencoder's output layer
       "3, 5, 4, 2, 1, 14",
       "4, 8, 3, 1, 0, 12"})
-  void training_outputAndGradients_areTheDefinitionsSums_withOneAndTwoEngineThreads(int cin, int cout, int k,
-      int stride, int pad, int side) {
+  void training_outputAndGradients_areTheDefinitionsSums_withOneAndTwoEngineThreads_andBusyCores(int cin, int cout,
+      int k, int stride, int pad, int side) throws InterruptedException {
     Geometry c = new Geometry(cin, cout, k, stride, pad, side, side);
     Random random = new Random(cin * 31L + cout);
     float[] x = gaussian(random, N * cin * side * side);
@@ -101,10 +102,10 @@ class PaddedConv2dTest {
       NDArray bias = conv.getParameters().get("bias").getArray();
       assertEquals(new Shape(cout, cin, k, k), weight.getShape(), "the kernels are its own, unpadded");
       Reference expected = Reference.of(c, x, weight.toFloatArray(), bias.toFloatArray(), g);
-      for (int threads : new int[] {1, 2}) {
-        Fixture.withEngineThreads(threads, () -> {
+      for (Fixture.EngineSetting engine : Fixture.EngineSetting.ALL) {
+        engine.run(() -> {
           for (int r = 0; r < REPEATS; r++) {
-            String what = threads + " engine thread(s), run " + (r + 1) + ": ";
+            String what = engine + ", run " + (r + 1) + ": ";
             try (NDManager s = m.newSubManager()) {
               NDArray input = s.create(x, new Shape(N, cin, side, side));
               input.setRequiresGradient(true);
