@@ -32,7 +32,9 @@ import ai.djl.util.PairList;
  *          upsample2x, conv3x3(1) [N, 1, 28, 28]: logits of Bernoulli pixels
  * </pre>
  *
- * <p>(the demo's width, 16; {@code vae(D, W)} makes the convolutions W and 2W wide).
+ * <p>(the demo's width, 16; {@code vae(D, W)} makes the convolutions W and 2W wide). A
+ * convolution whose kernels are not a multiple of 16, the output layer's one above all, is a
+ * {@link PaddedConv2d}: the engine's own gets its input gradient wrong on the team's machines.
  *
  * <p>The decoder enlarges by nearest-neighbour upsampling and a convolution rather than by
  * transposed convolutions: DJL's PyTorch engine does not implement them, and resize-convolution
@@ -88,12 +90,17 @@ public final class Autoencoder extends AbstractBlock {
   }
 
   private static Conv2d conv(int filters) {
-    return Conv2d.builder().setKernelShape(new Shape(4, 4)).optStride(new Shape(2, 2)).optPadding(new Shape(1, 1))
+    return convBuilder(filters).setKernelShape(new Shape(4, 4)).optStride(new Shape(2, 2)).optPadding(new Shape(1, 1))
         .setFilters(filters).build();
   }
 
   private static Conv2d conv3x3(int filters) {
-    return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(filters).build();
+    return convBuilder(filters).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(filters).build();
+  }
+
+  /** DJL's convolution, or where the engine's input gradient needs it (the output layer), {@link PaddedConv2d}. */
+  private static Conv2d.Builder convBuilder(int filters) {
+    return filters % PaddedConv2d.BLOCK == 0 ? Conv2d.builder() : PaddedConv2d.builder();
   }
 
   /** Nearest-neighbour 2x upsampling of {@code [N, C, H, W]}: each pixel becomes a 2 x 2 square. */

@@ -94,6 +94,9 @@ class AutoencoderDemoTest {
   void loggingEveryFourSteps_leavesTrainingUnchanged() throws Exception {
     AutoencoderDemo.Result without = AutoencoderDemo.train(options(null), Demo.Progress.NONE);
     assertEquals(0, without.traversalMillis().length);
+    // NaN would equal NaN below
+    assertTrue(Double.isFinite(result.valLoss()) && Double.isFinite(without.valLoss()),
+        "finite losses: " + result.valLoss() + " and " + without.valLoss());
     assertEquals(result.valLoss(), without.valLoss(), 0, "the same seed, bit for bit");
     assertEquals(result.valReconstruction(), without.valReconstruction(), 0);
     assertEquals(result.valKl(), without.valKl(), 0);

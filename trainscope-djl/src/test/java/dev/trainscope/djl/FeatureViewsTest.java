@@ -272,12 +272,12 @@ class FeatureViewsTest {
   }
 
   /**
-   * conv3x3(4)-relu-pool-conv3x3(8)-relu-pool-dense on 60 MNIST digits: each channel's ranking is
+   * conv3x3(4)-relu-pool-conv3x3(16)-relu-pool-dense on 60 MNIST digits: each channel's ranking is
    * the one a direct NDArray computation of the network's convolution outputs gives, whether the
    * channels are the first few, scattered or all.
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"first 3 of each", "conv2d_1: 3 and 0, conv2d_2: all 8"})
+  @ValueSource(strings = {"first 3 of each", "conv2d_1: 3 and 0, conv2d_2: all 16"})
   void twoLayers_rankingsMatchTheEnginesConvolutionOutputs_andTheReconstructionsLiveInPixelSpace(String which) {
     try (NDManager m = NDManager.newBaseManager()) {
       SequentialBlock net = Fixture.smallCnn();
@@ -286,7 +286,7 @@ class FeatureViewsTest {
       if (!which.startsWith("first")) {
         chosen = new java.util.LinkedHashMap<>();
         chosen.put("conv2d_1", new int[] {3, 0});
-        chosen.put("conv2d_2", new int[] {0, 1, 2, 3, 4, 5, 6, 7});
+        chosen.put("conv2d_2", new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
       }
       FeatureViews views = FeatureViews.of(Network.of(net), 3, chosen, Long.MAX_VALUE);
       assertEquals(List.of("conv2d_1", "conv2d_2"), views.targets().stream().map(t -> t.layer().name).toList());
@@ -298,7 +298,7 @@ class FeatureViewsTest {
         views.observe(x.get("25:60"), y.get("25:60"), scope);
         result = views.finish(scope);
       }
-      assertEquals(chosen == null ? 6 : 10, result.size(), which);
+      assertEquals(chosen == null ? 6 : 18, result.size(), which);
       if (chosen != null) {
         assertEquals(List.of(0, 3), result.subList(0, 2).stream().map(FeatureViews.View::channel).toList());
       }
@@ -313,7 +313,7 @@ class FeatureViewsTest {
         }
       }
       int[] planes = {26 * 26, 11 * 11};
-      int[] channels = {4, 8};
+      int[] channels = {4, 16};
       int[] widths = {26, 11};
       float[] labels = y.toFloatArray();
       for (FeatureViews.View v : result) {

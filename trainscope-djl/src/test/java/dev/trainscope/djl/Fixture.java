@@ -12,6 +12,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
@@ -34,17 +35,48 @@ final class Fixture {
   static final Mnist MNIST = Mnist.bundled();
   static final Tracker LR = Tracker.fixed(1e-3f);
 
-  /** conv3x3(4)-relu-pool, conv3x3(8)-relu-pool, flatten, dense(10): layers conv2d_1, conv2d_2, linear_1. */
+  /**
+   * conv3x3(4)-relu-pool, conv3x3(16)-relu-pool, flatten, dense(10): layers conv2d_1, conv2d_2,
+   * linear_1. The second convolution has 16 kernels: with fewer the engine passes a wrong gradient
+   * back to the first (see {@link PaddedConv2d}), and a short training can end in NaN.
+   */
   static SequentialBlock smallCnn() {
     return new SequentialBlock()
         .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4).build())
         .add(Activation.reluBlock())
         .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(8).build())
+        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(16).build())
         .add(Activation.reluBlock())
         .add(Pool.maxPool2dBlock(new Shape(2, 2)))
         .add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(10).build());
+  }
+
+  /**
+   * How the engine computes: on how many threads (PyTorch's intra-op threads, a setting of the
+   * whole process), and whether every core is also busy with other work ({@link BusyCores}).
+   */
+  record EngineSetting(int threads, boolean coresBusy) {
+    /** One thread, two, and two on busy cores: where the engine's convolution went wrong, each its own way. */
+    static final List<EngineSetting> ALL = List.of(new EngineSetting(1, false), new EngineSetting(2, false),
+        new EngineSetting(2, true));
+
+    /** Runs {@code work} so, then sets back the number of threads the engine had. */
+    void run(Runnable work) throws InterruptedException {
+      Engine.getInstance(); // loads the native library
+      int before = JniUtils.getNumThreads();
+      JniUtils.setNumThreads(threads);
+      try (BusyCores busy = coresBusy ? new BusyCores() : null) {
+        work.run();
+      } finally {
+        JniUtils.setNumThreads(before);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return threads + " engine thread" + (threads == 1 ? "" : "s") + (coresBusy ? ", every core busy" : "");
+    }
   }
 
   /** MNIST images {@code [from, to)} as {@code [n, 1, 28, 28]}, normalised or as 0..255. */

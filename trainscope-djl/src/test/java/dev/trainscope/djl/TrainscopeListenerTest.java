@@ -332,14 +332,15 @@ class TrainscopeListenerTest {
     assertEquals(List.of(0L, 4L), new ArrayList<>(logs.images("inputs/train").keySet()));
     assertEquals(List.of((long) STEPS), new ArrayList<>(logs.images("inputs/val").keySet()));
     assertEquals(List.of(0L, 4L, 8L), new ArrayList<>(logs.images("filters/conv2d_1").keySet()));
-    // and every other convolution's: 8 kernels of 3 x 3 (means over 4 inputs), each enlarged to 24 pixels
+    // and every other convolution's: 16 kernels of 3 x 3 (means over 4 inputs), each enlarged to 24 pixels, 8 a row
     assertEquals(List.of(0L, 4L, 8L), new ArrayList<>(logs.images("filters/conv2d_2").keySet()));
     assertEquals(8 * 24 + 9 * 2, logs.images("filters/conv2d_2").get(0L).getWidth());
-    assertEquals(24 + 2 * 2, logs.images("filters/conv2d_2").get(0L).getHeight());
-    // the first probe image's maps: 26 x 26 enlarged to 52 for conv2d_1 (4 channels), 11 x 11 to 33 for conv2d_2 (8)
+    assertEquals(2 * 24 + 3 * 2, logs.images("filters/conv2d_2").get(0L).getHeight());
+    // the first probe image's maps: 26 x 26 enlarged to 52 for conv2d_1 (4 channels), 11 x 11 to 33 for conv2d_2 (16)
     assertEquals(4 * 52 + 5 * 2, logs.images("feature_maps/conv2d_1").get(0L).getWidth());
     assertEquals(52 + 2 * 2, logs.images("feature_maps/conv2d_1").get(0L).getHeight());
     assertEquals(8 * 33 + 9 * 2, logs.images("feature_maps/conv2d_2").get(0L).getWidth());
+    assertEquals(2 * 33 + 3 * 2, logs.images("feature_maps/conv2d_2").get(0L).getHeight());
   }
 
   @Test
