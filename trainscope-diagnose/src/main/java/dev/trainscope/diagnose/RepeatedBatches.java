@@ -42,19 +42,28 @@ final class RepeatedBatches implements Rule {
 
   @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
-    // the most direct evidence logged decides: weaker evidence is read only where it is all there is
-    if (!s.withRole(Role.BATCH_FINGERPRINT).isEmpty()) {
-      fingerprints(s, t, out);
-    } else if (!s.withRole(Role.INPUTS).isEmpty()) {
-      inputHistograms(s, t, out);
-    } else if (s.withRole(Role.INPUT_IMAGES).stream().anyMatch(i -> i.split() != Split.VALIDATION)) {
-      inputImages(s, t, out);
-    } else {
+    // the most direct evidence that is there decides; weaker evidence only where it is not
+    Examined e = fingerprints(s, t, out);
+    if (e == Examined.TOO_LITTLE) {
+      e = inputHistograms(s, t, out);
+    }
+    if (e == Examined.TOO_LITTLE) {
+      e = inputImages(s, t, out);
+    }
+    if (e == Examined.TOO_LITTLE) {
       fromCurves(s, t, out);
     }
   }
 
-  private boolean fingerprints(Subject s, Thresholds t, List<Finding> out) {
+  /** What one kind of evidence said: a repeat found, none, or too little of it logged to tell. */
+  private enum Examined {
+    FOUND,
+    CLEAR,
+    TOO_LITTLE
+  }
+
+  private Examined fingerprints(Subject s, Thresholds t, List<Finding> out) {
+    Examined result = Examined.TOO_LITTLE;
     for (TagRole tag : s.withRole(Role.BATCH_FINGERPRINT)) {
       if (tag.kind() != TagKind.SCALAR) {
         continue;
@@ -63,6 +72,7 @@ final class RepeatedBatches implements Rule {
       if (v.size() < 10) {
         continue;
       }
+      result = Examined.CLEAR;
       Set<Long> seen = new HashSet<>();
       int repeats = 0;
       long first = -1;
@@ -80,19 +90,21 @@ final class RepeatedBatches implements Rule {
             Rules.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", v.size()),
             Rules.fmt(100 * frac) + "% of the logged batches were seen before (" + seen.size() + " distinct of "
                 + v.size() + ")", SUGGESTION, "batch fingerprints"));
-        return true;
+        return Examined.FOUND;
       }
     }
-    return false;
+    return result;
   }
 
   /** Input histograms that come back bucket for bucket at different steps: the same values. */
-  private boolean inputHistograms(Subject s, Thresholds t, List<Finding> out) {
+  private Examined inputHistograms(Subject s, Thresholds t, List<Finding> out) {
+    Examined result = Examined.TOO_LITTLE;
     for (TagRole tag : s.withRole(Role.INPUTS)) {
       List<HistogramStep> h = s.histograms(tag);
       if (h.size() < 3) {
         continue;
       }
+      result = Examined.CLEAR;
       Set<String> seen = new HashSet<>();
       int repeats = 0;
       long first = -1;
@@ -109,22 +121,25 @@ final class RepeatedBatches implements Rule {
             Rules.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", h.size()),
             "the input histogram is identical at " + repeats + " of " + h.size() + " logged steps: the same batch is"
                 + " fed again", SUGGESTION, "input histograms"));
-        return true;
+        return Examined.FOUND;
       }
     }
-    return false;
+    return result;
   }
 
   /** Input images whose bytes come back at different steps. */
-  private boolean inputImages(Subject s, Thresholds t, List<Finding> out) {
+  private Examined inputImages(Subject s, Thresholds t, List<Finding> out) {
+    Examined result = Examined.TOO_LITTLE;
     for (TagRole tag : s.withRole(Role.INPUT_IMAGES)) {
-      if (tag.split() == Split.VALIDATION) {
-        continue; // validation samples are the same every time, as they should be
+      String low = tag.tag().toLowerCase(java.util.Locale.ROOT);
+      if (tag.split() == Split.VALIDATION || !(tag.split() == Split.TRAIN || low.contains("batch") || low.contains("train"))) {
+        continue; // a fixed set of samples shown at every step is the same as it should be: only training batches count
       }
       List<byte[]> images = s.images(tag, 50);
       if (images.size() < 3) {
         continue;
       }
+      result = Examined.CLEAR;
       Set<String> seen = new HashSet<>();
       int repeats = 0;
       for (byte[] b : images) {
@@ -138,10 +153,10 @@ final class RepeatedBatches implements Rule {
             Rules.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", images.size()),
             "the logged input images are identical at " + repeats + " of " + images.size() + " steps: the same batch"
                 + " is fed again", SUGGESTION, "input images"));
-        return true;
+        return Examined.FOUND;
       }
     }
-    return false;
+    return result;
   }
 
   private static byte[] digest(byte[] b) {

@@ -72,11 +72,15 @@ final class Saturation implements Rule {
     fromScale(s, t, out);
   }
 
-  /** Post-activations bounded to [-1, 1] (tanh) or (0, 1) (sigmoid) with most of them at the bounds. */
+  /**
+   * Post-activations bounded to [-1, 1] (tanh) or (0, 1) (sigmoid) with most of them at the bounds,
+   * and at both of them: units driven to saturation by large inputs go either way, while a ReLU
+   * layer of tiny outputs, its values all near 0, is no sigmoid.
+   */
   private Finding post(Subject s, Layer l, Thresholds t) {
     TagRole tag = l.tag(Role.ACTIVATIONS);
-    if (tag == null || tag.kind() != TagKind.HISTOGRAM) {
-      return null;
+    if (tag == null || tag.kind() != TagKind.HISTOGRAM || l.tag(Role.DEAD_UNITS) != null) {
+      return null; // dead units are counted for ReLU-like layers only
     }
     List<HistogramStep> h = s.histograms(tag);
     HistogramStep last = Rules.last(h);
@@ -86,18 +90,23 @@ final class Saturation implements Rule {
     double lo = Hist.min(last);
     double hi = Hist.max(last);
     double edge = t.get("saturation.edge");
-    double atBounds;
+    double low;
+    double high;
     String kind;
     if (lo >= -1.0001 && hi <= 1.0001 && lo < -1e-6) {
-      atBounds = Hist.beyond(last, 1 - edge);
+      low = Hist.share(last, Double.NEGATIVE_INFINITY, -1 + edge);
+      high = Hist.share(last, 1 - edge, Double.POSITIVE_INFINITY);
       kind = "tanh";
     } else if (lo >= -1e-6 && hi <= 1.0001 && Hist.nearZero(last, 1e-6) < 0.01) {
-      atBounds = Hist.share(last, Double.NEGATIVE_INFINITY, edge) + Hist.share(last, 1 - edge, Double.POSITIVE_INFINITY);
+      low = Hist.share(last, Double.NEGATIVE_INFINITY, edge);
+      high = Hist.share(last, 1 - edge, Double.POSITIVE_INFINITY);
       kind = "sigmoid";
     } else {
       return null;
     }
-    if (atBounds < t.get("saturation.postFraction")) {
+    double atBounds = low + high;
+    double eachSide = t.get("saturation.eachBound");
+    if (atBounds < t.get("saturation.postFraction") || low < eachSide || high < eachSide) {
       return null;
     }
     return new Finding(id(), Severity.WARNING, tag.run(), List.of(tag.tag()), l.name(), h.get(0).step(), last.step(),

@@ -98,6 +98,8 @@ public final class Thresholds {
     // a bounded unit within this much of its bound is at it; this share of outputs there is saturation
     values.put("saturation.edge", 0.03);
     values.put("saturation.postFraction", 0.5);
+    // and at least this share at each of the two bounds
+    values.put("saturation.eachBound", 0.1);
     // a ReLU layer with this share of zero outputs is dead; biases all at or below this leave it so
     values.put("dead.zeroShare", 0.95);
     values.put("dead.biasMax", -1.0);

@@ -262,6 +262,25 @@ class CausesTest {
   }
 
   @Test
+  void theSameTrainingBatchPictured_isARepeatedBatch_butAFixedSetOfSamplesIsNot() throws Exception {
+    LogBuilder b = new LogBuilder(dir);
+    byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3};
+    for (long s = 0; s < 500; s += 50) {
+      b.image("same", "train/batch", s, png);
+      b.image("samples", "input/samples", s, png); // the same examples every epoch, on purpose
+      b.scalarAt("same", "loss", s, 2.3 * Math.exp(-s / 100.0));
+      b.scalarAt("samples", "loss", s, 2.3 * Math.exp(-s / 100.0));
+    }
+    try (RunStore store = b.store()) {
+      List<Examination> exams = examine(store);
+      Finding f = of(exams, "same").verdict().root();
+      assertEquals("repeated-batches", f.rule());
+      assertEquals("input images", f.basis());
+      assertTrue(of(exams, "samples").verdict().healthy(), of(exams, "samples").findings().toString());
+    }
+  }
+
+  @Test
   void aTrainingLossCollapsingWhileValidationStays_isARepeatedBatch_butAHealthyFitIsNot() throws Exception {
     LogBuilder b = new LogBuilder(dir)
         .scalar("repeat", "train/loss", 0, 400, s -> 1.3 * Math.exp(-s / 10.0) + 3e-5)

@@ -121,6 +121,13 @@ final class LogBuilder {
     return v;
   }
 
+  /** An image value (Summary.Image) holding the given encoded bytes. */
+  LogBuilder image(String run, String tag, long step, byte[] encoded) {
+    write(run, new Event(1.7e9 + step, step, Summary.of(SummaryValue.of(tag, null,
+        new dev.trainscope.events.proto.ImageProto(28, 28, 1, encoded))), null));
+    return this;
+  }
+
   /** Writes the files and opens a loaded store on them. */
   RunStore store() throws Exception {
     for (Map.Entry<String, ByteArrayOutputStream> e : runs.entrySet()) {
