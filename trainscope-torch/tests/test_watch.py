@@ -108,7 +108,8 @@ class WatchedTrainingTest(LogdirTest):
             for tag, (mod, name) in PARAMS.items():
                 p = params[mod + "." + name].detach().to(torch.float64)
                 b = before[tag].to(torch.float64)
-                exp["update"].setdefault(tag, []).append((s, ((p - b).norm() / b.norm()).item()))
+                if b.norm() > 0:  # a parameter that is all zero (bn's bias at the start) has no ratio
+                    exp["update"].setdefault(tag, []).append((s, ((p - b).norm() / b.norm()).item()))
             w.log_step(loss=loss, metrics={"Accuracy": (out.argmax(1) == y).float().mean()})
         w.close()
         self.final = {k: v.detach().clone() for k, v in model.named_parameters()}
