@@ -140,6 +140,7 @@ class FeaturesBrowserTest {
    * {@code -Dtrainscope.screenshotLatentLogdir=DIR} (demo runs), rewrites docs/screenshots/features.png
    * and latent.png.
    */
+  @org.junit.jupiter.api.Tag("screenshots")
   @Test
   void screenshots_ofFeaturesAndLatent(Chromium chromium) throws Exception {
     String features = System.getProperty("trainscope.screenshotFeaturesLogdir", "");

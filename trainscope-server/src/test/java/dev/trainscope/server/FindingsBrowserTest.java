@@ -464,6 +464,7 @@ class FindingsBrowserTest {
    * With {@code -Dtrainscope.screenshots=true}, rewrites docs/screenshots/findings.png (over
    * ../shared/data/training-runs, or {@code -Dtrainscope.screenshotLogdir=DIR}) and layers.png.
    */
+  @org.junit.jupiter.api.Tag("screenshots")
   @Test
   void screenshots_ofFindingsAndLayers(Chromium chromium) throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("trainscope.screenshots"),

@@ -303,6 +303,7 @@ class GraphBrowserTest {
    * With {@code -Dtrainscope.screenshots=true -Dtrainscope.screenshotGraphLogdir=DIR} (a demo run's
    * log directory), rewrites docs/screenshots/graph-djl.png: the DJL block tree with conv2d_1 selected.
    */
+  @org.junit.jupiter.api.Tag("screenshots")
   @Test
   void screenshot_ofADemoRunsGraph() throws Exception {
     String dir = System.getProperty("trainscope.screenshotGraphLogdir", "");

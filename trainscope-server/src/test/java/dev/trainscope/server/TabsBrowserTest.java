@@ -325,6 +325,7 @@ class TabsBrowserTest {
     SHOTS.put("runs", "tab=runs&x.runSort=s%3Aepoch_loss");
   }
 
+  @org.junit.jupiter.api.Tag("screenshots")
   @Test
   void screenshots_ofEveryTab_lightAndDark() throws Exception {
     Assumptions.assumeTrue(Boolean.getBoolean("trainscope.screenshots"),
