@@ -4,7 +4,8 @@
 # `trainscope doctor`'s findings against the labels (DiagnosisBenchmark; table in BENCHMARKS.md).
 #
 # Usage: benchmarks/diagnosis.sh [OUT (default target/diagnosis-bench)] [EPOCHS (default 6)]
-# Runs already trained under OUT are kept (delete OUT to start over). About 25 minutes on 2 cores.
+# Runs already trained under OUT are kept (delete OUT to start over). About 25 minutes on 2 cores
+# before the three faults added last (shuffled-labels, unshuffled, zero-init).
 # SEEDS (default "1 2 3") are the fault runs' seeds; the healthy runs take seeds 1..12 plus
 # HEALTHY_SEED_OFFSET (default 0). A held-out round: SEEDS="11" HEALTHY_SEED_OFFSET=100 HEALTHY=6.
 set -euo pipefail
@@ -32,10 +33,12 @@ train() { # label, demo options...
 
 seeds="${SEEDS:-1 2 3}"
 offset="${HEALTHY_SEED_OFFSET:-0}"
-for fault in lr-high lr-low no-normalize dead-relu vanishing exploding overfit repeat-batch saturated; do
+for fault in lr-high lr-low no-normalize dead-relu vanishing exploding overfit repeat-batch saturated \
+    shuffled-labels unshuffled zero-init; do
   for seed in $seeds; do
-    if [[ $fault == overfit ]]; then
-      train "$fault-s$seed" --fault "$fault" --seed "$seed"   # its own default: many epochs on 256 samples
+    if [[ $fault == overfit || $fault == shuffled-labels ]]; then
+      # their own defaults: overfit many epochs on 256 samples; shuffled-labels the 20 epochs memorising takes
+      train "$fault-s$seed" --fault "$fault" --seed "$seed"
     else
       train "$fault-s$seed" --fault "$fault" --seed "$seed" --epochs "$epochs"
     fi

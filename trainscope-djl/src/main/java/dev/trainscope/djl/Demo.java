@@ -22,6 +22,7 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
@@ -33,9 +34,11 @@ import dev.trainscope.writer.Denormalize;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -62,6 +65,21 @@ public final class Demo {
   public static final int DEFAULT_SEED = 1;
   static final int PROBE_SIZE = 32;
   static final int OVERFIT_SAMPLES = 256;
+  /**
+   * The zero-init fault's hidden layers. With 128 and 64 units the units of a layer stayed exact
+   * copies through 8 epochs (1 distinct weight row in each layer); with 100 and 50, PyTorch's CPU
+   * kernels rounded some units differently (presumably those of a width's remainder that a kernel
+   * handles apart): 2 distinct rows of 100 from the first epoch, and the second layer's weights, one
+   * value until step 500, spread over 0.13 by step 750.
+   */
+  private static final int[] ZERO_INIT_WIDTHS = {128, 64};
+  /**
+   * The shuffled-labels fault's default epochs: memorising random labels takes longer than learning
+   * digits (its MLP fits 0.80 of them in epoch 14).
+   */
+  public static final int SHUFFLED_LABELS_EPOCHS = 20;
+  /** The unshuffled fault's default epochs: more let the validation accuracy creep up (0.39 in epoch 4). */
+  public static final int UNSHUFFLED_EPOCHS = 6;
   static final String MODEL_CNN = "cnn: conv5x5(16, N(0, 0.01) init)-relu-maxpool, conv5x5(32)-relu-maxpool, dropout 0.25, dense(10)";
 
   /**
@@ -204,7 +222,92 @@ public final class Demo {
 
   /** The recipe of a run: what the fault changes. */
   private record Recipe(Supplier<Block> network, Optimizer optimizer, Tracker lr, String optimizerName, boolean normalize,
-      int trainSamples, boolean repeatBatch, int epochs, String model) {}
+      int trainSamples, int epochs, String model, Feed feed) {
+    /** A recipe fed as it should be. */
+    Recipe(Supplier<Block> network, Optimizer optimizer, Tracker lr, String optimizerName, boolean normalize,
+        int trainSamples, int epochs, String model) {
+      this(network, optimizer, lr, optimizerName, normalize, trainSamples, epochs, model, Feed.SHUFFLED);
+    }
+
+    Recipe fed(Feed f) {
+      return new Recipe(network, optimizer, lr, optimizerName, normalize, trainSamples, epochs, model, f);
+    }
+  }
+
+  /** How the training digits are fed: what the data faults change. */
+  enum Feed {
+    /** As they should be: reshuffled every epoch, with their true labels. */
+    SHUFFLED(true),
+    /** The first batch, repeated as many times as the data set has batches: the same batch every step. */
+    REPEAT_BATCH(false),
+    /** Reshuffled every epoch, the labels permuted among the digits once, by a permutation the seed fixes. */
+    PERMUTED_LABELS(true),
+    /** Sorted by label (stably: all the 0s in their original order, then the 1s...) and never reshuffled. */
+    SORTED(false);
+
+    /** Whether DJL reshuffles the set every epoch. */
+    final boolean shuffled;
+
+    Feed(boolean shuffled) {
+      this.shuffled = shuffled;
+    }
+
+    /**
+     * The training set as this feed gives it to the trainer, for batches of {@code batch}; {@code seed}
+     * seeds the label permutation.
+     */
+    Mnist apply(Mnist train, int batch, long seed) {
+      switch (this) {
+        case SHUFFLED:
+          return train;
+        case REPEAT_BATCH: {
+          int first = Math.min(batch, train.count());
+          int[] images = new int[Math.max(1, train.count() / batch) * first];
+          for (int i = 0; i < images.length; i++) {
+            images[i] = i % first;
+          }
+          return pick(train, images);
+        }
+        case PERMUTED_LABELS: {
+          byte[] labels = train.labels().clone();
+          Random random = new Random(seed);
+          for (int i = labels.length - 1; i > 0; i--) { // Fisher-Yates
+            int j = random.nextInt(i + 1);
+            byte t = labels[i];
+            labels[i] = labels[j];
+            labels[j] = t;
+          }
+          return new Mnist(train.pixels(), labels, train.count(), train.rows(), train.cols());
+        }
+        case SORTED: {
+          int[] images = new int[train.count()];
+          int at = 0;
+          for (int digit = 0; digit <= 9; digit++) {
+            for (int i = 0; i < train.count(); i++) {
+              if (train.label(i) == digit) {
+                images[at++] = i;
+              }
+            }
+          }
+          return pick(train, images);
+        }
+        default:
+          throw new AssertionError(this);
+      }
+    }
+
+    /** The digits {@code images} of {@code m}, in that order. */
+    private static Mnist pick(Mnist m, int[] images) {
+      int size = m.rows() * m.cols();
+      byte[] pixels = new byte[images.length * size];
+      byte[] labels = new byte[images.length];
+      for (int i = 0; i < images.length; i++) {
+        System.arraycopy(m.pixels(), images[i] * size, pixels, i * size, size);
+        labels[i] = m.labels()[images[i]];
+      }
+      return new Mnist(pixels, labels, images.length, m.rows(), m.cols());
+    }
+  }
 
   static final String MODEL_MLP = "mlp: 2 x dense(256)-relu, dense(10)";
 
@@ -212,13 +315,13 @@ public final class Demo {
   private static Recipe variant(Variant v, int samples, int epochs) {
     boolean sgd = v.optimizer().equals("sgd");
     Tracker lr = Tracker.fixed((float) (v.lr() > 0 ? v.lr() : sgd ? 0.01 : 1e-3));
-    Optimizer opt = sgd ? Optimizer.sgd().setLearningRateTracker(lr).optMomentum(0.9f).build() : adam(lr);
+    Optimizer opt = sgd ? sgdMomentum(lr) : adam(lr);
     String name = sgd ? "sgd-momentum" : "adam";
     if (v.arch().equals("mlp")) {
-      return new Recipe(() -> mlp(2, 256, Activation.reluBlock(), null), opt, lr, name, true, samples, false, epochs,
+      return new Recipe(() -> mlp(2, 256, Activation.reluBlock(), null), opt, lr, name, true, samples, epochs,
           MODEL_MLP);
     }
-    return new Recipe(() -> cnn(0.25f, 0f), opt, lr, name, true, samples, false, epochs, MODEL_CNN);
+    return new Recipe(() -> cnn(0.25f, 0f), opt, lr, name, true, samples, epochs, MODEL_CNN);
   }
 
   private static Recipe recipe(Options o) {
@@ -230,40 +333,57 @@ public final class Demo {
     }
     switch (o.fault()) {
       case NONE:
-        return new Recipe(() -> cnn(0.25f, 0f), adam(adam), adam, "adam", true, samples, false, epochs, MODEL_CNN);
+        return new Recipe(() -> cnn(0.25f, 0f), adam(adam), adam, "adam", true, samples, epochs, MODEL_CNN);
       case LR_HIGH: {
         Tracker lr = Tracker.fixed(0.05f);
-        return new Recipe(() -> cnn(0.25f, 0f), adam(lr), lr, "adam", true, samples, false, epochs, MODEL_CNN);
+        return new Recipe(() -> cnn(0.25f, 0f), adam(lr), lr, "adam", true, samples, epochs, MODEL_CNN);
       }
       case LR_LOW: {
         Tracker lr = Tracker.fixed(1e-7f);
-        return new Recipe(() -> cnn(0.25f, 0f), adam(lr), lr, "adam", true, samples, false, epochs, MODEL_CNN);
+        return new Recipe(() -> cnn(0.25f, 0f), adam(lr), lr, "adam", true, samples, epochs, MODEL_CNN);
       }
       case NO_NORMALIZE:
-        return new Recipe(() -> cnn(0.25f, 0f), adam(adam), adam, "adam", false, samples, false, epochs, MODEL_CNN);
+        return new Recipe(() -> cnn(0.25f, 0f), adam(adam), adam, "adam", false, samples, epochs, MODEL_CNN);
       case DEAD_RELU:
-        return new Recipe(() -> cnn(0.25f, -10f), adam(adam), adam, "adam", true, samples, false, epochs,
+        return new Recipe(() -> cnn(0.25f, -10f), adam(adam), adam, "adam", true, samples, epochs,
             MODEL_CNN + ", biases initialised to -10");
       case VANISHING: {
         Tracker lr = Tracker.fixed(0.1f);
-        return new Recipe(() -> mlp(10, 64, Activation.sigmoidBlock(), null), sgd(lr), lr, "sgd", true, samples, false,
+        return new Recipe(() -> mlp(10, 64, Activation.sigmoidBlock(), null), sgd(lr), lr, "sgd", true, samples,
             epochs, "mlp: 10 x dense(64)-sigmoid, dense(10)");
       }
       case EXPLODING: {
         Tracker lr = Tracker.fixed(0.1f);
-        return new Recipe(() -> mlp(4, 256, Activation.reluBlock(), 1f), sgd(lr), lr, "sgd", false, samples, false,
+        return new Recipe(() -> mlp(4, 256, Activation.reluBlock(), 1f), sgd(lr), lr, "sgd", false, samples,
             epochs, "mlp: 4 x dense(256)-relu, dense(10), N(0, 1) init");
       }
       case OVERFIT:
         return new Recipe(() -> cnn(0f, 0f), adam(adam), adam, "adam", true,
-            o.trainSamples() > 0 ? o.trainSamples() : OVERFIT_SAMPLES, false, o.epochs() > 0 ? o.epochs() : 4 * epochs,
+            o.trainSamples() > 0 ? o.trainSamples() : OVERFIT_SAMPLES, o.epochs() > 0 ? o.epochs() : 4 * epochs,
             MODEL_CNN.replace("dropout 0.25, ", ""));
       case REPEAT_BATCH:
-        return new Recipe(() -> cnn(0.25f, 0f), adam(adam), adam, "adam", true, samples, true, epochs, MODEL_CNN);
+        return new Recipe(() -> cnn(0.25f, 0f), adam(adam), adam, "adam", true, samples, epochs, MODEL_CNN)
+            .fed(Feed.REPEAT_BATCH);
       case SATURATED: {
         Tracker lr = Tracker.fixed(0.01f);
-        return new Recipe(() -> mlp(3, 128, Activation.tanhBlock(), 1f), sgd(lr), lr, "sgd", true, samples, false,
+        return new Recipe(() -> mlp(3, 128, Activation.tanhBlock(), 1f), sgd(lr), lr, "sgd", true, samples,
             epochs, "mlp: 3 x dense(128)-tanh, dense(10), N(0, 1) init");
+      }
+      case SHUFFLED_LABELS:
+        return new Recipe(() -> mlp(2, 512, Activation.reluBlock(), null), adam(adam), adam, "adam", true, samples,
+            o.epochs() > 0 ? o.epochs() : SHUFFLED_LABELS_EPOCHS, "mlp: 2 x dense(512)-relu, dense(10)")
+            .fed(Feed.PERMUTED_LABELS);
+      case UNSHUFFLED: {
+        Tracker lr = Tracker.fixed(0.05f);
+        return new Recipe(() -> mlp(2, 256, Activation.reluBlock(), null), sgd(lr), lr, "sgd", true, samples,
+            o.epochs() > 0 ? o.epochs() : UNSHUFFLED_EPOCHS, MODEL_MLP).fed(Feed.SORTED);
+      }
+      case ZERO_INIT: {
+        Tracker lr = Tracker.fixed(0.1f);
+        Initializer zero = new ConstantInitializer(0f);
+        return new Recipe(() -> mlp(ZERO_INIT_WIDTHS, Activation.sigmoidBlock(), zero, zero), sgdMomentum(lr), lr,
+            "sgd-momentum", true, samples, epochs, "mlp: dense(128)-sigmoid, dense(64)-sigmoid, dense(10), every"
+            + " weight and bias initialised to 0");
       }
       default:
         throw new AssertionError(o.fault());
@@ -276,6 +396,10 @@ public final class Demo {
 
   private static Optimizer sgd(Tracker lr) {
     return Optimizer.sgd().setLearningRateTracker(lr).build();
+  }
+
+  private static Optimizer sgdMomentum(Tracker lr) {
+    return Optimizer.sgd().setLearningRateTracker(lr).optMomentum(0.9f).build();
   }
 
   /**
@@ -310,17 +434,33 @@ public final class Demo {
 
   /** An MLP: {@code layers} hidden dense layers of {@code width} with the activation, then 10 outputs. */
   static SequentialBlock mlp(int layers, int width, Block activationPrototype, Float initSigma) {
+    int[] widths = new int[layers];
+    Arrays.fill(widths, width);
+    return mlp(widths, activationPrototype, initSigma == null ? null : new NormalInitializer(initSigma), null);
+  }
+
+  /**
+   * An MLP: hidden dense layers of {@code widths} with the activation, then 10 outputs; {@code weights}
+   * and {@code biases} initialise every layer's weights and biases where they are not null (DJL's
+   * defaults where they are).
+   */
+  static SequentialBlock mlp(int[] widths, Block activationPrototype, Initializer weights, Initializer biases) {
     SequentialBlock net = new SequentialBlock().add(Blocks.batchFlattenBlock());
-    for (int i = 0; i < layers; i++) {
-      Block dense = Linear.builder().setUnits(width).build();
-      if (initSigma != null) {
-        dense.setInitializer(new NormalInitializer(initSigma), Parameter.Type.WEIGHT);
-      }
-      net.add(dense).add(sameActivation(activationPrototype));
+    List<Block> dense = new ArrayList<>();
+    for (int width : widths) {
+      Block d = Linear.builder().setUnits(width).build();
+      dense.add(d);
+      net.add(d).add(sameActivation(activationPrototype));
     }
     Block out = Linear.builder().setUnits(10).build();
-    if (initSigma != null) {
-      out.setInitializer(new NormalInitializer(initSigma), Parameter.Type.WEIGHT);
+    dense.add(out);
+    for (Block d : dense) {
+      if (weights != null) {
+        d.setInitializer(weights, Parameter.Type.WEIGHT);
+      }
+      if (biases != null) {
+        d.setInitializer(biases, Parameter.Type.BIAS);
+      }
     }
     return net.add(out);
   }
@@ -350,20 +490,13 @@ public final class Demo {
     try (Model model = Model.newInstance("trainscope-demo")) {
       model.setBlock(r.network().get());
       NDManager m = model.getNDManager();
-      NDArray trainX = m.create(train.floats(r.normalize()), new Shape(train.count(), 1, train.rows(), train.cols()));
-      NDArray trainY = m.create(train.labelFloats());
-      if (r.repeatBatch()) {
-        // The first batch, repeated as many times as the data set has batches, in order: the same batch every step.
-        int times = Math.max(1, r.trainSamples() / batch);
-        NDArray x = trainX.get(new NDIndex("0:" + batch));
-        NDArray y = trainY.get(new NDIndex("0:" + batch));
-        trainX = x.tile(new long[] {times, 1, 1, 1});
-        trainY = y.tile(times);
-      }
+      Mnist fed = r.feed().apply(train, batch, options.seed());
+      NDArray trainX = m.create(fed.floats(r.normalize()), new Shape(fed.count(), 1, fed.rows(), fed.cols()));
+      NDArray trainY = m.create(fed.labelFloats());
       NDArray valX = m.create(val.floats(r.normalize()), new Shape(val.count(), 1, val.rows(), val.cols()));
       NDArray valY = m.create(val.labelFloats());
       ArrayDataset trainSet = new ArrayDataset.Builder().setData(trainX).optLabels(trainY)
-          .setSampling(batch, !r.repeatBatch()).build();
+          .setSampling(batch, r.feed().shuffled).build();
       ArrayDataset valSet = new ArrayDataset.Builder().setData(valX).optLabels(valY)
           .setSampling(VAL_BATCH_SIZE, false).build();
       int stepsPerEpoch = Math.toIntExact((trainSet.size() + batch - 1) / batch);

@@ -28,7 +28,23 @@ public enum Fault {
   /** The same batch every step. */
   REPEAT_BATCH("repeat-batch", "the same batch at every step"),
   /** A tanh MLP with a large initialisation: the units sit at -1 and 1. */
-  SATURATED("saturated", "a tanh MLP initialised with N(0, 1): saturated units");
+  SATURATED("saturated", "a tanh MLP initialised with N(0, 1): saturated units"),
+  /**
+   * The training labels permuted among the digits (once, seeded by the run's seed; the validation
+   * labels are true): the network can only memorise them, so validation accuracy stays at chance.
+   */
+  SHUFFLED_LABELS("shuffled-labels", "training labels randomly permuted: memorised, validation at chance"),
+  /**
+   * The training digits sorted by label and never shuffled: every epoch all the 0s, then all the 1s...
+   * The network learns the digit of the moment: the loss falls within a digit and jumps at each change,
+   * the accuracy on the stream is high, and on validation poor.
+   */
+  UNSHUFFLED("unshuffled", "training data sorted by label, never shuffled: a saw-tooth loss"),
+  /**
+   * A sigmoid MLP with every weight and bias initialised to 0: the units of a layer get the same
+   * updates and stay copies of one another.
+   */
+  ZERO_INIT("zero-init", "a sigmoid MLP with every weight and bias 0: symmetric units");
 
   private final String id;
   private final String description;

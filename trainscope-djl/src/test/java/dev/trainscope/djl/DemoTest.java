@@ -1,7 +1,9 @@
 package dev.trainscope.djl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,10 +12,13 @@ import dev.trainscope.events.plugins.PluginTensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,12 +103,21 @@ class DemoTest {
     assertTrue(r.trainSeconds() > 0);
   }
 
+  /** Faults whose signature takes epochs to show: each has its own test below. */
   @ParameterizedTest
-  @EnumSource(value = Fault.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+  @EnumSource(value = Fault.class, names = {"NONE", "SHUFFLED_LABELS", "UNSHUFFLED"}, mode = EnumSource.Mode.EXCLUDE)
   void everyFault_recordsItsName_andLeavesItsSignature(Fault fault) throws Exception {
     int samples = fault == Fault.OVERFIT ? 0 : 256;
+    List<float[]> trained = new ArrayList<>(); // the first two layers' weights after training
     Demo.Result r = Demo.train(Demo.Options.defaults(dir).withFault(fault).withEpochs(1).withTrainSamples(samples),
-        Demo.Progress.NONE);
+        new Demo.Progress() {
+          @Override
+          public void trained(Block network) {
+            for (Network.Layer l : Network.of(network).layers.subList(0, 2)) {
+              trained.add(l.params.get(0).parameter().getArray().toFloatArray());
+            }
+          }
+        });
     Logs logs = Logs.read(dir);
     assertEquals(fault.id(), logs.hparams().get("fault"));
     assertEquals(4, r.steps(), "256 samples, batches of 64");
@@ -144,8 +158,178 @@ class DemoTest {
         }
         assertTrue(saturated / Logs.total(post) > 0.5, "saturated tanh: " + saturated / Logs.total(post));
       }
+      case ZERO_INIT -> {
+        // every logit 0: the loss is ln 10 whatever the labels, and no gradient reaches the hidden layers
+        assertEquals(Math.log(10), logs.scalars("train/loss").get(0L), 1e-5);
+        assertEquals(0.0, logs.scalars("grad_norm/linear_1").get(0L));
+        assertEquals(0.0, logs.scalars("grad_norm/linear_2").get(0L));
+        assertTrue(logs.scalars("grad_norm/linear_3").get(0L) > 0);
+        // then the units of a layer get the same updates: the second hidden layer's weights move as one value
+        PluginTensors.Buckets w = logs.histograms("weights/linear_2").lastEntry().getValue();
+        double[] range = range(w);
+        assertTrue(range[0] != 0 && range[1] - range[0] <= 1e-6 * Math.abs(range[0]), "one spike that moved: "
+            + Arrays.toString(range));
+        // and the first hidden layer's 128 units stay copies of one another: all its rows alike
+        float[] w1 = trained.get(0);
+        assertEquals(128 * 784, w1.length);
+        double largest = 0;
+        double apart = 0;
+        for (int i = 0; i < w1.length; i++) {
+          largest = Math.max(largest, Math.abs(w1[i]));
+          apart = Math.max(apart, Math.abs(w1[i] - w1[i % 784]));
+        }
+        assertTrue(largest > 0 && apart <= 1e-6 * largest, "rows alike: largest " + largest + ", apart " + apart);
+      }
       default -> throw new AssertionError(fault);
     }
+  }
+
+  /** The smallest left and largest right edge of a histogram's non-empty buckets. */
+  private static double[] range(PluginTensors.Buckets b) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < b.size(); i++) {
+      if (b.count()[i] > 0) {
+        lo = Math.min(lo, b.left()[i]);
+        hi = Math.max(hi, b.right()[i]);
+      }
+    }
+    return new double[] {lo, hi};
+  }
+
+  @Test
+  void shuffledLabels_theNetworkMemorisesThem_validationStaysAtChance() throws Exception {
+    Demo.train(Demo.Options.defaults(dir).withFault(Fault.SHUFFLED_LABELS).withEpochs(8).withTrainSamples(256),
+        Demo.Progress.NONE);
+    Logs logs = Logs.read(dir);
+    assertEquals("shuffled-labels", logs.hparams().get("fault"));
+    TreeMap<Long, Double> loss = logs.scalars("train/loss");
+    TreeMap<Long, Double> accuracy = logs.scalars("train/accuracy");
+    double firstLoss = mean(loss, 0, 4);
+    double lastLoss = mean(loss, 28, 32);
+    double lastAccuracy = mean(accuracy, 28, 32);
+    assertTrue(mean(accuracy, 0, 4) < 0.3 && lastAccuracy > 0.8, "the random labels learnt by heart: "
+        + mean(accuracy, 0, 4) + " -> " + lastAccuracy);
+    assertTrue(lastLoss < 0.5 * firstLoss, "training loss " + firstLoss + " -> " + lastLoss);
+    Collection<Double> valAccuracy = logs.scalars("val/accuracy").values();
+    assertEquals(8, valAccuracy.size());
+    // chance is 0.1; on 2,000 digits a model that learnt nothing of the digits stays well below 0.2
+    assertTrue(valAccuracy.stream().allMatch(a -> a < 0.2), "validation accuracy at chance: " + valAccuracy);
+    TreeMap<Long, Double> valLoss = logs.scalars("val/loss");
+    double lowest = valLoss.values().stream().mapToDouble(d -> d).min().orElseThrow();
+    assertTrue(valLoss.lastEntry().getValue() > lowest + 0.5, "validation loss rises: " + valLoss);
+  }
+
+  @Test
+  void unshuffled_sameOrderEveryEpoch_sawToothLoss_highOnTheStreamPoorOnValidation() throws Exception {
+    int samples = 2560; // about 4 batches of each digit
+    Demo.train(Demo.Options.defaults(dir).withFault(Fault.UNSHUFFLED).withEpochs(2).withTrainSamples(samples),
+        Demo.Progress.NONE);
+    Logs logs = Logs.read(dir);
+    assertEquals("unshuffled", logs.hparams().get("fault"));
+    TreeMap<Long, Double> fingerprints = logs.scalars("inputs/fingerprint");
+    assertEquals(80, fingerprints.size());
+    assertEquals(List.copyOf(fingerprints.subMap(0L, 40L).values()),
+        List.copyOf(fingerprints.subMap(40L, 80L).values()),
+        "never reshuffled: the second epoch's batches are the first's, in order");
+    assertEquals(40, fingerprints.values().stream().distinct().count());
+    // the batches that bring a digit the one before did not have: where the sorted labels change
+    int[] perDigit = new int[10];
+    for (int i = 0; i < samples; i++) {
+      perDigit[Fixture.MNIST.label(i)]++;
+    }
+    Set<Integer> newDigit = new TreeSet<>();
+    int boundary = 0;
+    for (int d = 0; d < 9; d++) {
+      boundary += perDigit[d]; // the first sample of digit d + 1
+      newDigit.add(boundary / 64); // the batch that holds it
+    }
+    TreeMap<Long, Double> loss = logs.scalars("train/loss");
+    double atChange = 0;
+    double within = 0;
+    double lowest = Double.POSITIVE_INFINITY;
+    double highest = 0;
+    for (int b = 0; b < 40; b++) {
+      double l = loss.get(40L + b);
+      if (newDigit.contains(b)) {
+        atChange += l / newDigit.size();
+      } else {
+        within += l / (40 - newDigit.size());
+      }
+      lowest = Math.min(lowest, l);
+      highest = Math.max(highest, l);
+    }
+    assertTrue(atChange > 3 * within, "the loss jumps where the digit changes: " + atChange + " there, " + within
+        + " elsewhere");
+    assertTrue(highest > 30 * lowest, "a saw-tooth: " + lowest + " to " + highest + " in the second epoch");
+    double stream = mean(logs.scalars("train/accuracy"), 40, 80);
+    double val = logs.scalars("val/accuracy").lastEntry().getValue();
+    assertTrue(val < 0.5 && stream > val + 0.25, "accuracy " + stream + " on the stream, " + val + " on validation");
+  }
+
+  /** The mean of a series over the steps {@code [from, to)}. */
+  private static double mean(TreeMap<Long, Double> series, long from, long to) {
+    return series.subMap(from, to).values().stream().mapToDouble(d -> d).average().orElseThrow();
+  }
+
+  @Test
+  void feed_permutedLabels_moveTheLabelsAmongTheDigits_bySeed() {
+    Mnist train = Fixture.MNIST.slice(0, 1000);
+    byte[] before = train.labels().clone();
+    Mnist fed = Demo.Feed.PERMUTED_LABELS.apply(train, 64, 7);
+    assertArrayEquals(train.pixels(), fed.pixels(), "the digits stay, in order");
+    assertArrayEquals(perDigit(train), perDigit(fed), "the same labels, moved about");
+    int kept = 0;
+    for (int i = 0; i < fed.count(); i++) {
+      kept += fed.label(i) == train.label(i) ? 1 : 0;
+    }
+    // a random permutation leaves a label right with probability sum_c p_c^2, about 0.1 for ten balanced digits
+    assertTrue(kept > 60 && kept < 150, "labels left right: " + kept);
+    assertArrayEquals(fed.labels(), Demo.Feed.PERMUTED_LABELS.apply(train, 64, 7).labels(), "a seed fixes it");
+    assertFalse(Arrays.equals(fed.labels(), Demo.Feed.PERMUTED_LABELS.apply(train, 64, 8).labels()));
+    assertArrayEquals(before, train.labels(), "the original is left alone");
+  }
+
+  @Test
+  void feed_sorted_allTheZerosInTheirOrderThenTheOnes() {
+    Mnist train = Fixture.MNIST.slice(0, 500);
+    Mnist fed = Demo.Feed.SORTED.apply(train, 64, 1);
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < train.count(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparingInt(train::label)); // List.sort is stable
+    assertEquals(train.count(), fed.count());
+    for (int i = 0; i < fed.count(); i++) {
+      assertDigit(train, order.get(i), fed, i);
+    }
+  }
+
+  @Test
+  void feed_repeatBatch_theFirstBatchAsOftenAsTheSetHasWholeBatches() {
+    Mnist train = Fixture.MNIST.slice(0, 200);
+    Mnist fed = Demo.Feed.REPEAT_BATCH.apply(train, 64, 1);
+    assertEquals(3 * 64, fed.count());
+    for (int i = 0; i < fed.count(); i++) {
+      assertDigit(train, i % 64, fed, i);
+    }
+    Mnist small = Demo.Feed.REPEAT_BATCH.apply(train.slice(0, 10), 64, 1);
+    assertArrayEquals(train.slice(0, 10).pixels(), small.pixels(), "fewer digits than a batch: all of them once");
+    assertSame(train, Demo.Feed.SHUFFLED.apply(train, 64, 1));
+  }
+
+  private static int[] perDigit(Mnist m) {
+    int[] n = new int[10];
+    for (int i = 0; i < m.count(); i++) {
+      n[m.label(i)]++;
+    }
+    return n;
+  }
+
+  /** Digit {@code j} of {@code fed} is digit {@code i} of {@code m}, pixels and label. */
+  private static void assertDigit(Mnist m, int i, Mnist fed, int j) {
+    assertEquals(m.label(i), fed.label(j), "label of " + j);
+    assertArrayEquals(m.slice(i, i + 1).pixels(), fed.slice(j, j + 1).pixels(), "pixels of " + j);
   }
 
   @Test
@@ -153,7 +337,8 @@ class DemoTest {
     assertEquals(Fault.REPEAT_BATCH, Fault.of("repeat-batch"));
     assertEquals(Fault.LR_HIGH, Fault.of("LR-High"));
     assertEquals("unknown fault 'nan'; known: none, lr-high, lr-low, no-normalize, dead-relu, vanishing, exploding,"
-        + " overfit, repeat-batch, saturated", assertThrows(IllegalArgumentException.class, () -> Fault.of("nan"))
+        + " overfit, repeat-batch, saturated, shuffled-labels, unshuffled, zero-init",
+        assertThrows(IllegalArgumentException.class, () -> Fault.of("nan"))
         .getMessage());
   }
 }

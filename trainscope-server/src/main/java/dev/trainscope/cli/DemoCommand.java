@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
             + " everything, and watch it live in the dashboard.",
         "",
         "--fault injects a known training fault, so you can see what it looks like: lr-high, lr-low,"
-            + " no-normalize, dead-relu, vanishing, exploding, overfit, repeat-batch, saturated.",
+            + " no-normalize, dead-relu, vanishing, exploding, overfit, repeat-batch, saturated, shuffled-labels,"
+            + " unshuffled, zero-init.",
         "",
         "--model autoencoder trains a generative model instead: a convolutional VAE with "
             + Autoencoder.DEFAULT_LATENT_DIMS + " latent dimensions, logging its reconstructions and latent"
@@ -70,14 +71,16 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--fault", defaultValue = "none", paramLabel = "F",
       description = "Inject a training fault: none (default), lr-high, lr-low, no-normalize, dead-relu, vanishing,"
-          + " exploding, overfit, repeat-batch, saturated.")
+          + " exploding, overfit, repeat-batch, saturated, shuffled-labels (training labels randomly permuted),"
+          + " unshuffled (training digits sorted by label, never shuffled), zero-init (every weight and bias 0).")
   String fault;
 
   @Option(names = "--seed", defaultValue = "" + Demo.DEFAULT_SEED, description = "Random seed (default ${DEFAULT-VALUE}).")
   int seed;
 
   @Option(names = "--epochs", defaultValue = "0", description = "Training epochs (default: "
-      + Demo.DEFAULT_EPOCHS + "; the overfit fault trains 4 times as many; the autoencoder "
+      + Demo.DEFAULT_EPOCHS + "; the overfit fault trains 4 times as many, shuffled-labels "
+      + Demo.SHUFFLED_LABELS_EPOCHS + ", unshuffled " + Demo.UNSHUFFLED_EPOCHS + "; the autoencoder "
       + AutoencoderDemo.DEFAULT_EPOCHS + ").")
   int epochs;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainscope.djl.Fault;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +99,30 @@ class DemoCommandTest {
     assertTrue(err.contains("the same batch at every step; seed 1; logging to "), err);
     assertTrue(err.contains("epoch 1/1 [##############################] step 2/2"), "one progress line per epoch off a"
         + " terminal: " + err);
+  }
+
+  @Test
+  void help_listsEveryFault_inTheDescriptionAndAtTheOption() throws Exception {
+    Run r = new Run("--help");
+    assertEquals(0, r.exit.get(1, TimeUnit.MINUTES));
+    String help = r.out().replaceAll("\\s+", " ");
+    List<String> faults = Arrays.stream(Fault.values()).map(Fault::id).toList();
+    assertEquals(faults.stream().filter(f -> !f.equals("none")).toList(),
+        listAfter(help, "so you can see what it looks like: "), help);
+    assertEquals(faults, listAfter(help, "Inject a training fault: "), help);
+  }
+
+  /**
+   * The comma-separated names after {@code lead} up to the next full stop, parentheses left out (and
+   * the line breaks picocli may put after a hyphen).
+   */
+  private static List<String> listAfter(String text, String lead) {
+    int from = text.indexOf(lead);
+    assertTrue(from >= 0, "no '" + lead + "' in " + text);
+    from += lead.length();
+    String list = text.substring(from, text.indexOf('.', from)).replaceAll(" \\([^)]*\\)", "")
+        .replace("- ", "-");
+    return List.of(list.split(", "));
   }
 
   @Test
