@@ -22,7 +22,7 @@ public enum Fault {
   /** A deep sigmoid MLP trained with SGD: gradients fade layer by layer. */
   VANISHING("vanishing", "a 10-layer sigmoid MLP with SGD: vanishing gradients"),
   /** Unnormalised inputs, a large initialisation and a high learning rate: gradients blow up. */
-  EXPLODING("exploding", "no normalisation, N(0, 1) init, SGD at 0.1: exploding gradients"),
+  EXPLODING("exploding", "a ReLU MLP initialised with N(0, 1), SGD at 0.1: exploding gradients"),
   /** 256 training samples and no dropout, trained long: the validation loss turns up. */
   OVERFIT("overfit", "256 training samples, no regularisation, many epochs: overfitting"),
   /** The same batch every step. */
