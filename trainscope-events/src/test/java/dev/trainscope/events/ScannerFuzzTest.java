@@ -14,6 +14,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -154,6 +155,20 @@ class ScannerFuzzTest {
     return Arbitraries.of(RecordScanner.create(), RecordScanner.create(true, 64), RecordScanner.create(true, 200));
   }
 
+  /**
+   * A counterexample jqwik found: two deletes leave the first record's first byte and all but the
+   * first byte of the second, and the two bytes are alike (both records are 7 long): the file is
+   * the second record, sound, and the first one's byte is invisible inside it.
+   */
+  @Example
+  void scan_aLostRecordsByteInsideASoundOne_isNoDamageToReport() {
+    for (RecordScanner scanner : List.of(RecordScanner.create(), RecordScanner.create(true, 64),
+        RecordScanner.create(true, 200))) {
+      scan_randomlyDamagedFile_agreesWithReferenceModel(List.of(7, 7),
+          List.of(new Delete(0.03, 20), new Delete(0.04, 3)), scanner, 0, true);
+    }
+  }
+
   @Property(tries = 1500, edgeCases = EdgeCasesMode.MIXIN)
   void scan_randomlyDamagedFile_agreesWithReferenceModel(
       @ForAll("recordSizes") List<Integer> sizes,
@@ -213,6 +228,12 @@ class ScannerFuzzTest {
 
     // every untouched original record is delivered where it now is
     int[] now = d.newPositions(original.length);
+    // bytes that a delivered record frames: a lost record's byte that landed there is part of a
+    // sound record now, and no scanner can see it was ever anything else
+    boolean[] framed = new boolean[file.length];
+    for (Records.Delivery got : log.records) {
+      Arrays.fill(framed, (int) got.offset(), (int) got.offset() + got.data().length + 16, true);
+    }
     boolean missingSurvivor = false;
     for (int k = 0; k < records.size(); k++) {
       int start = (int) offsets[k];
@@ -221,7 +242,7 @@ class ScannerFuzzTest {
       boolean anySurvivor = false;
       for (int j = start; j < end; j++) {
         untouched &= now[j] == now[start] + (j - start);
-        anySurvivor |= now[j] >= 0;
+        anySurvivor |= now[j] >= 0 && !framed[now[j]];
       }
       if (untouched && !(stoppedAtOpenRecord && now[start] >= next)) {
         int at = now[start];
