@@ -85,7 +85,7 @@ final class RepeatedBatches implements Rule {
         }
       }
       double frac = (double) repeats / v.size();
-      if (frac >= t.get("repeat.fraction")) {
+      if (frac >= t.get("repeat.fraction") && cycle(v) < t.get("repeat.cycleBatches")) {
         out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", first, v.lastStep(),
             Rules.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", v.size()),
             Rules.fmt(100 * frac) + "% of the logged batches were seen before (" + seen.size() + " distinct of "
@@ -94,6 +94,32 @@ final class RepeatedBatches implements Rule {
       }
     }
     return result;
+  }
+
+  /**
+   * The length of the cycle the batch fingerprints repeat in when they come back in the same order
+   * each cycle, each batch once a cycle (a data set fed in a fixed order, epoch after epoch); 0 when
+   * they do not (a batch fed again and again, or no repeat at all).
+   */
+  static int cycle(Series fingerprints) {
+    double[] v = fingerprints.values();
+    java.util.Map<Long, Integer> firstAt = new java.util.HashMap<>();
+    int period = 0;
+    for (int i = 0; i < v.length && period == 0; i++) {
+      Integer before = firstAt.putIfAbsent(Double.doubleToLongBits(v[i]), i);
+      if (before != null) {
+        period = i - before;
+      }
+    }
+    if (period == 0) {
+      return 0;
+    }
+    int same = 0;
+    for (int i = period; i < v.length; i++) {
+      same += Double.doubleToLongBits(v[i]) == Double.doubleToLongBits(v[i - period]) ? 1 : 0;
+    }
+    // the first repeat may come back to the cycle's first batch only: the rest must follow in order
+    return same >= 0.9 * (v.length - period) ? period : 0;
   }
 
   /** Input histograms that come back bucket for bucket at different steps: the same values. */

@@ -81,6 +81,9 @@ public final class Thresholds {
     values.put("inputs.scaleRatio", 100.0);
     // the share of batches seen before at which batches repeat
     values.put("repeat.fraction", 0.5);
+    // batches that repeat as a cycle of at least this many distinct ones, each once a cycle, are a data set
+    // fed in the same order every epoch, not one batch fed again
+    values.put("repeat.cycleBatches", 10.0);
     // without fingerprints: validation loss this many times the training loss at the first evaluation,
     values.put("repeat.valOverTrain", 5.0);
     // the training loss ending below this share of its start, and validation accuracy gaining at most this

@@ -31,13 +31,38 @@ final class Unshuffled implements Rule {
     if (f.trainAcc != null && f.valAcc != null) {
       return Coverage.partly("no per-step loss with known epochs: judged from training against validation accuracy");
     }
+    if (!s.withRole(Role.BATCH_FINGERPRINT).isEmpty()) {
+      return Coverage.partly("only batch fingerprints: a fixed order is seen, not whether it is sorted");
+    }
     return Coverage.notChecked("needs a per-step training loss and the epochs, or training and validation accuracy");
   }
 
   @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
-    if (!sawTooth(s, t, out)) {
-      streamAccuracy(s, t, out);
+    if (!sawTooth(s, t, out) && !streamAccuracy(s, t, out)) {
+      fixedOrder(s, t, out);
+    }
+  }
+
+  /**
+   * Batch fingerprints that come back in the same order, cycle after cycle: the data are fed in a
+   * fixed order and never reshuffled. Without the saw-tooth (data not sorted by class) that costs
+   * little, so it is for information.
+   */
+  private void fixedOrder(Subject s, Thresholds t, List<Finding> out) {
+    for (TagRole tag : s.withRole(Role.BATCH_FINGERPRINT)) {
+      if (tag.kind() != dev.trainscope.data.TagKind.SCALAR) {
+        continue;
+      }
+      Series v = s.series(tag);
+      int cycle = RepeatedBatches.cycle(v);
+      if (cycle >= t.get("repeat.cycleBatches") && v.size() >= 2 * cycle) {
+        out.add(new Finding(id(), Severity.INFO, v.run(), List.of(v.tag()), "", v.steps()[cycle], v.lastStep(),
+            Rules.ev("batches_per_cycle", cycle, "batches", v.size()),
+            "the batches come in the same order every epoch (a cycle of " + cycle + " distinct batches): the training"
+                + " data are not reshuffled between epochs", SUGGESTION, "batch fingerprints"));
+        return;
+      }
     }
   }
 
@@ -83,17 +108,17 @@ final class Unshuffled implements Rule {
     return true;
   }
 
-  private void streamAccuracy(Subject s, Thresholds t, List<Finding> out) {
+  private boolean streamAccuracy(Subject s, Thresholds t, List<Finding> out) {
     Facts f = s.facts();
     Series train = f.trainAcc;
     Series val = f.valAcc;
     if (train == null || val == null || val.size() < 2 || f.valLoss == null || f.valLoss.size() < 2) {
-      return;
+      return false;
     }
     double gap = Overfitting.valueNear(train, val.steps()[0]) - val.values()[0];
     double chance = f.classes >= 2 ? 1.0 / f.classes : t.get("unshuffled.firstAccuracy");
     if (val.values()[0] > t.get("chance.accuracy") * chance) {
-      return; // after a sorted epoch the network predicts the last class it saw: chance level
+      return false; // after a sorted epoch the network predicts the last class it saw: chance level
     }
     boolean valImproves = f.valLoss.values()[f.valLoss.size() - 1] < f.valLoss.values()[0]
         && val.values()[val.size() - 1] > val.values()[0];
@@ -101,7 +126,7 @@ final class Unshuffled implements Rule {
     boolean collapsed = loss != null && Double.isFinite(f.startLoss)
         && Stats.mean(loss.values(), Rules.tailStart(loss.size(), 0.1), loss.size()) <= t.get("repeat.collapse") * f.startLoss;
     if (gap < t.get("unshuffled.gap") || !valImproves || collapsed) {
-      return;
+      return false;
     }
     out.add(new Finding(id(), Severity.WARNING, val.run(), List.of(train.tag(), val.tag()), "", val.steps()[0],
         val.lastStep(), Rules.ev("train_accuracy_first_epoch", gap + val.values()[0], "val_accuracy_first_epoch",
@@ -111,6 +136,7 @@ final class Unshuffled implements Rule {
             + ", and validation then improves: batches that each hold one class are easy to get right on the stream,"
             + " and the network ends each epoch predicting the class it saw last",
         SUGGESTION, "training against validation accuracy (no per-step loss logged)"));
+    return true;
   }
 
   /** The number of steps per epoch: from an epoch counter, else from the spacing of epoch-level values; 0 when unknown. */

@@ -334,6 +334,23 @@ class RulesTest {
   }
 
   @Test
+  void fingerprintsInTheSameOrderEveryEpoch_areAFixedOrder_notARepeatedBatch() throws Exception {
+    // 25 distinct batches, fed in the same order four times; beside it, 3 batches fed round and round
+    try (RunStore store = new LogBuilder(dir)
+        .scalar("fixed", "inputs/fingerprint", 0, 100, s -> (s % 25) * 7919 % 1000)
+        .scalar("three", "inputs/fingerprint", 0, 100, s -> 1000 + s % 3)
+        .store()) {
+      List<Finding> found = diagnose(store);
+      assertEquals("three", only(found, "repeated-batches").run());
+      Finding order = only(found, "unshuffled-data");
+      assertEquals("fixed", order.run());
+      assertEquals(Severity.INFO, order.severity());
+      assertEquals(25.0, order.evidence().get("batches_per_cycle"));
+      assertEquals(25, order.fromStep());
+    }
+  }
+
+  @Test
   void restartedRun_isInfo() throws Exception {
     try (RunStore store = new LogBuilder(dir)
         .scalar("run", "x", 0, 100, s -> s)
