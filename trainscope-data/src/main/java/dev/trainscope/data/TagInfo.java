@@ -34,8 +34,8 @@ public record TagInfo(
     long rewrittenAtStep,
     TagMeaning meaning) {
 
-  /** All values dropped, whatever the reason. */
+  /** All values replaced or dropped, whatever the reason (TensorBoard's count is {@code count + dropped()}). */
   public long dropped() {
-    return droppedByRestart + droppedBySessionStart;
+    return droppedByRestart + droppedBySessionStart + rewrittenAtStep;
   }
 }

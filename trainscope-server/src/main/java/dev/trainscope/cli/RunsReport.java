@@ -17,7 +17,7 @@ import java.util.Locale;
 /**
  * {@code trainscope inspect --runs}: the run view of a log directory as the run store holds it:
  * runs found by discovery, files in read order, and per tag its kind, plugin, count, first and last
- * step and how many values restarts dropped.
+ * step and how many values were replaced (by restarts, or logged again at their step).
  */
 final class RunsReport {
   private RunsReport() {}
