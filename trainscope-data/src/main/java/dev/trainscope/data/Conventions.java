@@ -55,10 +55,13 @@ public final class Conventions {
   /** A PyTorch parameter name, dotted or slashed: {@code fc1.weight}, {@code model.0/bias}, {@code bn.running_mean}. */
   private static final Pattern TORCH_PARAM = Pattern.compile(
       "^(.+)[./](weight|bias|running_mean|running_var|num_batches_tracked)([./]grad)?$", Pattern.CASE_INSENSITIVE);
-  /** A Keras weight: {@code dense/kernel_0}, {@code batch_normalization/gamma_0} (older versions: {@code kernel:0}). */
+  /**
+   * A Keras weight: {@code dense/kernel_0}, {@code batch_normalization/gamma_0} (older versions: {@code
+   * kernel:0}; newer ones name the histogram {@code dense/kernel_0/histogram}, beside a {@code /image}).
+   */
   private static final Pattern KERAS_WEIGHT = Pattern.compile(
       "^(.+)/(kernel|bias|gamma|beta|moving_mean|moving_variance|embeddings|recurrent_kernel|depthwise_kernel)"
-          + "(?:[_:]\\d+)?$", Pattern.CASE_INSENSITIVE);
+          + "(?:[_:]\\d+)?(?:/histogram)?$", Pattern.CASE_INSENSITIVE);
   /** The DJL listener's feature views: {@code features/<layer>/<channel>/top9|deconv|guided|ranking}. */
   private static final Pattern FEATURE = Pattern.compile("^features/(.+)/(\\d+)/(top9|deconv|guided|ranking)$");
   /** The DJL listener's per-convolution pictures: {@code filters/<layer>}, {@code feature_maps/<layer>}. */

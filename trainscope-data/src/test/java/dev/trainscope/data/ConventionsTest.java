@@ -36,6 +36,9 @@ class ConventionsTest {
     "exp/train, epoch_learning_rate, SCALAR, LEARNING_RATE, TRAIN, '', '', name: Keras",
     "exp/train, dense/kernel_0, HISTOGRAM, WEIGHTS, TRAIN, dense, kernel, name: Keras",
     "exp/train, dense_1/bias_0, HISTOGRAM, BIASES, TRAIN, dense_1, bias, name: Keras",
+    // newer Keras: the histogram under /histogram, the weights as a picture under /image
+    "exp/train, dense/kernel_0/histogram, HISTOGRAM, WEIGHTS, TRAIN, dense, kernel, name: Keras",
+    "exp/train, dense_2/bias_0/histogram, HISTOGRAM, BIASES, TRAIN, dense_2, bias, name: Keras",
     "exp/train, batch_normalization/gamma_0, HISTOGRAM, WEIGHTS, TRAIN, batch_normalization, gamma, name: Keras",
     "exp/train, batch_normalization/beta_0, HISTOGRAM, BIASES, TRAIN, batch_normalization, beta, name: Keras",
     "exp/train, batch_normalization/moving_mean_0, HISTOGRAM, OTHER, TRAIN, batch_normalization, moving_mean, name: Keras",

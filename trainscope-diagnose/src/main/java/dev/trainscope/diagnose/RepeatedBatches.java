@@ -205,8 +205,15 @@ final class RepeatedBatches implements Rule {
     if (train == null || val == null || val.size() < 2 || train.nonFinite() > 0 || val.nonFinite() > 0) {
       return;
     }
-    double trainAtFirst = Overfitting.valueNear(train, val.steps()[0]);
-    double ratio = val.values()[0] / trainAtFirst;
+    // a network that sees one batch has it by heart within the first epoch: by the first or second
+    // evaluation (an epoch-level training loss averages the first epoch's learning in)
+    int at = 0;
+    double ratio = val.values()[0] / Overfitting.valueNear(train, val.steps()[0]);
+    double second = val.values()[1] / Overfitting.valueNear(train, val.steps()[1]);
+    if (second > ratio) {
+      ratio = second;
+      at = 1;
+    }
     double end = Stats.mean(train.values(), Rules.tailStart(train.size(), 0.1), train.size());
     double start = Double.isFinite(f.startLoss) ? f.startLoss : train.values()[0];
     boolean collapsed = end <= t.get("repeat.collapse") * start;
@@ -217,9 +224,11 @@ final class RepeatedBatches implements Rule {
       return;
     }
     out.add(new Finding(id(), Severity.WARNING, val.run(), List.of(train.tag(), val.tag()), "", val.steps()[0],
-        val.lastStep(), Rules.ev("val_over_train_at_first_eval", ratio, "train_loss_end", end, "train_loss_start", start),
-        "the network memorises a handful of samples: at the first evaluation (step " + val.steps()[0]
-            + ") the validation loss is " + Rules.fmt(ratio) + " times the training loss, the training loss ends at "
+        val.lastStep(), Rules.ev("val_over_train_early", ratio, "evaluation", at + 1, "train_loss_end", end,
+            "train_loss_start", start),
+        "the network memorises a handful of samples: at the " + (at == 0 ? "first" : "second") + " evaluation (step "
+            + val.steps()[at] + ") the validation loss is " + Rules.fmt(ratio) + " times the training loss, the training"
+            + " loss ends at "
             + Rules.fmt(end) + " and validation does not improve: the same batch is probably fed again and again",
         SUGGESTION + " (or the training set is far smaller than intended)",
         "training and validation curves (no batch fingerprints or input samples logged)"));

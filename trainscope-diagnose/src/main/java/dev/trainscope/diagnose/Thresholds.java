@@ -84,7 +84,7 @@ public final class Thresholds {
     // batches that repeat as a cycle of at least this many distinct ones, each once a cycle, are a data set
     // fed in the same order every epoch, not one batch fed again
     values.put("repeat.cycleBatches", 10.0);
-    // without fingerprints: validation loss this many times the training loss at the first evaluation,
+    // without fingerprints: validation loss this many times the training loss at the first or second evaluation,
     values.put("repeat.valOverTrain", 5.0);
     // the training loss ending below this share of its start, and validation accuracy gaining at most this
     values.put("repeat.collapse", 0.01);

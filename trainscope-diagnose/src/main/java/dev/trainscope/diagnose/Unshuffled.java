@@ -85,7 +85,7 @@ final class Unshuffled implements Rule {
       }
       epochs.add(pts.stream().mapToDouble(Double::doubleValue).toArray());
     }
-    if (epochs.size() < 3) {
+    if (epochs.size() < 2) {
       return false;
     }
     double[] a = epochs.get(epochs.size() - 2);
@@ -154,8 +154,9 @@ final class Unshuffled implements Rule {
       }
       return starts.size() >= 3 ? starts.get(starts.size() - 1) - starts.get(starts.size() - 2) : 0;
     }
+    // evaluations at the end of each epoch, on the global step (not numbered by epoch: 0, 1, 2...)
     Series val = s.facts().valLoss;
-    if (val != null && val.size() >= 3 && val.steps()[1] - val.steps()[0] > 1) {
+    if (val != null && val.size() >= 2 && val.steps()[1] - val.steps()[0] > 1) {
       return val.steps()[val.size() - 1] - val.steps()[val.size() - 2];
     }
     return 0;

@@ -74,7 +74,10 @@ public record Verdict(String subject, Finding root, List<Finding> consequences, 
       Map.entry("lr-too-low", Set.of("stalled", "chance-level", "update-ratio")),
       Map.entry("labels-mismatch", Set.of("overfitting", "chance-level", "stalled", "loss-divergence")),
       Map.entry("repeated-batches", Set.of("overfitting", "loss-divergence", "oscillation")),
-      Map.entry("unshuffled-data", Set.of("overfitting", "oscillation", "loss-surge", "loss-divergence", "stalled")),
+      // sorted data leave the network predicting the class it saw last: validation at chance while the
+      // training loss falls looks like labels that do not match, but a saw-tooth no label fault makes
+      Map.entry("unshuffled-data", Set.of("overfitting", "oscillation", "loss-surge", "loss-divergence", "stalled",
+          "labels-mismatch", "chance-level")),
       Map.entry("overfitting", Set.of()));
 
   /**

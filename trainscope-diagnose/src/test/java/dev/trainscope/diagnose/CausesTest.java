@@ -153,6 +153,57 @@ class CausesTest {
   }
 
   @Test
+  void twoSortedEpochsEvaluatedAtTheirEnds_areUnshuffledData_whichExplainsTheValidationAtChance() throws Exception {
+    // no epoch counter; an evaluation at the end of each of two epochs of 160 steps, on the global step
+    Random r = new Random(5);
+    LogBuilder b = new LogBuilder(dir);
+    for (String run : List.of("sorted", "shuffled")) {
+      for (long s = 0; s < 320; s++) {
+        double pos = (s % 160) % 16; // sorted: each class lasts 16 steps, its first batches lose much
+        double loss = run.equals("sorted") ? (pos < 3 ? 2.5 : 0.01) : 0.3 * Math.exp(0.5 * r.nextGaussian());
+        b.scalarAt(run, "Loss/train", s, loss);
+      }
+      b.scalarAt(run, "Loss/val", 159, run.equals("sorted") ? 4.2 : 0.35)
+          .scalarAt(run, "Loss/val", 319, run.equals("sorted") ? 3.8 : 0.3)
+          .scalarAt(run, "Accuracy/val", 159, run.equals("sorted") ? 0.098 : 0.9)
+          .scalarAt(run, "Accuracy/val", 319, run.equals("sorted") ? 0.097 : 0.92);
+      network(b, run, 0, 0.05);
+    }
+    try (RunStore store = b.store()) {
+      List<Examination> exams = examine(store);
+      Verdict sorted = of(exams, "sorted").verdict();
+      assertEquals("unshuffled-data", sorted.root().rule(), sorted.toString());
+      assertTrue(sorted.others().isEmpty(), "validation at chance follows from the sorted data: " + sorted);
+      assertFalse(rules(of(exams, "shuffled")).contains("unshuffled-data"), rules(of(exams, "shuffled")).toString());
+    }
+  }
+
+  @Test
+  void kerasEpochLossesOfARepeatedBatch_areARepeatedBatch_butOverfittingASmallSetIsNot() throws Exception {
+    // Keras logs the training loss as an epoch mean, which holds the first epoch's learning: the one
+    // batch is by heart only from the second evaluation on; the small set is learnt over many epochs
+    double[] repeatTrain = {0.52, 0.0058, 0.0017};
+    double[] repeatVal = {1.27, 1.45, 1.56};
+    double[] repeatAcc = {0.686, 0.695, 0.694};
+    LogBuilder b = new LogBuilder(dir);
+    for (int e = 0; e < 3; e++) {
+      b.scalarAt("repeat/train", "epoch_loss", e, repeatTrain[e])
+          .scalarAt("repeat/validation", "epoch_loss", e, repeatVal[e])
+          .scalarAt("repeat/validation", "epoch_accuracy", e, repeatAcc[e]);
+    }
+    for (int e = 0; e < 40; e++) {
+      b.scalarAt("small/train", "epoch_loss", e, 2.0 * Math.exp(-e / 4.0) + 0.001)
+          .scalarAt("small/validation", "epoch_loss", e, 1.2 - 0.5 * Math.min(e, 8) / 8.0 + 0.02 * Math.max(0, e - 8))
+          .scalarAt("small/validation", "epoch_accuracy", e, 0.5 + 0.3 * Math.min(e, 10) / 10.0);
+    }
+    try (RunStore store = b.store()) {
+      List<Examination> exams = examine(store);
+      assertEquals("repeated-batches", of(exams, "repeat").verdict().root().rule());
+      assertFalse(rules(of(exams, "small")).contains("repeated-batches"), rules(of(exams, "small")).toString());
+    }
+  }
+
+  @Test
   void allWeightsOfALayerEqual_isASymmetricStart_butZeroBiasesAreNot() throws Exception {
     double[] spike = new double[5000];
     java.util.Arrays.fill(spike, -0.0157);
