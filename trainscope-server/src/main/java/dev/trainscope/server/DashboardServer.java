@@ -21,8 +21,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * content security policy that allows scripts only from this server (no inline scripts, no
  * eval), {@code nosniff}, and no framing; blobs are sandboxed and served inline only as media
  * sniffed from their bytes. Requests are answered only for host names the server is meant to be
- * reached by ({@link AllowedHosts}), against DNS rebinding. The API takes run and tag names, never paths: nothing
- * but the log directory's event files, through the store, is read.
+ * reached by ({@link AllowedHosts}), against DNS rebinding. Everything is served under a {@link PathPrefix} (the root by default), for
+ * a reverse proxy. The API takes run and tag names, never paths: nothing but the log directory's
+ * event files, through the store, is read.
  */
 public final class DashboardServer implements AutoCloseable {
   /** A request whose Host header names a host this server does not answer to. */
@@ -69,6 +70,14 @@ public final class DashboardServer implements AutoCloseable {
     this(store, 500, models);
   }
 
+  /**
+   * With model files, served under {@code prefix} (every page, asset, API and event-stream
+   * address).
+   */
+  public DashboardServer(RunStore store, Map<String, Path> models, PathPrefix prefix) {
+    this(store, 500, models, GraphService.DEFAULT_LAYOUT_MILLIS, prefix);
+  }
+
   DashboardServer(RunStore store, long livePeriodMillis) {
     this(store, livePeriodMillis, Map.of());
   }
@@ -78,12 +87,20 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis) {
+    this(store, livePeriodMillis, models, layoutMillis, PathPrefix.ROOT);
+  }
+
+  DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis, PathPrefix prefix) {
     this.store = store;
     this.live = new LiveEvents(store, livePeriodMillis);
     this.findings = new FindingsService(store, dev.trainscope.diagnose.Doctor.defaults(), Math.max(livePeriodMillis, 1000));
     findings.onChange(live::findingsChanged);
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
+      config.router.contextPath = prefix.equals(PathPrefix.ROOT) ? "/" : prefix.path();
+      if (!prefix.equals(PathPrefix.ROOT)) {
+        config.jetty.modifyServer(server -> server.insertHandler(new OutsidePrefix(prefix)));
+      }
       config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
       config.staticFiles.add(s -> {
         s.hostedPath = "/";
