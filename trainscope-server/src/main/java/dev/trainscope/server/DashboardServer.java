@@ -21,7 +21,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * content security policy that allows scripts only from this server (no inline scripts, no
  * eval), {@code nosniff}, and no framing; blobs are sandboxed and served inline only as media
  * sniffed from their bytes. Requests are answered only for host names the server is meant to be
- * reached by ({@link AllowedHosts}), against DNS rebinding. Everything is served under a {@link PathPrefix} (the root by default), for
+ * reached by ({@link AllowedHosts}), against DNS rebinding, and the API only to the dashboard's
+ * own pages ({@link SameOrigin}: no CORS). Everything is served under a {@link PathPrefix} (the root by default), for
  * a reverse proxy. The API takes run and tag names, never paths: nothing but the log directory's
  * event files, through the store, is read.
  */
@@ -139,6 +140,13 @@ public final class DashboardServer implements AutoCloseable {
       ctx.header("X-Frame-Options", "DENY");
       ctx.header("Referrer-Policy", "no-referrer");
       ctx.header("Content-Security-Policy", CSP);
+      // the path as Javalin routes it: below the prefix, as the browser sent it
+      boolean api = ctx.path().substring(ctx.contextPath().length()).startsWith("/api/");
+      String otherOrigin = SameOrigin.refusal(ctx.method().name(), api, host, ctx.header("Origin"),
+          ctx.header("Sec-Fetch-Site"));
+      if (otherOrigin != null) {
+        throw new Refused(403, otherOrigin);
+      }
     });
     app.exception(ForbiddenHost.class, (e, ctx) -> ctx.status(403).contentType("text/plain; charset=utf-8").result(e.getMessage()));
     app.exception(Refused.class, (e, ctx) -> {
