@@ -21,8 +21,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * content security policy that allows scripts only from this server (no inline scripts, no
  * eval), {@code nosniff}, and no framing; blobs are sandboxed and served inline only as media
  * sniffed from their bytes. Requests are answered only for host names the server is meant to be
- * reached by ({@link AllowedHosts}), against DNS rebinding, and the API only to the dashboard's
- * own pages ({@link SameOrigin}: no CORS). Everything is served under a {@link PathPrefix} (the root by default), for
+ * reached by ({@link AllowedHosts}), against DNS rebinding, the API only to the dashboard's own
+ * pages ({@link SameOrigin}: no CORS), and, when the server is shared, only with its access token
+ * ({@link TokenGate}). Everything is served under a {@link PathPrefix} (the root by default), for
  * a reverse proxy. The API takes run and tag names, never paths: nothing but the log directory's
  * event files, through the store, is read.
  */
@@ -73,10 +74,10 @@ public final class DashboardServer implements AutoCloseable {
 
   /**
    * With model files, served under {@code prefix} (every page, asset, API and event-stream
-   * address).
+   * address) to those {@code access} lets in.
    */
-  public DashboardServer(RunStore store, Map<String, Path> models, PathPrefix prefix) {
-    this(store, 500, models, GraphService.DEFAULT_LAYOUT_MILLIS, prefix);
+  public DashboardServer(RunStore store, Map<String, Path> models, PathPrefix prefix, Access access) {
+    this(store, 500, models, GraphService.DEFAULT_LAYOUT_MILLIS, prefix, access);
   }
 
   DashboardServer(RunStore store, long livePeriodMillis) {
@@ -88,11 +89,13 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis) {
-    this(store, livePeriodMillis, models, layoutMillis, PathPrefix.ROOT);
+    this(store, livePeriodMillis, models, layoutMillis, PathPrefix.ROOT, Access.open());
   }
 
-  DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis, PathPrefix prefix) {
+  DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis, PathPrefix prefix,
+      Access access) {
     this.store = store;
+    TokenGate gate = access instanceof AccessToken token ? new TokenGate(token, prefix) : null;
     this.live = new LiveEvents(store, livePeriodMillis);
     this.findings = new FindingsService(store, dev.trainscope.diagnose.Doctor.defaults(), Math.max(livePeriodMillis, 1000));
     findings.onChange(live::findingsChanged);
@@ -147,8 +150,14 @@ public final class DashboardServer implements AutoCloseable {
       if (otherOrigin != null) {
         throw new Refused(403, otherOrigin);
       }
+      if (gate != null && gate.answered(ctx, api)) {
+        ctx.skipRemainingHandlers();
+      }
     });
     app.exception(ForbiddenHost.class, (e, ctx) -> ctx.status(403).contentType("text/plain; charset=utf-8").result(e.getMessage()));
+    if (gate != null) {
+      app.exception(TokenGate.Unauthorized.class, gate::refuse);
+    }
     app.exception(Refused.class, (e, ctx) -> {
       if (e.status == 503) {
         ctx.header("Retry-After", "5");

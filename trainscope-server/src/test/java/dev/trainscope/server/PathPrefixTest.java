@@ -38,7 +38,7 @@ class PathPrefixTest {
 
   @BeforeAll
   static void start() throws Exception {
-    served = Served.shared(Served.testdata().resolve("gen-tensorboardX"), TB);
+    served = Served.shared(Served.testdata().resolve("gen-tensorboardX"), TB, Access.open());
     atRoot = Served.loaded(Served.testdata().resolve("gen-tensorboardX"));
   }
 

@@ -14,16 +14,17 @@ final class Served implements AutoCloseable {
   /** The page's address: the root and the path prefix, {@code http://127.0.0.1:PORT/tb/}. */
   final String home;
 
-  private Served(RunStore store, long livePeriodMillis, java.util.Collection<String> allowedHosts, PathPrefix prefix) {
+  private Served(RunStore store, long livePeriodMillis, java.util.Collection<String> allowedHosts, PathPrefix prefix,
+      Access access) {
     this.store = store;
     this.server = new DashboardServer(store, livePeriodMillis, java.util.Map.of(), GraphService.DEFAULT_LAYOUT_MILLIS,
-        prefix);
+        prefix, access);
     this.base = "http://127.0.0.1:" + server.start("127.0.0.1", 0, allowedHosts);
     this.home = base + prefix.home();
   }
 
   private Served(RunStore store, long livePeriodMillis, java.util.Collection<String> allowedHosts) {
-    this(store, livePeriodMillis, allowedHosts, PathPrefix.ROOT);
+    this(store, livePeriodMillis, allowedHosts, PathPrefix.ROOT, Access.open());
   }
 
   private Served(RunStore store, long livePeriodMillis) {
@@ -42,11 +43,11 @@ final class Served implements AutoCloseable {
     return new Served(store, 100, allowedHosts);
   }
 
-  /** A log directory read once, served under {@code prefix}. */
-  static Served shared(Path logdir, PathPrefix prefix) throws InterruptedException {
+  /** A log directory read once, served under {@code prefix} to those {@code access} lets in. */
+  static Served shared(Path logdir, PathPrefix prefix, Access access) throws InterruptedException {
     RunStore store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build();
     store.reload();
-    return new Served(store, 100, java.util.List.of(), prefix);
+    return new Served(store, 100, java.util.List.of(), prefix, access);
   }
 
   /** A log directory polled every {@code interval}, with live updates sent as often. */
