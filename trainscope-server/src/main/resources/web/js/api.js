@@ -8,15 +8,23 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson(path, params) {
-  const url = new URL(path, location.origin);
+/**
+ * The URL of an API path ('api/...') with its query: relative to the page, so that a server under
+ * a path prefix (serve --path_prefix /tb, behind a proxy) is asked under that prefix too.
+ */
+export function apiUrl(path, params) {
+  const url = new URL(path, document.baseURI);
   if (params) {
     for (const [k, v] of Object.entries(params)) {
       if (Array.isArray(v)) v.forEach(x => url.searchParams.append(k, x));
       else if (v !== undefined && v !== null) url.searchParams.set(k, v);
     }
   }
-  const res = await fetch(url, { headers: { Accept: 'application/json' } });
+  return url;
+}
+
+async function getJson(path, params) {
+  const res = await fetch(apiUrl(path, params), { headers: { Accept: 'application/json' } });
   if (!res.ok) {
     throw new ApiError(res.status, (await res.text()) || res.statusText);
   }
@@ -39,44 +47,37 @@ export function nums(a) {
 }
 
 export const api = {
-  runs: () => getJson('/api/runs'),
+  runs: () => getJson('api/runs'),
   /** A page of every run's tags (at most 10,000 a run, with totals); filter: an RE2 pattern searched by the server. */
-  tags: (params = {}) => getJson('/api/tags', params),
+  tags: (params = {}) => getJson('api/tags', params),
   /** Downsampled scalars of one tag for several runs: about `buckets` buckets between from and to. */
   scalarBuckets: (tag, runs, buckets, from, to) =>
-    getJson('/api/scalars', { tag, run: runs, buckets, from, to }),
-  scalarPoints: (tag, runs, limit, from, to) => getJson('/api/scalars', { tag, run: runs, limit, from, to }),
-  histograms: (run, tag, maxSteps) => getJson('/api/histograms', { run, tag, maxSteps }),
-  distributions: (run, tag) => getJson('/api/distributions', { run, tag }),
-  blobs: (run, tag) => getJson('/api/blobs', { run, tag }),
+    getJson('api/scalars', { tag, run: runs, buckets, from, to }),
+  scalarPoints: (tag, runs, limit, from, to) => getJson('api/scalars', { tag, run: runs, limit, from, to }),
+  histograms: (run, tag, maxSteps) => getJson('api/histograms', { run, tag, maxSteps }),
+  distributions: (run, tag) => getJson('api/distributions', { run, tag }),
+  blobs: (run, tag) => getJson('api/blobs', { run, tag }),
   blobUrl: (run, tag, step, index = 0) => {
-    const u = new URL('/api/blob', location.origin);
-    u.searchParams.set('run', run);
-    u.searchParams.set('tag', tag);
-    u.searchParams.set('step', step);
-    u.searchParams.set('index', index);
+    const u = apiUrl('api/blob', { run, tag, step, index });
     return u.pathname + u.search;
   },
   downloadUrl: (run, tag, format) => {
-    const u = new URL('/api/scalars/download', location.origin);
-    u.searchParams.set('run', run);
-    u.searchParams.set('tag', tag);
-    u.searchParams.set('format', format);
+    const u = apiUrl('api/scalars/download', { run, tag, format });
     return u.pathname + u.search;
   },
-  text: (run, tag) => getJson('/api/text', { run, tag }),
-  prCurves: (run, tag) => getJson('/api/prcurves', { run, tag }),
-  hparams: () => getJson('/api/hparams'),
-  progress: () => getJson('/api/progress'),
-  problems: run => getJson('/api/problems', { run }),
-  findings: run => getJson('/api/findings', { run }),
-  explain: run => getJson('/api/explain', { run }),
-  layers: (run, columns) => getJson('/api/layers', { run, columns }),
+  text: (run, tag) => getJson('api/text', { run, tag }),
+  prCurves: (run, tag) => getJson('api/prcurves', { run, tag }),
+  hparams: () => getJson('api/hparams'),
+  progress: () => getJson('api/progress'),
+  problems: run => getJson('api/problems', { run }),
+  findings: run => getJson('api/findings', { run }),
+  explain: run => getJson('api/explain', { run }),
+  layers: (run, columns) => getJson('api/layers', { run, columns }),
 };
 
 /** Server-sent events: calls onUpdate({runsChanged, findingsChanged, tags: [{run, tag, lastStep}], progress}). */
 export function live(onUpdate, onHello) {
-  const es = new EventSource('/api/events');
+  const es = new EventSource(apiUrl('api/events'));
   es.addEventListener('update', e => onUpdate(JSON.parse(e.data)));
   es.addEventListener('hello', e => onHello && onHello(JSON.parse(e.data)));
   return es;

@@ -61,6 +61,9 @@ final class DemoCommand implements Callable<Integer> {
   @CommandLine.Mixin
   ListenOptions listen = new ListenOptions();
 
+  @CommandLine.Mixin
+  ShareOptions share = new ShareOptions();
+
   @Option(names = "--no-serve", description = "Train and exit, without the dashboard.")
   boolean noServe;
 
@@ -137,6 +140,12 @@ final class DemoCommand implements Callable<Integer> {
     if (listen.portProblem() != null) {
       return usage(err, listen.portProblem());
     }
+    ShareOptions.Shared shared;
+    try {
+      shared = share.resolve(listen.host);
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    }
     if (epochs < 0) {
       return usage(err, "--epochs must be >= 1, was " + epochs);
     }
@@ -183,7 +192,7 @@ final class DemoCommand implements Callable<Integer> {
     String url = null;
     if (!noServe && !noLog) {
       store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ofSeconds(1)).build();
-      server = new DashboardServer(store);
+      server = new DashboardServer(store, java.util.Map.of(), shared.prefix(), shared.access());
       int actual;
       try {
         actual = server.start(listen.host, listen.port, listen.allowedHosts);
@@ -200,7 +209,7 @@ final class DemoCommand implements Callable<Integer> {
       hook = Shutdown.hook(stopped, d, s);
       Runtime.getRuntime().addShutdownHook(hook);
       store.start();
-      url = "http://" + (listen.host.contains(":") ? "[" + listen.host + "]" : listen.host) + ":" + actual + "/";
+      url = shared.url("http://" + (listen.host.contains(":") ? "[" + listen.host + "]" : listen.host) + ":" + actual);
       out.println("Trainscope is serving " + Terminal.safe(logdir.toString()) + " at " + url
           + "  (the run appears as it trains; Ctrl-C to stop)");
       out.flush();

@@ -35,8 +35,11 @@ final class ServeCommand implements Callable<Integer> {
   @CommandLine.Mixin
   ListenOptions listen = new ListenOptions();
 
-  @Option(names = "--bind_all", description = "Listen on all network interfaces (the dashboard has no login: mind who can reach it).")
+  @Option(names = "--bind_all", description = "Listen on all network interfaces (with an access token unless --auth none).")
   boolean bindAll;
+
+  @CommandLine.Mixin
+  ShareOptions share = new ShareOptions();
 
   @Option(names = "--reload_interval", defaultValue = "5", paramLabel = "SECONDS",
       description = "How often to look for new runs and data, in seconds (default ${DEFAULT-VALUE}).")
@@ -97,8 +100,16 @@ final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     String bind = bindAll ? "0.0.0.0" : listen.host;
+    ShareOptions.Shared shared;
+    try {
+      shared = share.resolve(bind);
+    } catch (IllegalArgumentException e) {
+      err.println("trainscope serve: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
     RunStore store = b.build();
-    DashboardServer server = new DashboardServer(store, models);
+    DashboardServer server = new DashboardServer(store, models, shared.prefix(), shared.access());
     int actual;
     try {
       actual = server.start(bind, listen.port, listen.allowedHosts);
@@ -117,7 +128,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     String shown = bindAll ? "localhost" : (bind.contains(":") ? "[" + bind + "]" : bind);
     out.println("Trainscope is serving " + Terminal.safe(logdir != null ? logdir.toString() : logdirSpec)
-        + " at http://" + shown + ":" + actual + "/  (Ctrl-C to stop)");
+        + " at " + shared.url("http://" + shown + ":" + actual) + "  (Ctrl-C to stop)");
     out.flush();
     showProgress(store, err);
     stopped.await();

@@ -21,8 +21,11 @@ import org.eclipse.jetty.server.ServerConnector;
  * content security policy that allows scripts only from this server (no inline scripts, no
  * eval), {@code nosniff}, and no framing; blobs are sandboxed and served inline only as media
  * sniffed from their bytes. Requests are answered only for host names the server is meant to be
- * reached by ({@link AllowedHosts}), against DNS rebinding. The API takes run and tag names, never paths: nothing
- * but the log directory's event files, through the store, is read.
+ * reached by ({@link AllowedHosts}), against DNS rebinding, the API only to the dashboard's own
+ * pages ({@link SameOrigin}: no CORS), and, when the server is shared, only with its access token
+ * ({@link TokenGate}). Everything is served under a {@link PathPrefix} (the root by default), for
+ * a reverse proxy. The API takes run and tag names, never paths: nothing but the log directory's
+ * event files, through the store, is read.
  */
 public final class DashboardServer implements AutoCloseable {
   /** A request whose Host header names a host this server does not answer to. */
@@ -69,6 +72,14 @@ public final class DashboardServer implements AutoCloseable {
     this(store, 500, models);
   }
 
+  /**
+   * With model files, served under {@code prefix} (every page, asset, API and event-stream
+   * address) to those {@code access} lets in.
+   */
+  public DashboardServer(RunStore store, Map<String, Path> models, PathPrefix prefix, Access access) {
+    this(store, 500, models, GraphService.DEFAULT_LAYOUT_MILLIS, prefix, access);
+  }
+
   DashboardServer(RunStore store, long livePeriodMillis) {
     this(store, livePeriodMillis, Map.of());
   }
@@ -78,12 +89,22 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis) {
+    this(store, livePeriodMillis, models, layoutMillis, PathPrefix.ROOT, Access.open());
+  }
+
+  DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis, PathPrefix prefix,
+      Access access) {
     this.store = store;
+    TokenGate gate = access instanceof AccessToken token ? new TokenGate(token, prefix) : null;
     this.live = new LiveEvents(store, livePeriodMillis);
     this.findings = new FindingsService(store, dev.trainscope.diagnose.Doctor.defaults(), Math.max(livePeriodMillis, 1000));
     findings.onChange(live::findingsChanged);
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
+      config.router.contextPath = prefix.equals(PathPrefix.ROOT) ? "/" : prefix.path();
+      if (!prefix.equals(PathPrefix.ROOT)) {
+        config.jetty.modifyServer(server -> server.insertHandler(new OutsidePrefix(prefix)));
+      }
       config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
       config.staticFiles.add(s -> {
         s.hostedPath = "/";
@@ -122,8 +143,21 @@ public final class DashboardServer implements AutoCloseable {
       ctx.header("X-Frame-Options", "DENY");
       ctx.header("Referrer-Policy", "no-referrer");
       ctx.header("Content-Security-Policy", CSP);
+      // the path as Javalin routes it: below the prefix, as the browser sent it
+      boolean api = ctx.path().substring(ctx.contextPath().length()).startsWith("/api/");
+      String otherOrigin = SameOrigin.refusal(ctx.method().name(), api, host, ctx.header("Origin"),
+          ctx.header("Sec-Fetch-Site"));
+      if (otherOrigin != null) {
+        throw new Refused(403, otherOrigin);
+      }
+      if (gate != null && gate.answered(ctx, api)) {
+        ctx.skipRemainingHandlers();
+      }
     });
     app.exception(ForbiddenHost.class, (e, ctx) -> ctx.status(403).contentType("text/plain; charset=utf-8").result(e.getMessage()));
+    if (gate != null) {
+      app.exception(TokenGate.Unauthorized.class, gate::refuse);
+    }
     app.exception(Refused.class, (e, ctx) -> {
       if (e.status == 503) {
         ctx.header("Retry-After", "5");

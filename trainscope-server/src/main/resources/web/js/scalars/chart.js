@@ -5,7 +5,7 @@
 // Dragging selects a range to zoom into (the card then fetches finer buckets for it), a double
 // click goes back to the whole series. The y-range is computed here over the points in view.
 
-import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
+import uPlot from '../../webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { theme, withAlpha } from './theme.js';
 import { yRange, logSplits } from './yrange.js';
 import { Tooltip } from './tooltip.js';

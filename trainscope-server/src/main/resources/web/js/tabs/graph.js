@@ -15,6 +15,7 @@ import { HistogramChart } from '../views/histogram-chart.js';
 import { parseSteps } from '../views/histogram-data.js';
 import { el, clear, fmt, debounce } from '../util.js';
 import * as findings from '../findings.js';
+import { apiUrl } from '../api.js';
 
 const ROLE_TITLES = {
   weights: 'Weights', biases: 'Biases', gradients: 'Gradients', pre_activations: 'Pre-activations',
@@ -101,7 +102,7 @@ export default {
 
     const loadSources = async () => {
       try {
-        const res = await json('/api/graphs');
+        const res = await json(apiUrl('api/graphs'));
         sources = res.graphs;
       } catch (e) {
         tab.dataset.state = 'error';
@@ -153,7 +154,7 @@ export default {
       lastBody = body;
       inFlight++;
       try {
-        const res = await json('/api/graph', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        const res = await json(apiUrl('api/graph'), { method: 'POST', headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(body) });
         if (mySeq !== seq) return;
         data = res;
@@ -204,7 +205,7 @@ export default {
       panel.replaceChildren(el('p', { class: 'muted', text: 'Loading…' }));
       let n;
       try {
-        n = await json(`/api/graph/node?${new URLSearchParams({ run: current.run, source: current.source, node: key })}`);
+        n = await json(apiUrl('api/graph/node', { run: current.run, source: current.source, node: key }));
       } catch (e) {
         panel.replaceChildren(el('p', { class: 'error', text: e.message }));
         panel.dataset.state = 'error';
@@ -294,7 +295,7 @@ export default {
       clear(hits);
       if (!q || !current) return;
       try {
-        const res = await json(`/api/graph/search?${new URLSearchParams({ run: current.run, source: current.source, q, limit: 30 })}`);
+        const res = await json(apiUrl('api/graph/search', { run: current.run, source: current.source, q, limit: 30 }));
         if (search.value.trim() !== q) return;
         for (const h of res.hits) {
           hits.append(el('li', { class: 'graph-hit', 'data-name': h.name },

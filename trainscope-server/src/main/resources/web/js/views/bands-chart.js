@@ -3,7 +3,7 @@
 // deviations of a normal distribution), darker towards the middle. Rebuilt on theme change
 // (uPlot takes colours at creation), resized with its box, dragging zooms, double-click resets.
 
-import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
+import uPlot from '../../webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { el, fmt } from '../util.js';
 import { themeColors, onThemeChange, alpha } from '../theme.js';
 import { redrawSoon } from '../schedule.js';

@@ -22,10 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code trainscope serve} as a real process: how it starts on a busy port, and how it stops. */
 class ServeProcessTest {
 
-  static Process serve(Path logdir, Path log, String port) throws Exception {
+  static Process serve(Path logdir, Path log, String port, String... more) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-        "dev.trainscope.cli.Main", "serve", "--logdir", logdir.toString(), "--port", port, "--reload_interval", "3600");
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        "dev.trainscope.cli.Main", "serve", "--logdir", logdir.toString(), "--port", port, "--reload_interval", "3600"));
+    command.addAll(List.of(more));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
     return pb.start();
@@ -33,16 +35,40 @@ class ServeProcessTest {
 
   /** The port the server prints once it listens. */
   static int port(Process p, Path log) throws Exception {
-    Pattern at = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/");
+    return Integer.parseInt(printed(p, log, Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/")).group(1));
+  }
+
+  /** What the server prints once it listens, matched. */
+  static Matcher printed(Process p, Path log, Pattern at) throws Exception {
     long until = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < until && p.isAlive()) {
       Matcher m = at.matcher(Files.readString(log));
       if (m.find()) {
-        return Integer.parseInt(m.group(1));
+        return m;
       }
       Thread.sleep(50);
     }
     throw new AssertionError("the server did not start: " + Files.readString(log));
+  }
+
+  /**
+   * {@code --bind_all}: the address printed holds a fresh token and the prefix, as Jupyter's does,
+   * and the server asks for the token; on loopback (the other tests) it asks for none.
+   */
+  @Test
+  void bindAll_printsTheAddressWithAToken_andAsksForIt(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("serve.log");
+    Process p = serve(Served.testdata().resolve("gen-tensorboardX"), log, "0", "--bind_all", "--path_prefix", "/tb/");
+    try {
+      Matcher m = printed(p, log, Pattern.compile("at http://localhost:(\\d+)/tb/\\?token=([A-Za-z0-9_-]{32})  \\(Ctrl-C"));
+      String base = "http://127.0.0.1:" + m.group(1);
+      assertEquals(401, Requests.get(base + "/tb/api/runs").statusCode());
+      assertEquals(401, Requests.get(base + "/tb/").statusCode());
+      assertEquals(200, Requests.get(base + "/tb/api/runs", "Authorization", "Bearer " + m.group(2)).statusCode());
+      assertEquals(303, Requests.get(base + "/tb/?token=" + m.group(2)).statusCode());
+    } finally {
+      p.destroyForcibly();
+    }
   }
 
   /**

@@ -9,12 +9,22 @@ import java.time.Duration;
 final class Served implements AutoCloseable {
   final RunStore store;
   final DashboardServer server;
+  /** The server's root, {@code http://127.0.0.1:PORT}. */
   final String base;
+  /** The page's address: the root and the path prefix, {@code http://127.0.0.1:PORT/tb/}. */
+  final String home;
+
+  private Served(RunStore store, long livePeriodMillis, java.util.Collection<String> allowedHosts, PathPrefix prefix,
+      Access access) {
+    this.store = store;
+    this.server = new DashboardServer(store, livePeriodMillis, java.util.Map.of(), GraphService.DEFAULT_LAYOUT_MILLIS,
+        prefix, access);
+    this.base = "http://127.0.0.1:" + server.start("127.0.0.1", 0, allowedHosts);
+    this.home = base + prefix.home();
+  }
 
   private Served(RunStore store, long livePeriodMillis, java.util.Collection<String> allowedHosts) {
-    this.store = store;
-    this.server = new DashboardServer(store, livePeriodMillis);
-    this.base = "http://127.0.0.1:" + server.start("127.0.0.1", 0, allowedHosts);
+    this(store, livePeriodMillis, allowedHosts, PathPrefix.ROOT, Access.open());
   }
 
   private Served(RunStore store, long livePeriodMillis) {
@@ -31,6 +41,13 @@ final class Served implements AutoCloseable {
     RunStore store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build();
     store.reload();
     return new Served(store, 100, allowedHosts);
+  }
+
+  /** A log directory read once, served under {@code prefix} to those {@code access} lets in. */
+  static Served shared(Path logdir, PathPrefix prefix, Access access) throws InterruptedException {
+    RunStore store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build();
+    store.reload();
+    return new Served(store, 100, java.util.List.of(), prefix, access);
   }
 
   /** A log directory polled every {@code interval}, with live updates sent as often. */
