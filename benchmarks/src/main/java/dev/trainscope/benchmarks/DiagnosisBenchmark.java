@@ -30,7 +30,8 @@ import java.util.TreeMap;
  *       ../shared/data/training-runs} and the generator of {@code benchmarks/training-runs} write:
  *       per run folder its {@code fault} ({@code healthy} or a fault's name) and its {@code
  *       tag_style} (the writer convention: K for Keras' callback, L for Lightning, P for plain
- *       {@code torch.utils.tensorboard}).
+ *       {@code torch.utils.tensorboard}). A run whose {@code check.passed} is false did not turn out as
+ *       labelled and is left out, named.
  * </ul>
  *
  * <p>For each training the verdict's root cause is compared with the rules that name the fault's
@@ -64,8 +65,16 @@ public final class DiagnosisBenchmark {
   static Map<String, Label> fromLabelsFile(Path dir) throws java.io.IOException {
     JsonNode root = new ObjectMapper().readTree(dir.resolve("labels.json").toFile());
     Map<String, Label> out = new TreeMap<>();
-    root.fields().forEachRemaining(e -> out.put(e.getKey(), new Label(e.getValue().path("fault").asText(),
-        e.getValue().path("tag_style").asText("?"), e.getValue().path("extra").asBoolean(false))));
+    root.fields().forEachRemaining(e -> {
+      JsonNode check = e.getValue().path("check");
+      if (check.path("passed").isBoolean() && !check.path("passed").asBoolean()) {
+        // the run did not turn out as its label says (a healthy run that overfitted, say): no label to score against
+        System.out.println("left out: " + e.getKey() + ", its label check failed: " + check.path("failures"));
+        return;
+      }
+      out.put(e.getKey(), new Label(e.getValue().path("fault").asText(), e.getValue().path("tag_style").asText("?"),
+          e.getValue().path("extra").asBoolean(false)));
+    });
     return out;
   }
 

@@ -196,19 +196,36 @@ final class Facts {
   }
 
   /**
-   * True when a training loss counted on the histogram's axis was already NaN or infinite at or
-   * before {@code step}: the weights then show the wreck, not the start (Keras logs its first
-   * histograms after the first epoch).
+   * A loss this many times its first value (or ln K, if higher) has blown up: as the default
+   * {@code surge.earlyFactor}.
+   */
+  private static final double BLOWN_UP = 5.0;
+
+  /**
+   * True when a training loss counted on the histogram's axis had already blown up at or before
+   * {@code step} (became NaN or infinite, or rose to {@link #BLOWN_UP} times its start): the
+   * weights then show the wreck, not the start (Keras logs its first histograms after the first
+   * epoch; some trainings log weights only at their end).
    */
   private static boolean afterBlowUp(Subject s, long step, TagRole hist) {
     Facts f = s.facts();
     for (Series v : new Series[] {f.trainLoss, f.trainEpochLoss}) {
-      if (v == null || v.nonFinite() == 0 || !v.run().equals(hist.run())) {
+      if (v == null || v.isEmpty() || !v.run().equals(hist.run())) {
         continue;
       }
       boolean sameAxis = v.steps()[0] <= step && step <= v.lastStep();
-      if (sameAxis && v.firstNonFiniteStep() <= step) {
+      if (!sameAxis) {
+        continue;
+      }
+      if (v.nonFinite() > 0 && v.firstNonFiniteStep() <= step) {
         return true;
+      }
+      double chance = f.chanceLoss();
+      double level = Double.isFinite(chance) ? Math.max(v.values()[0], chance) : v.values()[0];
+      for (int i = 1; i < v.size() && v.steps()[i] <= step; i++) {
+        if (v.max()[i] >= BLOWN_UP * level) {
+          return true;
+        }
       }
     }
     return false;

@@ -153,6 +153,30 @@ class CausesTest {
   }
 
   @Test
+  void weightsLoggedOnlyAfterTheLossBlewUp_doNotTellTheStart_soTheLearningRateStaysTheCause() throws Exception {
+    // Lightning-like: a loss every 10 steps that surges to 64 at step 59; the weights' only histograms,
+    // at the last step, are the wreck (std 67 for a fan-in of 256), not the start
+    double[] loss = {2.63, 3.84, 2.45, 2.5, 2.4, 63.65, 2.40, 2.33};
+    LogBuilder b = new LogBuilder(dir);
+    for (String run : List.of("wrecked", "wide-start")) {
+      for (int i = 0; i < loss.length; i++) {
+        b.scalarAt(run, "train_loss_step", 9 + 10 * i, loss[i]);
+      }
+      long at = run.equals("wrecked") ? 79 : 0; // the other logged the same wide weights at its start
+      b.histogramOf(run, "model.1.weight", at, LogBuilder.normal(256 * 784, 0, 67, 1))
+          .histogramOf(run, "model.1.bias", at, LogBuilder.normal(256, 0, 0.05, 2))
+          .histogramOf(run, "model.3.weight", at, LogBuilder.normal(10 * 256, 0, 67, 3))
+          .histogramOf(run, "model.3.bias", at, LogBuilder.normal(10, 0, 0.05, 4));
+    }
+    try (RunStore store = b.store()) {
+      List<Examination> exams = examine(store);
+      assertEquals("lr-too-high", of(exams, "wrecked").verdict().root().rule(), of(exams, "wrecked").verdict().toString());
+      assertFalse(rules(of(exams, "wide-start")).contains("lr-too-high"), "a start that wide is no learning-rate fault: "
+          + rules(of(exams, "wide-start")));
+    }
+  }
+
+  @Test
   void twoSortedEpochsEvaluatedAtTheirEnds_areUnshuffledData_whichExplainsTheValidationAtChance() throws Exception {
     // no epoch counter; an evaluation at the end of each of two epochs of 160 steps, on the global step
     Random r = new Random(5);
