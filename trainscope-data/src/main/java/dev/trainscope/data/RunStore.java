@@ -104,10 +104,17 @@ public final class RunStore implements AutoCloseable {
     this.chunkBytes = b.chunkBytes;
     this.memoryBudget = b.memoryBudget;
     this.scanner = EventScanner.create(RecordScanner.create(b.verifyChecksums, RecordScanner.DEFAULT_BUFFER_SIZE));
-    this.loaders = Executors.newFixedThreadPool(b.threads, daemon("trainscope-loader"));
-    this.gate = WarmUpGate.forProcess(b.threads);
+    // object storage: a loader spends much of its time waiting for a ranged GET, so more of them
+    // keep the cores busy (and the gate, which leaves the JIT a core, counts loaders as a share of one)
+    int perCore = 1;
+    for (Source s : sources) {
+      perCore = Math.max(perCore, s.storage().loadersPerCore());
+    }
+    int threads = b.threads * perCore;
+    this.loaders = Executors.newFixedThreadPool(threads, daemon("trainscope-loader"));
+    this.gate = WarmUpGate.forProcess(threads, perCore);
     this.poller = Executors.newSingleThreadScheduledExecutor(daemon("trainscope-poller"));
-    this.prefetchBuffers = new ArrayBlockingQueue<>(b.threads);
+    this.prefetchBuffers = new ArrayBlockingQueue<>(threads);
     // a chunk, and the scanner's reading past its limit to the end of the record there
     this.prefetchBytes = (int) Math.min(chunkBytes + 2L * RecordScanner.DEFAULT_BUFFER_SIZE, MAX_PREFETCH_BYTES);
   }
@@ -186,6 +193,10 @@ public final class RunStore implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Loaders per log directory kind: this many for a local folder, times {@link
+     * Storage#loadersPerCore} for object storage. The default is the number of cores.
+     */
     public Builder threads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1, was " + threads);

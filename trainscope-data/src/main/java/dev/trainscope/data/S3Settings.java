@@ -9,7 +9,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
 
 /**
  * How to reach an S3 API: the endpoint (null for AWS itself), the region, the credentials, and
@@ -77,15 +77,15 @@ record S3Settings(URI endpoint, Region region, AwsCredentialsProvider credential
   /**
    * The endpoint from {@code AWS_ENDPOINT_URL_S3}, {@code AWS_ENDPOINT_URL} (or the system
    * properties {@code aws.endpointUrlS3}, {@code aws.endpointUrl}) or TensorBoard's {@code
-   * S3_ENDPOINT} (a URL, or host:port with {@code S3_USE_HTTPS=0} for plain HTTP); the region from
-   * the SDK's chain ({@code AWS_REGION}, {@code aws.region}, the profile), else us-east-1; the keys
+   * S3_ENDPOINT} (a URL, or host:port with {@code S3_USE_HTTPS=0} for plain HTTP); the region as
+   * {@link #configuredRegion} says; the keys
    * from the SDK's chain ({@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}, {@code
    * aws.accessKeyId}, {@code AWS_PROFILE}, web identity, the container or instance role).
    *
    * @param lookup a variable's value by name (either spelling), or null
    */
   static S3Settings fromEnvironment(UnaryOperator<String> lookup) {
-    return of(endpoint(lookup), configuredRegion(), DefaultCredentialsProvider.builder().build());
+    return of(endpoint(lookup), configuredRegion(lookup), DefaultCredentialsProvider.builder().build());
   }
 
   static URI endpoint(UnaryOperator<String> lookup) {
@@ -122,10 +122,22 @@ record S3Settings(URI endpoint, Region region, AwsCredentialsProvider credential
     return u;
   }
 
-  private static Region configuredRegion() {
+  /**
+   * The region from {@code aws.region}, {@code AWS_REGION} or the profile ({@code AWS_PROFILE} in
+   * {@code ~/.aws/config}), else us-east-1. Never from the instance metadata service, which the
+   * SDK's default chain asks last: off EC2 that costs seconds of timeouts at start, and on AWS the
+   * client follows a bucket's redirect to its region anyway (cross-region access).
+   */
+  private static Region configuredRegion(UnaryOperator<String> lookup) {
+    for (String name : new String[] {"aws.region", "AWS_REGION"}) {
+      String v = lookup.apply(name);
+      if (v != null && !v.isBlank()) {
+        return Region.of(v.trim());
+      }
+    }
     try {
-      return new DefaultAwsRegionProviderChain().getRegion();
-    } catch (SdkClientException e) {
+      return new AwsProfileRegionProvider().getRegion();
+    } catch (SdkClientException | IllegalStateException e) {
       return DEFAULT_REGION; // nothing configured: a custom endpoint works without AWS config
     }
   }

@@ -91,6 +91,8 @@ final class S3Storage implements Storage {
     if (settings.endpoint() != null) {
       // MinIO, Ceph, S3Proxy and GCS take the bucket in the path; virtual hosts need DNS for each bucket
       b.endpointOverride(settings.endpoint()).forcePathStyle(true);
+    } else {
+      b.crossRegionAccessEnabled(true); // a bucket in another region than the configured one is found
     }
     this.s3 = b.build();
     AtomicInteger n = new AtomicInteger();
@@ -321,6 +323,12 @@ final class S3Storage implements Storage {
       return new IOException(what + " " + url + ": " + settings.where() + " did not answer (" + e.getMessage() + ")", e);
     }
     return new IOException(what + " " + url + ": " + e.getMessage(), e);
+  }
+
+  /** A loader waits for the network most of the time: measured on a 100-run logdir (BENCHMARKS.md). */
+  @Override
+  public int loadersPerCore() {
+    return 4;
   }
 
   @Override

@@ -51,6 +51,14 @@ public interface Storage extends Closeable {
     return open(path);
   }
 
+  /**
+   * How many loaders per core keep the cores busy: 1 for a local folder, where loading is bound by
+   * the CPU; more for object storage, where a loader waits for each ranged GET.
+   */
+  default int loadersPerCore() {
+    return 1;
+  }
+
   /** Requests made and bytes fetched so far; zeros where nothing is counted (a local folder). */
   default Traffic traffic() {
     return Traffic.NONE;

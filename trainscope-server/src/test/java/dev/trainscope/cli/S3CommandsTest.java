@@ -140,6 +140,7 @@ class S3CommandsTest {
         "dev.trainscope.cli.Main", "serve", "--logdir", URL, "--port", "0", "--reload_interval", "1");
     pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("S3_"));
     pb.environment().put("AWS_ENDPOINT_URL", server.endpoint().toString());
+    pb.environment().put("AWS_EC2_METADATA_DISABLED", "true"); // loopback only, whatever the chain does
     pb.environment().put("AWS_ACCESS_KEY_ID", S3Server.IDENTITY);
     pb.environment().put("AWS_SECRET_ACCESS_KEY", secret);
     pb.environment().put("AWS_CONFIG_FILE", dir.resolve("no-config").toString()); // no region anywhere
