@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +55,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 final class S3Storage implements Storage {
   private final S3Location location;
   private final S3Settings settings;
-  private final S3Client s3;
+  /** Built in the background: the SDK takes a second or two to load, which a server's own start can hide. */
+  private final CompletableFuture<S3Client> client;
   private final ExecutorService background;
   private final LongAdder requests = new LongAdder();
   private final LongAdder bytes = new LongAdder();
@@ -68,6 +70,16 @@ final class S3Storage implements Storage {
         requests.increment(); // every attempt, retries included
       }
     };
+    AtomicInteger n = new AtomicInteger();
+    this.background = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "trainscope-s3-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.client = CompletableFuture.supplyAsync(() -> build(settings, counter), background);
+  }
+
+  private static S3Client build(S3Settings settings, ExecutionInterceptor counter) {
     S3ClientBuilder b = S3Client.builder()
         .httpClient(UrlConnectionHttpClient.builder()
             .connectionTimeout(java.time.Duration.ofSeconds(10))
@@ -94,13 +106,16 @@ final class S3Storage implements Storage {
     } else {
       b.crossRegionAccessEnabled(true); // a bucket in another region than the configured one is found
     }
-    this.s3 = b.build();
-    AtomicInteger n = new AtomicInteger();
-    this.background = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "trainscope-s3-read-ahead-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    return b.build();
+  }
+
+  /** The client, once built. */
+  private S3Client s3() throws IOException {
+    try {
+      return client.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new IOException("cannot make an S3 client for " + location() + ": " + e.getCause().getMessage(), e.getCause());
+    }
   }
 
   @Override
@@ -142,7 +157,7 @@ final class S3Storage implements Storage {
     do {
       ListObjectsV2Response page;
       try {
-        page = s3.listObjectsV2(req.continuationToken(token).build());
+        page = s3().listObjectsV2(req.continuationToken(token).build());
       } catch (SdkException e) {
         throw failure("cannot list", location.url(prefix.isEmpty() ? "" : prefix.substring(location.keyPrefix().length())), e);
       }
@@ -182,7 +197,7 @@ final class S3Storage implements Storage {
   public FileStat stat(String path) throws IOException {
     String key = key(path);
     try {
-      HeadObjectResponse r = s3.headObject(h -> h.bucket(location.bucket()).key(key));
+      HeadObjectResponse r = s3().headObject(h -> h.bucket(location.bucket()).key(key));
       return stat(path, r.contentLength(), r.eTag());
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
@@ -233,7 +248,7 @@ final class S3Storage implements Storage {
       if (expected != null) {
         req.ifMatch(expected);
       }
-      try (ResponseInputStream<GetObjectResponse> in = s3.getObject(req.build())) {
+      try (ResponseInputStream<GetObjectResponse> in = s3().getObject(req.build())) {
         GetObjectResponse r = in.response();
         long total = totalSize(r.contentRange(), r.contentLength());
         if (r.contentRange() == null) {
@@ -319,6 +334,10 @@ final class S3Storage implements Storage {
       return new IOException(what + " " + url + ": " + status + " from " + settings.where() + " after " + attempts
           + " attempt(s)");
     }
+    if (e instanceof SdkClientException && String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+      return new IOException(what + " " + url + ": no keys found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+          + "AWS_PROFILE (" + e.getMessage() + ")", e);
+    }
     if (e instanceof SdkClientException) {
       return new IOException(what + " " + url + ": " + settings.where() + " did not answer (" + e.getMessage() + ")", e);
     }
@@ -338,8 +357,12 @@ final class S3Storage implements Storage {
 
   @Override
   public void close() {
+    try {
+      client.join().close();
+    } catch (java.util.concurrent.CompletionException e) {
+      // never built: nothing to close
+    }
     background.shutdownNow();
-    s3.close();
     if (settings.credentials() instanceof AutoCloseable c) {
       try {
         c.close();

@@ -191,6 +191,17 @@ class S3StorageTest {
   }
 
   @Test
+  void noKeysAnywhere_saysWhichVariablesGiveThem() throws IOException {
+    S3Settings none = S3Settings.of(server.endpoint(), software.amazon.awssdk.regions.Region.US_EAST_1, () -> {
+      throw software.amazon.awssdk.core.exception.SdkClientException.create("Unable to load credentials from any of the providers");
+    });
+    try (S3Storage s = new S3Storage(S3Location.parse("s3://logs/exp"), none)) {
+      IOException e = assertThrows(IOException.class, s::listEventFiles);
+      assertTrue(e.getMessage().contains("no keys found") && e.getMessage().contains("AWS_ACCESS_KEY_ID"), e.getMessage());
+    }
+  }
+
+  @Test
   void throttled_retriedWithBackoffUntilItPasses() throws Exception {
     try (FaultyProxy proxy = new FaultyProxy(server.endpoint());
         S3Storage s = new S3Storage(S3Location.parse("s3://logs/exp"), S3Server.settings(proxy.endpoint(), S3Server.SECRET))) {
