@@ -60,11 +60,15 @@ for i in $(seq 1 "$ROUNDS"); do
   for src in disk s3; do
     where=$LOGDIR
     [[ $src == s3 ]] && where=s3://bench/logdir
+    before=$(awk '{print $14 + $15}' "/proc/$S3PID/stat")
     java -Xmx8g -XX:+UseParallelGC -cp "$JAR" dev.trainscope.benchmarks.LoadLogdir "$where" > "$WORK/$src-$i.txt"
+    after=$(awk '{print $14 + $15}' "/proc/$S3PID/stat")
     first=$(awk '/first run queryable/ {print $4}' "$WORK/$src-$i.txt")
     total=$(awk '/loaded everything/ {print $3}' "$WORK/$src-$i.txt")
+    cpu=$(awk '/^cpu time/ {print $3}' "$WORK/$src-$i.txt")
     traffic=$(grep 'storage traffic' "$WORK/$src-$i.txt" | sed 's/ *storage traffic *//')
-    echo "round $i $src: first run queryable $first s, everything $total s; $traffic"
+    echo "round $i $src: first run queryable $first s, everything $total s; $traffic; CPU: loader $cpu s," \
+      "S3Proxy $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}') s"
     echo "$src $first $total" >> "$WORK/figures"
   done
 done

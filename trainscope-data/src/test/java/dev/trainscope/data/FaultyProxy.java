@@ -33,6 +33,7 @@ public final class FaultyProxy implements AutoCloseable {
     return t;
   });
   private final AtomicLong throttleUntil = new AtomicLong();
+  private volatile boolean readsOnly;
   private final AtomicInteger passed = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
 
@@ -48,6 +49,13 @@ public final class FaultyProxy implements AutoCloseable {
 
   /** Answers every request with 503 SlowDown for the next {@code millis} ms. */
   public void throttleFor(long millis) {
+    readsOnly = false;
+    throttleUntil.set(System.nanoTime() + millis * 1_000_000);
+  }
+
+  /** Answers ranged GETs (reads of a file's bytes) with 503 SlowDown for the next {@code millis} ms; listings pass. */
+  public void throttleReadsFor(long millis) {
+    readsOnly = true;
     throttleUntil.set(System.nanoTime() + millis * 1_000_000);
   }
 
@@ -85,7 +93,8 @@ public final class FaultyProxy implements AutoCloseable {
       long length = contentLength(headText);
       byte[] body = in.readNBytes((int) length);
       OutputStream out = client.getOutputStream();
-      if (System.nanoTime() < throttleUntil.get()) {
+      boolean read = headText.toLowerCase(Locale.ROOT).contains("\r\nrange:");
+      if (System.nanoTime() < throttleUntil.get() && (read || !readsOnly)) {
         refused.incrementAndGet();
         out.write(("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: " + SLOW_DOWN.length
             + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -111,6 +111,32 @@ class S3RunStoreTest {
   }
 
   @Test
+  void readFailsPastItsRetries_runKeepsWhatItHas_problemNamesTheKey_readOnWhenItWorks() throws Exception {
+    String key = "failing/run1/events.out.tfevents.1700000000.host.1.0";
+    byte[] first = TestEvents.frame(scalars("loss", 0, 1000, 1f));
+    server.put("live", key, first);
+    try (FaultyProxy proxy = new FaultyProxy(server.endpoint());
+        RunStore s3 = store("s3://live/failing", S3Server.settings(proxy.endpoint(), S3Server.SECRET)
+            .withRetries(2, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(20)))) {
+      s3.reload();
+      assertEquals(1000, s3.tag("run1", "loss").count());
+      server.put("live", key, concat(first, TestEvents.frame(scalars("loss", 1000, 1200, 1f))));
+      proxy.throttleReadsFor(60_000);
+      s3.reload();
+      assertEquals(1000, s3.tag("run1", "loss").count(), "what was read stays");
+      List<Problem> problems = s3.problems("run1");
+      assertEquals(1, problems.size(), problems.toString());
+      assertTrue(problems.get(0).message().contains("s3://live/" + key) && problems.get(0).message().contains("throttled"),
+          problems.get(0).message());
+      proxy.stopThrottling();
+      s3.reload();
+      assertEquals(1200, s3.tag("run1", "loss").count());
+      assertEquals(List.of(), s3.problems("run1"));
+      assertEquals(0, s3.run("run1").restarts());
+    }
+  }
+
+  @Test
   void wrongSecret_problemSaysAccessDeniedWithTheUrl() throws Exception {
     try (RunStore s3 = store("s3://shared/runs", S3Server.settings(server.endpoint(), "not-the-secret"))) {
       s3.reload();
