@@ -33,11 +33,15 @@ final class Served implements AutoCloseable {
     return new Served(store, 100, allowedHosts);
   }
 
-  /** A log directory polled every {@code interval}, with live updates sent as often. */
-  static Served live(Path logdir, Duration interval) {
-    RunStore store = RunStore.builder().logdir(logdir).reloadInterval(interval).build();
+  /** A store polled every {@code interval} (started here), with live updates sent as often. */
+  static Served live(RunStore store, Duration interval) {
     store.start();
     return new Served(store, interval.toMillis());
+  }
+
+  /** A log directory polled every {@code interval}, with live updates sent as often. */
+  static Served live(Path logdir, Duration interval) {
+    return live(RunStore.builder().logdir(logdir).reloadInterval(interval).build(), interval);
   }
 
   /** testdata/tfevents, always in the checkout. */
