@@ -20,6 +20,9 @@ import java.util.concurrent.Executor;
  * fetch was at least {@link #STREAMING}), the next range is fetched in the background while the
  * caller decodes this one, so that the network and the decoding overlap.
  *
+ * <p>The first {@link #HEAD} bytes fetched stay, since the store reads them again after a scan
+ * (its fingerprint of what it read: Run.PRINT_BYTES).
+ *
  * <p>Not thread-safe, as channels of one reader are not.
  */
 final class RangedReadChannel extends ReadOnlyChannel {
@@ -27,6 +30,8 @@ final class RangedReadChannel extends ReadOnlyChannel {
   static final int STREAMING = 1 << 20;
   /** The most one fetch asks for, even when the caller's buffer is larger. */
   static final int MAX_FETCH = 64 << 20;
+  /** The first bytes kept after a fetch at 0: what the store's fingerprint of a file reads again. */
+  static final int HEAD = Run.PRINT_BYTES;
   private static final byte[] EMPTY = new byte[0];
 
   /** Ranged reads of one object. */
@@ -56,6 +61,8 @@ final class RangedReadChannel extends ReadOnlyChannel {
   private final int hintLength;
   private byte[] buf = EMPTY;
   private long bufAt;
+  /** The object's first bytes, kept from a fetch at 0: the store checks them again after a scan. */
+  private byte[] head = EMPTY;
   private CompletableFuture<Range> next;
   private long nextAt = -1;
   private long size = -1;
@@ -79,6 +86,12 @@ final class RangedReadChannel extends ReadOnlyChannel {
     ensureOpen();
     if (!dst.hasRemaining()) {
       return 0;
+    }
+    if (position < head.length && (position < bufAt || position >= bufAt + buf.length)) {
+      int n = Math.min(dst.remaining(), head.length - (int) position);
+      dst.put(head, (int) position, n);
+      position += n;
+      return n;
     }
     if (position < bufAt || position >= bufAt + buf.length) {
       if (!fill(dst.remaining())) {
@@ -112,6 +125,9 @@ final class RangedReadChannel extends ReadOnlyChannel {
     }
     buf = r.bytes();
     bufAt = position;
+    if (bufAt == 0 && head.length == 0) {
+      head = java.util.Arrays.copyOf(buf, Math.min(buf.length, HEAD));
+    }
     long end = bufAt + buf.length;
     if (background != null && buf.length >= STREAMING && end < size) {
       int len = (int) Math.min(readAhead, size - end);
@@ -185,5 +201,6 @@ final class RangedReadChannel extends ReadOnlyChannel {
     super.close();
     dropNext();
     buf = EMPTY;
+    head = EMPTY;
   }
 }

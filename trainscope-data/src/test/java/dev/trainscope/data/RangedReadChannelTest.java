@@ -119,6 +119,27 @@ class RangedReadChannelTest {
   }
 
   @Test
+  void fingerprintAfterAScan_firstAndLastBytesAgain_noRequest() throws IOException {
+    Source src = new Source(6 << 20, 8);
+    try (RangedReadChannel ch = new RangedReadChannel(src, 8 << 20, null, -1, 0)) {
+      ByteBuffer chunk = ByteBuffer.allocate(4 << 20);
+      while (ch.read(chunk.clear()) > 0) {
+        // a loader's chunks
+      }
+      int before = src.fetches.size();
+      ByteBuffer first = ByteBuffer.allocate(Run.PRINT_BYTES);
+      ch.position(0);
+      ch.read(first);
+      ByteBuffer last = ByteBuffer.allocate(Run.PRINT_BYTES);
+      ch.position((6 << 20) - Run.PRINT_BYTES);
+      ch.read(last);
+      assertEquals(before, src.fetches.size(), "the first bytes are kept, the last are in the last range");
+      assertArrayEquals(Arrays.copyOf(src.bytes, Run.PRINT_BYTES), first.array());
+      assertArrayEquals(Arrays.copyOfRange(src.bytes, (6 << 20) - Run.PRINT_BYTES, 6 << 20), last.array());
+    }
+  }
+
+  @Test
   void readAfterASeek_fetchesLittle() throws IOException {
     Source src = new Source(4 << 20, 3);
     try (RangedReadChannel ch = new RangedReadChannel(src, READ_AHEAD, null, -1, 0)) {
