@@ -44,15 +44,30 @@ final class RangedReadChannel extends ReadOnlyChannel {
 
     /** The object's size, asked for when no fetch has told it yet. */
     long size() throws IOException;
+
+    /** The channel is done with a range's array: the source may fill it again. */
+    default void release(byte[] bytes) {}
   }
 
   /**
    * A fetched range.
    *
-   * @param bytes the range's bytes, {@code bytes.length} of them
+   * @param bytes holds the range's bytes from index 0
+   * @param length how many bytes the range has
    * @param objectSize the whole object's size, as the answer gave it
    */
-  record Range(byte[] bytes, long objectSize) {}
+  record Range(byte[] bytes, int length, long objectSize) {
+    Range {
+      if (length < 0 || length > bytes.length) {
+        throw new IllegalArgumentException("length must be in 0.." + bytes.length + ", was " + length);
+      }
+    }
+
+    /** A range of all of {@code bytes}. */
+    Range(byte[] bytes, long objectSize) {
+      this(bytes, bytes.length, objectSize);
+    }
+  }
 
   private final RangeSource source;
   private final int readAhead;
@@ -60,6 +75,7 @@ final class RangedReadChannel extends ReadOnlyChannel {
   private final long hintAt;
   private final int hintLength;
   private byte[] buf = EMPTY;
+  private int bufLen;
   private long bufAt;
   /** The object's first bytes, kept from a fetch at 0: the store checks them again after a scan. */
   private byte[] head = EMPTY;
@@ -87,19 +103,19 @@ final class RangedReadChannel extends ReadOnlyChannel {
     if (!dst.hasRemaining()) {
       return 0;
     }
-    if (position < head.length && (position < bufAt || position >= bufAt + buf.length)) {
+    if (position < head.length && (position < bufAt || position >= bufAt + bufLen)) {
       int n = Math.min(dst.remaining(), head.length - (int) position);
       dst.put(head, (int) position, n);
       position += n;
       return n;
     }
-    if (position < bufAt || position >= bufAt + buf.length) {
+    if (position < bufAt || position >= bufAt + bufLen) {
       if (!fill(dst.remaining())) {
         return -1;
       }
     }
     int off = (int) (position - bufAt);
-    int n = Math.min(dst.remaining(), buf.length - off);
+    int n = Math.min(dst.remaining(), bufLen - off);
     dst.put(buf, off, n);
     position += n;
     return n;
@@ -110,7 +126,7 @@ final class RangedReadChannel extends ReadOnlyChannel {
     if (size >= 0 && position >= size) {
       return false;
     }
-    boolean sequential = buf.length > 0 && position == bufAt + buf.length;
+    boolean sequential = bufLen > 0 && position == bufAt + bufLen;
     Range r;
     if (next != null && nextAt == position) {
       r = await(next);
@@ -120,16 +136,19 @@ final class RangedReadChannel extends ReadOnlyChannel {
       r = source.fetch(position, fetchLength(wanted, sequential));
     }
     size = r.objectSize();
-    if (r.bytes().length == 0) {
+    if (r.length() == 0) {
+      source.release(r.bytes());
       return false;
     }
+    releaseBuffer();
     buf = r.bytes();
+    bufLen = r.length();
     bufAt = position;
     if (bufAt == 0 && head.length == 0) {
-      head = java.util.Arrays.copyOf(buf, Math.min(buf.length, HEAD));
+      head = java.util.Arrays.copyOf(buf, Math.min(bufLen, HEAD));
     }
-    long end = bufAt + buf.length;
-    if (background != null && buf.length >= STREAMING && end < size) {
+    long end = bufAt + bufLen;
+    if (background != null && bufLen >= STREAMING && end < size) {
       int len = (int) Math.min(readAhead, size - end);
       nextAt = end;
       next = CompletableFuture.supplyAsync(() -> {
@@ -146,7 +165,7 @@ final class RangedReadChannel extends ReadOnlyChannel {
   private int fetchLength(int wanted, boolean sequential) {
     long len;
     if (sequential) {
-      len = Math.max(wanted, Math.min(readAhead, 2L * buf.length));
+      len = Math.max(wanted, Math.min(readAhead, 2L * bufLen));
     } else if (position == hintAt) {
       len = Math.max(wanted, hintLength);
     } else {
@@ -178,13 +197,21 @@ final class RangedReadChannel extends ReadOnlyChannel {
     }
   }
 
-  /** A read-ahead nobody will read: its answer is dropped when it comes. */
+  /** A read-ahead nobody will read: its array goes back to the source when it comes. */
   private void dropNext() {
     if (next != null) {
-      next.cancel(false);
+      next.thenAccept(r -> source.release(r.bytes()));
       next = null;
       nextAt = -1;
     }
+  }
+
+  private void releaseBuffer() {
+    if (buf != EMPTY) {
+      source.release(buf);
+    }
+    buf = EMPTY;
+    bufLen = 0;
   }
 
   @Override
@@ -200,7 +227,7 @@ final class RangedReadChannel extends ReadOnlyChannel {
   public void close() throws IOException {
     super.close();
     dropNext();
-    buf = EMPTY;
+    releaseBuffer();
     head = EMPTY;
   }
 }

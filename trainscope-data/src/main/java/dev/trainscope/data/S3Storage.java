@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +59,12 @@ final class S3Storage implements Storage {
   /** Built in the background: the SDK takes a second or two to load, which a server's own start can hide. */
   private final CompletableFuture<S3Client> client;
   private final ExecutorService background;
+  /**
+   * Arrays of {@code readAhead} bytes for the ranges of scans, used again: a fresh 8 MB array per
+   * GET lived through young collections while loaders held it, and copying them cost a loader a
+   * third of its time (BENCHMARKS.md).
+   */
+  private final ArrayBlockingQueue<byte[]> arrays = new ArrayBlockingQueue<>(16);
   private final LongAdder requests = new LongAdder();
   private final LongAdder bytes = new LongAdder();
 
@@ -255,14 +262,15 @@ final class S3Storage implements Storage {
           in.skipNBytes(Math.min(offset, total)); // the whole object came: the server ignored the range
         }
         int n = (int) Math.max(0, Math.min(length, total - offset));
-        byte[] data = in.readNBytes(n);
-        bytes.add(data.length);
+        byte[] data = array(n);
+        int got = in.readNBytes(data, 0, n);
+        bytes.add(got);
         synchronized (this) {
           if (etag == null) {
             etag = r.eTag();
           }
         }
-        return new RangedReadChannel.Range(data, Math.max(total, offset + data.length));
+        return new RangedReadChannel.Range(data, got, Math.max(total, offset + got));
       } catch (S3Exception e) {
         if (e.statusCode() == 416) {
           return new RangedReadChannel.Range(new byte[0], size()); // at or past the end
@@ -278,6 +286,13 @@ final class S3Storage implements Storage {
     }
 
     @Override
+    public void release(byte[] b) {
+      if (b.length == settings.readAhead()) {
+        arrays.offer(b); // dropped when enough are kept
+      }
+    }
+
+    @Override
     public long size() throws IOException {
       FileStat s = stat(path);
       if (s == null) {
@@ -285,6 +300,15 @@ final class S3Storage implements Storage {
       }
       return s.size();
     }
+  }
+
+  /** An array for a range of {@code n} bytes: a kept one for a scan's range, a new one for a small read. */
+  private byte[] array(int n) {
+    if (n < RangedReadChannel.STREAMING || n > settings.readAhead()) {
+      return new byte[n];
+    }
+    byte[] b = arrays.poll();
+    return b != null ? b : new byte[settings.readAhead()];
   }
 
   /** The object's size from {@code Content-Range: bytes a-b/size}, or the length of a whole answer. */
@@ -344,10 +368,15 @@ final class S3Storage implements Storage {
     return new IOException(what + " " + url + ": " + e.getMessage(), e);
   }
 
-  /** A loader waits for the network most of the time: measured on a 100-run logdir (BENCHMARKS.md). */
+  /**
+   * A loader waits for each ranged GET, while the next range of a big file is fetched in the
+   * background anyway: two loaders a core keep twice as many small files' requests in flight. On
+   * loopback (S3Proxy, BENCHMARKS.md) one a core loaded a 100-run logdir a few percent faster, four
+   * a core a few percent slower (their buffers and the cores they share); a store farther away gains more.
+   */
   @Override
   public int loadersPerCore() {
-    return 4;
+    return 2;
   }
 
   @Override

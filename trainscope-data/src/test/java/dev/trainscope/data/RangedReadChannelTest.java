@@ -178,6 +178,43 @@ class RangedReadChannelTest {
   }
 
   @Test
+  void everyFetchedArray_releasedOnceWhenDoneWith_evenAReadAheadNobodyRead() throws Exception {
+    java.util.Map<byte[], Integer> released = new java.util.IdentityHashMap<>();
+    List<byte[]> fetched = new CopyOnWriteArrayList<>();
+    Source src = new Source(5 << 20, 9) {
+      @Override
+      public RangedReadChannel.Range fetch(long offset, int length) {
+        RangedReadChannel.Range r = super.fetch(offset, length);
+        fetched.add(r.bytes());
+        return r;
+      }
+
+      @Override
+      public void release(byte[] b) {
+        synchronized (released) {
+          released.merge(b, 1, Integer::sum);
+        }
+      }
+    };
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (RangedReadChannel ch = new RangedReadChannel(src, READ_AHEAD, pool, -1, 0)) {
+      ch.read(ByteBuffer.allocate(1 << 20)); // streams: the next MiB is fetched in the background
+      ch.position(3 << 20);
+      ch.read(ByteBuffer.allocate(4096)); // a seek past it: the read-ahead is dropped, unread
+    } finally {
+      pool.shutdown();
+      pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    Thread.sleep(50); // the dropped read-ahead's array comes back when its fetch ends
+    synchronized (released) {
+      assertEquals(fetched.size(), released.size(), "fetched " + fetched.size() + ", released " + released.size());
+      for (byte[] b : fetched) {
+        assertEquals(1, released.get(b));
+      }
+    }
+  }
+
+  @Test
   void sizeUnknown_askedOnce_endReadsMinusOne() throws IOException {
     Source src = new Source(1000, 5);
     try (RangedReadChannel ch = new RangedReadChannel(src, READ_AHEAD, null, -1, 0)) {
