@@ -29,7 +29,7 @@ class RangedReadChannelTest {
   static final int READ_AHEAD = 1 << 20;
 
   /** An object in memory that records every fetch as {offset, length}. */
-  static final class Source implements RangedReadChannel.RangeSource {
+  static class Source implements RangedReadChannel.RangeSource {
     final byte[] bytes;
     final List<long[]> fetches = new CopyOnWriteArrayList<>();
     int sizeCalls;
