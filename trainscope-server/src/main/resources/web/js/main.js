@@ -197,6 +197,7 @@ function refresh(reason) {
 function showProgress(p) {
   const node = document.getElementById('progress');
   if (!p) return;
+  showStorageProblems(p.problems || []);
   if (p.runsKnown === 0 && p.firstPollDone) {
     node.textContent = 'no runs yet: waiting for event files';
   } else if (p.bytesRead < p.bytesKnown) {
@@ -205,6 +206,20 @@ function showProgress(p) {
   } else {
     node.textContent = `${p.runsKnown} run${p.runsKnown === 1 ? '' : 's'}`;
   }
+}
+
+/**
+ * What the last poll could not read of the log directories (a bucket that denies access or does
+ * not exist, throttling that outlasted the retries, a folder that cannot be listed), with the URL
+ * or path: the first in the top bar, all of them in its tooltip. Runs already loaded stay.
+ */
+function showStorageProblems(problems) {
+  const node = document.getElementById('storage-problems');
+  node.hidden = problems.length === 0;
+  node.textContent = problems.length
+    ? `⚠ ${problems[0].file}: ${problems[0].message}` + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : '')
+    : '';
+  node.title = problems.map(x => `${x.file}: ${x.message}`).join('\n');
 }
 
 function applyTheme() {

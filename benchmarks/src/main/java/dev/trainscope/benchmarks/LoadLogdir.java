@@ -25,12 +25,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * the first three seconds, when the JIT compiler has done its main work.
  *
  * <p>{@code java -Xmx16g -cp benchmarks/target/benchmarks.jar dev.trainscope.benchmarks.LoadLogdir DIR}
+ *
+ * <p>DIR may be {@code s3://BUCKET/PREFIX} (endpoint and keys from the AWS_* variables, as {@code
+ * trainscope serve} reads them); the requests made and bytes fetched are then reported too
+ * ({@code benchmarks/s3-load.sh} compares such a load with one from disk).
  */
 public final class LoadLogdir {
   private LoadLogdir() {}
 
   public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[0]);
+    String dir = args[0];
     long heapBefore = usedHeapAfterGc();
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -39,6 +43,7 @@ public final class LoadLogdir {
     AtomicLong firstData = new AtomicLong();
     CountDownLatch firstRun = new CountDownLatch(1);
     RunStore store = RunStore.builder().logdir(dir).reloadInterval(Duration.ZERO).build();
+    long firstRequests = 0;
     store.addListener(new StoreListener() {
       @Override
       public void stepsAdded(String run, String tag, long lastStep) {
@@ -88,6 +93,7 @@ public final class LoadLogdir {
         Thread.sleep(1);
       }
     }
+    firstRequests = store.traffic().requests();
     loader.join();
     long loaded = System.nanoTime();
     long cpu = os.getProcessCpuTime() - cpuStart;
@@ -127,6 +133,8 @@ public final class LoadLogdir {
       System.out.printf(Locale.ROOT, "after the first 3 s  %.1f M events/s (the JIT warmed up)%n",
           (p.bytesRead() - warmB) * eventsPerByte / ((loaded - warmT) / 1e9) / 1e6);
     }
+    System.out.printf(Locale.ROOT, "storage traffic      %,d requests (%,d by the first queryable run), %,.1f MB fetched%n",
+        store.traffic().requests(), firstRequests, store.traffic().bytes() / 1e6);
     System.out.printf(Locale.ROOT, "cpu time             %.2f s (%.2f cores busy on average; user and system, GC included)%n",
         cpu / 1e9, cpu / 1e9 / seconds);
     System.out.printf(Locale.ROOT, "store accounting     %.2f bytes per scalar point%n", (double) store.memoryBytes() / points);

@@ -2,7 +2,6 @@ package dev.trainscope.data;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
 /**
@@ -15,12 +14,11 @@ import java.nio.channels.SeekableByteChannel;
  * <p>The buffer is direct, so that a prefetch copies no more than a read of the file straight into
  * the scanner's buffer would: the JDK reads a file into a heap buffer through a direct one.
  */
-final class PrefetchChannel implements SeekableByteChannel {
+final class PrefetchChannel extends ReadOnlyChannel {
   private final SeekableByteChannel file;
   private final ByteBuffer buffer;
   /** The file offset of the buffer's first byte; the buffer holds {@code buffer.limit()} bytes. */
   private long bufferAt;
-  private long position;
 
   PrefetchChannel(SeekableByteChannel file, ByteBuffer buffer) {
     this.file = file;
@@ -75,32 +73,8 @@ final class PrefetchChannel implements SeekableByteChannel {
   }
 
   @Override
-  public long position() {
-    return position;
-  }
-
-  @Override
-  public SeekableByteChannel position(long p) {
-    if (p < 0) {
-      throw new IllegalArgumentException("position must be >= 0, was " + p);
-    }
-    position = p;
-    return this;
-  }
-
-  @Override
   public long size() throws IOException {
     return file.size();
-  }
-
-  @Override
-  public int write(ByteBuffer src) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public SeekableByteChannel truncate(long size) {
-    throw new NonWritableChannelException();
   }
 
   @Override
@@ -111,6 +85,7 @@ final class PrefetchChannel implements SeekableByteChannel {
   /** Closes the file; the buffer is the caller's. */
   @Override
   public void close() throws IOException {
+    super.close();
     file.close();
   }
 }

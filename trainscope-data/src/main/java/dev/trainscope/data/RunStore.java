@@ -104,13 +104,23 @@ public final class RunStore implements AutoCloseable {
     this.chunkBytes = b.chunkBytes;
     this.memoryBudget = b.memoryBudget;
     this.scanner = EventScanner.create(RecordScanner.create(b.verifyChecksums, RecordScanner.DEFAULT_BUFFER_SIZE));
-    this.loaders = Executors.newFixedThreadPool(b.threads, daemon("trainscope-loader"));
-    this.gate = WarmUpGate.forProcess(b.threads);
+    // object storage: a loader spends much of its time waiting for a ranged GET, so more of them
+    // keep the cores busy (and the gate, which leaves the JIT a core, counts loaders as a share of one)
+    int perCore = 1;
+    for (Source s : sources) {
+      perCore = Math.max(perCore, s.storage().loadersPerCore());
+    }
+    int threads = b.threads * perCore;
+    this.loaders = Executors.newFixedThreadPool(threads, daemon("trainscope-loader"));
+    this.gate = WarmUpGate.forProcess(threads, perCore);
     this.poller = Executors.newSingleThreadScheduledExecutor(daemon("trainscope-poller"));
-    this.prefetchBuffers = new ArrayBlockingQueue<>(b.threads);
+    this.prefetchBuffers = new ArrayBlockingQueue<>(threads);
     // a chunk, and the scanner's reading past its limit to the end of the record there
     this.prefetchBytes = (int) Math.min(chunkBytes + 2L * RecordScanner.DEFAULT_BUFFER_SIZE, MAX_PREFETCH_BYTES);
   }
+
+  /** A record's framing: length, its checksum, and the data's checksum. */
+  private static final int RECORD_OVERHEAD = 16;
 
   /** The most a loader holds in memory ahead of a scan. */
   private static final int MAX_PREFETCH_BYTES = 64 << 20;
@@ -140,15 +150,25 @@ public final class RunStore implements AutoCloseable {
       return source("", Storage.local(Objects.requireNonNull(dir, "logdir")));
     }
 
-    /** Adds TensorBoard-style {@code name:path,name:path} local log directories. */
+    /**
+     * Adds a log directory as a user writes it: a local path or {@code s3://bucket/prefix} (see
+     * {@link Storage#at}); another URL scheme is refused with the ones supported.
+     */
+    public Builder logdir(String location) {
+      return source("", Storage.at(Objects.requireNonNull(location, "logdir")));
+    }
+
+    /**
+     * Adds TensorBoard-style {@code name:path,name:path} log directories, each a local path or an
+     * {@code s3://} URL. Nothing is added when any entry is refused.
+     */
     public Builder logdirSpec(String spec) {
-      for (LogdirSpec.Entry e : LogdirSpec.parse(spec)) {
-        if (e.path().matches("[a-zA-Z][0-9a-zA-Z.+-]*://.*")) {
-          // Path.of would take "s3://bucket/x" for the local folder "s3:/bucket/x": no runs, no error
-          throw new IllegalArgumentException("logdir_spec entry '" + e.path()
-              + "' is a URL; only local directories can be read so far");
-        }
-        source(e.name(), Storage.local(Path.of(e.path())));
+      List<LogdirSpec.Entry> entries = LogdirSpec.parse(spec);
+      for (LogdirSpec.Entry e : entries) {
+        Storage.requireSupported(e.path());
+      }
+      for (LogdirSpec.Entry e : entries) {
+        source(e.name(), Storage.at(e.path()));
       }
       return this;
     }
@@ -173,6 +193,10 @@ public final class RunStore implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Loaders per log directory kind: this many for a local folder, times {@link
+     * Storage#loadersPerCore} for object storage. The default is the number of cores.
+     */
     public Builder threads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1, was " + threads);
@@ -253,6 +277,7 @@ public final class RunStore implements AutoCloseable {
     }
   }
 
+  /** Stops polling and loading, and closes the storages (their connections and threads). */
   @Override
   public void close() {
     closed = true;
@@ -263,6 +288,22 @@ public final class RunStore implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    for (Source s : sources) {
+      try {
+        s.storage().close();
+      } catch (IOException | RuntimeException e) {
+        // closing: nothing more to read through it either way
+      }
+    }
+  }
+
+  /** What reading the log directories has cost so far: requests and bytes of object storage. */
+  public Storage.Traffic traffic() {
+    Storage.Traffic t = Storage.Traffic.NONE;
+    for (Source s : sources) {
+      t = t.plus(s.storage().traffic());
+    }
+    return t;
   }
 
   private void checkOpen() {
@@ -1145,7 +1186,11 @@ public final class RunStore implements AutoCloseable {
       throw new NoSuchFileException("file " + ref.file() + " of run " + r.name + " is no longer listed");
     }
     byte[] data;
-    try (SeekableByteChannel ch = r.source.storage().open(f.path)) {
+    // the record's header, the event up to the end of the payload, a little for what may follow it
+    // (the value's metadata), and the footer: object storage fetches it in one ranged GET
+    long expected = RECORD_OVERHEAD + ref.payloadOffset() + (long) ref.payloadLength() + 1024;
+    try (SeekableByteChannel ch = r.source.storage().open(f.path, ref.recordOffset(),
+        (int) Math.min(expected, Integer.MAX_VALUE))) {
       data = RecordReader.readAt(ch, f.path, ref.recordOffset());
     }
     try {

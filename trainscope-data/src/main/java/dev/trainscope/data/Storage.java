@@ -1,5 +1,6 @@
 package dev.trainscope.data;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
@@ -7,14 +8,17 @@ import java.util.List;
 
 /**
  * Where a log directory's files live. All file access of the run store goes through this small
- * interface (list, stat, read a byte range), so that a log directory can be a local folder today
- * and an object store prefix ({@code s3://bucket/prefix}, read by range from the last offset)
- * tomorrow.
+ * interface (list, stat, read a byte range), so that a log directory can be a local folder or an
+ * object store prefix ({@code s3://bucket/prefix}, read by ranged GETs from the last offset).
  *
  * <p>Paths are relative to the root, with '/' between names. Implementations must refuse a path
- * that would leave the root.
+ * that would leave the root. A run store closes the storages it was given when it is closed.
  */
-public interface Storage {
+public interface Storage extends Closeable {
+
+  /** The URL schemes {@link #at} reads, for messages. */
+  String SUPPORTED = "a local folder, or s3://BUCKET/PREFIX (Amazon S3, or MinIO, Ceph, S3Proxy, Google Cloud"
+      + " Storage and others through their S3 API with AWS_ENDPOINT_URL)";
 
   /** Where this storage reads, for messages: a directory or a URL. */
   String location();
@@ -39,9 +43,79 @@ public interface Storage {
   /** Opens a file for reading at any position. */
   SeekableByteChannel open(String path) throws IOException;
 
+  /**
+   * Opens a file to read about {@code length} bytes at {@code offset}, such as one record holding
+   * an image: object storage fetches that range with its first request, and no more.
+   */
+  default SeekableByteChannel open(String path, long offset, int length) throws IOException {
+    return open(path);
+  }
+
+  /**
+   * How many loaders per core keep the cores busy: 1 for a local folder, where loading is bound by
+   * the CPU; more for object storage, where a loader waits for each ranged GET.
+   */
+  default int loadersPerCore() {
+    return 1;
+  }
+
+  /** Requests made and bytes fetched so far; zeros where nothing is counted (a local folder). */
+  default Traffic traffic() {
+    return Traffic.NONE;
+  }
+
+  /** Lets go of connections and threads; a local folder holds none. */
+  @Override
+  default void close() throws IOException {}
+
   /** A local directory. */
   static Storage local(Path root) {
     return new LocalStorage(root);
+  }
+
+  /**
+   * The storage of a log directory as a user writes it: {@code s3://bucket/prefix} (the endpoint,
+   * region and keys from the environment, as {@link S3Settings#fromEnvironment} reads them) or a
+   * local path. A URL of any other scheme is refused with the ones supported, never taken for a
+   * local path ({@code Path.of("gs://b/x")} is the folder {@code gs:/b/x}).
+   */
+  static Storage at(String location) {
+    requireSupported(location);
+    return isUrl(location) ? new S3Storage(S3Location.parse(location), S3Settings.fromEnvironment())
+        : local(Path.of(location));
+  }
+
+  /** Refuses a log directory that {@link #at} cannot read: a URL of another scheme, an s3:// URL without a bucket. */
+  static void requireSupported(String location) {
+    java.util.Objects.requireNonNull(location, "location");
+    if (!isUrl(location)) {
+      return;
+    }
+    String scheme = location.substring(0, location.indexOf("://")).toLowerCase(java.util.Locale.ROOT);
+    if (!scheme.equals(S3Location.SCHEME)) {
+      throw new IllegalArgumentException("cannot read '" + location + "': this build does not read " + scheme
+          + ":// URLs; it reads " + SUPPORTED);
+    }
+    S3Location.parse(location);
+  }
+
+  /** Whether a log directory as written is a URL rather than a local path. */
+  static boolean isUrl(String location) {
+    return location.matches("(?s)[a-zA-Z][a-zA-Z0-9+.-]*://.*");
+  }
+
+  /**
+   * What reading has cost.
+   *
+   * @param requests requests sent, retries included
+   * @param bytes bytes of file content received
+   */
+  record Traffic(long requests, long bytes) {
+    public static final Traffic NONE = new Traffic(0, 0);
+
+    public Traffic plus(Traffic o) {
+      return new Traffic(requests + o.requests, bytes + o.bytes);
+    }
   }
 
   /**

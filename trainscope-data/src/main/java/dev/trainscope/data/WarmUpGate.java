@@ -47,10 +47,19 @@ final class WarmUpGate {
 
   /** The gate of a store with a pool of {@code loaders} threads in this process. */
   static WarmUpGate forProcess(int loaders) {
+    return forProcess(loaders, 1);
+  }
+
+  /**
+   * The gate of a store whose loaders each keep a core busy a {@code 1 / perCore} of the time (they
+   * wait for object storage the rest): {@code perCore} loaders count as one core.
+   */
+  static WarmUpGate forProcess(int loaders, int perCore) {
     CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
     LongSupplier compile = bean != null && bean.isCompilationTimeMonitoringSupported()
         ? bean::getTotalCompilationTime : null;
-    return new WarmUpGate(loaders, Runtime.getRuntime().availableProcessors(), compile, PROCESS, MAX_HOLD_MILLIS);
+    return new WarmUpGate(loaders, Runtime.getRuntime().availableProcessors() * perCore - (perCore - 1), compile,
+        PROCESS, MAX_HOLD_MILLIS);
   }
 
   /**

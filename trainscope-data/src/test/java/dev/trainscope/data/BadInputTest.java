@@ -385,10 +385,20 @@ class BadInputTest {
   }
 
   @Test
-  void builder_logdirSpecWithUrl_isRefusedRatherThanReadAsALocalFolder() {
-    assertMessage(IllegalArgumentException.class, () -> RunStore.builder().logdirSpec("remote:s3://bucket/logs"),
-        "'s3://bucket/logs'", "URL");
-    assertMessage(IllegalArgumentException.class, () -> RunStore.builder().logdirSpec("gs://bucket/logs"), "URL");
+  void builder_urlOfASchemeNotRead_isRefusedNamingTheOnesReadRatherThanReadAsALocalFolder() {
+    assertMessage(IllegalArgumentException.class, () -> RunStore.builder().logdirSpec("remote:gs://bucket/logs"),
+        "'gs://bucket/logs'", "does not read gs:// URLs", "s3://BUCKET/PREFIX", "a local folder");
+    assertMessage(IllegalArgumentException.class, () -> RunStore.builder().logdirSpec("a:/tmp/x,hdfs://nn/logs"),
+        "hdfs://");
+    assertMessage(IllegalArgumentException.class, () -> RunStore.builder().logdir("http://host/logs"), "http://");
+    assertMessage(IllegalArgumentException.class, () -> RunStore.builder().logdir("s3:///logs"), "names no bucket");
+  }
+
+  @Test
+  void builder_s3Url_isAnS3Source(@TempDir Path dir) {
+    try (RunStore store = RunStore.builder().logdirSpec("remote:s3://bucket/logs," + dir).build()) {
+      assertEquals(Storage.Traffic.NONE, store.traffic(), "nothing asked of the bucket before start");
+    }
   }
 
   @Test

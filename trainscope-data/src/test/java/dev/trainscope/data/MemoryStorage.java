@@ -148,10 +148,8 @@ final class MemoryStorage implements Storage {
   }
 
   /** A read-only channel over a file's live bytes. */
-  private static final class Channel implements SeekableByteChannel {
+  private static final class Channel extends ReadOnlyChannel {
     private final File file;
-    private long position;
-    private boolean open = true;
 
     Channel(File file) {
       this.file = file;
@@ -159,9 +157,7 @@ final class MemoryStorage implements Storage {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-      if (!open) {
-        throw new ClosedChannelException();
-      }
+      ensureOpen();
       java.util.function.LongConsumer before = file.beforeRead;
       if (before != null) {
         before.accept(position);
@@ -183,39 +179,8 @@ final class MemoryStorage implements Storage {
     }
 
     @Override
-    public int write(ByteBuffer src) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() {
-      return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long p) {
-      position = p;
-      return this;
-    }
-
-    @Override
     public long size() {
       return file.size();
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public void close() {
-      open = false;
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.TaggedRunMetadata;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -251,8 +252,11 @@ public final class FileInventory {
   private final List<SessionLogRecord> sessionLogs = new ArrayList<>();
   private final List<LogMessageRecord> logMessages = new ArrayList<>();
 
-  private FileInventory(Path path) {
+  private final String name;
+
+  private FileInventory(Path path, String name) {
     this.path = path;
+    this.name = name;
   }
 
   /** Scans a whole file with checksums verified. Throws only when it cannot be opened. */
@@ -261,8 +265,18 @@ public final class FileInventory {
   }
 
   public static FileInventory of(Path file, EventScanner scanner) throws IOException {
-    FileInventory inv = new FileInventory(file);
+    FileInventory inv = new FileInventory(file, file.toString());
     inv.scan = scanner.scan(file, ScanPosition.START, inv.new Collector());
+    return inv;
+  }
+
+  /**
+   * Scans a whole file read through a channel (an object in a bucket, say), with checksums
+   * verified; {@code name} names it in problems. The channel is the caller's to close.
+   */
+  public static FileInventory of(SeekableByteChannel channel, String name) {
+    FileInventory inv = new FileInventory(null, name);
+    inv.scan = EventScanner.create().scan(channel, name, ScanPosition.START, inv.new Collector());
     return inv;
   }
 
@@ -366,8 +380,14 @@ public final class FileInventory {
     return nodes;
   }
 
+  /** The file scanned, or null when it was read through a channel. */
   public Path path() {
     return path;
+  }
+
+  /** The file's path or, when it was read through a channel, the name it was given. */
+  public String name() {
+    return name;
   }
 
   public ScanResult scan() {

@@ -43,8 +43,8 @@ import picocli.CommandLine.Parameters;
 final class DoctorCommand implements Callable<Integer> {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "LOGDIR",
-      description = "A log directory (each folder of event files is a run), or one run's folder.")
-  Path logdir;
+      description = "A log directory (each folder of event files is a run), or one run's folder; a local path or s3://BUCKET/PREFIX.")
+  String logdir;
 
   @Option(names = "--explain", description = "Also say what each tag was read as and from what, and which rules could "
       + "examine each training, on what evidence, or why not.")
@@ -106,8 +106,9 @@ final class DoctorCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    if (!Files.isDirectory(logdir)) {
-      err.println("trainscope doctor: not a directory: " + Terminal.safe(logdir.toString()));
+    String refused = Logdirs.problem(logdir);
+    if (refused != null) {
+      err.println("trainscope doctor: " + Terminal.safe(refused));
       err.flush();
       return 2;
     }
@@ -129,7 +130,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
       }
     }
-    String here = displayNameOf(logdir);
+    String here = Logdirs.displayName(logdir);
     if (json) {
       writeJson(exams, problems, runs, here, explain, out);
     } else {
@@ -171,12 +172,6 @@ final class DoctorCommand implements Callable<Integer> {
     if (unreadable > 0) {
       out.println("The findings above cover only what could be read.");
     }
-  }
-
-  /** The name a run at the log directory's own root is shown by: the folder's name, not ".". */
-  static String displayNameOf(Path logdir) {
-    Path abs = logdir.toAbsolutePath().normalize();
-    return abs.getFileName() == null ? abs.toString() : abs.getFileName().toString();
   }
 
   /** A run or training name as shown: "." (the log directory itself) by the folder's name. */

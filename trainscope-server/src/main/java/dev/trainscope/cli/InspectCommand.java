@@ -6,9 +6,11 @@ import dev.trainscope.events.FileInventory;
 import dev.trainscope.events.FileInventory.TagStats;
 import dev.trainscope.events.Problem;
 import dev.trainscope.events.ScanResult;
+import dev.trainscope.data.Storage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,8 +40,9 @@ import picocli.CommandLine.Parameters;
       "Exit status: 0 clean, 1 if any file had problems, 2 for bad usage."})
 final class InspectCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "PATH", description = "An event file, or a log directory to search recursively.")
-  Path path;
+  @Parameters(index = "0", paramLabel = "PATH",
+      description = "An event file, or a log directory to search recursively; a local path or s3://BUCKET/PREFIX.")
+  String path;
 
   @Option(names = "--json", description = "Print one JSON document instead of tables.")
   boolean json;
@@ -55,51 +58,101 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
-    if (!Files.exists(path)) {
-      err.println("trainscope inspect: no such file or directory: " + Terminal.safe(path.toString()));
+    boolean url = Storage.isUrl(path);
+    if (url ? Logdirs.problem(path) != null : !Files.exists(Path.of(path))) {
+      err.println("trainscope inspect: " + Terminal.safe(url ? Logdirs.problem(path) : "no such file or directory: " + path));
       err.flush();
       return 2;
     }
     if (runs) {
       return RunsReport.print(path, json, spec.commandLine().getOut(), err);
     }
-    List<Path> files = eventFiles(path);
-    if (files.isEmpty()) {
-      err.println("trainscope inspect: no event files (names containing 'tfevents') under "
-          + Terminal.safe(path.toString()));
+    List<Inspected> results;
+    try {
+      results = url ? inspectUrl(path) : inspectLocal(Path.of(path));
+    } catch (IOException e) {
+      err.println("trainscope inspect: " + Terminal.safe(String.valueOf(e.getMessage())));
+      err.flush();
+      return 2;
+    }
+    if (results.isEmpty()) {
+      err.println("trainscope inspect: no event files (names containing 'tfevents') under " + Terminal.safe(path));
       err.flush();
     }
-    List<Inspected> results = new ArrayList<>(files.size());
-    for (Path f : files) {
-      results.add(inspect(f));
-    }
+    PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      PrintWriter out = spec.commandLine().getOut();
       writeJson(results, out);
-      out.flush();
     } else {
-      PrintWriter out = spec.commandLine().getOut();
       new TableReport(out).print(results);
-      out.flush();
     }
+    out.flush();
     return results.stream().anyMatch(Inspected::hasProblems) ? 1 : 0;
   }
 
   /** An inventory, or the reason there is none. */
-  record Inspected(Path path, FileInventory inventory, String openError) {
+  record Inspected(String path, FileInventory inventory, String openError) {
     boolean hasProblems() {
       return openError != null || inventory.hasProblems();
     }
   }
 
+  private static List<Inspected> inspectLocal(Path root) throws IOException {
+    List<Inspected> out = new ArrayList<>();
+    for (Path f : eventFiles(root)) {
+      out.add(inspect(f));
+    }
+    return out;
+  }
+
   static Inspected inspect(Path f) {
     try {
-      return new Inspected(f, FileInventory.of(f), null);
+      return new Inspected(f.toString(), FileInventory.of(f), null);
     } catch (NoSuchFileException e) {
-      return new Inspected(f, null, "file vanished while inspecting");
+      return new Inspected(f.toString(), null, "file vanished while inspecting");
     } catch (IOException e) {
-      return new Inspected(f, null, "cannot read: " + e.getMessage());
+      return new Inspected(f.toString(), null, "cannot read: " + e.getMessage());
     }
+  }
+
+  /**
+   * The event files under an s3:// prefix, in key order, or the one object the URL names, each
+   * read by ranged GETs. Throws when the prefix cannot be listed (access denied, no such bucket).
+   */
+  private static List<Inspected> inspectUrl(String url) throws IOException {
+    String base = url.replaceAll("/+$", "");
+    try (Storage storage = Storage.at(base)) {
+      List<String> files = new ArrayList<>();
+      storage.listEventFiles().files().forEach(f -> files.add(f.path()));
+      if (!files.isEmpty()) {
+        files.sort(null);
+        return inspect(storage, base, files);
+      }
+    }
+    int slash = base.lastIndexOf('/');
+    String name = base.substring(slash + 1);
+    if (slash > base.indexOf("://") + 2 && name.contains("tfevents")) {
+      try (Storage parent = Storage.at(base.substring(0, slash))) {
+        if (parent.stat(name) != null) {
+          return inspect(parent, base.substring(0, slash), List.of(name));
+        }
+      }
+    }
+    return List.of();
+  }
+
+  private static List<Inspected> inspect(Storage storage, String base, List<String> files) {
+    List<Inspected> out = new ArrayList<>();
+    for (String f : files) {
+      String name = base + "/" + f;
+      try (SeekableByteChannel ch = storage.open(f)) {
+        out.add(new Inspected(name, FileInventory.of(ch, name), null));
+      } catch (NoSuchFileException e) {
+        out.add(new Inspected(name, null, "file vanished while inspecting"));
+      } catch (IOException e) {
+        out.add(new Inspected(name, null, "cannot read: " + e.getMessage()));
+      }
+    }
+    return out;
   }
 
   /** The file itself, or every file under a directory whose name contains "tfevents", sorted. */
@@ -135,7 +188,7 @@ final class InspectCommand implements Callable<Integer> {
 
   private static void writeFile(JsonGenerator g, Inspected r) throws IOException {
     g.writeStartObject();
-    g.writeStringField("path", r.path().toString());
+    g.writeStringField("path", r.path());
     if (r.openError() != null) {
       g.writeStringField("error", r.openError());
       g.writeEndObject();
@@ -217,7 +270,7 @@ final class InspectCommand implements Callable<Integer> {
 
     void print(List<Inspected> results) {
       for (Inspected r : results) {
-        out.println("== " + Terminal.safe(r.path().toString()));
+        out.println("== " + Terminal.safe(r.path()));
         if (r.openError() != null) {
           out.println("   ERROR: " + Terminal.safe(r.openError()));
           out.println();

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.trainscope.data.RunInfo;
 import dev.trainscope.data.RunStore;
 import dev.trainscope.data.TagInfo;
+import dev.trainscope.events.Problem;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,22 +21,41 @@ import java.util.Locale;
 final class RunsReport {
   private RunsReport() {}
 
-  static int print(Path logdir, boolean json, PrintWriter out, PrintWriter err) throws IOException {
-    if (!Files.isDirectory(logdir)) {
-      err.println("trainscope inspect --runs: not a directory: " + Terminal.safe(logdir.toString()));
+  /**
+   * Prints the run view of a log directory (a local path or an s3:// URL). What could not be read
+   * (a folder or the whole log directory that could not be listed, a file that could not be read:
+   * access denied, no such bucket, throttling) goes to {@code err} with its path or URL and makes
+   * the exit status 1.
+   */
+  static int print(String logdir, boolean json, PrintWriter out, PrintWriter err) throws IOException {
+    String refused = Logdirs.problem(logdir);
+    if (refused != null) {
+      err.println("trainscope inspect --runs: " + Terminal.safe(refused));
       err.flush();
       return 2;
     }
     try (RunStore store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build()) {
       store.reload();
       List<RunInfo> runs = store.runs();
+      boolean unread = !store.logdirProblems().isEmpty();
+      for (Problem p : store.logdirProblems()) {
+        err.println("trainscope inspect --runs: " + Terminal.safe(p.file() + ": " + p.message()));
+      }
+      for (RunInfo r : runs) {
+        for (Problem p : store.problems(r.name())) {
+          if (p.kind() == Problem.Kind.IO_ERROR) {
+            err.println("trainscope inspect --runs: run " + Terminal.safe(r.name() + ", " + p.file() + ": " + p.message()));
+          }
+        }
+      }
+      err.flush();
       if (json) {
         writeJson(store, runs, out);
       } else {
         writeTables(store, runs, out);
       }
       out.flush();
-      return runs.stream().anyMatch(r -> r.problems() > 0) ? 1 : 0;
+      return unread || runs.stream().anyMatch(r -> r.problems() > 0) ? 1 : 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       err.println("trainscope inspect --runs: interrupted");

@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
     description = {"Serve the dashboard over a log directory (any TensorBoard log directory), updated live."})
 final class ServeCommand implements Callable<Integer> {
 
-  @Option(names = "--logdir", paramLabel = "DIR", description = "The log directory: each folder holding event files is a run.")
-  Path logdir;
+  @Option(names = "--logdir", paramLabel = "DIR",
+      description = "The log directory, a folder or s3://BUCKET/PREFIX: each folder holding event files is a run.")
+  String logdir;
 
   @Option(names = "--logdir_spec", paramLabel = "SPEC",
       description = "Several log directories as name:path pairs separated by commas; runs are named name/<dir>.")
@@ -86,8 +87,8 @@ final class ServeCommand implements Callable<Integer> {
     RunStore.Builder b = RunStore.builder().reloadInterval(Duration.ofMillis((long) (reloadInterval * 1000)));
     try {
       if (logdir != null) {
-        if (!Files.isDirectory(logdir)) {
-          err.println("trainscope serve: note: " + Terminal.safe(logdir.toString())
+        if (!dev.trainscope.data.Storage.isUrl(logdir) && !Files.isDirectory(Path.of(logdir))) {
+          err.println("trainscope serve: note: " + Terminal.safe(logdir)
               + " does not exist yet; its runs will appear when it does");
         }
         b.logdir(logdir);
@@ -127,7 +128,7 @@ final class ServeCommand implements Callable<Integer> {
     store.start();
     PrintWriter out = spec.commandLine().getOut();
     String shown = bindAll ? "localhost" : (bind.contains(":") ? "[" + bind + "]" : bind);
-    out.println("Trainscope is serving " + Terminal.safe(logdir != null ? logdir.toString() : logdirSpec)
+    out.println("Trainscope is serving " + Terminal.safe(logdir != null ? logdir : logdirSpec)
         + " at " + shared.url("http://" + shown + ":" + actual) + "  (Ctrl-C to stop)");
     out.flush();
     showProgress(store, err);

@@ -69,7 +69,7 @@ final class Api {
     app.get("/api/prcurves", ctx -> ctx.json(Map.of("run", run(ctx), "tag", tag(ctx),
         "steps", store.prCurves(run(ctx), tag(ctx)))));
     app.get("/api/hparams", ctx -> ctx.json(store.hparams()));
-    app.get("/api/progress", ctx -> ctx.json(store.progress()));
+    app.get("/api/progress", ctx -> ctx.json(progress(store)));
     app.get("/api/problems", this::problems);
     app.get("/api/findings", this::findings);
     app.get("/api/explain", this::explain);
@@ -217,7 +217,28 @@ final class Api {
   }
 
   private void runs(Context ctx) {
-    ctx.json(Map.of("runs", store.runs(), "progress", store.progress()));
+    ctx.json(Map.of("runs", store.runs(), "progress", progress(store)));
+  }
+
+  /**
+   * The store's load progress, with {@code problems}: what the last poll could not list of the log
+   * directories ({@code file}: the folder or URL; {@code message}: access denied, no such bucket,
+   * throttled...), so that the page says why runs do not appear or stopped updating.
+   */
+  static Map<String, Object> progress(RunStore store) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    var p = store.progress();
+    out.put("bytesRead", p.bytesRead());
+    out.put("bytesKnown", p.bytesKnown());
+    out.put("runsLoaded", p.runsLoaded());
+    out.put("runsKnown", p.runsKnown());
+    out.put("firstPollDone", p.firstPollDone());
+    List<Map<String, Object>> problems = new ArrayList<>();
+    for (Problem q : store.logdirProblems()) {
+      problems.add(Map.of("file", q.file(), "message", q.message()));
+    }
+    out.put("problems", problems);
+    return out;
   }
 
   /**

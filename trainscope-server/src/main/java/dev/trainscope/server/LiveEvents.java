@@ -145,7 +145,7 @@ final class LiveEvents implements StoreListener, AutoCloseable {
 
   private String progressJson() {
     try {
-      return Json.MAPPER.writeValueAsString(store.progress());
+      return Json.MAPPER.writeValueAsString(Api.progress(store));
     } catch (JsonProcessingException e) {
       return "null";
     }

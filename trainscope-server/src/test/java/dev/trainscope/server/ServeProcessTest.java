@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code trainscope serve} as a real process: how it starts on a busy port, and how it stops. */
-class ServeProcessTest {
+public class ServeProcessTest {
 
   static Process serve(Path logdir, Path log, String port, String... more) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -34,7 +34,7 @@ class ServeProcessTest {
   }
 
   /** The port the server prints once it listens. */
-  static int port(Process p, Path log) throws Exception {
+  public static int port(Process p, Path log) throws Exception {
     return Integer.parseInt(printed(p, log, Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/")).group(1));
   }
 

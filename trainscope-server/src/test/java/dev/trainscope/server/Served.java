@@ -52,7 +52,11 @@ final class Served implements AutoCloseable {
 
   /** A log directory polled every {@code interval}, with live updates sent as often. */
   static Served live(Path logdir, Duration interval) {
-    RunStore store = RunStore.builder().logdir(logdir).reloadInterval(interval).build();
+    return live(RunStore.builder().logdir(logdir).reloadInterval(interval).build(), interval);
+  }
+
+  /** A store polled every {@code interval} (started here), with live updates sent as often. */
+  static Served live(RunStore store, Duration interval) {
     store.start();
     return new Served(store, interval.toMillis());
   }
