@@ -8,10 +8,10 @@ import java.util.Map;
  * session (hparams plugin, as TensorFlow's hparams API, PyTorch's add_hparams, Lightning and this
  * project's writer log it).
  *
- * @param hparams the hyperparameter names, from the experiment when one was logged, else from the
- *     sessions
- * @param metrics the metric tags, from the experiment when one was logged, else the scalar tags of
- *     the sessions' runs
+ * @param hparams the hyperparameter names: those of the sessions' experiments and of the sessions
+ *     themselves, in the order of the sessions
+ * @param metrics the metric tags of the sessions' experiments (a log directory may hold several),
+ *     in the order of the sessions; each row has those of its own experiment
  */
 public record HParamsTable(List<String> hparams, List<String> metrics, List<Row> rows) {
   public HParamsTable {
@@ -24,7 +24,8 @@ public record HParamsTable(List<String> hparams, List<String> metrics, List<Row>
    * One session.
    *
    * @param values hyperparameter values: Double, String or Boolean
-   * @param metrics the last value of each metric tag in the run (and its sub-runs), NaN when absent
+   * @param metrics the last value of each metric tag of the session's experiment in the run (and its
+   *     sub-runs), NaN when not logged; another experiment's metrics are absent
    * @param status "STATUS_SUCCESS", ..., or "" when no session end was logged
    */
   public record Row(String run, Map<String, Object> values, Map<String, Double> metrics, String status,

@@ -1247,22 +1247,26 @@ public final class RunStore implements AutoCloseable {
     });
   }
 
-  /** The hyperparameter table: one row per run that logged a session start. */
+  /**
+   * The hyperparameter table: one row per run that logged a session start. Several experiments may
+   * share a log directory (a Keras tuning run beside tensorboardX trials and a Lightning version):
+   * each session belongs to the experiment logged in its own run or the nearest folder above it
+   * (the only one, when there is one and none is above), and holds that experiment's metrics; the
+   * table's columns are the union over the sessions' experiments.
+   */
   public HParamsTable hparams() {
-    HParamsPluginData.Experiment experiment = null;
-    Map<String, Run> sessions = new TreeMap<>();
-    Map<String, HParamsPluginData.SessionStartInfo> starts = new HashMap<>();
+    Map<String, HParamsPluginData.Experiment> experiments = new HashMap<>();
+    Map<String, HParamsPluginData.SessionStartInfo> starts = new TreeMap<>();
     Map<String, HParamsPluginData.SessionEndInfo> ends = new HashMap<>();
     for (Run run : runs.values()) {
       Lock l = run.lock.readLock();
       l.lock();
       try {
         RunData d = run.data;
-        if (d.experiment != null && (experiment == null || run.name.equals("."))) {
-          experiment = d.experiment;
+        if (d.experiment != null) {
+          experiments.put(run.name, d.experiment);
         }
         if (d.sessionStart != null) {
-          sessions.put(run.name, run);
           starts.put(run.name, d.sessionStart);
           if (d.sessionEnd != null) {
             ends.put(run.name, d.sessionEnd);
@@ -1273,40 +1277,55 @@ public final class RunStore implements AutoCloseable {
       }
     }
     Set<String> hparamNames = new LinkedHashSet<>();
-    List<String[]> metricNames = new ArrayList<>(); // [group, tag]
-    if (experiment != null) {
-      experiment.hparamInfos().forEach(h -> hparamNames.add(h.name()));
-      for (HParamsPluginData.MetricInfo m : experiment.metricInfos()) {
-        if (m.name() != null) {
-          metricNames.add(new String[] {m.name().group(), m.name().tag()});
+    Set<String> metricLabels = new LinkedHashSet<>();
+    List<HParamsTable.Row> rows = new ArrayList<>();
+    for (Map.Entry<String, HParamsPluginData.SessionStartInfo> e : starts.entrySet()) {
+      String name = e.getKey();
+      HParamsPluginData.SessionStartInfo s = e.getValue();
+      HParamsPluginData.Experiment experiment = experimentOf(name, experiments);
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      if (experiment != null) {
+        experiment.hparamInfos().forEach(h -> hparamNames.add(h.name()));
+        for (HParamsPluginData.MetricInfo m : experiment.metricInfos()) {
+          if (m.name() == null) {
+            continue;
+          }
+          String group = m.name().group();
+          String tag = m.name().tag();
+          String runName = group.isEmpty() ? name : (name.equals(".") ? group : name + "/" + group);
+          String label = group.isEmpty() ? tag : group + "/" + tag;
+          metricLabels.add(label);
+          metrics.put(label, lastScalar(runName, tag));
         }
       }
-    }
-    for (HParamsPluginData.SessionStartInfo s : starts.values()) {
       hparamNames.addAll(s.hparams().keySet());
-    }
-    List<HParamsTable.Row> rows = new ArrayList<>();
-    for (Map.Entry<String, Run> e : sessions.entrySet()) {
-      String name = e.getKey();
-      HParamsPluginData.SessionStartInfo s = starts.get(name);
       Map<String, Object> values = new LinkedHashMap<>();
       for (Map.Entry<String, ProtoValue> v : s.hparams().entrySet()) {
         values.put(v.getKey(), v.getValue().toJava());
-      }
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      for (String[] m : metricNames) {
-        String runName = m[0].isEmpty() ? name : (name.equals(".") ? m[0] : name + "/" + m[0]);
-        metrics.put(m[0].isEmpty() ? m[1] : m[0] + "/" + m[1], lastScalar(runName, m[1]));
       }
       HParamsPluginData.SessionEndInfo end = ends.get(name);
       rows.add(new HParamsTable.Row(name, values, metrics, end == null ? "" : end.statusName(), s.startTimeSecs(),
           end == null ? Double.NaN : end.endTimeSecs()));
     }
-    List<String> metricLabels = new ArrayList<>();
-    for (String[] m : metricNames) {
-      metricLabels.add(m[0].isEmpty() ? m[1] : m[0] + "/" + m[1]);
+    return new HParamsTable(new ArrayList<>(hparamNames), new ArrayList<>(metricLabels), rows);
+  }
+
+  /**
+   * The experiment a session's run belongs to: one logged in the run itself or in the nearest
+   * folder above it; else the only experiment of the log directory; else none.
+   */
+  static HParamsPluginData.Experiment experimentOf(String run,
+      Map<String, HParamsPluginData.Experiment> experiments) {
+    for (String r = run; ; r = r.contains("/") ? r.substring(0, r.lastIndexOf('/')) : ".") {
+      HParamsPluginData.Experiment found = experiments.get(r);
+      if (found != null) {
+        return found;
+      }
+      if (r.equals(".")) {
+        break;
+      }
     }
-    return new HParamsTable(new ArrayList<>(hparamNames), metricLabels, rows);
+    return experiments.size() == 1 ? experiments.values().iterator().next() : null;
   }
 
   private double lastScalar(String run, String tag) {

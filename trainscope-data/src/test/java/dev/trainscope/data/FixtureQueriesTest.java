@@ -3,12 +3,15 @@ package dev.trainscope.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainscope.events.RecordScanner;
 import dev.trainscope.events.ScanPosition;
+import dev.trainscope.events.plugins.HParamsPluginData;
 import dev.trainscope.events.proto.Event;
 import dev.trainscope.events.proto.ProtoReader;
 import dev.trainscope.events.proto.SummaryValue;
@@ -464,6 +467,36 @@ class FixtureQueriesTest {
     assertEquals(Map.of("num_chars", 29.0, "seq_length", 100.0, "hidden_units", 512.0, "num_layers", 2.0, "lr", 0.001),
         r.values());
     assertEquals(Map.of("hp_metric", -1.0), r.metrics());
+  }
+
+  @Test
+  void hparams_severalExperimentsInOneLogdir_eachSessionHasItsOwnExperimentsMetrics() throws Exception {
+    // tensorboardX trials and a Lightning version side by side: each logged its own experiment
+    try (RunStore both = open(FIXTURES)) {
+      HParamsTable t = both.hparams();
+      assertTrue(t.metrics().containsAll(List.of("hp_metric", "hparam/accuracy", "hparam/loss")), t.metrics().toString());
+      assertTrue(t.hparams().containsAll(List.of("lr", "bsize", "optimizer", "use_bn", "num_chars", "hidden_units")),
+          t.hparams().toString());
+      Map<String, HParamsTable.Row> byRun = new java.util.HashMap<>();
+      t.rows().forEach(r -> byRun.put(r.run(), r));
+      assertEquals(Map.of("hparam/accuracy", (double) 0.6f, "hparam/loss", 0.5),
+          byRun.get("gen-tensorboardX/hparams/trial_1").metrics());
+      assertEquals(Map.of("hp_metric", -1.0), byRun.get("Text-Generation-With-LSTM/lightning_logs/version_0").metrics());
+    }
+  }
+
+  @Test
+  void hparams_aSessionBelongsToTheExperimentInItsRunOrTheNearestFolderAbove() {
+    HParamsPluginData.Experiment root = new HParamsPluginData.Experiment("root", "", "", 0, List.of(), List.of());
+    HParamsPluginData.Experiment a = new HParamsPluginData.Experiment("a", "", "", 0, List.of(), List.of());
+    Map<String, HParamsPluginData.Experiment> both = Map.of(".", root, "a", a);
+    assertSame(a, RunStore.experimentOf("a/run-1/train", both));
+    assertSame(a, RunStore.experimentOf("a", both));
+    assertSame(root, RunStore.experimentOf("b/run-1", both));
+    assertSame(root, RunStore.experimentOf(".", both));
+    // with no experiment above, the only one of the log directory, if there is only one
+    assertSame(a, RunStore.experimentOf("b/run-1", Map.of("a", a)));
+    assertNull(RunStore.experimentOf("c", Map.of("a", a, "b", root)));
   }
 
   @Test
