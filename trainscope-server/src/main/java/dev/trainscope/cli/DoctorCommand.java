@@ -8,14 +8,10 @@ import dev.trainscope.diagnose.Finding;
 import dev.trainscope.diagnose.TagRole;
 import dev.trainscope.diagnose.Verdict;
 import dev.trainscope.server.FindingJson;
-import dev.trainscope.diagnose.Roles;
-import dev.trainscope.diagnose.Rules;
 import dev.trainscope.diagnose.Severity;
-import dev.trainscope.diagnose.Thresholds;
 import dev.trainscope.events.Problem;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,15 +53,8 @@ final class DoctorCommand implements Callable<Integer> {
       description = "Exit 1 when a finding of this severity or worse is present: info, warning or error (default ${DEFAULT-VALUE}).")
   String failOn;
 
-  @Option(names = "--role", paramLabel = "REGEX=ROLE",
-      description = "Say what a tag is when its name does not: e.g. --role 'myloss=loss' --role 'v_acc=accuracy:val'.")
-  List<String> roles = new ArrayList<>();
-
-  @Option(names = "--roles", paramLabel = "FILE", description = "A file of REGEX=ROLE lines (# starts a comment).")
-  Path rolesFile;
-
-  @Option(names = "--threshold", paramLabel = "NAME=VALUE", description = "Change a rule's threshold, e.g. dead.fraction=0.5.")
-  List<String> thresholds = new ArrayList<>();
+  @CommandLine.Mixin
+  DiagnosisOptions diagnosis = new DiagnosisOptions();
 
   @Option(names = "--list-thresholds", description = "Print the thresholds and their values, then exit.")
   boolean listThresholds;
@@ -81,16 +70,7 @@ final class DoctorCommand implements Callable<Integer> {
     Severity gate;
     try {
       gate = Severity.parse(failOn);
-      List<String> roleSpecs = new ArrayList<>(roles);
-      if (rolesFile != null) {
-        for (String line : Files.readAllLines(rolesFile)) {
-          String l = line.strip();
-          if (!l.isEmpty() && !l.startsWith("#")) {
-            roleSpecs.add(l);
-          }
-        }
-      }
-      doctor = new Doctor(Rules.all(), Roles.withOverrides(roleSpecs), Thresholds.defaults().with(thresholds));
+      doctor = diagnosis.doctor();
     } catch (IllegalArgumentException | IOException e) {
       err.println("trainscope doctor: " + Terminal.safe(String.valueOf(e.getMessage())));
       err.flush();

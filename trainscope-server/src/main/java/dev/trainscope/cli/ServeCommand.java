@@ -34,6 +34,9 @@ final class ServeCommand implements Callable<Integer> {
   String logdirSpec;
 
   @CommandLine.Mixin
+  DiagnosisOptions diagnosis = new DiagnosisOptions();
+
+  @CommandLine.Mixin
   ListenOptions listen = new ListenOptions();
 
   @Option(names = "--bind_all", description = "Listen on all network interfaces (with an access token unless --auth none).")
@@ -102,15 +105,17 @@ final class ServeCommand implements Callable<Integer> {
     }
     String bind = bindAll ? "0.0.0.0" : listen.host;
     ShareOptions.Shared shared;
+    dev.trainscope.diagnose.Doctor doctor;
     try {
       shared = share.resolve(bind);
-    } catch (IllegalArgumentException e) {
-      err.println("trainscope serve: " + e.getMessage());
+      doctor = diagnosis.doctor();
+    } catch (IllegalArgumentException | java.io.IOException e) {
+      err.println("trainscope serve: " + Terminal.safe(String.valueOf(e.getMessage())));
       err.flush();
       return 2;
     }
     RunStore store = b.build();
-    DashboardServer server = new DashboardServer(store, models, shared.prefix(), shared.access());
+    DashboardServer server = new DashboardServer(store, models, shared.prefix(), shared.access(), doctor);
     int actual;
     try {
       actual = server.start(bind, listen.port, listen.allowedHosts);

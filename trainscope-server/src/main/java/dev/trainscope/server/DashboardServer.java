@@ -3,6 +3,7 @@ package dev.trainscope.server;
 import dev.trainscope.data.NoSuchRunException;
 import dev.trainscope.data.NoSuchTagException;
 import dev.trainscope.data.RunStore;
+import dev.trainscope.diagnose.Doctor;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -94,10 +95,23 @@ public final class DashboardServer implements AutoCloseable {
 
   DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis, PathPrefix prefix,
       Access access) {
+    this(store, livePeriodMillis, models, layoutMillis, prefix, access, Doctor.defaults());
+  }
+
+  /**
+   * A server whose Findings tab diagnoses with {@code doctor} (the roles and thresholds that {@code
+   * serve --role/--threshold} gave, as {@code doctor} takes them).
+   */
+  public DashboardServer(RunStore store, Map<String, Path> models, PathPrefix prefix, Access access, Doctor doctor) {
+    this(store, 500, models, GraphService.DEFAULT_LAYOUT_MILLIS, prefix, access, doctor);
+  }
+
+  DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis, PathPrefix prefix,
+      Access access, Doctor doctor) {
     this.store = store;
     TokenGate gate = access instanceof AccessToken token ? new TokenGate(token, prefix) : null;
     this.live = new LiveEvents(store, livePeriodMillis);
-    this.findings = new FindingsService(store, dev.trainscope.diagnose.Doctor.defaults(), Math.max(livePeriodMillis, 1000));
+    this.findings = new FindingsService(store, doctor, Math.max(livePeriodMillis, 1000));
     findings.onChange(live::findingsChanged);
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;

@@ -72,6 +72,40 @@ public class ServeProcessTest {
   }
 
   /**
+   * {@code serve --role/--threshold} as {@code doctor} takes them: the Findings tab reads a tag the
+   * user named, with the user's thresholds; a bad threshold stops the server before it listens.
+   */
+  @Test
+  void roleAndThreshold_reachTheFindingsTab(@TempDir Path dir) throws Exception {
+    Path logdir = dir.resolve("logs");
+    try (dev.trainscope.writer.SummaryWriter w = dev.trainscope.writer.SummaryWriter.create(logdir.resolve("run"))) {
+      for (long s = 0; s < 100; s++) {
+        w.scalar("objective_value", 2.3 * Math.exp(-s / 30.0) + 0.05, s);
+      }
+    }
+    Path log = dir.resolve("serve.log");
+    Process p = serve(logdir, log, "0", "--role", "objective_value=loss", "--threshold", "stall.lossImprovement=0.5");
+    try {
+      String base = "http://127.0.0.1:" + port(p, log);
+      java.net.http.HttpResponse<String> r = Requests.get(base + "/api/explain?run=run");
+      for (long until = System.nanoTime() + 30_000_000_000L; r.statusCode() == 404 && System.nanoTime() < until; ) {
+        Thread.sleep(100); // the store loads after the server listens; the findings follow
+        r = Requests.get(base + "/api/explain?run=run");
+      }
+      String explained = r.body();
+      assertTrue(explained.contains("\"tag\":\"objective_value\",\"role\":\"loss\""), explained);
+      assertTrue(explained.contains("\"source\":\"override\""), explained);
+    } finally {
+      p.destroyForcibly();
+    }
+    Process bad = serve(logdir, log, "0", "--threshold", "no.such=1");
+    assertTrue(bad.waitFor(30, TimeUnit.SECONDS), "a bad threshold ends serve");
+    assertEquals(2, bad.exitValue());
+    assertTrue(Files.readString(log).contains("trainscope serve: ") && Files.readString(log).contains("no.such"),
+        Files.readString(log));
+  }
+
+  /**
    * SIGTERM while four big layouts with different open scopes run, and a browser listens for live
    * updates: the process is gone within 5 s.
    */
