@@ -1,5 +1,7 @@
 package dev.trainscope.diagnose;
 
+import dev.trainscope.data.NoSuchRunException;
+import dev.trainscope.data.NoSuchTagException;
 import dev.trainscope.data.RunInfo;
 import dev.trainscope.data.RunStore;
 import java.util.ArrayList;
@@ -37,19 +39,37 @@ public final class Doctor {
     return out;
   }
 
-  /** The findings of one training, most severe first. A rule that fails on odd data is skipped, not fatal. */
+  /**
+   * The findings of one training, most severe first. A rule that fails does not stop the others:
+   * its failure is logged (see {@link #examine(Subject)} for where it is shown).
+   */
   public List<Finding> diagnose(Subject subject) {
+    return run(subject, new java.util.HashMap<>());
+  }
+
+  /** Runs every rule over the training; a rule that throws is put in {@code failed} with why. */
+  private List<Finding> run(Subject subject, Map<String, String> failed) {
     List<Finding> out = new ArrayList<>();
     for (Rule r : rules) {
+      int before = out.size();
       try {
         r.check(subject, thresholds, out);
+      } catch (NoSuchRunException | NoSuchTagException e) {
+        // a run or tag removed while it was read: the next pass sees the logs as they are
+        out.subList(before, out.size()).clear();
+        failed.put(r.id(), "the logs changed while they were read (" + e.getMessage() + ")");
       } catch (RuntimeException e) {
-        // a run removed or changed meanwhile, or data a rule cannot read: the other rules still run
+        out.subList(before, out.size()).clear();
+        LOG.log(System.Logger.Level.WARNING, "rule " + r.id() + " failed on training '" + subject.name()
+            + "'; the other rules went on", e);
+        failed.put(r.id(), "the rule failed on these logs (" + e + "): a bug in Trainscope, please report it");
       }
     }
     out.sort(ORDER);
     return out;
   }
+
+  private static final System.Logger LOG = System.getLogger(Doctor.class.getName());
 
   /** Every training of the store examined: roles, coverage, findings and verdict. */
   public List<Examination> examine(RunStore store) {
@@ -62,13 +82,20 @@ public final class Doctor {
 
   /** One training examined. */
   public Examination examine(Subject subject) {
-    List<Finding> findings = diagnose(subject);
+    Map<String, String> failed = new java.util.HashMap<>();
+    List<Finding> findings = run(subject, failed);
     Map<String, Coverage> coverage = new java.util.LinkedHashMap<>();
     for (Rule r : rules) {
+      if (failed.containsKey(r.id())) {
+        coverage.put(r.id(), Coverage.notChecked(failed.get(r.id())));
+        continue;
+      }
       try {
         coverage.put(r.id(), r.coverage(subject));
       } catch (RuntimeException e) {
-        coverage.put(r.id(), Coverage.notChecked("the logs could not be read: " + e.getMessage()));
+        LOG.log(System.Logger.Level.WARNING, "rule " + r.id() + " could not tell its coverage of '" + subject.name()
+            + "'", e);
+        coverage.put(r.id(), Coverage.notChecked("the logs could not be read: " + e));
       }
     }
     return new Examination(subject.name(), subject.runs(), subject.roles(), coverage, findings,
