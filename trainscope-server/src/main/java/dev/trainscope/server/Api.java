@@ -349,6 +349,14 @@ final class Api {
     ctx.json(Map.of("tag", tag, "series", series));
   }
 
+  /**
+   * A wall time as spreadsheets read it: seconds with their decimals, never in E notation
+   * ({@code 1796628416.58}, not {@code 1.79662841658E9}); the same digits, so the same double.
+   */
+  static String plain(double seconds) {
+    return Double.isFinite(seconds) ? java.math.BigDecimal.valueOf(seconds).toPlainString() : Double.toString(seconds);
+  }
+
   /** Every point of a scalar series, as CSV ({@code format=csv}, the default) or JSON. */
   private void download(Context ctx) throws IOException {
     String run = run(ctx);
@@ -375,7 +383,7 @@ final class Api {
         if (format.equals("csv")) {
           w.write(Long.toString(page.steps()[i]));
           w.write(',');
-          w.write(Double.toString(page.wallTimes()[i]));
+          w.write(plain(page.wallTimes()[i]));
           w.write(',');
           w.write(Double.toString(page.values()[i]));
           w.write('\n');

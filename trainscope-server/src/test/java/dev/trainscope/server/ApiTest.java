@@ -190,6 +190,11 @@ class ApiTest {
     assertEquals(1001, lines.size());
     assertTrue(lines.get(1).startsWith("0,"));
     assertTrue(lines.get(1000).endsWith(",0.04333892837166786"), lines.get(1000));
+    for (String line : lines.subList(1, lines.size())) {
+      String wall = line.split(",")[1];
+      assertTrue(wall.matches("\\d+(\\.\\d+)?"), "a wall time in plain seconds: " + line);
+      assertTrue(Double.parseDouble(wall) > 1e9, line);
+    }
     assertTrue(r.headers().firstValue("content-disposition").orElse("").contains("attachment"));
   }
 
