@@ -58,6 +58,13 @@ class ApiTest {
     Files.createSymbolicLink(hostile.resolve("unlistable"), Path.of("/proc/1/map_files"));
     Path mine = tmp.resolve("mine");
     writeDiagnosedRun(mine.resolve("blowup"));
+    try (dev.trainscope.writer.SummaryWriter log = dev.trainscope.writer.SummaryWriter.create(mine.resolve("sound"))) {
+      float[] tone = new float[400];
+      for (int i = 0; i < tone.length; i++) {
+        tone[i] = (float) (0.5 * Math.sin(2 * Math.PI * 440 * i / 8000.0));
+      }
+      log.audio("voice", tone, 1, 8000, 7);
+    }
     store = RunStore.builder()
         .logdirSpec("fx:" + fixtures + ",evil:" + hostile + ",mine:" + mine)
         .reloadInterval(Duration.ZERO)
@@ -274,6 +281,21 @@ class ApiTest {
     assertEquals(404, get("/api/blob?run=fx/gen-tensorboardX/media&tag=" + q("image/rgb_chw_uint8")
         + "&step=123456&index=0").statusCode());
     assertEquals(400, get("/api/blob?run=fx/gen-tensorboardX/media&tag=" + q("image/rgb_chw_uint8")).statusCode());
+  }
+
+  @Test
+  void audioFromOurWriter_isAWavClipServedInline() throws Exception {
+    JsonNode steps = json("/api/blobs?run=mine/sound&tag=voice").get("steps");
+    assertEquals(1, steps.size());
+    assertEquals(7, steps.get(0).get("step").asLong());
+    HttpResponse<byte[]> r = getBytes("/api/blob?run=mine/sound&tag=voice&step=7&index=0");
+    assertEquals(200, r.statusCode());
+    assertEquals("audio/wav", r.headers().firstValue("content-type").orElse(""));
+    assertFalse(r.headers().firstValue("content-disposition").orElse("").startsWith("attachment"));
+    try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(new ByteArrayInputStream(r.body()))) {
+      assertEquals(400, in.getFrameLength());
+      assertEquals(8000f, in.getFormat().getSampleRate());
+    }
   }
 
   @Test

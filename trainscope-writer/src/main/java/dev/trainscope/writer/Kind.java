@@ -14,6 +14,7 @@ enum Kind {
   HISTOGRAM("histogram", PluginNames.HISTOGRAMS, SummaryMetadata.DATA_CLASS_TENSOR),
   IMAGE("image", PluginNames.IMAGES, SummaryMetadata.DATA_CLASS_BLOB_SEQUENCE),
   TEXT("text", PluginNames.TEXT, SummaryMetadata.DATA_CLASS_TENSOR),
+  AUDIO("audio", PluginNames.AUDIO, SummaryMetadata.DATA_CLASS_BLOB_SEQUENCE),
   PR_CURVE("pr_curve", PluginNames.PR_CURVES, SummaryMetadata.DATA_CLASS_TENSOR),
   HPARAMS("hparams", PluginNames.HPARAMS, SummaryMetadata.DATA_CLASS_TENSOR),
   /** A raw tensor with metadata the caller gives. */
@@ -31,8 +32,17 @@ enum Kind {
     this.dataClass = dataClass;
   }
 
-  /** The metadata of this kind's plugins whose content is a version-0 message (empty bytes). */
+  /**
+   * The audio plugin's content: an {@code AudioPluginData} of version 0 with {@code encoding} (field 2)
+   * {@code WAV} (11), as TensorFlow's {@code tf.summary.audio} writes it.
+   */
+  private static final byte[] AUDIO_WAV = {0x10, 0x0B};
+
+  /**
+   * The metadata of this kind's plugins: a version-0 message (empty bytes), the audio plugin's
+   * with its encoding.
+   */
   SummaryMetadata metadata() {
-    return SummaryMetadata.forPlugin(pluginName, VERSION_0, dataClass);
+    return SummaryMetadata.forPlugin(pluginName, this == AUDIO ? AUDIO_WAV.clone() : VERSION_0, dataClass);
   }
 }

@@ -124,6 +124,15 @@ public interface SummaryWriter extends AutoCloseable, Flushable {
 
   // ---- text ----
 
+  /**
+   * An audio clip for TensorBoard's audio plugin: {@code samples} in [-1, 1] (clipped), interleaved
+   * by channel, written as a 16-bit PCM WAV file of {@code sampleRate} frames a second.
+   */
+  void audio(String tag, float[] samples, int channels, float sampleRate, long step);
+
+  /** {@link #audio(String, float[], int, float, long)} at a wall time of the caller's. */
+  void audio(String tag, float[] samples, int channels, float sampleRate, long step, double wallTimeSeconds);
+
   /** Markdown text, shown by TensorBoard's text dashboard (which sanitises it). */
   void text(String tag, String markdown, long step);
 
