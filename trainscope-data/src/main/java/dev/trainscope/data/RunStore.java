@@ -119,9 +119,6 @@ public final class RunStore implements AutoCloseable {
     this.prefetchBytes = (int) Math.min(chunkBytes + 2L * RecordScanner.DEFAULT_BUFFER_SIZE, MAX_PREFETCH_BYTES);
   }
 
-  /** A record's framing: length, its checksum, and the data's checksum. */
-  private static final int RECORD_OVERHEAD = 16;
-
   /** The most a loader holds in memory ahead of a scan. */
   private static final int MAX_PREFETCH_BYTES = 64 << 20;
 
@@ -1188,7 +1185,7 @@ public final class RunStore implements AutoCloseable {
     byte[] data;
     // the record's header, the event up to the end of the payload, a little for what may follow it
     // (the value's metadata), and the footer: object storage fetches it in one ranged GET
-    long expected = RECORD_OVERHEAD + ref.payloadOffset() + (long) ref.payloadLength() + 1024;
+    long expected = dev.trainscope.events.TfRecordFormat.OVERHEAD + ref.payloadOffset() + (long) ref.payloadLength() + 1024;
     try (SeekableByteChannel ch = r.source.storage().open(f.path, ref.recordOffset(),
         (int) Math.min(expected, Integer.MAX_VALUE))) {
       data = RecordReader.readAt(ch, f.path, ref.recordOffset());

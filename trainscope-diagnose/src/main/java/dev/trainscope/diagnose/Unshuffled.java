@@ -1,5 +1,6 @@
 package dev.trainscope.diagnose;
 
+import dev.trainscope.data.TagKind;
 import dev.trainscope.events.meaning.Role;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ final class Unshuffled implements Rule {
    */
   private void fixedOrder(Subject s, Thresholds t, List<Finding> out) {
     for (TagRole tag : s.withRole(Role.BATCH_FINGERPRINT)) {
-      if (tag.kind() != dev.trainscope.data.TagKind.SCALAR) {
+      if (tag.kind() != TagKind.SCALAR) {
         continue;
       }
       Series v = s.series(tag);

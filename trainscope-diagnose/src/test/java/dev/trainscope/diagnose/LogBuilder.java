@@ -75,16 +75,21 @@ final class LogBuilder {
 
   /** A histogram of values drawn uniformly-spaced between lo and hi (30 equal buckets, equal counts). */
   LogBuilder uniformHistogram(String run, String tag, long step, double lo, double hi, double perBucket) {
-    int k = 30;
+    double[][] edges = equalBuckets(lo, hi, 30);
+    double[] c = new double[30];
+    java.util.Arrays.fill(c, perBucket);
+    return histogram(run, tag, step, edges[0], edges[1], c);
+  }
+
+  /** The left and right edges of {@code k} equal buckets from {@code lo} to {@code hi}. */
+  private static double[][] equalBuckets(double lo, double hi, int k) {
     double[] l = new double[k];
     double[] r = new double[k];
-    double[] c = new double[k];
     for (int i = 0; i < k; i++) {
       l[i] = lo + (hi - lo) * i / k;
       r[i] = lo + (hi - lo) * (i + 1) / k;
-      c[i] = perBucket;
     }
-    return histogram(run, tag, step, l, r, c);
+    return new double[][] {l, r};
   }
 
   /**
@@ -98,17 +103,12 @@ final class LogBuilder {
       return histogram(run, tag, step, new double[] {lo}, new double[] {hi}, new double[] {values.length});
     }
     int k = 200;
-    double[] l = new double[k];
-    double[] r = new double[k];
+    double[][] edges = equalBuckets(lo, hi, k);
     double[] c = new double[k];
-    for (int i = 0; i < k; i++) {
-      l[i] = lo + (hi - lo) * i / k;
-      r[i] = lo + (hi - lo) * (i + 1) / k;
-    }
     for (double v : values) {
       c[Math.min(k - 1, (int) ((v - lo) / (hi - lo) * k))]++;
     }
-    return histogram(run, tag, step, l, r, c);
+    return histogram(run, tag, step, edges[0], edges[1], c);
   }
 
   /** n values drawn from N(mean, std^2) with the given seed. */
