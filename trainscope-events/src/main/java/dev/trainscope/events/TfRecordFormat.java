@@ -99,9 +99,30 @@ public final class TfRecordFormat {
    */
   public static int frameInPlace(CRC32C crc, byte[] out, int at, int len) {
     LONG_LE.set(out, at, (long) len);
-    INT_LE.set(out, at + LENGTH_CRC_OFFSET, maskedCrc32c(crc, out, at, 8));
+    INT_LE.set(out, at + LENGTH_CRC_OFFSET,
+        len < LengthCrcs.COUNT ? LengthCrcs.TABLE[len] : maskedCrc32c(crc, out, at, 8));
     INT_LE.set(out, at + HEADER_LENGTH + len, maskedCrc32c(crc, out, at + HEADER_LENGTH, len));
     return at + HEADER_LENGTH + len + FOOTER_LENGTH;
+  }
+
+  /**
+   * The masked CRCs of the length field of records up to {@value #COUNT} data bytes, which most
+   * records a writer frames are (a scalar event takes about 50): checksumming the eight length
+   * bytes costs as much as checksumming a scalar event's data. Computed on first use (2 K CRCs of
+   * eight bytes, some microseconds), so a process that only reads never pays for them.
+   */
+  private static final class LengthCrcs {
+    static final int COUNT = 2048;
+    static final int[] TABLE = new int[COUNT];
+
+    static {
+      CRC32C crc = new CRC32C();
+      byte[] length = new byte[8];
+      for (int n = 0; n < COUNT; n++) {
+        LONG_LE.set(length, 0, (long) n);
+        TABLE[n] = maskedCrc32c(crc, length, 0, 8);
+      }
+    }
   }
 
   /** One framed record as a new array. */

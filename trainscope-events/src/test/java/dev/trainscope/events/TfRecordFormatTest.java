@@ -123,7 +123,7 @@ class TfRecordFormatTest {
   @Test
   void frameInPlace_matchesFrame() {
     Random random = new Random(11);
-    for (int len : new int[] {0, 1, 100, 1000}) {
+    for (int len : new int[] {0, 1, 100, 1000, 2047, 2048, 5000}) { // lengths of the CRC table and past it
       byte[] data = new byte[len];
       random.nextBytes(data);
       byte[] out = new byte[5 + len + 16];
@@ -144,6 +144,18 @@ class TfRecordFormatTest {
     assertArrayEquals(TfRecordFormat.frame(data), java.util.Arrays.copyOfRange(out, 3, end));
     for (int i : new int[] {0, 1, 2, end, end + 1, end + 2}) {
       assertEquals((byte) 0x55, out[i], "byte " + i);
+    }
+  }
+
+  @Test
+  void frameInPlace_lengthChecksum_matchesTheReferenceForEveryTabledLengthAndBeyond() {
+    for (int len = 0; len <= 2100; len++) {
+      byte[] out = new byte[len + 16];
+      TfRecordFormat.frameInPlace(new CRC32C(), out, 0, len);
+      ByteBuffer bb = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+      assertEquals(len, bb.getLong(0));
+      assertEquals(referenceMask(referenceCrc32c(java.util.Arrays.copyOf(out, 8), 0, 8)), bb.getInt(8),
+          "length crc of " + len);
     }
   }
 }

@@ -1,11 +1,13 @@
 package dev.trainscope.writer;
 
 import dev.trainscope.events.TfRecordFormat;
+import dev.trainscope.events.proto.Event;
+import dev.trainscope.events.proto.ProtoWriter;
+import dev.trainscope.events.proto.Summary;
+import dev.trainscope.events.proto.TensorProto;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
@@ -18,13 +20,14 @@ import java.util.zip.CRC32C;
  * pass {@link #WRITE_THRESHOLD}, when the ring is drained (so a live reader sees new data at once),
  * on a flush, and at the end.
  *
- * <p>A scalar event is built here from primitives:
+ * <p>Events are written with trainscope-events' {@link ProtoWriter} straight into the run's buffer
+ * and framed there by {@link TfRecordFormat}. A scalar event is built from primitives and bytes
+ * encoded once per tag:
  *
  * <pre>
- *   Event   09 wall_time(8)  10 step(varint, absent when 0)  2A len
- *   Summary   0A len
- *   Value       tag field (precomputed)  42 0A  08 01  12 00  2A 04 float(4)  [metadata field, first value only]
- *                                        tensor{dtype=DT_FLOAT, shape=[], float_val=[v]}
+ *   Event   wall_time (absent when 0)  step (absent when 0)  summary, with its length
+ *   Summary   value, with its length
+ *   Value       tag field (precomputed)  tensor{dtype=DT_FLOAT, shape=[], float_val=[v]}  [metadata, first value only]
  * </pre>
  *
  * byte for byte what the generic encoder of trainscope-events produces for the same event.
@@ -38,10 +41,11 @@ final class Consumer implements Runnable {
   private static final long MIN_PARK_NANOS = 50_000L;
   /** Slots taken before they are given back to the producers. */
   private static final int BATCH = 256;
-  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-  /** {@code tensor} field of a rank-0 DT_FLOAT tensor, up to the four bytes of the float. */
-  private static final byte[] SCALAR_TENSOR_HEAD = {0x42, 0x0A, 0x08, 0x01, 0x12, 0x00, 0x2A, 0x04};
+  /**
+   * {@code Summary.Value.tensor} holding a rank-0 DT_FLOAT tensor, up to the four bytes of its one
+   * {@code float_val}: the generic encoding of such a field, whose last field the float is.
+   */
+  private static final byte[] SCALAR_TENSOR_HEAD = scalarTensorHead();
 
   private final EventRing ring;
   private final boolean fsyncOnFlush;
@@ -49,10 +53,6 @@ final class Consumer implements Runnable {
   private final Supplier<List<Run>> allRuns;
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final CRC32C crc = new CRC32C();
-  private final byte[] scalarBody = new byte[SCALAR_TENSOR_HEAD.length + 4];
-  /** Masked CRCs of the 8-byte length field of small records, by length; 0 = not computed. */
-  private final int[] lengthCrcs = new int[2048];
-  private final byte[] lengthBytes = new byte[8];
   private final List<Run> toWrite = new ArrayList<>();
   private final List<Run> seen = new ArrayList<>();
   private boolean failed;
@@ -63,7 +63,11 @@ final class Consumer implements Runnable {
     this.ring = ring;
     this.fsyncOnFlush = fsyncOnFlush;
     this.allRuns = allRuns;
-    System.arraycopy(SCALAR_TENSOR_HEAD, 0, scalarBody, 0, SCALAR_TENSOR_HEAD.length);
+  }
+
+  private static byte[] scalarTensorHead() {
+    byte[] field = DefaultSummaryWriter.tensorField(TensorProto.scalar(0f));
+    return Arrays.copyOf(field, field.length - 4);
   }
 
   /** Waits until the thread has drained the closed ring and closed every file. */
@@ -209,9 +213,11 @@ final class Consumer implements Runnable {
     }
     int floatBits = Float.floatToRawIntBits((float) Double.longBitsToDouble(valueBits));
     if (!t.metadataWritten) {
-      t.metadataWritten = true;
-      INT_LE.set(scalarBody, SCALAR_TENSOR_HEAD.length, floatBits);
-      append(t.run, wallBits, step, t.tagField, scalarBody, t.metadataField);
+      t.metadataWritten = true; // once per tag and file: the general path, with the metadata
+      ProtoWriter body = new ProtoWriter(SCALAR_TENSOR_HEAD.length + 4);
+      body.writeRaw(SCALAR_TENSOR_HEAD);
+      body.writeFixed32(floatBits);
+      append(t.run, wallBits, step, t.tagField, body.toByteArray(), t.metadataField);
       return;
     }
     byte[] tail = t.scalarTail;
@@ -220,24 +226,12 @@ final class Consumer implements Runnable {
     }
     // The generic record below, minus the work a scalar never needs.
     Run run = t.run;
-    int eventLen = (wallBits != 0 ? 9 : 0) + (step != 0 ? 1 + varintSize(step) : 0) + tail.length + 4;
-    int at = run.pos;
-    byte[] b = run.reserve(eventLen + TfRecordFormat.OVERHEAD);
-    int p = at + TfRecordFormat.HEADER_LENGTH;
-    if (wallBits != 0) {
-      b[p] = 0x09;
-      LONG_LE.set(b, p + 1, wallBits);
-      p += 9;
-    }
-    if (step != 0) {
-      b[p++] = 0x10;
-      p = putVarint(b, p, step);
-    }
-    System.arraycopy(tail, 0, b, p, tail.length);
-    p += tail.length;
-    INT_LE.set(b, p, floatBits);
-    p += 4;
-    finishRecord(run, b, at, eventLen, p);
+    ProtoWriter out = run.out;
+    int at = out.skip(TfRecordFormat.HEADER_LENGTH);
+    eventHead(out, wallBits, step);
+    out.writeRaw(tail);
+    out.writeFixed32(floatBits);
+    finishRecord(run, at);
   }
 
   /**
@@ -246,18 +240,11 @@ final class Consumer implements Runnable {
    */
   static byte[] scalarTail(byte[] tagField) {
     int valueLen = tagField.length + SCALAR_TENSOR_HEAD.length + 4;
-    int summaryLen = 1 + varintSize(valueLen) + valueLen;
-    byte[] tail = new byte[1 + varintSize(summaryLen) + 1 + varintSize(valueLen) + tagField.length
-        + SCALAR_TENSOR_HEAD.length];
-    int p = 0;
-    tail[p++] = 0x2A;
-    p = putVarint(tail, p, summaryLen);
-    tail[p++] = 0x0A;
-    p = putVarint(tail, p, valueLen);
-    System.arraycopy(tagField, 0, tail, p, tagField.length);
-    p += tagField.length;
-    System.arraycopy(SCALAR_TENSOR_HEAD, 0, tail, p, SCALAR_TENSOR_HEAD.length);
-    return tail;
+    ProtoWriter w = new ProtoWriter(valueLen + 8);
+    summaryValueHead(w, valueLen);
+    w.writeRaw(tagField);
+    w.writeRaw(SCALAR_TENSOR_HEAD);
+    return w.toByteArray();
   }
 
   private void payload(Items.Payload p, long step, long wallBits) throws IOException {
@@ -276,36 +263,16 @@ final class Consumer implements Runnable {
   /** Appends one framed Event { wall_time, step, summary { value { tag, body, metadata } } }. */
   private void append(Run run, long wallBits, long step, byte[] tagField, byte[] body, byte[] meta)
       throws IOException {
-    int metaLen = meta == null ? 0 : meta.length;
-    int valueLen = tagField.length + body.length + metaLen;
-    int summaryLen = 1 + varintSize(valueLen) + valueLen;
-    int eventLen = (wallBits != 0 ? 9 : 0) + (step != 0 ? 1 + varintSize(step) : 0)
-        + 1 + varintSize(summaryLen) + summaryLen;
-    int at = run.pos;
-    byte[] b = run.reserve(TfRecordFormat.framedLength(eventLen));
-    int p = at + TfRecordFormat.HEADER_LENGTH;
-    if (wallBits != 0) {
-      b[p] = 0x09;
-      LONG_LE.set(b, p + 1, wallBits);
-      p += 9;
-    }
-    if (step != 0) {
-      b[p++] = 0x10;
-      p = putVarint(b, p, step);
-    }
-    b[p++] = 0x2A;
-    p = putVarint(b, p, summaryLen);
-    b[p++] = 0x0A;
-    p = putVarint(b, p, valueLen);
-    System.arraycopy(tagField, 0, b, p, tagField.length);
-    p += tagField.length;
-    System.arraycopy(body, 0, b, p, body.length);
-    p += body.length;
+    ProtoWriter out = run.out;
+    int at = out.skip(TfRecordFormat.HEADER_LENGTH);
+    eventHead(out, wallBits, step);
+    summaryValueHead(out, tagField.length + body.length + (meta == null ? 0 : meta.length));
+    out.writeRaw(tagField);
+    out.writeRaw(body);
     if (meta != null) {
-      System.arraycopy(meta, 0, b, p, metaLen);
-      p += metaLen;
+      out.writeRaw(meta);
     }
-    finishRecord(run, b, at, eventLen, p);
+    finishRecord(run, at);
   }
 
   /** Appends one framed Event { wall_time, step, what }: an event without a summary. */
@@ -314,31 +281,37 @@ final class Consumer implements Runnable {
       return;
     }
     Run run = item.run();
-    byte[] what = item.what();
-    int eventLen = (wallBits != 0 ? 9 : 0) + (step != 0 ? 1 + varintSize(step) : 0) + what.length;
-    int at = run.pos;
-    byte[] b = run.reserve(TfRecordFormat.framedLength(eventLen));
-    int p = at + TfRecordFormat.HEADER_LENGTH;
-    if (wallBits != 0) {
-      b[p] = 0x09;
-      LONG_LE.set(b, p + 1, wallBits);
-      p += 9;
-    }
-    if (step != 0) {
-      b[p++] = 0x10;
-      p = putVarint(b, p, step);
-    }
-    System.arraycopy(what, 0, b, p, what.length);
-    p += what.length;
-    finishRecord(run, b, at, eventLen, p);
+    ProtoWriter out = run.out;
+    int at = out.skip(TfRecordFormat.HEADER_LENGTH);
+    eventHead(out, wallBits, step);
+    out.writeRaw(item.what());
+    finishRecord(run, at);
   }
 
-  /** Frames the event at {@code b[at + 12, end)} and queues its run for writing. */
-  private void finishRecord(Run run, byte[] b, int at, int eventLen, int end) throws IOException {
-    LONG_LE.set(b, at, (long) eventLen);
-    INT_LE.set(b, at + TfRecordFormat.LENGTH_CRC_OFFSET, lengthCrc(eventLen));
-    INT_LE.set(b, end, TfRecordFormat.maskedCrc32c(crc, b, at + TfRecordFormat.HEADER_LENGTH, eventLen));
-    run.pos = end + TfRecordFormat.FOOTER_LENGTH;
+  /** {@code Event.wall_time} and {@code Event.step}, each left out at 0 as proto3 does. */
+  private static void eventHead(ProtoWriter out, long wallBits, long step) {
+    out.writeDoubleField(Event.WALL_TIME, Double.longBitsToDouble(wallBits));
+    out.writeInt64Field(Event.STEP, step);
+  }
+
+  /**
+   * The keys and lengths of {@code Event.summary} and of its one {@code Summary.value}, whose
+   * {@code valueLen} bytes of fields follow.
+   */
+  private static void summaryValueHead(ProtoWriter out, int valueLen) {
+    out.writeLengthDelimitedHead(Event.SUMMARY, ProtoWriter.lengthDelimitedSize(Summary.VALUE, valueLen));
+    out.writeLengthDelimitedHead(Summary.VALUE, valueLen);
+  }
+
+  /**
+   * Frames the event written after the header reserved at {@code at} and queues its run for
+   * writing.
+   */
+  private void finishRecord(Run run, int at) throws IOException {
+    ProtoWriter out = run.out;
+    int eventLen = out.size() - at - TfRecordFormat.HEADER_LENGTH;
+    out.skip(TfRecordFormat.FOOTER_LENGTH);
+    TfRecordFormat.frameInPlace(crc, out.array(), at, eventLen);
     if (!run.queuedForWrite) {
       run.queuedForWrite = true;
       toWrite.add(run);
@@ -347,41 +320,10 @@ final class Consumer implements Runnable {
         seen.add(run);
       }
     }
-    if (run.pos >= WRITE_THRESHOLD) {
+    if (out.size() >= WRITE_THRESHOLD) {
       ring.clockMillis = EventRing.CLOCK_STALE;
       run.writeBuffered();
     }
-  }
-
-  private int lengthCrc(int len) {
-    if (len < lengthCrcs.length) {
-      int c = lengthCrcs[len];
-      if (c == 0) {
-        c = computeLengthCrc(len);
-        lengthCrcs[len] = c; // a masked CRC of 0 is recomputed each time, which is merely slower
-      }
-      return c;
-    }
-    return computeLengthCrc(len);
-  }
-
-  private int computeLengthCrc(int len) {
-    LONG_LE.set(lengthBytes, 0, (long) len);
-    return TfRecordFormat.maskedCrc32c(crc, lengthBytes, 0, 8);
-  }
-
-  /** The bytes of {@code v} as a varint: 1 for 0 to 127, ..., 10 for negatives. */
-  static int varintSize(long v) {
-    return (63 - Long.numberOfLeadingZeros(v)) / 7 + 1;
-  }
-
-  private static int putVarint(byte[] b, int p, long v) {
-    while ((v & ~0x7FL) != 0) {
-      b[p++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    b[p++] = (byte) v;
-    return p;
   }
 
   // ---- writing ----
@@ -391,7 +333,7 @@ final class Consumer implements Runnable {
       for (int i = 0; i < toWrite.size(); i++) {
         Run r = toWrite.get(i);
         r.queuedForWrite = false;
-        if (r.pos > 0 && !r.closed) {
+        if (r.out.size() > 0 && !r.closed) {
           r.writeBuffered();
         }
       }
@@ -414,7 +356,7 @@ final class Consumer implements Runnable {
 
   private void closeRun(Run r) throws IOException {
     try {
-      if (!failed && r.pos > 0) {
+      if (!failed && r.out.size() > 0) {
         r.writeBuffered();
       }
       if (!failed && fsyncOnFlush && r.unsynced) {
@@ -422,7 +364,7 @@ final class Consumer implements Runnable {
       }
     } finally {
       r.closed = true;
-      r.pos = 0;
+      r.out.reset();
       r.channel.close();
     }
   }

@@ -1,5 +1,6 @@
 package dev.trainscope.writer;
 
+import dev.trainscope.events.plugins.AudioPluginData;
 import dev.trainscope.events.plugins.PluginNames;
 import dev.trainscope.events.plugins.VersionedPluginData;
 import dev.trainscope.events.proto.SummaryMetadata;
@@ -33,10 +34,10 @@ enum Kind {
   }
 
   /**
-   * The audio plugin's content: an {@code AudioPluginData} of version 0 with {@code encoding} (field 2)
-   * {@code WAV} (11), as TensorFlow's {@code tf.summary.audio} writes it.
+   * The audio plugin's content: an {@code AudioPluginData} of version 0 with encoding {@code WAV},
+   * as TensorFlow's {@code tf.summary.audio} writes it.
    */
-  private static final byte[] AUDIO_WAV = {0x10, 0x0B};
+  private static final byte[] AUDIO_WAV = new AudioPluginData(0, AudioPluginData.ENCODING_WAV).toByteArray();
 
   /**
    * The metadata of this kind's plugins: a version-0 message (empty bytes), the audio plugin's

@@ -2,6 +2,7 @@ package dev.trainscope.writer;
 
 import dev.trainscope.events.TfRecordFormat;
 import dev.trainscope.events.proto.Event;
+import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.SourceMetadata;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * where {@code n} counts the files this process has created. The first record is written by the
  * thread that opens the file, so that a reader sees a well-formed file at once; everything after it
- * is appended by the writer's consumer thread through {@link #buf}.
+ * is appended by the writer's consumer thread through {@link #out}.
  */
 final class Run {
   static final String FILE_VERSION = "brain.Event:2";
@@ -44,8 +45,8 @@ final class Run {
   final ConcurrentHashMap<String, Tag> tags = new ConcurrentHashMap<>();
 
   // Consumer thread only.
-  byte[] buf = new byte[INITIAL_BUFFER];
-  int pos;
+  /** The records not yet handed to the OS, framed. */
+  ProtoWriter out = new ProtoWriter(INITIAL_BUFFER);
   boolean queuedForWrite;
   boolean seen;
   boolean unsynced;
@@ -96,28 +97,17 @@ final class Run {
         ProcessHandle.current().pid(), FILES_CREATED.getAndIncrement(), suffix);
   }
 
-  /** Room for {@code n} more bytes at {@link #pos}. */
-  byte[] reserve(int n) {
-    if (n > buf.length - pos) {
-      long want = Math.max((long) buf.length * 2, (long) pos + n);
-      if (want > Integer.MAX_VALUE - 8) {
-        throw new IllegalStateException("event record of " + n + " bytes does not fit in a buffer");
-      }
-      buf = java.util.Arrays.copyOf(buf, (int) want);
-    }
-    return buf;
-  }
-
   /** Hands the buffered records to the operating system. */
   void writeBuffered() throws IOException {
-    ByteBuffer bb = ByteBuffer.wrap(buf, 0, pos);
+    ByteBuffer bb = ByteBuffer.wrap(out.array(), 0, out.size());
     while (bb.hasRemaining()) {
       channel.write(bb);
     }
-    pos = 0;
     unsynced = true;
-    if (buf.length > RETAINED_BUFFER) {
-      buf = new byte[INITIAL_BUFFER];
+    if (out.array().length > RETAINED_BUFFER) {
+      out = new ProtoWriter(INITIAL_BUFFER);
+    } else {
+      out.reset();
     }
   }
 

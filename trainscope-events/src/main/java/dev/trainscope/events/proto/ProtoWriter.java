@@ -108,19 +108,41 @@ public final class ProtoWriter {
     size += 4;
   }
 
+  public void writeRaw(byte[] bytes) {
+    writeRaw(bytes, 0, bytes.length);
+  }
+
   public void writeRaw(byte[] bytes, int off, int len) {
     ensure(len);
     System.arraycopy(bytes, off, buf, size, len);
     size += len;
   }
 
+  /**
+   * Reserves {@code n} bytes at the end, to be filled in later (a record header whose length and
+   * checksum are known only once its data is written), and returns their offset. Their content is
+   * unspecified until then.
+   */
+  public int skip(int n) {
+    ensure(n);
+    int at = size;
+    size += n;
+    return at;
+  }
+
+  /** The bytes of {@code v} as a varint: 1 for 0 to 127, 2 up to 16,383, ..., 10 for negatives. */
   public static int varintSize(long v) {
-    int n = 1;
-    while ((v & ~0x7FL) != 0) {
-      n++;
-      v >>>= 7;
-    }
-    return n;
+    return (63 - Long.numberOfLeadingZeros(v)) / 7 + 1;
+  }
+
+  /** The bytes of field {@code field}'s key. */
+  public static int tagSize(int field) {
+    return varintSize((long) field << 3);
+  }
+
+  /** The bytes a length-delimited field of {@code length} payload bytes takes: key, length, payload. */
+  public static int lengthDelimitedSize(int field, int length) {
+    return tagSize(field) + varintSize(length) + length;
   }
 
   // ---- fields ----
@@ -182,6 +204,16 @@ public final class ProtoWriter {
     writeTag(field, ProtoReader.LEN);
     writeVarint32(b.length);
     writeRaw(b, 0, b.length);
+  }
+
+  /**
+   * The key and the length of a length-delimited field (bytes, string, message) whose {@code length}
+   * bytes the caller writes next: for a message whose size is known beforehand, which is then
+   * written straight after its prefix instead of moved behind it.
+   */
+  public void writeLengthDelimitedHead(int field, int length) {
+    writeTag(field, ProtoReader.LEN);
+    writeVarint32(length);
   }
 
   /** Writes a nested message (always, even when empty: presence of a message field matters). */

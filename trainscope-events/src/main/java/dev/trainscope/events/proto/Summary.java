@@ -5,6 +5,9 @@ import java.util.List;
 
 /** {@code Summary { repeated Value value = 1; }}. */
 public record Summary(List<SummaryValue> values) implements Event.Payload, ProtoWriter.Encodable {
+  /** Field number of {@code value}. */
+  public static final int VALUE = 1;
+
   public Summary {
     values = List.copyOf(values);
   }
@@ -16,7 +19,7 @@ public record Summary(List<SummaryValue> values) implements Event.Payload, Proto
   public static Summary decode(ProtoReader r) {
     List<SummaryValue> values = new ArrayList<>(1);
     for (int tag; (tag = r.readTag()) != 0; ) {
-      if (ProtoReader.fieldNumber(tag) == 1) {
+      if (ProtoReader.fieldNumber(tag) == VALUE) {
         r.expect(tag, ProtoReader.LEN, "value");
         values.add(r.readMessage(SummaryValue::decode));
       } else {
@@ -29,7 +32,7 @@ public record Summary(List<SummaryValue> values) implements Event.Payload, Proto
   @Override
   public void encodeTo(ProtoWriter w) {
     for (SummaryValue v : values) {
-      w.writeMessageField(1, v);
+      w.writeMessageField(VALUE, v);
     }
   }
 }

@@ -45,6 +45,23 @@ public record TensorProto(
     long[] uint64Val)
     implements SummaryValue.Kind, ProtoWriter.Encodable {
 
+  // Field numbers of TensorProto.
+  public static final int DTYPE = 1;
+  public static final int TENSOR_SHAPE = 2;
+  public static final int VERSION_NUMBER = 3;
+  public static final int TENSOR_CONTENT = 4;
+  public static final int FLOAT_VAL = 5;
+  public static final int DOUBLE_VAL = 6;
+  public static final int INT_VAL = 7;
+  public static final int STRING_VAL = 8;
+  public static final int SCOMPLEX_VAL = 9;
+  public static final int INT64_VAL = 10;
+  public static final int BOOL_VAL = 11;
+  public static final int DCOMPLEX_VAL = 12;
+  public static final int HALF_VAL = 13;
+  public static final int UINT32_VAL = 16;
+  public static final int UINT64_VAL = 17;
+
   /** Values materialised by {@link #toDoubleArray} and {@link #strings} are capped at this count. */
   public static final int MAX_MATERIALIZED_ELEMENTS = 1 << 26;
 
@@ -310,27 +327,27 @@ public record TensorProto(
     ProtoReader.LongList uint64s = null;
     for (int t; (t = r.readTag()) != 0; ) {
       switch (ProtoReader.fieldNumber(t)) {
-        case 1: r.expect(t, ProtoReader.VARINT, "dtype"); dtype = r.readInt32(); break;
-        case 2: r.expect(t, ProtoReader.LEN, "tensor_shape"); shape = r.readMessage(TensorShape::decode); break;
-        case 3: r.expect(t, ProtoReader.VARINT, "version_number"); version = r.readInt32(); break;
-        case 4: r.expect(t, ProtoReader.LEN, "tensor_content"); content = r.readBytes(); break;
-        case 5: r.readFloats(t, floats = floats == null ? new ProtoReader.FloatList() : floats); break;
-        case 6: r.readDoubles(t, doubles = doubles == null ? new ProtoReader.DoubleList() : doubles); break;
-        case 7: r.readVarints(t, ints = ints == null ? new ProtoReader.LongList() : ints); break;
-        case 8:
+        case DTYPE: r.expect(t, ProtoReader.VARINT, "dtype"); dtype = r.readInt32(); break;
+        case TENSOR_SHAPE: r.expect(t, ProtoReader.LEN, "tensor_shape"); shape = r.readMessage(TensorShape::decode); break;
+        case VERSION_NUMBER: r.expect(t, ProtoReader.VARINT, "version_number"); version = r.readInt32(); break;
+        case TENSOR_CONTENT: r.expect(t, ProtoReader.LEN, "tensor_content"); content = r.readBytes(); break;
+        case FLOAT_VAL: r.readFloats(t, floats = floats == null ? new ProtoReader.FloatList() : floats); break;
+        case DOUBLE_VAL: r.readDoubles(t, doubles = doubles == null ? new ProtoReader.DoubleList() : doubles); break;
+        case INT_VAL: r.readVarints(t, ints = ints == null ? new ProtoReader.LongList() : ints); break;
+        case STRING_VAL:
           r.expect(t, ProtoReader.LEN, "string_val");
           if (strings == null) {
             strings = new ArrayList<>();
           }
           strings.add(r.readBytes());
           break;
-        case 9: r.readFloats(t, scomplex = scomplex == null ? new ProtoReader.FloatList() : scomplex); break;
-        case 10: r.readVarints(t, int64s = int64s == null ? new ProtoReader.LongList() : int64s); break;
-        case 11: r.readVarints(t, bools = bools == null ? new ProtoReader.LongList() : bools); break;
-        case 12: r.readDoubles(t, dcomplex = dcomplex == null ? new ProtoReader.DoubleList() : dcomplex); break;
-        case 13: r.readVarints(t, halfs = halfs == null ? new ProtoReader.LongList() : halfs); break;
-        case 16: r.readVarints(t, uint32s = uint32s == null ? new ProtoReader.LongList() : uint32s); break;
-        case 17: r.readVarints(t, uint64s = uint64s == null ? new ProtoReader.LongList() : uint64s); break;
+        case SCOMPLEX_VAL: r.readFloats(t, scomplex = scomplex == null ? new ProtoReader.FloatList() : scomplex); break;
+        case INT64_VAL: r.readVarints(t, int64s = int64s == null ? new ProtoReader.LongList() : int64s); break;
+        case BOOL_VAL: r.readVarints(t, bools = bools == null ? new ProtoReader.LongList() : bools); break;
+        case DCOMPLEX_VAL: r.readDoubles(t, dcomplex = dcomplex == null ? new ProtoReader.DoubleList() : dcomplex); break;
+        case HALF_VAL: r.readVarints(t, halfs = halfs == null ? new ProtoReader.LongList() : halfs); break;
+        case UINT32_VAL: r.readVarints(t, uint32s = uint32s == null ? new ProtoReader.LongList() : uint32s); break;
+        case UINT64_VAL: r.readVarints(t, uint64s = uint64s == null ? new ProtoReader.LongList() : uint64s); break;
         default: r.skipField(t);
       }
     }
@@ -357,23 +374,23 @@ public record TensorProto(
 
   @Override
   public void encodeTo(ProtoWriter w) {
-    w.writeInt64Field(1, dtype);
-    w.writeMessageField(2, shape);
-    w.writeInt64Field(3, versionNumber);
-    w.writeBytesField(4, tensorContent);
-    w.writePackedFloats(5, floatVal);
-    w.writePackedDoubles(6, doubleVal);
-    w.writePackedInts(7, intVal);
+    w.writeInt64Field(DTYPE, dtype);
+    w.writeMessageField(TENSOR_SHAPE, shape);
+    w.writeInt64Field(VERSION_NUMBER, versionNumber);
+    w.writeBytesField(TENSOR_CONTENT, tensorContent);
+    w.writePackedFloats(FLOAT_VAL, floatVal);
+    w.writePackedDoubles(DOUBLE_VAL, doubleVal);
+    w.writePackedInts(INT_VAL, intVal);
     for (byte[] s : stringVal) {
-      w.writeBytesFieldAlways(8, s);
+      w.writeBytesFieldAlways(STRING_VAL, s);
     }
-    w.writePackedFloats(9, scomplexVal);
-    w.writePackedVarints(10, int64Val);
-    w.writePackedBools(11, boolVal);
-    w.writePackedDoubles(12, dcomplexVal);
-    w.writePackedInts(13, halfVal);
-    w.writePackedVarints(16, uint32Val);
-    w.writePackedVarints(17, uint64Val);
+    w.writePackedFloats(SCOMPLEX_VAL, scomplexVal);
+    w.writePackedVarints(INT64_VAL, int64Val);
+    w.writePackedBools(BOOL_VAL, boolVal);
+    w.writePackedDoubles(DCOMPLEX_VAL, dcomplexVal);
+    w.writePackedInts(HALF_VAL, halfVal);
+    w.writePackedVarints(UINT32_VAL, uint32Val);
+    w.writePackedVarints(UINT64_VAL, uint64Val);
   }
 
   @Override
