@@ -16,7 +16,7 @@ final class ChanceLevel implements Rule {
 
   @Override
   public Coverage coverage(Subject s) {
-    Facts f = s.facts();
+    Facts f = Facts.of(s);
     if (f.classes < 2) {
       return Coverage.notChecked("the number of classes is unknown (no output-layer bias logged)");
     }
@@ -26,7 +26,7 @@ final class ChanceLevel implements Rule {
 
   @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
-    Facts f = s.facts();
+    Facts f = Facts.of(s);
     if (f.classes < 2) {
       return;
     }
@@ -34,21 +34,21 @@ final class ChanceLevel implements Rule {
     double chanceLoss = f.chanceLoss();
     Series acc = f.valAcc != null ? f.valAcc : f.trainAcc;
     Series loss = f.valLoss != null ? f.valLoss : f.trainEpochLoss != null ? f.trainEpochLoss : f.trainLoss;
-    double accEnd = acc == null ? Double.NaN : Stats.mean(acc.values(), Rules.tailStart(acc.size(), 0.3), acc.size());
+    double accEnd = acc == null ? Double.NaN : Stats.mean(acc.values(), RuleSupport.tailStart(acc.size(), 0.3), acc.size());
     double lossEnd = loss == null || loss.nonFinite() > 0 ? Double.NaN
-        : Stats.mean(loss.values(), Rules.tailStart(loss.size(), 0.3), loss.size());
-    boolean byAcc = Double.isFinite(accEnd) && accEnd <= t.get("chance.accuracy") * chanceAcc;
-    boolean byLoss = Double.isFinite(lossEnd) && Math.abs(lossEnd - chanceLoss) <= t.get("chance.loss") * chanceLoss;
+        : Stats.mean(loss.values(), RuleSupport.tailStart(loss.size(), 0.3), loss.size());
+    boolean byAcc = Double.isFinite(accEnd) && accEnd <= t.get(Threshold.CHANCE_ACCURACY) * chanceAcc;
+    boolean byLoss = Double.isFinite(lossEnd) && Math.abs(lossEnd - chanceLoss) <= t.get(Threshold.CHANCE_LOSS) * chanceLoss;
     if (!(acc != null ? byAcc : byLoss)) {
       return;
     }
     Series shown = acc != null ? acc : loss;
-    String what = (acc != null ? "accuracy " + Rules.fmt(accEnd) + " (1/" + f.classes + " = " + Rules.fmt(chanceAcc) + ")"
-        : "") + (byLoss ? (acc != null ? ", " : "") + "loss " + Rules.fmt(lossEnd) + " (ln " + f.classes + " = "
-            + Rules.fmt(chanceLoss) + ")" : "");
+    String what = (acc != null ? "accuracy " + RuleSupport.fmt(accEnd) + " (1/" + f.classes + " = " + RuleSupport.fmt(chanceAcc) + ")"
+        : "") + (byLoss ? (acc != null ? ", " : "") + "loss " + RuleSupport.fmt(lossEnd) + " (ln " + f.classes + " = "
+            + RuleSupport.fmt(chanceLoss) + ")" : "");
     out.add(new Finding(id(), Severity.WARNING, shown.run(), loss != null && byLoss && acc != null
-        ? List.of(acc.tag(), loss.tag()) : List.of(shown.tag()), "", shown.steps()[Rules.tailStart(shown.size(), 0.3)],
-        shown.lastStep(), Rules.ev("classes", f.classes, "accuracy", Double.isNaN(accEnd) ? -1 : accEnd, "loss",
+        ? List.of(acc.tag(), loss.tag()) : List.of(shown.tag()), "", shown.steps()[RuleSupport.tailStart(shown.size(), 0.3)],
+        shown.lastStep(), RuleSupport.ev("classes", f.classes, "accuracy", Double.isNaN(accEnd) ? -1 : accEnd, "loss",
             Double.isNaN(lossEnd) ? -1 : lossEnd),
         "the network is at chance level for " + f.classes + " classes: " + what + " at the end",
         "a network that predicts no better than guessing has learnt nothing: look for the cause (see the other findings)",

@@ -54,7 +54,7 @@ final class DeadUnits implements Rule {
 
   @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
-    double bound = t.get("dead.fraction");
+    double bound = t.get(Threshold.DEAD_FRACTION);
     for (Layer l : s.layers()) {
       Finding f = scalar(s, l, l.tag(Role.DEAD_UNITS), bound, "the units", "are dead (zero for the whole probe batch)",
           "dead-unit fraction");
@@ -86,7 +86,7 @@ final class DeadUnits implements Rule {
     if (v.size() < 2) {
       return null;
     }
-    double frac = Stats.median(v.values(), Rules.tailStart(v.size(), 0.3), v.size());
+    double frac = Stats.median(v.values(), RuleSupport.tailStart(v.size(), 0.3), v.size());
     if (!(frac >= bound)) {
       return null;
     }
@@ -95,8 +95,8 @@ final class DeadUnits implements Rule {
       onset++;
     }
     return new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), l.name(),
-        v.steps()[Math.min(onset, v.size() - 1)], v.lastStep(), Rules.ev("fraction", frac, "bound", bound),
-        Rules.fmt(100 * frac) + "% of " + of + " of layer '" + l.name() + "' " + what, SUGGESTION, basis);
+        v.steps()[Math.min(onset, v.size() - 1)], v.lastStep(), RuleSupport.ev("fraction", frac, "bound", bound),
+        RuleSupport.fmt(100 * frac) + "% of " + of + " of layer '" + l.name() + "' " + what, SUGGESTION, basis);
   }
 
   /** A ReLU layer's outputs (never negative) nearly all zero over the last part of the run. */
@@ -106,17 +106,17 @@ final class DeadUnits implements Rule {
       return null;
     }
     List<HistogramStep> h = s.histograms(post);
-    HistogramStep last = Rules.last(h);
+    HistogramStep last = RuleSupport.last(h);
     if (last == null || Hist.min(last) < 0 || Hist.total(last) == 0) {
       return null; // negative outputs: not a ReLU
     }
-    double zeros = Hist.nearZero(last, 1e-6);
-    if (zeros < t.get("dead.zeroShare")) {
+    double zeros = Hist.nearZero(last, Limit.ZERO_OUTPUT.value());
+    if (zeros < t.get(Threshold.DEAD_ZERO_SHARE)) {
       return null;
     }
     return new Finding(id(), Severity.WARNING, post.run(), List.of(post.tag()), l.name(), h.get(0).step(), last.step(),
-        Rules.ev("zero_share", zeros, "bound", t.get("dead.zeroShare")),
-        Rules.fmt(100 * zeros) + "% of the outputs of layer '" + l.name() + "'"
+        RuleSupport.ev("zero_share", zeros, "bound", t.get(Threshold.DEAD_ZERO_SHARE)),
+        RuleSupport.fmt(100 * zeros) + "% of the outputs of layer '" + l.name() + "'"
             + (l.activationName().equals(l.name()) ? "" : " (" + l.activationName() + ")") + " are zero: its units are dead",
         SUGGESTION, "activation histograms");
   }
@@ -137,7 +137,7 @@ final class DeadUnits implements Rule {
       }
     }
     return new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), l.name(), v.steps()[0], v.lastStep(),
-        Rules.ev("gradient_norm", 0, "points", v.size()),
+        RuleSupport.ev("gradient_norm", 0, "points", v.size()),
         "layer '" + l.name() + "' gets no gradient at all (its weight gradient norm is exactly 0 at every logged step):"
             + " the units it feeds are dead",
         SUGGESTION, "per-layer gradient norms");
@@ -150,13 +150,13 @@ final class DeadUnits implements Rule {
       return null;
     }
     List<HistogramStep> h = s.histograms(b);
-    HistogramStep last = Rules.last(h);
-    if (last == null || !(Hist.max(last) <= t.get("dead.biasMax"))) {
+    HistogramStep last = RuleSupport.last(h);
+    if (last == null || !(Hist.max(last) <= t.get(Threshold.DEAD_BIAS_MAX))) {
       return null;
     }
     return new Finding(id(), Severity.WARNING, b.run(), List.of(b.tag()), l.name(), h.get(0).step(), last.step(),
-        Rules.ev("largest_bias", Hist.max(last), "bound", t.get("dead.biasMax")),
-        "every bias of layer '" + l.name() + "' is at or below " + Rules.fmt(Hist.max(last))
+        RuleSupport.ev("largest_bias", Hist.max(last), "bound", t.get(Threshold.DEAD_BIAS_MAX)),
+        "every bias of layer '" + l.name() + "' is at or below " + RuleSupport.fmt(Hist.max(last))
             + " and the loss does not improve: the ReLUs after it can hardly ever fire",
         SUGGESTION, "bias histograms (no activations logged)");
   }

@@ -21,10 +21,10 @@ final class ExplodingGradients implements Rule {
 
   @Override
   public Coverage coverage(Subject s) {
-    if (!Gradients.any(s).isEmpty() || s.facts().gradNormTotal != null) {
+    if (!Gradients.any(s).isEmpty() || Facts.of(s).gradNormTotal != null) {
       return Coverage.checked("gradient norms");
     }
-    return s.facts().trainLoss == null ? Coverage.notChecked("no gradients and no training loss logged")
+    return Facts.of(s).trainLoss == null ? Coverage.notChecked("no gradients and no training loss logged")
         : Coverage.partly("no gradients logged: judged from the loss and the weights' initial scale");
   }
 
@@ -41,7 +41,7 @@ final class ExplodingGradients implements Rule {
     for (Gradients.LayerNorms n : norms) {
       if (n.nonFinite() > 0) {
         out.add(new Finding(id(), Severity.ERROR, n.run(), List.of(n.tag()), n.layer(), n.firstBad(), n.to(),
-            Rules.ev("non_finite_values", n.nonFinite(), "first_norm", n.first()),
+            RuleSupport.ev("non_finite_values", n.nonFinite(), "first_norm", n.first()),
             "the gradient norm of layer '" + n.layer() + "' became NaN or infinite at step " + n.firstBad(),
             SUGGESTION, "per-layer gradient norms"));
         return true;
@@ -52,30 +52,30 @@ final class ExplodingGradients implements Rule {
       Gradients.LayerNorms last = norms.get(norms.size() - 1);
       double ratio = first.tail() / last.tail();
       double growth = first.tail() / first.head();
-      if (ratio > t.get("exploding.ratio") && growth > 10) {
+      if (ratio > t.get(Threshold.EXPLODING_RATIO) && growth > 10) {
         out.add(new Finding(id(), Severity.ERROR, first.run(), List.of(first.tag(), last.tag()), first.layer(),
-            first.from(), first.to(), Rules.ev("first_layer_norm", first.tail(), "last_layer_norm", last.tail(),
+            first.from(), first.to(), RuleSupport.ev("first_layer_norm", first.tail(), "last_layer_norm", last.tail(),
                 "ratio", ratio, "growth", growth),
-            "gradients explode toward the input: layer '" + first.layer() + "' gets " + Rules.fmt(ratio)
-                + " times the gradient norm of '" + last.layer() + "', " + Rules.fmt(growth) + " times its early norm",
+            "gradients explode toward the input: layer '" + first.layer() + "' gets " + RuleSupport.fmt(ratio)
+                + " times the gradient norm of '" + last.layer() + "', " + RuleSupport.fmt(growth) + " times its early norm",
             SUGGESTION, "per-layer gradient norms"));
         return true;
       }
     }
     for (Gradients.LayerNorms n : norms) {
       double growth = n.tail() / n.head();
-      if (growth > t.get("exploding.growth")) {
+      if (growth > t.get(Threshold.EXPLODING_GROWTH)) {
         out.add(new Finding(id(), Severity.ERROR, n.run(), List.of(n.tag()), n.layer(), n.from(), n.to(),
-            Rules.ev("early_norm", n.head(), "late_norm", n.tail(), "growth", growth),
-            "the gradient norm of layer '" + n.layer() + "' grew " + Rules.fmt(growth) + " times over the run",
+            RuleSupport.ev("early_norm", n.head(), "late_norm", n.tail(), "growth", growth),
+            "the gradient norm of layer '" + n.layer() + "' grew " + RuleSupport.fmt(growth) + " times over the run",
             SUGGESTION, "per-layer gradient norms"));
         return true;
       }
     }
-    Series total = s.facts().gradNormTotal;
+    Series total = Facts.of(s).gradNormTotal;
     if (total != null && total.nonFinite() > 0) {
       out.add(new Finding(id(), Severity.ERROR, total.run(), List.of(total.tag()), "", total.firstNonFiniteStep(),
-          total.lastStep(), Rules.ev("non_finite_values", total.nonFinite(), "first_norm", total.values()[0]),
+          total.lastStep(), RuleSupport.ev("non_finite_values", total.nonFinite(), "first_norm", total.values()[0]),
           "the total gradient norm became NaN or infinite at step " + total.firstNonFiniteStep(), SUGGESTION,
           "total gradient norm"));
       return true;
@@ -86,14 +86,14 @@ final class ExplodingGradients implements Rule {
   /** A blow-up from a start that was already broken: the initialisation or the inputs, not the learning rate. */
   private void fromStart(Subject s, Thresholds t, List<Finding> out) {
     List<String> problems = Start.problems(s, t);
-    Series v = s.facts().trainLoss;
+    Series v = Facts.of(s).trainLoss;
     if (problems.isEmpty() || v == null || !Start.blewUp(s, t)) {
       return;
     }
     int bad = Start.firstNonFinite(v);
     long at = v.steps()[0];
     out.add(new Finding(id(), Severity.ERROR, v.run(), List.of(v.tag()), "", at, v.lastStep(),
-        Rules.ev("start_loss", s.facts().startLoss, "non_finite_values", v.nonFinite()),
+        RuleSupport.ev("start_loss", Facts.of(s).startLoss, "non_finite_values", v.nonFinite()),
         "gradients exploded from the start: " + String.join("; ", problems)
             + (bad >= 0 ? ", and the loss became NaN or infinite at step " + v.steps()[bad] : ", and the loss blew up"),
         SUGGESTION, "training loss at the start" + (problems.size() > 1 ? ", gradient norms and weight scales" : "")));

@@ -29,7 +29,12 @@ final class Facts {
   /** The first finite training loss, NaN when none. */
   final double startLoss;
 
-  Facts(Subject s) {
+  /** The facts of a subject, read once per subject. */
+  static Facts of(Subject s) {
+    return s.derived(Facts.class, Facts::new);
+  }
+
+  private Facts(Subject s) {
     List<TagRole> trainLosses = new ArrayList<>();
     for (TagRole t : s.withRole(Role.LOSS)) {
       if (t.split() != Split.VALIDATION && t.kind() == dev.trainscope.data.TagKind.SCALAR) {
@@ -146,7 +151,7 @@ final class Facts {
         b = layers.get(i).biasTag(Role.WEIGHTS);
       }
       if (b != null) {
-        HistogramStep h = Rules.last(s.histograms(b));
+        HistogramStep h = RuleSupport.last(s.histograms(b));
         double n = h == null ? 0 : Hist.total(h);
         return n >= 2 && n <= 100_000 ? (int) Math.round(n) : 0;
       }
@@ -158,32 +163,12 @@ final class Facts {
   }
 
   /**
-   * A weight layer's fan-in: weight count over bias count (a dense layer's inputs; a
-   * convolution's kernel area times input channels). NaN when either is not logged.
-   */
-  static double fanIn(Subject s, Layer l) {
-    TagRole w = l.tag(Role.WEIGHTS);
-    TagRole b = l.biasTag(Role.BIASES);
-    if (w == null || b == null) {
-      return Double.NaN;
-    }
-    HistogramStep hw = Rules.last(s.histograms(w));
-    HistogramStep hb = Rules.last(s.histograms(b));
-    if (hw == null || hb == null) {
-      return Double.NaN;
-    }
-    double nb = Hist.total(hb);
-    double nw = Hist.total(hw);
-    return nb >= 1 && nw >= nb ? nw / nb : Double.NaN;
-  }
-
-  /**
    * The layer's weights' spread at their first histogram in units of 1/sqrt(fan-in), the scale of
    * LeCun's initialisation: PyTorch's default is 0.58, Glorot's 0.6-1.4, He's 1.41. NaN when the
    * fan-in or the weights are unknown.
    */
   static double initScale(Subject s, Layer l) {
-    double fanIn = fanIn(s, l);
+    double fanIn = s.fanIn(l);
     TagRole w = l.tag(Role.WEIGHTS);
     if (!(fanIn > 0) || w == null) {
       return Double.NaN;
@@ -196,19 +181,13 @@ final class Facts {
   }
 
   /**
-   * A loss this many times its first value (or ln K, if higher) has blown up: as the default
-   * {@code surge.earlyFactor}.
-   */
-  private static final double BLOWN_UP = 5.0;
-
-  /**
    * True when a training loss counted on the histogram's axis had already blown up at or before
-   * {@code step} (became NaN or infinite, or rose to {@link #BLOWN_UP} times its start): the
+   * {@code step} (became NaN or infinite, or rose to {@link Limit#BLOWN_UP} times its start): the
    * weights then show the wreck, not the start (Keras logs its first histograms after the first
    * epoch; some trainings log weights only at their end).
    */
   private static boolean afterBlowUp(Subject s, long step, TagRole hist) {
-    Facts f = s.facts();
+    Facts f = Facts.of(s);
     for (Series v : new Series[] {f.trainLoss, f.trainEpochLoss}) {
       if (v == null || v.isEmpty() || !v.run().equals(hist.run())) {
         continue;
@@ -223,7 +202,7 @@ final class Facts {
       double chance = f.chanceLoss();
       double level = Double.isFinite(chance) ? Math.max(v.values()[0], chance) : v.values()[0];
       for (int i = 1; i < v.size() && v.steps()[i] <= step; i++) {
-        if (v.max()[i] >= BLOWN_UP * level) {
+        if (v.max()[i] >= Limit.BLOWN_UP.value() * level) {
           return true;
         }
       }

@@ -39,7 +39,7 @@ final class Gradients {
       }
       out.add(new LayerNorms(v.run(), v.tag(), l.name(), v.steps()[0], v.lastStep(),
           Stats.median(v.values(), 0, Math.max(1, v.size() / 10)),
-          Stats.median(v.values(), Rules.tailStart(v.size(), 0.2), v.size()), v.values()[0], v.values(), v.steps(),
+          Stats.median(v.values(), RuleSupport.tailStart(v.size(), 0.2), v.size()), v.values()[0], v.values(), v.steps(),
           v.nonFinite(), v.firstNonFiniteStep()));
     }
     return out;
@@ -71,7 +71,7 @@ final class Gradients {
       }
       out.add(new LayerNorms(t.run(), t.tag(), l.name(), steps[0], steps[steps.length - 1],
           Stats.median(values, 0, Math.max(1, values.length / 10)),
-          Stats.median(values, Rules.tailStart(values.length, 0.2), values.length), values[0], values, steps, bad,
+          Stats.median(values, RuleSupport.tailStart(values.length, 0.2), values.length), values[0], values, steps, bad,
           firstBad));
     }
     return out;
@@ -92,7 +92,7 @@ final class Gradients {
 
   /** The first value of the total gradient norm, or of the largest per-layer norm at the first step; NaN when none. */
   static double atStart(Subject s) {
-    Series total = s.facts().gradNormTotal;
+    Series total = Facts.of(s).gradNormTotal;
     if (total != null && !total.isEmpty()) {
       return total.values()[0];
     }

@@ -26,10 +26,10 @@ final class LargeWeights implements Rule {
   public void check(Subject s, Thresholds t, List<Finding> out) {
     List<TagRole> tags = new ArrayList<>(s.withRole(Role.WEIGHTS));
     tags.addAll(s.withRole(Role.BIASES));
-    double bound = t.get("weights.max");
+    double bound = t.get(Threshold.WEIGHTS_MAX);
     for (TagRole tag : tags) {
       List<HistogramStep> h = s.histograms(tag);
-      HistogramStep last = Rules.last(h);
+      HistogramStep last = RuleSupport.last(h);
       if (last == null) {
         continue;
       }
@@ -37,12 +37,12 @@ final class LargeWeights implements Rule {
       // biases usually start at 0: a spread grown from nothing is no growth
       double first = Hist.std(h.get(0));
       double growth = first > 1e-12 ? Hist.std(last) / first : 1;
-      boolean growing = h.size() >= 5 && growth > t.get("weights.growth") && max > t.get("weights.growthFloor");
+      boolean growing = h.size() >= 5 && growth > t.get(Threshold.WEIGHTS_GROWTH) && max > t.get(Threshold.WEIGHTS_GROWTH_FLOOR);
       if (max > bound || growing) {
         out.add(new Finding(id(), Severity.WARNING, tag.run(), List.of(tag.tag()), tag.layer(), h.get(0).step(),
-            last.step(), Rules.ev("max_abs", max, "bound", bound, "spread_growth", growth),
+            last.step(), RuleSupport.ev("max_abs", max, "bound", bound, "spread_growth", growth),
             (tag.role() == Role.BIASES ? "biases" : "weights") + " of layer '" + (tag.layer().isEmpty() ? tag.tag()
-                : tag.layer()) + "' reach " + Rules.fmt(max) + (growth > 10 ? ", their spread grew " + Rules.fmt(growth)
+                : tag.layer()) + "' reach " + RuleSupport.fmt(max) + (growth > 10 ? ", their spread grew " + RuleSupport.fmt(growth)
                 + " times" : ""),
             "use weight decay (L2), a lower learning rate, or gradient clipping; check the initialisation"));
         return;

@@ -26,29 +26,29 @@ final class LrTooLow implements Rule {
 
   @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
-    Series loss = s.facts().trainLoss;
+    Series loss = Facts.of(s).trainLoss;
     if (loss == null || loss.size() < 5 || !Movement.lossStalled(s, t) || gradientsBlocked(s, t)) {
       return;
     }
     int n = loss.size();
     double first = Stats.mean(loss.values(), 0, Math.max(1, n / 10));
-    double last = Stats.mean(loss.values(), Rules.tailStart(n, 0.1), n);
+    double last = Stats.mean(loss.values(), RuleSupport.tailStart(n, 0.1), n);
     double improvement = (first - last) / first;
-    Series lr = s.facts().lr;
-    String lrText = lr == null || lr.isEmpty() ? "" : " at a learning rate of " + Rules.fmt(lr.values()[lr.size() - 1]);
+    Series lr = Facts.of(s).lr;
+    String lrText = lr == null || lr.isEmpty() ? "" : " at a learning rate of " + RuleSupport.fmt(lr.values()[lr.size() - 1]);
     // update/weight ratios, where logged
     double worst = Double.NaN;
     for (TagRole u : s.byLayer(Role.UPDATE_RATIO).values()) {
       Series v = s.series(u);
       if (v.size() >= 5) {
-        double r = Stats.median(v.values(), Rules.tailStart(v.size(), 0.3), v.size());
+        double r = Stats.median(v.values(), RuleSupport.tailStart(v.size(), 0.3), v.size());
         worst = Double.isNaN(worst) ? r : Math.max(worst, r);
       }
     }
     if (!Double.isNaN(worst)) {
-      if (worst > 0 && worst < t.get("update.low")) {
-        out.add(finding(loss, improvement, "the largest update is " + Rules.fmt(worst) + " of its layer's weights (healthy:"
-            + " about 1e-3)" + lrText, Rules.ev("improvement", improvement, "largest_update_ratio", worst),
+      if (worst > 0 && worst < t.get(Threshold.UPDATE_LOW)) {
+        out.add(finding(loss, improvement, "the largest update is " + RuleSupport.fmt(worst) + " of its layer's weights (healthy:"
+            + " about 1e-3)" + lrText, RuleSupport.ev("improvement", improvement, "largest_update_ratio", worst),
             "update/weight ratios and training loss"));
       }
       return;
@@ -64,18 +64,18 @@ final class LrTooLow implements Rule {
       least = Math.min(least, m.moved());
     }
     // every layer barely moved, and alike: layers still while others move are vanishing gradients
-    if (most >= t.get("lrlow.movement") || least < t.get("vanishing.ratio") * most) {
+    if (most >= t.get(Threshold.LRLOW_MOVEMENT) || least < t.get(Threshold.VANISHING_RATIO) * most) {
       return;
     }
-    out.add(finding(loss, improvement, "no layer's weights moved more than " + Rules.fmt(100 * most)
-            + "% of their spread" + lrText, Rules.ev("improvement", improvement, "largest_movement", most,
+    out.add(finding(loss, improvement, "no layer's weights moved more than " + RuleSupport.fmt(100 * most)
+            + "% of their spread" + lrText, RuleSupport.ev("improvement", improvement, "largest_movement", most,
             "smallest_movement", least),
         "weight histograms and training loss (no update ratios logged)"));
   }
 
   private Finding finding(Series loss, double improvement, String why, java.util.Map<String, Double> ev, String basis) {
     return new Finding(id(), Severity.WARNING, loss.run(), List.of(loss.tag()), "", loss.steps()[0], loss.lastStep(), ev,
-        "the learning rate is probably too low: the training loss improved only " + Rules.fmt(100 * improvement)
+        "the learning rate is probably too low: the training loss improved only " + RuleSupport.fmt(100 * improvement)
             + "% and " + why, "raise the learning rate (by 10x, then tune); a learning-rate range test finds a good one",
         basis);
   }
@@ -88,7 +88,7 @@ final class LrTooLow implements Rule {
     }
     Gradients.LayerNorms first = norms.get(0);
     Gradients.LayerNorms last = norms.get(norms.size() - 1);
-    return !(first.tail() > 0) || first.tail() < t.get("vanishing.norm")
-        || (norms.size() >= 2 && first.tail() < t.get("vanishing.ratio") * last.tail());
+    return !(first.tail() > 0) || first.tail() < t.get(Threshold.VANISHING_NORM)
+        || (norms.size() >= 2 && first.tail() < t.get(Threshold.VANISHING_RATIO) * last.tail());
   }
 }

@@ -62,13 +62,13 @@ final class Movement {
    * from its first to its last tenth, or it ends at chance level.
    */
   static boolean lossStalled(Subject s, Thresholds t) {
-    Series v = s.facts().trainLoss;
+    Series v = Facts.of(s).trainLoss;
     if (v == null || v.size() < 2 || v.nonFinite() > 0) {
       return false;
     }
     int n = v.size();
     double first = Stats.mean(v.values(), 0, Math.max(1, n / 10));
-    double last = Stats.mean(v.values(), Rules.tailStart(n, 0.1), n);
-    return first > 0 && (first - last) / first < t.get("stall.movementImprovement");
+    double last = Stats.mean(v.values(), RuleSupport.tailStart(n, 0.1), n);
+    return first > 0 && (first - last) / first < t.get(Threshold.STALL_MOVEMENT_IMPROVEMENT);
   }
 }

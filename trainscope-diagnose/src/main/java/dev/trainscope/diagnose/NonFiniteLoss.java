@@ -25,7 +25,7 @@ final class NonFiniteLoss implements Rule {
       }
       if (v.nonFinite() > 0) {
         out.add(new Finding(id(), Severity.ERROR, v.run(), List.of(v.tag()), "", v.firstNonFiniteStep(), v.lastStep(),
-            Rules.ev("non_finite_values", v.nonFinite(), "first_step", v.firstNonFiniteStep()),
+            RuleSupport.ev("non_finite_values", v.nonFinite(), "first_step", v.firstNonFiniteStep()),
             "loss '" + v.tag() + "' became NaN or infinite at step " + v.firstNonFiniteStep() + " ("
                 + v.nonFinite() + " values)",
             "the learning rate is probably too high, or a log/division met zero: lower the learning rate, clip "
@@ -33,10 +33,10 @@ final class NonFiniteLoss implements Rule {
         continue;
       }
       double max = Stats.max(v.max());
-      if (max >= t.get("loss.max")) {
+      if (max >= t.get(Threshold.LOSS_MAX)) {
         int i = Stats.argMax(v.max());
         out.add(new Finding(id(), Severity.ERROR, v.run(), List.of(v.tag()), "", v.steps()[i], v.lastStep(),
-            Rules.ev("max_loss", max), "loss '" + v.tag() + "' reached " + Rules.fmt(max) + " at step " + v.steps()[i],
+            RuleSupport.ev("max_loss", max), "loss '" + v.tag() + "' reached " + RuleSupport.fmt(max) + " at step " + v.steps()[i],
             "the loss has exploded: lower the learning rate, clip gradients, normalise the inputs"));
       }
     }

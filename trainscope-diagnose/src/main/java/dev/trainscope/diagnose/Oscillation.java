@@ -31,13 +31,13 @@ final class Oscillation implements Rule {
           continue;
         }
         // per-batch values swing by the batch's luck: judge the trend, as means of blocks of points
-        double[] x = Stats.blockMeans(v.values(), (int) t.get("oscillation.blocks"));
+        double[] x = Stats.blockMeans(v.values(), (int) t.get(Threshold.OSCILLATION_BLOCKS));
         int n = x.length;
         double level = role == Role.LOSS ? Math.abs(Stats.median(x, 0, n)) : 1.0;
         if (level == 0) {
           continue;
         }
-        double amplitude = t.get("oscillation.amplitude");
+        double amplitude = t.get(Threshold.OSCILLATION_AMPLITUDE);
         int count = 0;
         double lastMax = Double.NaN;
         for (int i = 1; i < n - 1; i++) {
@@ -50,7 +50,7 @@ final class Oscillation implements Rule {
             lastMax = Double.NaN;
           }
         }
-        if (count < t.get("oscillation.rate") * n) {
+        if (count < t.get(Threshold.OSCILLATION_RATE) * n) {
           continue;
         }
         // improving? compare the first and the last quarter
@@ -61,9 +61,9 @@ final class Oscillation implements Rule {
           continue;
         }
         out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", v.steps()[0], v.lastStep(),
-            Rules.ev("swings", count, "points", n, "gain", gain),
+            RuleSupport.ev("swings", count, "points", n, "gain", gain),
             (role == Role.ACCURACY ? "accuracy" : "loss") + " '" + v.tag() + "' oscillates (" + count
-                + " swings larger than " + Rules.fmt(amplitude) + " in " + n + " points) without improving",
+                + " swings larger than " + RuleSupport.fmt(amplitude) + " in " + n + " points) without improving",
             "the learning rate is probably too high, or the batch too small: lower the learning rate or raise the "
                 + "batch size"));
         return;

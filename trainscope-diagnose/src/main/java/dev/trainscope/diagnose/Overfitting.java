@@ -18,7 +18,7 @@ final class Overfitting implements Rule {
 
   @Override
   public Coverage coverage(Subject s) {
-    Facts f = s.facts();
+    Facts f = Facts.of(s);
     if (f.valLoss != null && f.trainLoss != null) {
       return Coverage.checked("training and validation loss");
     }
@@ -35,7 +35,7 @@ final class Overfitting implements Rule {
   }
 
   private boolean byLoss(Subject s, Thresholds t, List<Finding> out) {
-    Facts f = s.facts();
+    Facts f = Facts.of(s);
     // held against the validation loss on the same axis: per epoch when that is logged (Keras
     // counts epochs, not batches, on the x axis of its epoch_* tags)
     Series v = f.valLoss;
@@ -51,19 +51,19 @@ final class Overfitting implements Rule {
     double min = sv[best];
     double end = sv[sv.length - 1];
     int risingPoints = sv.length - 1 - best;
-    if (min <= 0 || risingPoints < 3 || (end - min) / min < t.get("overfit.rise")) {
+    if (min <= 0 || risingPoints < 3 || (end - min) / min < t.get(Threshold.OVERFIT_RISE)) {
       return false;
     }
     // training loss still falling after the validation minimum
-    double trainAtBest = valueNear(tr, v.steps()[best]);
-    double trainEnd = Stats.mean(tr.values(), Rules.tailStart(tr.size(), 0.1), tr.size());
+    double trainAtBest = RuleSupport.valueNear(tr, v.steps()[best]);
+    double trainEnd = Stats.mean(tr.values(), RuleSupport.tailStart(tr.size(), 0.1), tr.size());
     if (!(trainEnd < trainAtBest)) {
       return false;
     }
     out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag(), tr.tag()), "", v.steps()[best], v.lastStep(),
-        Rules.ev("val_loss_min", min, "val_loss_end", end, "rise", (end - min) / min, "train_loss_at_min", trainAtBest,
+        RuleSupport.ev("val_loss_min", min, "val_loss_end", end, "rise", (end - min) / min, "train_loss_at_min", trainAtBest,
             "train_loss_end", trainEnd),
-        "overfitting from step " + v.steps()[best] + ": validation loss rose " + Rules.fmt(100 * (end - min) / min)
+        "overfitting from step " + v.steps()[best] + ": validation loss rose " + RuleSupport.fmt(100 * (end - min) / min)
             + "% above its minimum while training loss kept falling",
         "stop earlier (early stopping at step " + v.steps()[best] + "), add regularisation (weight decay, dropout), "
             + "augment the data or get more of it"));
@@ -71,32 +71,32 @@ final class Overfitting implements Rule {
   }
 
   private void byAccuracy(Subject s, Thresholds t, List<Finding> out) {
-    Series v = s.facts().valAcc;
-    Series tr = s.facts().trainAcc;
+    Series v = Facts.of(s).valAcc;
+    Series tr = Facts.of(s).trainAcc;
     if (v == null || tr == null || !sameAxis(tr, v)) {
       return;
     }
     if (v.size() < 3 || tr.size() < 3) {
       return;
     }
-    double trainEnd = Stats.mean(tr.values(), Rules.tailStart(tr.size(), 0.1), tr.size());
-    double valEnd = Stats.mean(v.values(), Rules.tailStart(v.size(), 0.1), v.size());
+    double trainEnd = Stats.mean(tr.values(), RuleSupport.tailStart(tr.size(), 0.1), tr.size());
+    double valEnd = Stats.mean(v.values(), RuleSupport.tailStart(v.size(), 0.1), v.size());
     double gap = trainEnd - valEnd;
-    double bound = trainEnd <= 0.9 ? t.get("overfit.gapLow") : t.get("overfit.gapHigh");
+    double bound = trainEnd <= Limit.OVERFIT_HIGH_ACCURACY.value() ? t.get(Threshold.OVERFIT_GAP_LOW) : t.get(Threshold.OVERFIT_GAP_HIGH);
     // grown since the first validation (a gap that opened early and then held is still overfitting)
-    double gapEarly = valueNear(tr, v.steps()[0]) - v.values()[0];
+    double gapEarly = RuleSupport.valueNear(tr, v.steps()[0]) - v.values()[0];
     if (gap >= bound && gap > gapEarly) {
       int onset = 0;
       for (int i = 0; i < v.size(); i++) {
-        if (valueNear(tr, v.steps()[i]) - v.values()[i] >= bound / 2) {
+        if (RuleSupport.valueNear(tr, v.steps()[i]) - v.values()[i] >= bound / 2) {
           onset = i;
           break;
         }
       }
       out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag(), tr.tag()), "", v.steps()[onset],
-          v.lastStep(), Rules.ev("train_accuracy", trainEnd, "val_accuracy", valEnd, "gap", gap, "gap_bound", bound),
-          "overfitting: validation accuracy " + Rules.fmt(valEnd) + " is " + Rules.fmt(gap)
-              + " below training accuracy " + Rules.fmt(trainEnd) + ", a gap that grew during training",
+          v.lastStep(), RuleSupport.ev("train_accuracy", trainEnd, "val_accuracy", valEnd, "gap", gap, "gap_bound", bound),
+          "overfitting: validation accuracy " + RuleSupport.fmt(valEnd) + " is " + RuleSupport.fmt(gap)
+              + " below training accuracy " + RuleSupport.fmt(trainEnd) + ", a gap that grew during training",
           "add regularisation (weight decay, dropout), augment the data or get more of it, or stop earlier"));
     }
   }
@@ -131,21 +131,4 @@ final class Overfitting implements Rule {
     return s.first(role, Split.VALIDATION);
   }
 
-  /** The value of a series at the step nearest to the given one. */
-  static double valueNear(Series s, long step) {
-    int lo = 0;
-    int hi = s.size() - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (s.steps()[mid] < step) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    if (lo > 0 && Math.abs(s.steps()[lo - 1] - step) < Math.abs(s.steps()[lo] - step)) {
-      lo--;
-    }
-    return s.values()[lo];
-  }
 }

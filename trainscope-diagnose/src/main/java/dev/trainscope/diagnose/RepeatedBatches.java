@@ -33,7 +33,7 @@ final class RepeatedBatches implements Rule {
     if (!s.withRole(Role.INPUTS).isEmpty() || !s.withRole(Role.INPUT_IMAGES).isEmpty()) {
       return Coverage.checked(!s.withRole(Role.INPUTS).isEmpty() ? "input histograms" : "input images");
     }
-    Facts f = s.facts();
+    Facts f = Facts.of(s);
     if (f.trainLoss != null && f.valLoss != null) {
       return Coverage.partly("no batch fingerprints or input samples logged: judged from training against validation loss");
     }
@@ -85,41 +85,15 @@ final class RepeatedBatches implements Rule {
         }
       }
       double frac = (double) repeats / v.size();
-      if (frac >= t.get("repeat.fraction") && cycle(v) < t.get("repeat.cycleBatches")) {
+      if (frac >= t.get(Threshold.REPEAT_FRACTION) && RuleSupport.cycle(v) < t.get(Threshold.REPEAT_CYCLE_BATCHES)) {
         out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", first, v.lastStep(),
-            Rules.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", v.size()),
-            Rules.fmt(100 * frac) + "% of the logged batches were seen before (" + seen.size() + " distinct of "
+            RuleSupport.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", v.size()),
+            RuleSupport.fmt(100 * frac) + "% of the logged batches were seen before (" + seen.size() + " distinct of "
                 + v.size() + ")", SUGGESTION, "batch fingerprints"));
         return Examined.FOUND;
       }
     }
     return result;
-  }
-
-  /**
-   * The length of the cycle the batch fingerprints repeat in when they come back in the same order
-   * each cycle, each batch once a cycle (a data set fed in a fixed order, epoch after epoch); 0 when
-   * they do not (a batch fed again and again, or no repeat at all).
-   */
-  static int cycle(Series fingerprints) {
-    double[] v = fingerprints.values();
-    java.util.Map<Long, Integer> firstAt = new java.util.HashMap<>();
-    int period = 0;
-    for (int i = 0; i < v.length && period == 0; i++) {
-      Integer before = firstAt.putIfAbsent(Double.doubleToLongBits(v[i]), i);
-      if (before != null) {
-        period = i - before;
-      }
-    }
-    if (period == 0) {
-      return 0;
-    }
-    int same = 0;
-    for (int i = period; i < v.length; i++) {
-      same += Double.doubleToLongBits(v[i]) == Double.doubleToLongBits(v[i - period]) ? 1 : 0;
-    }
-    // the first repeat may come back to the cycle's first batch only: the rest must follow in order
-    return same >= 0.9 * (v.length - period) ? period : 0;
   }
 
   /** Input histograms that come back bucket for bucket at different steps: the same values. */
@@ -142,9 +116,9 @@ final class RepeatedBatches implements Rule {
         }
       }
       double frac = (double) repeats / h.size();
-      if (frac >= t.get("repeat.fraction")) {
+      if (frac >= t.get(Threshold.REPEAT_FRACTION)) {
         out.add(new Finding(id(), Severity.WARNING, tag.run(), List.of(tag.tag()), "", first, h.get(h.size() - 1).step(),
-            Rules.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", h.size()),
+            RuleSupport.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", h.size()),
             "the input histogram is identical at " + repeats + " of " + h.size() + " logged steps: the same batch is"
                 + " fed again", SUGGESTION, "input histograms"));
         return Examined.FOUND;
@@ -174,9 +148,9 @@ final class RepeatedBatches implements Rule {
         }
       }
       double frac = (double) repeats / images.size();
-      if (frac >= t.get("repeat.fraction")) {
+      if (frac >= t.get(Threshold.REPEAT_FRACTION)) {
         out.add(new Finding(id(), Severity.WARNING, tag.run(), List.of(tag.tag()), "", 0, 0,
-            Rules.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", images.size()),
+            RuleSupport.ev("repeated_fraction", frac, "distinct_batches", seen.size(), "batches", images.size()),
             "the logged input images are identical at " + repeats + " of " + images.size() + " steps: the same batch"
                 + " is fed again", SUGGESTION, "input images"));
         return Examined.FOUND;
@@ -199,7 +173,7 @@ final class RepeatedBatches implements Rule {
    * validation accuracy (or loss) does not improve.
    */
   private void fromCurves(Subject s, Thresholds t, List<Finding> out) {
-    Facts f = s.facts();
+    Facts f = Facts.of(s);
     Series train = f.trainEpochLoss != null ? f.trainEpochLoss : f.trainLoss;
     Series val = f.valLoss;
     if (train == null || val == null || val.size() < 2 || train.nonFinite() > 0 || val.nonFinite() > 0) {
@@ -208,28 +182,28 @@ final class RepeatedBatches implements Rule {
     // a network that sees one batch has it by heart within the first epoch: by the first or second
     // evaluation (an epoch-level training loss averages the first epoch's learning in)
     int at = 0;
-    double ratio = val.values()[0] / Overfitting.valueNear(train, val.steps()[0]);
-    double second = val.values()[1] / Overfitting.valueNear(train, val.steps()[1]);
+    double ratio = val.values()[0] / RuleSupport.valueNear(train, val.steps()[0]);
+    double second = val.values()[1] / RuleSupport.valueNear(train, val.steps()[1]);
     if (second > ratio) {
       ratio = second;
       at = 1;
     }
-    double end = Stats.mean(train.values(), Rules.tailStart(train.size(), 0.1), train.size());
+    double end = Stats.mean(train.values(), RuleSupport.tailStart(train.size(), 0.1), train.size());
     double start = Double.isFinite(f.startLoss) ? f.startLoss : train.values()[0];
-    boolean collapsed = end <= t.get("repeat.collapse") * start;
+    boolean collapsed = end <= t.get(Threshold.REPEAT_COLLAPSE) * start;
     boolean valStuck = f.valAcc != null && f.valAcc.size() >= 2
-        ? Stats.max(f.valAcc.values()) - f.valAcc.values()[0] <= t.get("repeat.valGain")
+        ? Stats.max(f.valAcc.values()) - f.valAcc.values()[0] <= t.get(Threshold.REPEAT_VAL_GAIN)
         : val.values()[val.size() - 1] >= val.values()[0];
-    if (!(ratio >= t.get("repeat.valOverTrain")) || !collapsed || !valStuck) {
+    if (!(ratio >= t.get(Threshold.REPEAT_VAL_OVER_TRAIN)) || !collapsed || !valStuck) {
       return;
     }
     out.add(new Finding(id(), Severity.WARNING, val.run(), List.of(train.tag(), val.tag()), "", val.steps()[0],
-        val.lastStep(), Rules.ev("val_over_train_early", ratio, "evaluation", at + 1, "train_loss_end", end,
+        val.lastStep(), RuleSupport.ev("val_over_train_early", ratio, "evaluation", at + 1, "train_loss_end", end,
             "train_loss_start", start),
         "the network memorises a handful of samples: at the " + (at == 0 ? "first" : "second") + " evaluation (step "
-            + val.steps()[at] + ") the validation loss is " + Rules.fmt(ratio) + " times the training loss, the training"
+            + val.steps()[at] + ") the validation loss is " + RuleSupport.fmt(ratio) + " times the training loss, the training"
             + " loss ends at "
-            + Rules.fmt(end) + " and validation does not improve: the same batch is probably fed again and again",
+            + RuleSupport.fmt(end) + " and validation does not improve: the same batch is probably fed again and again",
         SUGGESTION + " (or the training set is far smaller than intended)",
         "training and validation curves (no batch fingerprints or input samples logged)"));
   }

@@ -21,7 +21,7 @@ final class Restarted implements Rule {
       long[] d = e.getValue();
       if (d[0] + d[1] > 0) {
         out.add(new Finding(id(), Severity.INFO, e.getKey(), List.of(), "", 0, 0,
-            Rules.ev("replaced_by_restart", d[0], "dropped_by_session_start", d[1]),
+            RuleSupport.ev("replaced_by_restart", d[0], "dropped_by_session_start", d[1]),
             "run '" + e.getKey() + "' was restarted: " + (d[0] + d[1]) + " logged values were replaced by later ones "
                 + "at earlier steps (the training went back to an older checkpoint)",
             "nothing to fix if the training resumed from a checkpoint; otherwise two trainings write to one run "

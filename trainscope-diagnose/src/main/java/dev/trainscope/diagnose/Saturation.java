@@ -28,7 +28,7 @@ final class Saturation implements Rule {
     if (post == null || post.kind() != TagKind.HISTOGRAM) {
       return false;
     }
-    HistogramStep h = Rules.last(s.histograms(post));
+    HistogramStep h = RuleSupport.last(s.histograms(post));
     // all zero is a dead layer, not a saturated one
     return h != null && Hist.maxAbs(h) <= bound && Hist.maxAbs(h) > 0;
   }
@@ -83,21 +83,22 @@ final class Saturation implements Rule {
       return null; // dead units are counted for ReLU-like layers only
     }
     List<HistogramStep> h = s.histograms(tag);
-    HistogramStep last = Rules.last(h);
+    HistogramStep last = RuleSupport.last(h);
     if (last == null || Hist.total(last) == 0) {
       return null;
     }
     double lo = Hist.min(last);
     double hi = Hist.max(last);
-    double edge = t.get("saturation.edge");
+    double edge = t.get(Threshold.SATURATION_EDGE);
     double low;
     double high;
     String kind;
-    if (lo >= -1.0001 && hi <= 1.0001 && lo < -1e-6) {
+    if (lo >= -Limit.BOUNDED_OUTPUT.value() && hi <= Limit.BOUNDED_OUTPUT.value() && lo < -Limit.ZERO_OUTPUT.value()) {
       low = Hist.share(last, Double.NEGATIVE_INFINITY, -1 + edge);
       high = Hist.share(last, 1 - edge, Double.POSITIVE_INFINITY);
       kind = "tanh";
-    } else if (lo >= -1e-6 && hi <= 1.0001 && Hist.nearZero(last, 1e-6) < 0.01) {
+    } else if (lo >= -Limit.ZERO_OUTPUT.value() && hi <= Limit.BOUNDED_OUTPUT.value()
+        && Hist.nearZero(last, Limit.ZERO_OUTPUT.value()) < Limit.SIGMOID_ZEROS.value()) {
       low = Hist.share(last, Double.NEGATIVE_INFINITY, edge);
       high = Hist.share(last, 1 - edge, Double.POSITIVE_INFINITY);
       kind = "sigmoid";
@@ -105,13 +106,13 @@ final class Saturation implements Rule {
       return null;
     }
     double atBounds = low + high;
-    double eachSide = t.get("saturation.eachBound");
-    if (atBounds < t.get("saturation.postFraction") || low < eachSide || high < eachSide) {
+    double eachSide = t.get(Threshold.SATURATION_EACH_BOUND);
+    if (atBounds < t.get(Threshold.SATURATION_POST_FRACTION) || low < eachSide || high < eachSide) {
       return null;
     }
     return new Finding(id(), Severity.WARNING, tag.run(), List.of(tag.tag()), l.name(), h.get(0).step(), last.step(),
-        Rules.ev("fraction_at_bounds", atBounds, "bound", t.get("saturation.postFraction")),
-        Rules.fmt(100 * atBounds) + "% of the outputs of layer '" + l.name() + "'"
+        RuleSupport.ev("fraction_at_bounds", atBounds, "bound", t.get(Threshold.SATURATION_POST_FRACTION)),
+        RuleSupport.fmt(100 * atBounds) + "% of the outputs of layer '" + l.name() + "'"
             + (l.activationName().equals(l.name()) ? "" : " (" + l.activationName() + ")")
             + " are pressed against the bounds of their " + kind + ": the units are saturated and pass almost no gradient",
         suggestion(l), "activation histograms");
@@ -119,22 +120,22 @@ final class Saturation implements Rule {
 
   private Finding pre(Subject s, Layer l, Thresholds t) {
     TagRole tag = l.tag(Role.PRE_ACTIVATIONS);
-    if (tag == null || tag.kind() != TagKind.HISTOGRAM || !saturating(s, l, t.get("saturation.outputBound"))) {
+    if (tag == null || tag.kind() != TagKind.HISTOGRAM || !saturating(s, l, t.get(Threshold.SATURATION_OUTPUT_BOUND))) {
       return null;
     }
     List<HistogramStep> h = s.histograms(tag);
-    HistogramStep last = Rules.last(h);
+    HistogramStep last = RuleSupport.last(h);
     if (last == null) {
       return null;
     }
-    double bound = t.get("saturation.bound");
+    double bound = t.get(Threshold.SATURATION_BOUND);
     double frac = Hist.beyond(last, bound);
-    if (frac < t.get("saturation.fraction")) {
+    if (frac < t.get(Threshold.SATURATION_FRACTION)) {
       return null;
     }
     return new Finding(id(), Severity.WARNING, tag.run(), List.of(tag.tag()), l.name(), h.get(0).step(), last.step(),
-        Rules.ev("fraction_beyond", frac, "bound", bound, "std", Hist.std(last)),
-        Rules.fmt(100 * frac) + "% of layer '" + l.name() + "' pre-activations lie beyond +-" + Rules.fmt(bound)
+        RuleSupport.ev("fraction_beyond", frac, "bound", bound, "std", Hist.std(last)),
+        RuleSupport.fmt(100 * frac) + "% of layer '" + l.name() + "' pre-activations lie beyond +-" + RuleSupport.fmt(bound)
             + " (saturated for tanh and sigmoid)", suggestion(l), "pre-activation histograms");
   }
 
@@ -145,16 +146,16 @@ final class Saturation implements Rule {
       return;
     }
     double scale = Facts.initScale(s, wide);
-    if (!(scale >= t.get("saturation.initScale"))) {
+    if (!(scale >= t.get(Threshold.SATURATION_INIT_SCALE))) {
       return;
     }
     TagRole w = wide.tag(Role.WEIGHTS);
     List<HistogramStep> h = s.histograms(w);
     out.add(new Finding(id(), Severity.WARNING, w.run(), List.of(w.tag()), wide.name(), h.get(0).step(),
-        h.get(h.size() - 1).step(), Rules.ev("init_scale", scale, "weight_std", Hist.std(h.get(0)),
-            "fan_in", Facts.fanIn(s, wide)),
-        "the weights of layer '" + wide.name() + "' start " + Rules.fmt(scale)
-            + " / sqrt(fan-in) wide (std " + Rules.fmt(Hist.std(h.get(0))) + "): tanh or sigmoid units after it sit at"
+        h.get(h.size() - 1).step(), RuleSupport.ev("init_scale", scale, "weight_std", Hist.std(h.get(0)),
+            "fan_in", s.fanIn(wide)),
+        "the weights of layer '" + wide.name() + "' start " + RuleSupport.fmt(scale)
+            + " / sqrt(fan-in) wide (std " + RuleSupport.fmt(Hist.std(h.get(0))) + "): tanh or sigmoid units after it sit at"
             + " their bounds and pass almost no gradient",
         "initialise with Xavier/Glorot (std about 1/sqrt(fan-in)), add normalisation before the activation, or use "
             + "ReLU-family activations", "weight and bias histograms (no activations logged: the weights' initial scale)"));

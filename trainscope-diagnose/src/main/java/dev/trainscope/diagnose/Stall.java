@@ -18,13 +18,13 @@ final class Stall implements Rule {
 
   @Override
   public Coverage coverage(Subject s) {
-    return s.facts().trainLoss == null && s.facts().trainAcc == null && s.facts().valAcc == null
+    return Facts.of(s).trainLoss == null && Facts.of(s).trainAcc == null && Facts.of(s).valAcc == null
         ? Coverage.notChecked("no training loss or accuracy logged") : Coverage.checked("training loss and accuracy");
   }
 
   @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
-    for (TagRole tag : Rules.trainLosses(s)) {
+    for (TagRole tag : RuleSupport.trainLosses(s)) {
       Series v = s.series(tag);
       int n = v.size();
       if (n < 20 || v.nonFinite() > 0) {
@@ -32,15 +32,15 @@ final class Stall implements Rule {
       }
       double first = Stats.mean(v.values(), 0, Math.max(1, n / 10));
       // a mean of the first tenth, not the first value: said so, as another finding may quote the first value
-      double last = Stats.mean(v.values(), Rules.tailStart(n, 0.1), n);
+      double last = Stats.mean(v.values(), RuleSupport.tailStart(n, 0.1), n);
       double improvement = (first - last) / Math.abs(first);
-      boolean slow = n >= t.get("stall.slowPoints") && improvement < t.get("stall.slowImprovement");
-      if (first != 0 && (improvement < t.get("stall.lossImprovement") || slow)) {
+      boolean slow = n >= t.get(Threshold.STALL_SLOW_POINTS) && improvement < t.get(Threshold.STALL_SLOW_IMPROVEMENT);
+      if (first != 0 && (improvement < t.get(Threshold.STALL_LOSS_IMPROVEMENT) || slow)) {
         out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", v.steps()[0], v.lastStep(),
-            Rules.ev("loss_start", first, "loss_end", last, "improvement", improvement),
-            "training loss '" + v.tag() + "' " + (improvement < t.get("stall.lossImprovement") ? "barely improves"
-                : "improves slowly (" + Rules.fmt(100 * improvement) + "% in " + n + " points)") + ": " + Rules.fmt(first)
-                + " on average over the first tenth of the run, " + Rules.fmt(last) + " over the last",
+            RuleSupport.ev("loss_start", first, "loss_end", last, "improvement", improvement),
+            "training loss '" + v.tag() + "' " + (improvement < t.get(Threshold.STALL_LOSS_IMPROVEMENT) ? "barely improves"
+                : "improves slowly (" + RuleSupport.fmt(100 * improvement) + "% in " + n + " points)") + ": " + RuleSupport.fmt(first)
+                + " on average over the first tenth of the run, " + RuleSupport.fmt(last) + " over the last",
             "if nothing else is wrong the learning rate may be too low (raise it by 3-10x); check that labels match "
                 + "inputs, that parameters are being updated, and that no layer is dead"));
         return;
@@ -58,17 +58,17 @@ final class Stall implements Rule {
       return;
     }
     // on block means: per-batch accuracy jumps by the batch's luck alone
-    double[] x = Stats.blockMeans(v.values(), (int) t.get("oscillation.blocks"));
+    double[] x = Stats.blockMeans(v.values(), (int) t.get(Threshold.OSCILLATION_BLOCKS));
     double bestGain = 0;
     for (int i = 1; i < x.length; i++) {
       bestGain = Math.max(bestGain, x[i] - x[i - 1]);
     }
     double max = Stats.max(x);
-    if (bestGain < t.get("stall.accuracyDelta") && max < 0.7) {
+    if (bestGain < t.get(Threshold.STALL_ACCURACY_DELTA) && max < Limit.STALL_ACCURACY_CEILING.value()) {
       out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", v.steps()[0], v.lastStep(),
-          Rules.ev("largest_gain", bestGain, "best_accuracy", max),
-          "accuracy '" + v.tag() + "' never rises by more than " + Rules.fmt(bestGain) + " at once and stays below "
-              + Rules.fmt(max),
+          RuleSupport.ev("largest_gain", bestGain, "best_accuracy", max),
+          "accuracy '" + v.tag() + "' never rises by more than " + RuleSupport.fmt(bestGain) + " at once and stays below "
+              + RuleSupport.fmt(max),
           "the learning rate may be too low, or labels do not match inputs"));
     }
   }

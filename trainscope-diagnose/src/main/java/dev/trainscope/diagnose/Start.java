@@ -15,22 +15,22 @@ final class Start {
   /** The reasons the start looks broken, in words; empty when it looks sound or nothing tells. */
   static List<String> problems(Subject s, Thresholds t) {
     List<String> out = new ArrayList<>();
-    Facts f = s.facts();
+    Facts f = Facts.of(s);
     double chance = f.chanceLoss();
     if (Double.isFinite(f.startLoss)) {
-      double bound = Double.isFinite(chance) ? t.get("start.lossFactor") * chance : t.get("start.lossMax");
+      double bound = Double.isFinite(chance) ? t.get(Threshold.START_LOSS_FACTOR) * chance : t.get(Threshold.START_LOSS_MAX);
       if (f.startLoss >= bound) {
-        out.add("the first logged loss is " + Rules.fmt(f.startLoss)
-            + (Double.isFinite(chance) ? " (" + Rules.fmt(f.startLoss / chance) + " times ln " + f.classes + ")" : ""));
+        out.add("the first logged loss is " + RuleSupport.fmt(f.startLoss)
+            + (Double.isFinite(chance) ? " (" + RuleSupport.fmt(f.startLoss / chance) + " times ln " + f.classes + ")" : ""));
       }
     }
     double g = Gradients.atStart(s);
-    if (g >= t.get("start.gradNorm")) {
-      out.add("the gradient norm at the first step is " + Rules.fmt(g));
+    if (g >= t.get(Threshold.START_GRAD_NORM)) {
+      out.add("the gradient norm at the first step is " + RuleSupport.fmt(g));
     }
     Layer wide = widest(s);
-    if (wide != null && Facts.initScale(s, wide) >= t.get("init.large")) {
-      out.add("layer '" + wide.name() + "' starts with weights " + Rules.fmt(Facts.initScale(s, wide))
+    if (wide != null && Facts.initScale(s, wide) >= t.get(Threshold.INIT_LARGE)) {
+      out.add("layer '" + wide.name() + "' starts with weights " + RuleSupport.fmt(Facts.initScale(s, wide))
           + " / sqrt(fan-in) wide");
     }
     return out;
@@ -62,9 +62,9 @@ final class Start {
 
   /** True when the training loss became non-finite or exceeded {@code loss.max}. */
   static boolean blewUp(Subject s, Thresholds t) {
-    Series v = s.facts().trainLoss;
-    for (Series x : new Series[] {v, s.facts().trainEpochLoss, s.facts().valLoss}) {
-      if (x != null && (x.nonFinite() > 0 || Stats.max(x.max()) >= t.get("loss.max"))) {
+    Series v = Facts.of(s).trainLoss;
+    for (Series x : new Series[] {v, Facts.of(s).trainEpochLoss, Facts.of(s).valLoss}) {
+      if (x != null && (x.nonFinite() > 0 || Stats.max(x.max()) >= t.get(Threshold.LOSS_MAX))) {
         return true;
       }
     }

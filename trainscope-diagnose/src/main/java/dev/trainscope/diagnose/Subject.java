@@ -33,7 +33,7 @@ public final class Subject {
   private final Map<String, List<HistogramStep>> histograms = new HashMap<>();
   private List<Layer> layers;
   private List<Layer> weightLayers;
-  private Facts facts;
+  private final Map<Class<?>, Object> derived = new HashMap<>();
 
   Subject(String name, List<String> runs, RunStore store, Roles inference) {
     this.name = name;
@@ -189,7 +189,7 @@ public final class Subject {
       for (Layer l : layers()) {
         if (!l.isNorm() && (l.tag(Role.WEIGHTS) != null || l.tag(Role.GRAD_NORM) != null
             || l.tag(Role.GRADIENTS) != null || l.tag(Role.UPDATE_RATIO) != null)) {
-          if (Facts.fanIn(this, l) == 1) {
+          if (fanIn(l) == 1) {
             l.norm = true;
           } else {
             out.add(l);
@@ -201,12 +201,38 @@ public final class Subject {
     return weightLayers;
   }
 
-  /** What the rules share about the training: its main series, class count, layers' scales. */
-  Facts facts() {
-    if (facts == null) {
-      facts = new Facts(this);
+  /**
+   * A view derived from this subject (such as {@link Facts}), made by {@code make} on first use and
+   * kept: the analyses the rules share are computed once per subject without the subject knowing
+   * them.
+   */
+  <T> T derived(Class<T> type, java.util.function.Function<Subject, T> make) {
+    Object v = derived.get(type);
+    if (v == null) {
+      v = make.apply(this);
+      derived.put(type, v);
     }
-    return facts;
+    return type.cast(v);
+  }
+
+  /**
+   * A weight layer's fan-in: weight count over bias count (a dense layer's inputs; a
+   * convolution's kernel area times input channels). NaN when either is not logged.
+   */
+  double fanIn(Layer l) {
+    TagRole w = l.tag(Role.WEIGHTS);
+    TagRole b = l.biasTag(Role.BIASES);
+    if (w == null || b == null) {
+      return Double.NaN;
+    }
+    List<HistogramStep> hw = histograms(w);
+    List<HistogramStep> hb = histograms(b);
+    if (hw.isEmpty() || hb.isEmpty()) {
+      return Double.NaN;
+    }
+    double nb = Hist.total(hb.get(hb.size() - 1));
+    double nw = Hist.total(hw.get(hw.size() - 1));
+    return nb >= 1 && nw >= nb ? nw / nb : Double.NaN;
   }
 
   /** A scalar tag's series (cached). */

@@ -23,20 +23,20 @@ final class Surge implements Rule {
 
   @Override
   public Coverage coverage(Subject s) {
-    return s.facts().trainLoss == null ? Coverage.notChecked("no training loss logged") : Coverage.checked("training loss");
+    return Facts.of(s).trainLoss == null ? Coverage.notChecked("no training loss logged") : Coverage.checked("training loss");
   }
 
   @Override
   public void check(Subject s, Thresholds t, List<Finding> out) {
-    int w = (int) t.get("surge.window");
-    double k = t.get("surge.mads");
-    double factor = t.get("surge.factor");
+    int w = (int) t.get(Threshold.SURGE_WINDOW);
+    double k = t.get(Threshold.SURGE_MADS);
+    double factor = t.get(Threshold.SURGE_FACTOR);
     TagRole lr = s.first(Role.LEARNING_RATE, Split.TRAIN);
     if (lr == null) {
       lr = s.first(Role.LEARNING_RATE, Split.UNKNOWN);
     }
     Series rate = lr == null ? null : s.series(lr);
-    for (TagRole tag : Rules.trainLosses(s)) {
+    for (TagRole tag : RuleSupport.trainLosses(s)) {
       Series v = s.series(tag);
       int n = v.size();
       if (n < 3 * w || v.nonFinite() > 0) {
@@ -44,7 +44,7 @@ final class Surge implements Rule {
       }
       double[] m3 = runningMedian3(v.values());
       // the scale of the loss: where training started
-      double minRise = t.get("surge.minRise") * Math.abs(m3[0]);
+      double minRise = t.get(Threshold.SURGE_MIN_RISE) * Math.abs(m3[0]);
       int surges = 0;
       int prolonged = 0;
       long firstStep = 0;
@@ -56,7 +56,7 @@ final class Surge implements Rule {
         double mad = Stats.mad(m3, i - w, i);
         double bar = med + k * Math.max(mad, 1e-3 * Math.abs(med));
         if (med > 0 && m3[i] > bar && m3[i] > factor * med && m3[i] - med >= minRise
-            && !lrRaised(rate, v.steps()[Math.max(0, i - w)], v.steps()[i])) {
+            && !RuleSupport.lrRaised(rate, v.steps()[Math.max(0, i - w)], v.steps()[i])) {
           surges++;
           if (surges == 1) {
             firstStep = v.steps()[i];
@@ -85,7 +85,7 @@ final class Surge implements Rule {
         prolonged = after > factor * worstBase ? 1 : 0;
       }
       // one step that blows the loss up right after the start, on the raw values
-      int spike = surges == 0 ? earlyJump(v.values(), w, t.get("surge.earlyFactor"), minRise, v, rate) : -1;
+      int spike = surges == 0 ? earlyJump(v.values(), w, t.get(Threshold.SURGE_EARLY_FACTOR), minRise, v, rate) : -1;
       boolean blownUp = spike > 0;
       if (blownUp) {
         surges = 1;
@@ -98,13 +98,13 @@ final class Surge implements Rule {
         // a network blown up in one step is broken, not merely unstable: first in the list
         out.add(new Finding(id(), blownUp ? Severity.ERROR : Severity.WARNING, v.run(), List.of(v.tag()), "", firstStep,
             v.lastStep(),
-            Rules.ev("surges", surges, "prolonged", prolonged, "worst_loss", worst, "level_before", worstBase,
+            RuleSupport.ev("surges", surges, "prolonged", prolonged, "worst_loss", worst, "level_before", worstBase,
                 "times_level", worst / worstBase),
-            blownUp ? "training loss '" + v.tag() + "' jumped to " + Rules.fmt(worst) + " at step " + firstStep + ", "
-                + Rules.fmt(worst / worstBase) + " times its first value (" + Rules.fmt(worstBase) + "): one step blew the"
+            blownUp ? "training loss '" + v.tag() + "' jumped to " + RuleSupport.fmt(worst) + " at step " + firstStep + ", "
+                + RuleSupport.fmt(worst / worstBase) + " times its first value (" + RuleSupport.fmt(worstBase) + "): one step blew the"
                 + " network up"
                 : "training loss '" + v.tag() + "' surged " + surges + " time(s) far above its recent level (worst "
-                + Rules.fmt(worst) + " against " + Rules.fmt(worstBase) + ")" + (stays ? ", and stayed up" : ""),
+                + RuleSupport.fmt(worst) + " against " + RuleSupport.fmt(worstBase) + ")" + (stays ? ", and stayed up" : ""),
             "the learning rate is probably too high: lower it, add warm-up, or clip gradients"));
       }
     }
@@ -125,25 +125,7 @@ final class Surge implements Rule {
     }
     double first = v.values()[0];
     return peak > 0 && first > 0 && a[peak] > factor * first && a[peak] - first >= minRise
-        && !lrRaised(rate, v.steps()[0], v.steps()[peak]) ? peak : -1;
-  }
-
-  /** True when the learning rate rose by more than 20 % between the two steps. */
-  static boolean lrRaised(Series lr, long from, long to) {
-    if (lr == null || lr.isEmpty()) {
-      return false;
-    }
-    double before = Double.NaN;
-    double peak = Double.NaN;
-    for (int i = 0; i < lr.size(); i++) {
-      long st = lr.steps()[i];
-      if (st <= from) {
-        before = lr.values()[i];
-      } else if (st <= to + 1) {
-        peak = Double.isNaN(peak) ? lr.values()[i] : Math.max(peak, lr.values()[i]);
-      }
-    }
-    return Double.isFinite(before) && Double.isFinite(peak) && peak > before * 1.2;
+        && !RuleSupport.lrRaised(rate, v.steps()[0], v.steps()[peak]) ? peak : -1;
   }
 
   private static double[] runningMedian3(double[] v) {

@@ -46,13 +46,13 @@ final class SymmetricInit implements Rule {
       HistogramStep a = h.get(0);
       double range = Hist.range(a);
       double mean = Hist.mean(a);
-      if (range <= t.get("symmetric.range") * Math.max(Math.abs(mean), 1e-3)) {
+      if (range <= t.get(Threshold.SYMMETRIC_RANGE) * Math.max(Math.abs(mean), Limit.SYMMETRIC_MEAN_FLOOR.value())) {
         HistogramStep z = h.get(h.size() - 1);
         out.add(new Finding(id(), Severity.WARNING, w.run(), List.of(w.tag()), l.name(), a.step(), z.step(),
-            Rules.ev("first_value", mean, "first_spread", range, "last_spread", Hist.range(z)),
+            RuleSupport.ev("first_value", mean, "first_spread", range, "last_spread", Hist.range(z)),
             "all " + (long) Hist.total(a) + " weights of layer '" + l.name() + "' are equal at step " + a.step() + " ("
-                + Rules.fmt(mean) + "): its units compute the same function and get the same updates (a symmetric start"
-                + (Hist.range(z) <= t.get("symmetric.range") * Math.max(Math.abs(Hist.mean(z)), 1e-3) ? ", still at the end)"
+                + RuleSupport.fmt(mean) + "): its units compute the same function and get the same updates (a symmetric start"
+                + (Hist.range(z) <= t.get(Threshold.SYMMETRIC_RANGE) * Math.max(Math.abs(Hist.mean(z)), Limit.SYMMETRIC_MEAN_FLOOR.value()) ? ", still at the end)"
                     : ")"), SUGGESTION, "weight histograms"));
         return;
       }
@@ -74,9 +74,9 @@ final class SymmetricInit implements Rule {
       Gradients.LayerNorms n = norms.get(i);
       if (n.first() == 0 && Stats.max(n.values()) > 0) {
         out.add(new Finding(id(), Severity.WARNING, n.run(), List.of(n.tag(), last.tag()), n.layer(), n.from(), n.to(),
-            Rules.ev("first_norm", 0, "output_layer_first_norm", last.first(), "later_max_norm", Stats.max(n.values())),
+            RuleSupport.ev("first_norm", 0, "output_layer_first_norm", last.first(), "later_max_norm", Stats.max(n.values())),
             "layer '" + n.layer() + "' gets exactly zero gradient at the first step while the output layer gets "
-                + Rules.fmt(last.first()) + ": the weights after it start at zero (a symmetric start)",
+                + RuleSupport.fmt(last.first()) + ": the weights after it start at zero (a symmetric start)",
             SUGGESTION, "per-layer gradient norms at the start"));
         return;
       }

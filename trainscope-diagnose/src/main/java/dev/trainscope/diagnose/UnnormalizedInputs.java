@@ -33,7 +33,7 @@ final class UnnormalizedInputs implements Rule {
     if (!layers.isEmpty() && (layers.get(0).tag(Role.ACTIVATIONS) != null || layers.get(0).tag(Role.PRE_ACTIVATIONS) != null)) {
       return Coverage.partly("no input histogram logged: judged from the first layer's activations");
     }
-    if (s.facts().trainLoss != null && s.facts().classes > 0) {
+    if (Facts.of(s).trainLoss != null && Facts.of(s).classes > 0) {
       return Coverage.partly("no input histogram or activations logged: judged from the loss at the start");
     }
     return Coverage.notChecked("no input histogram, first-layer activations or class count to judge the inputs by");
@@ -50,16 +50,16 @@ final class UnnormalizedInputs implements Rule {
     }
     for (TagRole tag : s.withRole(Role.INPUTS)) {
       List<HistogramStep> h = s.histograms(tag);
-      HistogramStep last = Rules.last(h);
+      HistogramStep last = RuleSupport.last(h);
       if (last == null) {
         continue;
       }
       double mean = Hist.mean(last);
       double max = Hist.maxAbs(last);
-      if (Math.abs(mean) > t.get("inputs.mean") || max > t.get("inputs.max")) {
+      if (Math.abs(mean) > t.get(Threshold.INPUTS_MEAN) || max > t.get(Threshold.INPUTS_MAX)) {
         out.add(new Finding(id(), Severity.WARNING, tag.run(), List.of(tag.tag()), "", h.get(0).step(), last.step(),
-            Rules.ev("mean", mean, "max_abs", max, "std", Hist.std(last)),
-            "inputs are not normalised: mean " + Rules.fmt(mean) + ", values up to " + Rules.fmt(max),
+            RuleSupport.ev("mean", mean, "max_abs", max, "std", Hist.std(last)),
+            "inputs are not normalised: mean " + RuleSupport.fmt(mean) + ", values up to " + RuleSupport.fmt(max),
             SUGGESTION, "input histograms"));
         return;
       }
@@ -78,7 +78,7 @@ final class UnnormalizedInputs implements Rule {
       return false;
     }
     double scale = Facts.initScale(s, first);
-    if (scale >= t.get("init.large")) {
+    if (scale >= t.get(Threshold.INIT_LARGE)) {
       return false; // wide weights make wide activations by themselves
     }
     List<HistogramStep> h = s.histograms(act);
@@ -87,41 +87,41 @@ final class UnnormalizedInputs implements Rule {
     }
     HistogramStep a = h.get(0);
     double max = Hist.maxAbs(a);
-    if (max < t.get("inputs.activationMax")) {
+    if (max < t.get(Threshold.INPUTS_ACTIVATION_MAX)) {
       return false;
     }
     out.add(new Finding(id(), Severity.WARNING, act.run(), List.of(act.tag()), first.name(), a.step(),
-        h.get(h.size() - 1).step(), Rules.ev("activation_max", max, "activation_std", Hist.std(a), "init_scale", scale),
-        "inputs are probably not normalised: the first layer's outputs reach " + Rules.fmt(max) + " (std "
-            + Rules.fmt(Hist.std(a)) + ")" + (Double.isFinite(scale) ? " with weights of normal scale ("
-            + Rules.fmt(scale) + " / sqrt(fan-in))" : ""),
+        h.get(h.size() - 1).step(), RuleSupport.ev("activation_max", max, "activation_std", Hist.std(a), "init_scale", scale),
+        "inputs are probably not normalised: the first layer's outputs reach " + RuleSupport.fmt(max) + " (std "
+            + RuleSupport.fmt(Hist.std(a)) + ")" + (Double.isFinite(scale) ? " with weights of normal scale ("
+            + RuleSupport.fmt(scale) + " / sqrt(fan-in))" : ""),
         SUGGESTION, "first layer's activations (no input histogram logged)"));
     return true;
   }
 
   /** A first loss far above chance level, weights of normal scale, and a training that then learns. */
   private void fromLoss(Subject s, Thresholds t, List<Finding> out) {
-    Facts f = s.facts();
+    Facts f = Facts.of(s);
     Series v = f.trainLoss;
     double chance = f.chanceLoss();
     if (v == null || v.size() < 2 || !Double.isFinite(chance) || Start.blewUp(s, t)
-        || f.startLoss < t.get("inputs.lossFactor") * chance) {
+        || f.startLoss < t.get(Threshold.INPUTS_LOSS_FACTOR) * chance) {
       return;
     }
-    double last = Stats.mean(v.values(), Rules.tailStart(v.size(), 0.1), v.size());
-    if (!(last < 0.5 * f.startLoss)) {
+    double last = Stats.mean(v.values(), RuleSupport.tailStart(v.size(), 0.1), v.size());
+    if (!(last < Limit.LEARNING_LOSS_SHARE.value() * f.startLoss)) {
       return; // not learning: something else is wrong
     }
     for (Layer l : s.weightLayers()) {
       double scale = Facts.initScale(s, l);
-      if (!Double.isFinite(scale) || scale >= t.get("init.large")) {
+      if (!Double.isFinite(scale) || scale >= t.get(Threshold.INIT_LARGE)) {
         return; // unknown or wide weights: they could make the logits large themselves
       }
     }
     out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", v.steps()[0], v.lastStep(),
-        Rules.ev("start_loss", f.startLoss, "chance_loss", chance, "times_chance", f.startLoss / chance),
-        "inputs are probably not normalised: the first logged loss is " + Rules.fmt(f.startLoss) + ", "
-            + Rules.fmt(f.startLoss / chance) + " times chance level (ln " + f.classes + " = " + Rules.fmt(chance)
+        RuleSupport.ev("start_loss", f.startLoss, "chance_loss", chance, "times_chance", f.startLoss / chance),
+        "inputs are probably not normalised: the first logged loss is " + RuleSupport.fmt(f.startLoss) + ", "
+            + RuleSupport.fmt(f.startLoss / chance) + " times chance level (ln " + f.classes + " = " + RuleSupport.fmt(chance)
             + "), with weights of normal scale, and the training then learns: logits that large come from large inputs",
         SUGGESTION, "loss at the start and weight scales (no input histogram or activations logged)"));
   }
@@ -136,7 +136,7 @@ final class UnnormalizedInputs implements Rule {
     long to = Long.MIN_VALUE;
     for (TagRole tag : s.withRole(Role.INPUTS)) {
       List<HistogramStep> h = s.histograms(tag);
-      HistogramStep last = Rules.last(h);
+      HistogramStep last = RuleSupport.last(h);
       if (last == null) {
         continue;
       }
@@ -155,10 +155,10 @@ final class UnnormalizedInputs implements Rule {
         wide = tag;
       }
     }
-    if (narrow != null && wide != null && narrow != wide && hi / lo >= t.get("inputs.scaleRatio")) {
+    if (narrow != null && wide != null && narrow != wide && hi / lo >= t.get(Threshold.INPUTS_SCALE_RATIO)) {
       out.add(new Finding("input-scales", Severity.WARNING, wide.run(), List.of(wide.tag(), narrow.tag()), "", from, to,
-          Rules.ev("widest_std", hi, "narrowest_std", lo, "ratio", hi / lo),
-          "input features on very different scales: '" + wide.tag() + "' spreads " + Rules.fmt(hi / lo)
+          RuleSupport.ev("widest_std", hi, "narrowest_std", lo, "ratio", hi / lo),
+          "input features on very different scales: '" + wide.tag() + "' spreads " + RuleSupport.fmt(hi / lo)
               + " times as wide as '" + narrow.tag() + "'",
           "standardise each feature (subtract its mean, divide by its std), so that no feature dominates the "
               + "gradients by its units alone"));

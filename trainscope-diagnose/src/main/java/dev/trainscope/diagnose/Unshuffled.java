@@ -25,7 +25,7 @@ final class Unshuffled implements Rule {
 
   @Override
   public Coverage coverage(Subject s) {
-    Facts f = s.facts();
+    Facts f = Facts.of(s);
     if (f.trainLoss != null && epochLength(s) > 0) {
       return Coverage.checked("per-step training loss over epochs");
     }
@@ -56,10 +56,10 @@ final class Unshuffled implements Rule {
         continue;
       }
       Series v = s.series(tag);
-      int cycle = RepeatedBatches.cycle(v);
-      if (cycle >= t.get("repeat.cycleBatches") && v.size() >= 2 * cycle) {
+      int cycle = RuleSupport.cycle(v);
+      if (cycle >= t.get(Threshold.REPEAT_CYCLE_BATCHES) && v.size() >= 2 * cycle) {
         out.add(new Finding(id(), Severity.INFO, v.run(), List.of(v.tag()), "", v.steps()[cycle], v.lastStep(),
-            Rules.ev("batches_per_cycle", cycle, "batches", v.size()),
+            RuleSupport.ev("batches_per_cycle", cycle, "batches", v.size()),
             "the batches come in the same order every epoch (a cycle of " + cycle + " distinct batches): the training"
                 + " data are not reshuffled between epochs", SUGGESTION, "batch fingerprints"));
         return;
@@ -68,7 +68,7 @@ final class Unshuffled implements Rule {
   }
 
   private boolean sawTooth(Subject s, Thresholds t, List<Finding> out) {
-    Series v = s.facts().trainLoss;
+    Series v = Facts.of(s).trainLoss;
     long epoch = epochLength(s);
     if (v == null || epoch <= 0 || v.nonFinite() > 0 || Facts.isEpochLevel(tagOf(s, v))) {
       return false;
@@ -97,43 +97,43 @@ final class Unshuffled implements Rule {
     }
     double corr = correlation(a, b, n);
     double swing = Math.exp(Stats.max(b) - Stats.min(b));
-    if (corr < t.get("unshuffled.correlation") || swing < t.get("unshuffled.swing")) {
+    if (corr < t.get(Threshold.UNSHUFFLED_CORRELATION) || swing < t.get(Threshold.UNSHUFFLED_SWING)) {
       return false;
     }
     out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), "", v.steps()[0], v.lastStep(),
-        Rules.ev("swing_in_last_epoch", swing, "epoch_to_epoch_correlation", corr, "epoch_steps", epoch),
-        "the training data are probably not shuffled: within each epoch the loss swings " + Rules.fmt(swing)
-            + " times from low to high in the same pattern every epoch (correlation " + Rules.fmt(corr)
+        RuleSupport.ev("swing_in_last_epoch", swing, "epoch_to_epoch_correlation", corr, "epoch_steps", epoch),
+        "the training data are probably not shuffled: within each epoch the loss swings " + RuleSupport.fmt(swing)
+            + " times from low to high in the same pattern every epoch (correlation " + RuleSupport.fmt(corr)
             + " between the last two epochs): a saw-tooth with the epoch's period of " + epoch + " steps",
         SUGGESTION, "per-step training loss over epochs"));
     return true;
   }
 
   private boolean streamAccuracy(Subject s, Thresholds t, List<Finding> out) {
-    Facts f = s.facts();
+    Facts f = Facts.of(s);
     Series train = f.trainAcc;
     Series val = f.valAcc;
     if (train == null || val == null || val.size() < 2 || f.valLoss == null || f.valLoss.size() < 2) {
       return false;
     }
-    double gap = Overfitting.valueNear(train, val.steps()[0]) - val.values()[0];
-    double chance = f.classes >= 2 ? 1.0 / f.classes : t.get("unshuffled.firstAccuracy");
-    if (val.values()[0] > t.get("chance.accuracy") * chance) {
+    double gap = RuleSupport.valueNear(train, val.steps()[0]) - val.values()[0];
+    double chance = f.classes >= 2 ? 1.0 / f.classes : t.get(Threshold.UNSHUFFLED_FIRST_ACCURACY);
+    if (val.values()[0] > t.get(Threshold.CHANCE_ACCURACY) * chance) {
       return false; // after a sorted epoch the network predicts the last class it saw: chance level
     }
     boolean valImproves = f.valLoss.values()[f.valLoss.size() - 1] < f.valLoss.values()[0]
         && val.values()[val.size() - 1] > val.values()[0];
     Series loss = f.trainEpochLoss != null ? f.trainEpochLoss : f.trainLoss;
     boolean collapsed = loss != null && Double.isFinite(f.startLoss)
-        && Stats.mean(loss.values(), Rules.tailStart(loss.size(), 0.1), loss.size()) <= t.get("repeat.collapse") * f.startLoss;
-    if (gap < t.get("unshuffled.gap") || !valImproves || collapsed) {
+        && Stats.mean(loss.values(), RuleSupport.tailStart(loss.size(), 0.1), loss.size()) <= t.get(Threshold.REPEAT_COLLAPSE) * f.startLoss;
+    if (gap < t.get(Threshold.UNSHUFFLED_GAP) || !valImproves || collapsed) {
       return false;
     }
     out.add(new Finding(id(), Severity.WARNING, val.run(), List.of(train.tag(), val.tag()), "", val.steps()[0],
-        val.lastStep(), Rules.ev("train_accuracy_first_epoch", gap + val.values()[0], "val_accuracy_first_epoch",
+        val.lastStep(), RuleSupport.ev("train_accuracy_first_epoch", gap + val.values()[0], "val_accuracy_first_epoch",
             val.values()[0], "gap", gap),
         "the training data are probably not shuffled: after the first epoch validation accuracy is at chance level ("
-            + Rules.fmt(val.values()[0]) + ") while accuracy on the training stream is " + Rules.fmt(gap + val.values()[0])
+            + RuleSupport.fmt(val.values()[0]) + ") while accuracy on the training stream is " + RuleSupport.fmt(gap + val.values()[0])
             + ", and validation then improves: batches that each hold one class are easy to get right on the stream,"
             + " and the network ends each epoch predicting the class it saw last",
         SUGGESTION, "training against validation accuracy (no per-step loss logged)"));
@@ -156,7 +156,7 @@ final class Unshuffled implements Rule {
       return starts.size() >= 3 ? starts.get(starts.size() - 1) - starts.get(starts.size() - 2) : 0;
     }
     // evaluations at the end of each epoch, on the global step (not numbered by epoch: 0, 1, 2...)
-    Series val = s.facts().valLoss;
+    Series val = Facts.of(s).valLoss;
     if (val != null && val.size() >= 2 && val.steps()[1] - val.steps()[0] > 1) {
       return val.steps()[val.size() - 1] - val.steps()[val.size() - 2];
     }

@@ -29,16 +29,16 @@ final class UpdateRatio implements Rule {
       if (v.size() < 5) {
         continue;
       }
-      double r = Stats.median(v.values(), Rules.tailStart(v.size(), 0.3), v.size());
+      double r = Stats.median(v.values(), RuleSupport.tailStart(v.size(), 0.3), v.size());
       if (r == 0 && noGradient(s, e.getKey())) {
         continue; // a layer without any gradient is dead, not slow: the dead-relu rule says so
       }
-      boolean high = r > t.get("update.high");
-      boolean low = r < t.get("update.low");
+      boolean high = r > t.get(Threshold.UPDATE_HIGH);
+      boolean low = r < t.get(Threshold.UPDATE_LOW);
       if (high || low) {
         out.add(new Finding(id(), Severity.WARNING, v.run(), List.of(v.tag()), e.getKey(), v.steps()[0], v.lastStep(),
-            Rules.ev("ratio", r, "low", t.get("update.low"), "high", t.get("update.high")),
-            "updates of layer '" + e.getKey() + "' are " + Rules.fmt(r) + " of its weights (healthy: about 1e-3)",
+            RuleSupport.ev("ratio", r, "low", t.get(Threshold.UPDATE_LOW), "high", t.get(Threshold.UPDATE_HIGH)),
+            "updates of layer '" + e.getKey() + "' are " + RuleSupport.fmt(r) + " of its weights (healthy: about 1e-3)",
             high ? "the learning rate is too high for this layer: lower it" : "this layer barely learns: raise the "
                 + "learning rate, or check that it is not frozen and its gradients do not vanish"));
         return;
@@ -53,6 +53,6 @@ final class UpdateRatio implements Rule {
       return false;
     }
     Series v = s.series(g);
-    return v.size() > 0 && Stats.max(java.util.Arrays.copyOfRange(v.values(), Rules.tailStart(v.size(), 0.3), v.size())) == 0;
+    return v.size() > 0 && Stats.max(java.util.Arrays.copyOfRange(v.values(), RuleSupport.tailStart(v.size(), 0.3), v.size())) == 0;
   }
 }

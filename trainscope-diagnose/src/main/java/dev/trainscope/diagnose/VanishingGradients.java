@@ -53,7 +53,7 @@ final class VanishingGradients implements Rule {
     Gradients.LayerNorms last = norms.get(norms.size() - 1);
     double ratio = first.tail() / last.tail();
     // exactly zero is no faded gradient but a dead or symmetric layer: other rules say so
-    if (!(first.tail() > 0 && ratio < t.get("vanishing.ratio") && first.tail() < t.get("vanishing.norm"))) {
+    if (!(first.tail() > 0 && ratio < t.get(Threshold.VANISHING_RATIO) && first.tail() < t.get(Threshold.VANISHING_NORM))) {
       return;
     }
     double max = 0;
@@ -63,16 +63,16 @@ final class VanishingGradients implements Rule {
     List<String> faded = new ArrayList<>();
     List<String> tags = new ArrayList<>();
     for (Gradients.LayerNorms n : norms) {
-      if (n.tail() < t.get("vanishing.ratio") * max) {
+      if (n.tail() < t.get(Threshold.VANISHING_RATIO) * max) {
         faded.add(n.layer());
         tags.add(n.tag());
       }
     }
-    long from = first.steps()[Rules.tailStart(first.steps().length, 0.2)];
-    out.add(new Finding(id(), Severity.ERROR, first.run(), tags, first.layer(), since(first, last, t.get("vanishing.ratio"),
-        from), first.to(), Rules.ev("first_layer_norm", first.tail(), "last_layer_norm", last.tail(), "ratio", ratio, "layers_faded",
+    long from = first.steps()[RuleSupport.tailStart(first.steps().length, 0.2)];
+    out.add(new Finding(id(), Severity.ERROR, first.run(), tags, first.layer(), since(first, last, t.get(Threshold.VANISHING_RATIO),
+        from), first.to(), RuleSupport.ev("first_layer_norm", first.tail(), "last_layer_norm", last.tail(), "ratio", ratio, "layers_faded",
             faded.size()),
-        "gradients vanish toward the input: layer '" + first.layer() + "' gets " + Rules.fmt(ratio)
+        "gradients vanish toward the input: layer '" + first.layer() + "' gets " + RuleSupport.fmt(ratio)
             + " of the gradient norm of '" + last.layer() + "' (faded: " + String.join(", ", faded) + ")",
         SUGGESTION, basis));
   }
@@ -115,23 +115,23 @@ final class VanishingGradients implements Rule {
       }
     }
     double ratio = first.moved() / most.moved();
-    if (most == first || most.moved() < t.get("vanishing.minMove") || ratio >= t.get("vanishing.ratio")) {
+    if (most == first || most.moved() < t.get(Threshold.VANISHING_MIN_MOVE) || ratio >= t.get(Threshold.VANISHING_RATIO)) {
       return;
     }
     List<String> still = new ArrayList<>();
     List<String> tags = new ArrayList<>();
     for (Movement.LayerMove m : moves) {
-      if (m.moved() < t.get("vanishing.ratio") * most.moved()) {
+      if (m.moved() < t.get(Threshold.VANISHING_RATIO) * most.moved()) {
         still.add(m.layer().name());
         tags.add(m.tag());
       }
     }
     out.add(new Finding(id(), Severity.ERROR, first.run(), tags, first.layer().name(), first.from(), first.to(),
-        Rules.ev("first_layer_moved", first.moved(), "most_moved", most.moved(), "ratio", ratio, "layers_still",
+        RuleSupport.ev("first_layer_moved", first.moved(), "most_moved", most.moved(), "ratio", ratio, "layers_still",
             still.size()),
         "gradients vanish toward the input: the weights of layer '" + first.layer().name() + "' "
             + (first.moved() == 0 ? "did not move at all while those of '" + most.layer().name() + "' moved"
-                : "moved " + Rules.fmt(ratio) + " times as far as those of '" + most.layer().name() + "'")
+                : "moved " + RuleSupport.fmt(ratio) + " times as far as those of '" + most.layer().name() + "'")
             + ", and the loss barely improved (still: " + String.join(", ", still) + ")",
         SUGGESTION, "weight histograms (no gradients logged: how far each layer's weights and biases moved)"));
   }

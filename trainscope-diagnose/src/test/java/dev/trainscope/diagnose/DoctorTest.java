@@ -23,7 +23,7 @@ class DoctorTest {
 
     @Override
     public void check(Subject subject, Thresholds thresholds, List<Finding> out) {
-      out.add(new Finding(id(), Severity.ERROR, subject.name(), List.of(), "", 0, 0, Rules.ev(), "half a finding", ""));
+      out.add(new Finding(id(), Severity.ERROR, subject.name(), List.of(), "", 0, 0, RuleSupport.ev(), "half a finding", ""));
       throw new IllegalStateException("index 3 out of bounds");
     }
 
