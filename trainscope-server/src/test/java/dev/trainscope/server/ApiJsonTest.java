@@ -270,4 +270,28 @@ class ApiJsonTest {
   void graphSearch() throws Exception {
     answers("graph-search", "/api/graph/search?run=train&source=run_graph&q=relu");
   }
+
+  @Test
+  void liveEvents_hello() throws Exception {
+    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
+        .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, r.statusCode());
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      assertEquals("event: hello", in.readLine());
+      String data = in.readLine();
+      assertEquals(JSON.readTree("{\"progress\":" + JSON.writeValueAsString(JSON.readTree(
+          ApiJsonTest.class.getResourceAsStream("api/progress.json"))) + "}"), JSON.readTree(data.substring("data: ".length())));
+    }
+  }
+
+  /** The live update as the page reads it (sent when data arrives; built here from this store's progress). */
+  @Test
+  void liveEvents_update() throws Exception {
+    String update = Json.MAPPER.writeValueAsString(new Responses.Update(true, false,
+        List.of(new Responses.TagStep("train", "loss", 7)), Api.progress(store)));
+    assertEquals("""
+        {"runsChanged":true,"findingsChanged":false,"tags":[{"run":"train","tag":"loss","lastStep":7}],\
+        "progress":{"bytesRead":3496,"bytesKnown":3496,"runsLoaded":2,"runsKnown":2,"firstPollDone":true,\
+        "problems":[]}}""", update);
+  }
 }
