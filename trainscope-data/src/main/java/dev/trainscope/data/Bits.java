@@ -41,14 +41,5 @@ final class Bits {
       pos++;
       return (v & 1) != 0;
     }
-
-    /** Counts the 1 bits before the next 0, reading at most {@code max} bits (the 0 included). */
-    int readUnary(int max) {
-      int n = 0;
-      while (n < max && readBit()) {
-        n++;
-      }
-      return n;
-    }
   }
 }

@@ -23,4 +23,16 @@ public record Examination(String subject, List<String> runs, List<TagRole> roles
     coverage = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(coverage));
     findings = List.copyOf(findings);
   }
+
+  /** How many rules examined the training fully, partly, or not at all; every status, 0 included. */
+  public Map<Coverage.Status, Integer> checks() {
+    Map<Coverage.Status, Integer> n = new java.util.EnumMap<>(Coverage.Status.class);
+    for (Coverage.Status s : Coverage.Status.values()) {
+      n.put(s, 0);
+    }
+    for (Coverage c : coverage.values()) {
+      n.merge(c.status(), 1, Integer::sum);
+    }
+    return n;
+  }
 }

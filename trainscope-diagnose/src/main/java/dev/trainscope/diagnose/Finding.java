@@ -38,11 +38,6 @@ public record Finding(
     this(rule, severity, run, tags, layer, fromStep, toStep, evidence, summary, suggestion, "");
   }
 
-  /** The same finding, saying which evidence it rests on. */
-  public Finding withBasis(String newBasis) {
-    return new Finding(rule, severity, run, tags, layer, fromStep, toStep, evidence, summary, suggestion, newBasis);
-  }
-
   public Finding {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(severity, "severity");

@@ -68,15 +68,6 @@ public final class Roles {
     return new TagRole(t.run(), t.tag(), t.kind(), m.role(), m.split(), m.layer(), m.param(), m.source());
   }
 
-  /** The roles of many tags at once. */
-  public List<TagRole> inferAll(List<TagInfo> tags) {
-    List<TagRole> out = new ArrayList<>(tags.size());
-    for (TagInfo t : tags) {
-      out.add(infer(t));
-    }
-    return out;
-  }
-
   /** For messages: the overrides in effect. */
   public Map<String, String> describe() {
     Map<String, String> m = new java.util.LinkedHashMap<>();

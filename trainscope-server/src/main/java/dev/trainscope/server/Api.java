@@ -10,7 +10,9 @@ import dev.trainscope.data.ScalarBuckets;
 import dev.trainscope.data.ScalarPoints;
 import dev.trainscope.data.TagInfo;
 import dev.trainscope.data.TextStep;
-import dev.trainscope.events.Problem;
+import dev.trainscope.diagnose.Examination;
+import dev.trainscope.diagnose.Finding;
+import dev.trainscope.diagnose.FindingsService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.BufferedWriter;
@@ -19,8 +21,10 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -66,14 +70,14 @@ final class Api {
     app.get("/api/blobs", this::blobs);
     app.get("/api/blob", this::blob);
     app.get("/api/text", this::text);
-    app.get("/api/prcurves", ctx -> ctx.json(Map.of("run", run(ctx), "tag", tag(ctx),
-        "steps", store.prCurves(run(ctx), tag(ctx)))));
-    app.get("/api/hparams", ctx -> ctx.json(store.hparams()));
+    app.get("/api/prcurves", ctx -> ctx.json(new Responses.PrCurves(run(ctx), tag(ctx),
+        store.prCurves(run(ctx), tag(ctx)).stream().map(Responses.PrCurve::of).toList())));
+    app.get("/api/hparams", ctx -> ctx.json(Responses.HParams.of(store.hparams())));
     app.get("/api/progress", ctx -> ctx.json(progress(store)));
     app.get("/api/problems", this::problems);
     app.get("/api/findings", this::findings);
     app.get("/api/explain", this::explain);
-    app.get("/api/graphs", ctx -> ctx.json(Map.of("graphs", graphs.sources(ctx.queryParam("run")))));
+    app.get("/api/graphs", ctx -> ctx.json(new Responses.Graphs(graphs.sources(ctx.queryParam("run")))));
     app.get("/api/graph", ctx -> {
       List<String> expand = ctx.queryParams("expand");
       boolean explicit = !expand.isEmpty() || ctx.queryParam("expanded") != null;
@@ -116,7 +120,7 @@ final class Api {
     app.get("/api/layers", ctx -> {
       String run = run(ctx);
       int columns = Params.intParam(ctx, "columns", 200, 1, 5000);
-      ctx.json(Map.of("run", run, "heatmaps", LayersView.of(store, run, roles, columns)));
+      ctx.json(new Responses.Layers(run, LayersView.of(store, run, roles, columns)));
     });
   }
 
@@ -154,52 +158,45 @@ final class Api {
     }
   }
 
-  /** The diagnosis: every finding, or one run's with {@code ?run=}; and the count per run. */
   /**
    * The findings (of one run with {@code ?run=}), with the verdicts of the trainings they belong
-   * to: root cause, consequences, others and notes as indices into the findings.
+   * to: root cause, consequences, others and notes as indices into the findings; and per run, how
+   * many findings of each severity.
    */
   private void findings(Context ctx) {
     String run = ctx.queryParam("run");
     if (run != null) {
       store.run(run); // 404 for an unknown run
     }
-    List<dev.trainscope.diagnose.Finding> list = new ArrayList<>();
-    List<Object> verdicts = new ArrayList<>();
-    java.util.IdentityHashMap<dev.trainscope.diagnose.Finding, Integer> index = new java.util.IdentityHashMap<>();
-    List<dev.trainscope.diagnose.Examination> exams = findings.examinations();
-    for (dev.trainscope.diagnose.Finding f : findings.findings()) {
-      if (run == null || f.run().equals(run)) {
-        index.put(f, list.size());
-        list.add(f);
-      }
+    FindingsService.Report report = findings.report(run);
+    List<FindingJson.Finding> list = new ArrayList<>();
+    IdentityHashMap<Finding, Integer> index = new IdentityHashMap<>();
+    for (Finding f : report.findings()) {
+      index.put(f, list.size());
+      list.add(FindingJson.finding(f, f.run()));
     }
-    for (dev.trainscope.diagnose.Examination e : exams) {
-      if (run == null || e.runs().contains(run)) {
-        verdicts.add(FindingJson.verdict(e, index, r -> r, false));
-      }
+    List<FindingJson.Verdict> verdicts = new ArrayList<>();
+    for (Examination e : report.examinations()) {
+      verdicts.add(FindingJson.verdict(e, index, r -> r, false));
     }
     Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
-    for (dev.trainscope.diagnose.Finding f : findings.findings()) {
-      counts.computeIfAbsent(f.run(), k -> new LinkedHashMap<>())
-          .merge(f.severity().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
-    }
-    ctx.json(Map.of("version", findings.version(), "findings", list, "verdicts", verdicts, "counts", counts));
+    report.counts().forEach((r, bySeverity) -> {
+      Map<String, Integer> n = new LinkedHashMap<>();
+      bySeverity.forEach((severity, count) -> n.put(severity.name().toLowerCase(Locale.ROOT), count));
+      counts.put(r, n);
+    });
+    ctx.json(new Responses.Findings(report.version(), list, verdicts, counts));
   }
 
   /** What the tags of a run's training were read as, and which rules could examine it, on what. */
   private void explain(Context ctx) {
     String run = run(ctx);
     store.run(run); // 404 for an unknown run
-    dev.trainscope.diagnose.Examination e = findings.examinationOf(run);
+    Examination e = findings.examinationOf(run);
     if (e == null) {
       throw new dev.trainscope.data.NoSuchRunException(run);
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("subject", e.subject());
-    out.put("runs", e.runs());
-    out.putAll(FindingJson.explanation(e, r -> r));
-    ctx.json(out);
+    ctx.json(new Responses.Explanation(e.subject(), e.runs(), FindingJson.roles(e, r -> r), FindingJson.coverage(e)));
   }
 
   /** A graph's run: "" for a model given on the command line. */
@@ -217,7 +214,7 @@ final class Api {
   }
 
   private void runs(Context ctx) {
-    ctx.json(Map.of("runs", store.runs(), "progress", progress(store)));
+    ctx.json(new Responses.Runs(Responses.Run.of(store.runs()), progress(store)));
   }
 
   /**
@@ -225,20 +222,8 @@ final class Api {
    * directories ({@code file}: the folder or URL; {@code message}: access denied, no such bucket,
    * throttled...), so that the page says why runs do not appear or stopped updating.
    */
-  static Map<String, Object> progress(RunStore store) {
-    Map<String, Object> out = new java.util.LinkedHashMap<>();
-    var p = store.progress();
-    out.put("bytesRead", p.bytesRead());
-    out.put("bytesKnown", p.bytesKnown());
-    out.put("runsLoaded", p.runsLoaded());
-    out.put("runsKnown", p.runsKnown());
-    out.put("firstPollDone", p.firstPollDone());
-    List<Map<String, Object>> problems = new ArrayList<>();
-    for (Problem q : store.logdirProblems()) {
-      problems.add(Map.of("file", q.file(), "message", q.message()));
-    }
-    out.put("problems", problems);
-    return out;
+  static Responses.Progress progress(RunStore store) {
+    return Responses.Progress.of(store.progress(), store.logdirProblems());
   }
 
   /**
@@ -256,21 +241,21 @@ final class Api {
       List<TagInfo> all = store.tags(Params.required(ctx, "run"));
       List<TagInfo> tags = new ArrayList<>();
       int total = page.select(all, tags);
-      ctx.json(Map.of("run", run, "tags", tags, "total", total, "offset", page.offset()));
+      ctx.json(new Responses.TagsOfRun(run, Responses.Tag.of(tags), total, page.offset()));
       return;
     }
-    Map<String, List<TagInfo>> out = new LinkedHashMap<>();
+    Map<String, List<Responses.Tag>> out = new LinkedHashMap<>();
     Map<String, Integer> totals = new LinkedHashMap<>();
     for (RunInfo r : store.runs()) {
       try {
         List<TagInfo> tags = new ArrayList<>();
         totals.put(r.name(), page.select(store.tags(r.name()), tags));
-        out.put(r.name(), tags);
+        out.put(r.name(), Responses.Tag.of(tags));
       } catch (java.util.NoSuchElementException e) {
         // removed while we listed
       }
     }
-    ctx.json(Map.of("runs", out, "totals", totals, "offset", page.offset()));
+    ctx.json(new Responses.TagsOfRuns(out, totals, page.offset()));
   }
 
   /** Which tags of a run {@code /api/tags} answers: filtered by name and kind, a page of them. */
@@ -332,21 +317,21 @@ final class Api {
       throw new BadRequest("'from' (" + from + ") is after 'to' (" + to + ")");
     }
     String b = ctx.queryParam("buckets");
-    List<Object> series = new ArrayList<>(runs.size());
+    List<Responses.Series> series = new ArrayList<>(runs.size());
     if (b != null) {
       int buckets = Params.intParam(ctx, "buckets", 0, 1, MAX_BUCKETS);
       for (String run : runs) {
         ScalarBuckets s = store.scalarBuckets(run, tag, from, to, buckets);
-        series.add(s);
+        series.add(Responses.Buckets.of(s));
       }
     } else {
       int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
       for (String run : runs) {
         ScalarPoints p = store.scalars(run, tag, from, to, limit);
-        series.add(p);
+        series.add(Responses.Points.of(p));
       }
     }
-    ctx.json(Map.of("tag", tag, "series", series));
+    ctx.json(new Responses.Scalars(tag, series));
   }
 
   /**
@@ -424,7 +409,8 @@ final class Api {
     String tag = tag(ctx);
     int max = Params.intParam(ctx, "maxSteps", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
     List<HistogramStep> all = store.histograms(run, tag);
-    ctx.json(Map.of("run", run, "tag", tag, "total", all.size(), "steps", spread(all, max)));
+    ctx.json(new Responses.Histograms(run, tag, all.size(),
+        spread(all, max).stream().map(Responses.Histogram::of).toList()));
   }
 
   static <T> List<T> spread(List<T> all, int max) {
@@ -462,15 +448,15 @@ final class Api {
         bands[b][i] = d.get(i).values()[b];
       }
     }
-    ctx.json(Map.of("run", run, "tag", tag, "basisPoints", dev.trainscope.data.Distributions.BASIS_POINTS,
-        "steps", steps, "wallTimes", walls, "bands", bands));
+    ctx.json(new Responses.Distributions(run, tag, dev.trainscope.data.Distributions.BASIS_POINTS, steps,
+        walls, bands));
   }
 
   private void blobs(Context ctx) {
     String run = run(ctx);
     String tag = tag(ctx);
     List<BlobInfo> list = store.blobs(run, tag);
-    ctx.json(Map.of("run", run, "tag", tag, "steps", list));
+    ctx.json(new Responses.Blobs(run, tag, list.stream().map(Responses.Blob::of).toList()));
   }
 
   /**
@@ -502,29 +488,21 @@ final class Api {
   private void text(Context ctx) {
     String run = run(ctx);
     String tag = tag(ctx);
-    List<Map<String, Object>> steps = new ArrayList<>();
+    List<Responses.Text> steps = new ArrayList<>();
     for (TextStep t : store.text(run, tag)) {
       List<String> html = new ArrayList<>(t.text().size());
       for (String s : t.text()) {
         html.add(Markdown.toHtml(s));
       }
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("step", t.step());
-      m.put("wallTime", t.wallTime());
-      m.put("text", t.text());
-      m.put("html", html);
-      steps.add(m);
+      steps.add(new Responses.Text(t.step(), t.wallTime(), t.text(), html));
     }
-    ctx.json(Map.of("run", run, "tag", tag, "steps", steps));
+    ctx.json(new Responses.Texts(run, tag, steps));
   }
 
   /** A run's problems, or without {@code run} those of the log directories (folders that cannot be listed). */
   private void problems(Context ctx) {
     String run = ctx.queryParam("run") == null ? null : run(ctx);
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Problem p : run == null ? store.logdirProblems() : store.problems(run)) {
-      out.add(Map.of("kind", p.kind().name(), "file", p.file(), "offset", p.offset(), "message", p.message()));
-    }
-    ctx.json(run == null ? Map.of("problems", out) : Map.of("run", run, "problems", out));
+    List<Responses.FileProblem> out = Responses.FileProblem.of(run == null ? store.logdirProblems() : store.problems(run));
+    ctx.json(run == null ? new Responses.LogdirProblems(out) : new Responses.RunProblems(run, out));
   }
 }

@@ -4,6 +4,7 @@ import dev.trainscope.data.NoSuchRunException;
 import dev.trainscope.data.NoSuchTagException;
 import dev.trainscope.data.RunStore;
 import dev.trainscope.diagnose.Doctor;
+import dev.trainscope.diagnose.FindingsService;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;

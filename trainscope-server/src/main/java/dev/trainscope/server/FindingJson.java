@@ -1,11 +1,11 @@
 package dev.trainscope.server;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.trainscope.diagnose.Coverage;
 import dev.trainscope.diagnose.Examination;
-import dev.trainscope.diagnose.Finding;
+import dev.trainscope.diagnose.Severity;
 import dev.trainscope.diagnose.TagRole;
-import dev.trainscope.diagnose.Verdict;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -19,90 +19,79 @@ import java.util.function.UnaryOperator;
  * The diagnosis as JSON, one shape for {@code trainscope doctor --json} and the HTTP API: a
  * finding's fields; a verdict as indices into the list of findings it comes with (root,
  * consequences, others, notes), with its severity and how many rules could examine it; what each
- * tag was read as and what each rule could examine.
+ * tag was read as and what each rule could examine. Records copied field by field from the
+ * diagnosis' types, so a change there cannot change this JSON unseen.
  */
 public final class FindingJson {
   private FindingJson() {}
 
+  /** A finding, its run as {@code shown}. */
+  public record Finding(String rule, String severity, String run, List<String> tags, String layer, long fromStep,
+      long toStep, Map<String, Double> evidence, String summary, String suggestion, String basis) {}
+
+  /**
+   * A training's verdict, its findings as indices into the list it comes with; {@code roles} and
+   * {@code coverage} only when explained (absent otherwise).
+   */
+  public record Verdict(String subject, List<String> runs, boolean healthy, String severity, Integer root,
+      List<Integer> consequences, List<Integer> others, List<Integer> notes, Map<String, Integer> checks,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<Role> roles,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<Check> coverage) {}
+
+  /** What a tag was read as (role and split by their ids), and from what. */
+  public record Role(String run, String tag, String role, String split, String layer, String param, String source) {}
+
+  /** Whether a rule could examine the training ({@code checked}, {@code partly}, {@code not checked}), on what. */
+  public record Check(String rule, String status, String detail) {}
+
   /** A finding: rule, severity, run, tags, layer, fromStep, toStep, evidence, summary, suggestion, basis. */
-  public static Map<String, Object> finding(Finding f, String run) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("rule", f.rule());
-    m.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
-    m.put("run", run);
-    m.put("tags", f.tags());
-    m.put("layer", f.layer());
-    m.put("fromStep", f.fromStep());
-    m.put("toStep", f.toStep());
-    m.put("evidence", f.evidence());
-    m.put("summary", f.summary());
-    m.put("suggestion", f.suggestion());
-    m.put("basis", f.basis());
-    return m;
+  public static Finding finding(dev.trainscope.diagnose.Finding f, String run) {
+    return new Finding(f.rule(), name(f.severity()), run, f.tags(), f.layer(), f.fromStep(), f.toStep(), f.evidence(),
+        f.summary(), f.suggestion(), f.basis());
   }
 
   /**
    * A training's verdict, its findings given as indices into {@code index}'s list; with {@code
    * explain}, also the roles of its tags and the coverage of every rule.
    */
-  public static Map<String, Object> verdict(Examination e, IdentityHashMap<Finding, Integer> index,
+  public static Verdict verdict(Examination e, IdentityHashMap<dev.trainscope.diagnose.Finding, Integer> index,
       UnaryOperator<String> shown, boolean explain) {
-    Verdict v = e.verdict();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("subject", shown.apply(e.subject()));
-    m.put("runs", e.runs().stream().map(shown).toList());
-    m.put("healthy", v.healthy());
-    m.put("severity", v.severity() == null ? null : v.severity().name().toLowerCase(Locale.ROOT));
-    m.put("root", v.root() == null ? null : index.get(v.root()));
-    m.put("consequences", indices(v.consequences(), index));
-    m.put("others", indices(v.others(), index));
-    m.put("notes", indices(v.notes(), index));
-    m.put("checks", checks(e));
-    if (explain) {
-      m.putAll(explanation(e, shown));
-    }
-    return m;
+    dev.trainscope.diagnose.Verdict v = e.verdict();
+    Map<String, Integer> checks = new LinkedHashMap<>();
+    e.checks().forEach((status, n) -> checks.put(status.id(), n));
+    return new Verdict(shown.apply(e.subject()), e.runs().stream().map(shown).toList(), v.healthy(),
+        v.severity() == null ? null : name(v.severity()), v.root() == null ? null : index.get(v.root()),
+        indices(v.consequences(), index), indices(v.others(), index), indices(v.notes(), index), checks,
+        explain ? roles(e, shown) : null, explain ? coverage(e) : null);
   }
 
-  /** What each tag was read as and from what, and which rules could examine the training. */
-  public static Map<String, Object> explanation(Examination e, UnaryOperator<String> shown) {
-    List<Map<String, Object>> roles = new ArrayList<>();
+  /** What each tag was read as and from what. */
+  public static List<Role> roles(Examination e, UnaryOperator<String> shown) {
+    List<Role> roles = new ArrayList<>();
     for (TagRole t : e.roles()) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("run", shown.apply(t.run()));
-      r.put("tag", t.tag());
-      r.put("role", t.role().id());
-      r.put("split", t.split().id());
-      r.put("layer", t.layer());
-      r.put("param", t.param());
-      r.put("source", t.source());
-      roles.add(r);
+      roles.add(new Role(shown.apply(t.run()), t.tag(), t.role().id(), t.split().id(), t.layer(), t.param(),
+          t.source()));
     }
-    List<Map<String, Object>> coverage = new ArrayList<>();
+    return roles;
+  }
+
+  /** Which rules could examine the training, on what. */
+  public static List<Check> coverage(Examination e) {
+    List<Check> coverage = new ArrayList<>();
     for (Map.Entry<String, Coverage> c : e.coverage().entrySet()) {
-      coverage.add(Map.of("rule", c.getKey(), "status", c.getValue().status().id(), "detail", c.getValue().detail()));
+      coverage.add(new Check(c.getKey(), c.getValue().status().id(), c.getValue().detail()));
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("roles", roles);
-    m.put("coverage", coverage);
-    return m;
+    return coverage;
   }
 
-  /** How many rules examined the training fully, partly, or not at all: {"checked", "partly", "not checked"}. */
-  static Map<String, Integer> checks(Examination e) {
-    Map<String, Integer> n = new LinkedHashMap<>();
-    for (Coverage.Status s : Coverage.Status.values()) {
-      n.put(s.id(), 0);
-    }
-    for (Coverage c : e.coverage().values()) {
-      n.merge(c.status().id(), 1, Integer::sum);
-    }
-    return n;
+  private static String name(Severity s) {
+    return s.name().toLowerCase(Locale.ROOT);
   }
 
-  private static List<Integer> indices(List<Finding> fs, IdentityHashMap<Finding, Integer> index) {
+  private static List<Integer> indices(List<dev.trainscope.diagnose.Finding> fs,
+      IdentityHashMap<dev.trainscope.diagnose.Finding, Integer> index) {
     List<Integer> out = new ArrayList<>();
-    for (Finding f : fs) {
+    for (dev.trainscope.diagnose.Finding f : fs) {
       Integer i = index.get(f);
       if (i != null) {
         out.add(i);

@@ -7,6 +7,7 @@ import dev.trainscope.data.RunStore;
 import dev.trainscope.data.TagInfo;
 import dev.trainscope.data.TagKind;
 import dev.trainscope.diagnose.Finding;
+import dev.trainscope.diagnose.FindingsService;
 import dev.trainscope.events.meaning.Role;
 import dev.trainscope.diagnose.Roles;
 import dev.trainscope.diagnose.TagRole;
@@ -526,7 +527,7 @@ final class GraphService {
         ? HISTOGRAM_ORDER.size() : HISTOGRAM_ORDER.indexOf(h.get("role"))));
     out.put("tags", tags);
     out.put("histograms", histograms);
-    out.put("findings", ties.findingsOf(layer));
+    out.put("findings", ties.findingsOf(layer).stream().map(f -> FindingJson.finding(f, f.run())).toList());
     return out;
   }
 

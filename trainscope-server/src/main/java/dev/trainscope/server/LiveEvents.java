@@ -7,7 +7,6 @@ import dev.trainscope.data.StoreListener;
 import dev.trainscope.data.TagInfo;
 import io.javalin.http.sse.SseClient;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -35,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class LiveEvents implements StoreListener, AutoCloseable {
   private final RunStore store;
   private final Queue<SseClient> clients = new ConcurrentLinkedQueue<>();
-  private final Map<String, Object[]> steps = new ConcurrentHashMap<>();
+  private final Map<String, Responses.TagStep> steps = new ConcurrentHashMap<>();
   private final AtomicBoolean runsChanged = new AtomicBoolean();
   private final AtomicBoolean progressChanged = new AtomicBoolean();
   private final AtomicBoolean findingsChanged = new AtomicBoolean();
@@ -56,7 +55,11 @@ final class LiveEvents implements StoreListener, AutoCloseable {
     client.keepAlive();
     client.onClose(() -> clients.remove(client));
     clients.add(client);
-    client.sendEvent("hello", "{\"progress\":" + progressJson() + "}");
+    try {
+      client.sendEvent("hello", Json.MAPPER.writeValueAsString(new Responses.Hello(Api.progress(store))));
+    } catch (JsonProcessingException e) {
+      client.close(); // the page reconnects
+    }
   }
 
   int clients() {
@@ -90,7 +93,7 @@ final class LiveEvents implements StoreListener, AutoCloseable {
 
   @Override
   public void stepsAdded(String run, String tag, long lastStep) {
-    steps.put(run + '\0' + tag, new Object[] {run, tag, lastStep});
+    steps.put(run + '\0' + tag, new Responses.TagStep(run, tag, lastStep));
   }
 
   @Override
@@ -109,15 +112,11 @@ final class LiveEvents implements StoreListener, AutoCloseable {
       boolean runs = runsChanged.getAndSet(false);
       boolean progress = progressChanged.getAndSet(false);
       boolean diagnosis = findingsChanged.getAndSet(false);
-      List<Map<String, Object>> tags = new ArrayList<>();
+      List<Responses.TagStep> tags = new ArrayList<>();
       for (String key : new ArrayList<>(steps.keySet())) {
-        Object[] v = steps.remove(key);
-        if (v != null) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("run", v[0]);
-          m.put("tag", v[1]);
-          m.put("lastStep", v[2]);
-          tags.add(m);
+        Responses.TagStep t = steps.remove(key);
+        if (t != null) {
+          tags.add(t);
         }
       }
       if (!runs && !progress && !diagnosis && tags.isEmpty()) {
@@ -128,9 +127,7 @@ final class LiveEvents implements StoreListener, AutoCloseable {
         }
         return;
       }
-      String data = "{\"runsChanged\":" + runs + ",\"findingsChanged\":" + diagnosis + ",\"tags\":"
-          + Json.MAPPER.writeValueAsString(tags)
-          + ",\"progress\":" + progressJson() + "}";
+      String data = Json.MAPPER.writeValueAsString(new Responses.Update(runs, diagnosis, tags, Api.progress(store)));
       for (SseClient c : clients) {
         if (c.terminated()) {
           clients.remove(c);
@@ -140,14 +137,6 @@ final class LiveEvents implements StoreListener, AutoCloseable {
       }
     } catch (RuntimeException | JsonProcessingException e) {
       // a failed round is retried with the next one
-    }
-  }
-
-  private String progressJson() {
-    try {
-      return Json.MAPPER.writeValueAsString(Api.progress(store));
-    } catch (JsonProcessingException e) {
-      return "null";
     }
   }
 

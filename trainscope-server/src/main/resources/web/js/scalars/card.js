@@ -11,6 +11,7 @@ import { runSeries, groupSeries, joinSeries, mergeZoom, stepRange } from './seri
 import { Chart } from './chart.js';
 import { DASHES, DASH_CSS } from './theme.js';
 import { fmtMark, fmtStepFull, shorten } from './format.js';
+import { testHook } from '../testhooks.js';
 
 const CHART_HEIGHT = 240;
 const SEP = '\u0000';
@@ -52,7 +53,6 @@ export class Card {
     if (s.kind === 'tag') this.el.dataset.tag = s.tags[0];
     this.el.dataset.tags = JSON.stringify(s.tags);
     this.el.dataset.runs = '[]';
-    this.el.__card = this;
     const title = el('span', { class: 'card-title', text: s.title, title: s.tags.join('\n') });
     this.badges = el('span', { class: 'sc-badges' });
     this.tools = el('span', { class: 'card-tools' });
@@ -447,41 +447,38 @@ export class Card {
   }
 
   /**
-   * What tests read: card.__chartData (see the top of tabs/scalars.js). Built on first access,
-   * so drawing pays nothing for it.
+   * What tests read: card.__chartData (see the top of tabs/scalars.js), on a test's page only
+   * (../testhooks.js). Built on first access, so drawing pays nothing for it.
    */
   expose(model) {
     this.exposed = model;
     const card = this;
-    Object.defineProperty(this.el, '__chartData', {
-      configurable: true,
-      get() {
-        const m = card.exposed;
-        if (!m) return null;
-        const arr = a => Array.from(a, v => (v === null || Number.isNaN(v) ? null : v));
-        const series = {};
-        m.series.forEach((s, k) => {
-          const c = m.joined.cols[k];
-          const key = m.multiTag ? `${s.name} | ${s.tag}` : s.name;
-          series[key] = {
-            label: s.label, tag: s.tag, run: s.grouped ? null : s.runs[0], runs: s.runs.slice(), group: s.grouped ? s.name : null,
-            color: s.color, raw: c.raw.slice(), smoothed: m.smoothing > 0 ? c.smoothed.slice() : c.raw.slice(),
-            min: s.band ? c.lo.slice() : null, max: s.band ? c.hi.slice() : null,
-            points: { x: arr(s.data.xs), steps: arr(s.data.steps), raw: arr(s.data.raw), smoothed: arr(s.data.smoothed),
-              min: arr(s.data.lo), max: arr(s.data.hi), count: arr(s.data.counts) },
-            marks: s.data.marks.map(mk => ({ run: mk.run, tag: mk.tag, firstStep: mk.firstStep, lastStep: mk.lastStep,
-              nan: mk.nan, posInf: mk.posInf, negInf: mk.negInf, x: mk.x })),
-          };
-        });
-        return {
-          key: card.spec.key, kind: card.spec.kind, tags: card.spec.tags.slice(),
-          runs: JSON.parse(card.el.dataset.runs), xAxis: m.xAxis, logY: m.logY, ignoreOutliers: m.ignoreOutliers,
-          smoothing: m.smoothing, grouped: m.grouped, zoom: m.zoom,
-          xRange: card.chart.u ? [card.chart.u.scales.x.min, card.chart.u.scales.x.max] : null,
-          yRange: card.chart.u ? [card.chart.u.scales.y.min, card.chart.u.scales.y.max] : null,
-          x: m.joined.x.slice(), series,
+    testHook(this.el, '__chartData', () => {
+      const m = card.exposed;
+      if (!m) return null;
+      const arr = a => Array.from(a, v => (v === null || Number.isNaN(v) ? null : v));
+      const series = {};
+      m.series.forEach((s, k) => {
+        const c = m.joined.cols[k];
+        const key = m.multiTag ? `${s.name} | ${s.tag}` : s.name;
+        series[key] = {
+          label: s.label, tag: s.tag, run: s.grouped ? null : s.runs[0], runs: s.runs.slice(), group: s.grouped ? s.name : null,
+          color: s.color, raw: c.raw.slice(), smoothed: m.smoothing > 0 ? c.smoothed.slice() : c.raw.slice(),
+          min: s.band ? c.lo.slice() : null, max: s.band ? c.hi.slice() : null,
+          points: { x: arr(s.data.xs), steps: arr(s.data.steps), raw: arr(s.data.raw), smoothed: arr(s.data.smoothed),
+            min: arr(s.data.lo), max: arr(s.data.hi), count: arr(s.data.counts) },
+          marks: s.data.marks.map(mk => ({ run: mk.run, tag: mk.tag, firstStep: mk.firstStep, lastStep: mk.lastStep,
+            nan: mk.nan, posInf: mk.posInf, negInf: mk.negInf, x: mk.x })),
         };
-      },
+      });
+      return {
+        key: card.spec.key, kind: card.spec.kind, tags: card.spec.tags.slice(),
+        runs: JSON.parse(card.el.dataset.runs), xAxis: m.xAxis, logY: m.logY, ignoreOutliers: m.ignoreOutliers,
+        smoothing: m.smoothing, grouped: m.grouped, zoom: m.zoom,
+        xRange: card.chart.u ? [card.chart.u.scales.x.min, card.chart.u.scales.x.max] : null,
+        yRange: card.chart.u ? [card.chart.u.scales.y.min, card.chart.u.scales.y.max] : null,
+        x: m.joined.x.slice(), series,
+      };
     });
   }
 

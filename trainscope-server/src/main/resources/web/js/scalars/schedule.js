@@ -24,20 +24,24 @@ export function schedule(card) {
  */
 export class Visibility {
   constructor(root, margin = '600px') {
+    /** The card of each observed element. */
+    this.cards = new WeakMap();
     this.io = new IntersectionObserver(entries => {
       for (const e of entries) {
-        const card = e.target.__card;
+        const card = this.cards.get(e.target);
         if (card) card.setVisible(e.isIntersecting);
       }
     }, { root, rootMargin: margin });
   }
 
   observe(card) {
+    this.cards.set(card.el, card);
     this.io.observe(card.el);
   }
 
   unobserve(card) {
     this.io.unobserve(card.el);
+    this.cards.delete(card.el);
   }
 
   disconnect() {

@@ -13,6 +13,7 @@ import { segmented } from '../views/controls.js';
 import { X_AXES, xValues } from '../views/format.js';
 import { nums } from '../api.js';
 import { fmt } from '../util.js';
+import { testHook } from '../testhooks.js';
 
 export default {
   id: 'distributions',
@@ -33,9 +34,9 @@ export default {
         const chart = new BandsChart(card.body, { color: ctx.runColor(card.run),
           label: `Distribution of ${card.tag} in ${card.run}` });
         let data = null;
-        Object.defineProperty(card.el, '__chartData', { configurable: true, get: () => data && ({
+        testHook(card.el, '__chartData', () => data && ({
           xAxis, basisPoints: data.basisPoints, steps: [...data.steps], wallTimes: [...data.wallTimes],
-          bands: data.bands.map(b => [...b]), xs: xValues(xAxis, data.steps, data.wallTimes) }) });
+          bands: data.bands.map(b => [...b]), xs: xValues(xAxis, data.steps, data.wallTimes) }));
         return {
           async load() {
             const res = await ctx.api.distributions(card.run, card.tag);

@@ -16,6 +16,7 @@ import { HistogramChart } from '../views/histogram-chart.js';
 import { parseSteps } from '../views/histogram-data.js';
 import { segmented, select, read } from '../views/controls.js';
 import { fmt } from '../util.js';
+import { testHook } from '../testhooks.js';
 
 const MODE = 'x.histMode';
 const STEPS = 'x.histSteps';
@@ -45,7 +46,7 @@ export default {
           label: `Histograms of ${card.tag} in ${card.run}` });
         chart.setMode(mode);
         let total = 0;
-        Object.defineProperty(card.el, '__chartData', { configurable: true, get: () => ({ ...chart.chartData(), total }) });
+        testHook(card.el, '__chartData', () => ({ ...chart.chartData(), total }));
         return {
           async load() {
             const res = await ctx.api.histograms(card.run, card.tag, maxSteps);

@@ -17,6 +17,7 @@ import { StepSlider } from '../views/step-slider.js';
 import { renderMedia, layoutMedia } from '../views/media.js';
 import { slider, checkbox, select, read } from '../views/controls.js';
 import { el } from '../util.js';
+import { testHook } from '../testhooks.js';
 
 const BRIGHT = 'x.imgBrightness';
 const CONTRAST = 'x.imgContrast';
@@ -59,9 +60,9 @@ export default {
           }
         });
         ro.observe(area);
-        Object.defineProperty(card.el, '__chartData', { configurable: true, get: () => ({
+        testHook(card.el, '__chartData', () => ({
           kind: card.info.kind, steps: blobs.map(b => ({ ...b })), selectedStep: steps.step(),
-          shownSteps: shown.map(b => b.step) }) });
+          shownSteps: shown.map(b => b.step) }));
 
         function layout() {
           layoutMedia(area, { actual: current.actual, stacked: current.window > 1,

@@ -20,6 +20,7 @@ import { TagPicker } from '../views/tag-picker.js';
 import { checkbox, read } from '../views/controls.js';
 import { buildRow, hparamsByRun, looksLikeLossOrAccuracy, LastValues } from '../views/runs-data.js';
 import { runColumns, sortBy, count } from '../views/runs-columns.js';
+import { testHook } from '../testhooks.js';
 
 const COLS = 'x.runCols';
 const SORT = 'x.runSort';
@@ -166,14 +167,14 @@ export default {
       shown = sorted;
     }
 
-    // Built when read: tests and scripts get every row, the page pays nothing per render.
-    Object.defineProperty(view, '__tableData', { configurable: true, get: () => ({
+    // Built when read, on a test's page only (../testhooks.js): the page pays nothing per render.
+    testHook(view, '__tableData', () => ({
       columns: columns.map(c => ({ id: c.id, label: c.label })),
       rows: shown.map(r => ({
         run: r.run, first: r.first, last: r.last, start: r.start, end: r.end, events: r.events, files: r.files,
         problems: r.problems, values: Object.fromEntries(columns.map(c => [c.id, c.value(r)])),
       })),
-    }) });
+    }));
 
     async function showProblems(run) {
       detail.hidden = false;

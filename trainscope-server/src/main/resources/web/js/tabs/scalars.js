@@ -13,7 +13,7 @@
 //                also on the chart's host element (.sc-chart)
 //   data-state   "waiting" (not yet near the viewport) | "loading" | "ready" | "empty" | "error"
 //   data-zoom    "x0,x1" on the current x-axis while zoomed, absent otherwise
-//   card.__chartData  (a getter; null until drawn) what the chart drew:
+//   card.__chartData  (a getter; null until drawn; on a test's page only, ../testhooks.js) what the chart drew:
 //     { key, kind, tags, runs, xAxis, logY, ignoreOutliers, smoothing, grouped,
 //       zoom: {x0, x1} | null, xRange: [min, max], yRange: [min, max],
 //       x: [the chart's x column: step, hours since the series' first point, or epoch seconds],

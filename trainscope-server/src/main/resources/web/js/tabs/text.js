@@ -12,6 +12,7 @@ import { CardGrid } from '../views/cards.js';
 import { TextSteps } from '../views/text-steps.js';
 import { select, checkbox, read } from '../views/controls.js';
 import { fmt } from '../util.js';
+import { testHook } from '../testhooks.js';
 
 const PAGE = 'x.textPage';
 const RAW = 'x.textRaw';
@@ -36,8 +37,8 @@ export default {
         const view = new TextSteps(card.body, { label: `${card.tag} in ${card.run}` });
         view.setOptions(options());
         let data = [];
-        Object.defineProperty(card.el, '__chartData', { configurable: true, get: () => ({
-          steps: data.map(s => ({ ...s })), shownSteps: view.shown().items.map(s => s.step) }) });
+        testHook(card.el, '__chartData', () => ({
+          steps: data.map(s => ({ ...s })), shownSteps: view.shown().items.map(s => s.step) }));
         return {
           async load() {
             const res = await ctx.api.text(card.run, card.tag);

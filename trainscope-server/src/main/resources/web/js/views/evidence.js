@@ -17,6 +17,7 @@ import { redrawSoon } from '../schedule.js';
 import { BandsChart } from './bands-chart.js';
 import { nums } from '../api.js';
 import * as findings from '../findings.js';
+import { testHook } from '../testhooks.js';
 
 /** Values spanning more than this ratio (all positive) are drawn on a log axis. */
 const LOG_SPAN = 100;
@@ -148,9 +149,9 @@ export class EvidenceView {
       chart.setFocus({ x0: this.range.x0, x1: this.range.x1, from: ev.from, to: ev.to });
       chart.setData(data, 'step');
       this.renderHead();
-      Object.defineProperty(box, '__chartData', { configurable: true, get: () => ({
+      testHook(box, '__chartData', () => ({
         steps: [...data.steps], highlight: [ev.from, ev.to],
-        xRange: chart.u ? [chart.u.scales.x.min, chart.u.scales.x.max] : null }) });
+        xRange: chart.u ? [chart.u.scales.x.min, chart.u.scales.x.max] : null }));
       this.el.dataset.state = 'ready';
     } catch (e) {
       box.append(el('p', { class: 'error', text: `Could not load: ${e.message}` }));

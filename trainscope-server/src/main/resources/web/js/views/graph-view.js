@@ -9,10 +9,11 @@
 // For tests: div.graph-surface[data-renderer=svg|canvas][data-zoom]; in SVG, svg.graph-svg with each
 // box a g.graph-box[data-key][data-kind=op|group|expanded] (plus .selected,
 // .has-finding[data-severity]) and each edge a g.graph-edge[data-from][data-to]; the surface's
-// __graphView is this object (data, k, tx, ty) for tests of the canvas.
+// __graphView is this object (data, k, tx, ty) for tests of the canvas, on a test's page only.
 
 import { paintScene, hitTest, svgText, graphColors, boxText, labelAt } from './graph-paint.js';
 import { onThemeChange } from '../theme.js';
+import { testHook } from '../testhooks.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 export const SVG_MAX_BOXES = 1500;
@@ -31,7 +32,7 @@ export class GraphView {
     this.onHeader = onHeader;
     this.surface = document.createElement('div');
     this.surface.className = 'graph-surface';
-    this.surface.__graphView = this;
+    testHook(this.surface, '__graphView', () => this);
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'graph-canvas';
     this.canvas.hidden = true;

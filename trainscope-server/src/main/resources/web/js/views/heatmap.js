@@ -10,6 +10,7 @@
 import { CanvasBox } from './canvas.js';
 import { el, fmt } from '../util.js';
 import { themeColors } from '../theme.js';
+import { testHook } from '../testhooks.js';
 
 const ROW_H = 18;
 // viridis at five stops: dark (low) to bright (high)
@@ -82,9 +83,9 @@ export class Heatmap {
     this.el = el('div', { class: 'heatmap', 'data-role': map.role },
       el('div', { class: 'hm-title' }, el('strong', { text: title }), legend),
       el('div', { class: 'hm-body' }, labels, el('div', { class: 'hm-right' }, plot, steps)));
-    Object.defineProperty(this.el, '__chartData', { configurable: true, get: () => ({
+    testHook(this.el, '__chartData', () => ({
       role: map.role, rows: [...this.rows], layers: [...map.layers], steps: [...map.steps],
-      values: map.values.map(r => [...r]), scale: { ...this.scale }, marks: marks.map(m => ({ ...m })) }) });
+      values: map.values.map(r => [...r]), scale: { ...this.scale }, marks: marks.map(m => ({ ...m })) }));
     parent.append(this.el);
     this.box.onResize = () => this.draw();
     this.box.canvas.addEventListener('mousemove', e => this.hover(e));

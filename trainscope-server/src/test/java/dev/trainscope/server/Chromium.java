@@ -90,12 +90,31 @@ final class Chromium implements AutoCloseable {
     }
   }
 
-  /** A page in a fresh context (no cookies, storage or cache shared with other pages). */
+  /**
+   * Set before a test's page runs a script: the page then defines its test hooks
+   * ({@code __chartData}, see web/js/testhooks.js), which a user's page does not.
+   */
+  static final String TEST_FLAG = "window.__trainscopeTest = true;";
+
+  /**
+   * A page for a test in a fresh context (no cookies, storage or cache shared with other pages),
+   * every page of which defines the test hooks.
+   */
   DashboardPage open(String baseUrl, int width, int height) {
-    BrowserContext ctx = browser.newContext(new Browser.NewContextOptions()
+    BrowserContext ctx = newContext(width, height);
+    ctx.addInitScript(TEST_FLAG);
+    return new DashboardPage(ctx, baseUrl);
+  }
+
+  /** A page as a user's browser opens it: no test hooks. */
+  DashboardPage openAsUser(String baseUrl, int width, int height) {
+    return new DashboardPage(newContext(width, height), baseUrl);
+  }
+
+  private BrowserContext newContext(int width, int height) {
+    return browser.newContext(new Browser.NewContextOptions()
         .setViewportSize(width, height)
         .setColorScheme(com.microsoft.playwright.options.ColorScheme.LIGHT));
-    return new DashboardPage(ctx, baseUrl);
   }
 
   DashboardPage open(String baseUrl) {

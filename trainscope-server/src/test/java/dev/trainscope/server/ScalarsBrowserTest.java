@@ -53,6 +53,20 @@ class ScalarsBrowserTest {
     }
   }
 
+  /** A user's page draws the same chart and carries no test hook; a test's page does. */
+  @Test
+  void testHooks_onlyOnATestsPage() {
+    for (boolean test : new boolean[] {false, true}) {
+      try (DashboardPage p = test ? chromium.open(served.base, 1800, 1000) : chromium.openAsUser(served.base, 1800, 1000)) {
+        p.open(EXACT + "&smoothing=0");
+        p.waitFor("sel => { const c = document.querySelector(sel); return c && c.dataset.state === 'ready'; }", CARD);
+        assertEquals(test, p.page.evaluate("sel => '__chartData' in document.querySelector(sel)", CARD),
+            test ? "a test's page exposes the chart" : "a user's page has no test hook");
+        p.assertNoErrors();
+      }
+    }
+  }
+
   /** The file read by the scanner agrees with TensorBoard's reading of it: count, first and last three, sum. */
   static void checkAgainstManifest(Path manifest, EventFiles.Points p) throws Exception {
     JsonNode t = new ObjectMapper().readTree(Files.readString(manifest)).get("raw").get("tags").get(TAG);

@@ -1,14 +1,11 @@
-package dev.trainscope.server;
+package dev.trainscope.diagnose;
 
 import dev.trainscope.data.RunStore;
 import dev.trainscope.data.StoreListener;
 import dev.trainscope.data.TagInfo;
-import dev.trainscope.diagnose.Doctor;
-import dev.trainscope.diagnose.Examination;
-import dev.trainscope.diagnose.Finding;
-import dev.trainscope.diagnose.Subject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,9 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * after data stops arriving (at most every {@code periodMillis}), never on a request's thread, so
  * the dashboard reads the latest result at once and hears through server-sent events when it
  * changed. Only the trainings (doctor's subjects: a run, or a train/validation pair) whose runs
- * received data are examined again; a run added, removed or reset regroups them all.
+ * received data are examined again; a run added, removed or reset regroups them all. The dashboard's
+ * Findings tab, graph and live events read it; it knows nothing of HTTP.
  */
-final class FindingsService implements StoreListener, AutoCloseable {
+public final class FindingsService implements StoreListener, AutoCloseable {
   private final RunStore store;
   private final Doctor doctor;
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -47,19 +45,21 @@ final class FindingsService implements StoreListener, AutoCloseable {
   private volatile boolean computed;
   private volatile Runnable onChange = () -> {};
 
-  FindingsService(RunStore store, Doctor doctor, long periodMillis) {
+  /** Examines {@code store} with {@code doctor} in the background, at most every {@code periodMillis}. */
+  public FindingsService(RunStore store, Doctor doctor, long periodMillis) {
     this.store = store;
     this.doctor = doctor;
     store.addListener(this);
     worker.scheduleWithFixedDelay(this::refreshIfDirty, 0, periodMillis, TimeUnit.MILLISECONDS);
   }
 
-  void onChange(Runnable r) {
+  /** Runs {@code r} on the worker each time the findings change. */
+  public void onChange(Runnable r) {
     onChange = r;
   }
 
   /** The latest findings, by run, most severe first (computed now if never yet). */
-  List<Finding> findings() {
+  public List<Finding> findings() {
     if (!computed) {
       synchronized (this) {
         if (!computed) {
@@ -71,13 +71,13 @@ final class FindingsService implements StoreListener, AutoCloseable {
   }
 
   /** The latest examination of every training (roles, coverage, findings, verdict), by name. */
-  List<Examination> examinations() {
+  public List<Examination> examinations() {
     findings();
     return examinations;
   }
 
   /** The examination of the training a run belongs to, or null. */
-  Examination examinationOf(String run) {
+  public Examination examinationOf(String run) {
     for (Examination e : examinations()) {
       if (e.runs().contains(run)) {
         return e;
@@ -87,12 +87,12 @@ final class FindingsService implements StoreListener, AutoCloseable {
   }
 
   /** Increments each time the findings change. */
-  long version() {
+  public long version() {
     return version;
   }
 
   /** Recomputes now, on the caller's thread (for tests and the first answer). */
-  synchronized void refresh() {
+  public synchronized void refresh() {
     boolean all = regroup.getAndSet(false);
     Set<String> runs = Set.copyOf(changed);
     changed.removeAll(runs);
@@ -170,7 +170,7 @@ final class FindingsService implements StoreListener, AutoCloseable {
   }
 
   /** The findings of one run. */
-  List<Finding> of(String run) {
+  public List<Finding> of(String run) {
     List<Finding> out = new ArrayList<>();
     for (Finding f : findings()) {
       if (f.run().equals(run)) {
@@ -178,6 +178,39 @@ final class FindingsService implements StoreListener, AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * The latest diagnosis at once, or that of the trainings one run belongs to.
+   *
+   * @param version as {@link #version()}
+   * @param findings every finding, or those of the run, most severe first
+   * @param examinations every training, or those the run belongs to, by name
+   * @param counts per run with findings (all runs, whichever was asked), how many of each severity
+   */
+  public record Report(long version, List<Finding> findings, List<Examination> examinations,
+      Map<String, Map<Severity, Integer>> counts) {}
+
+  /** The latest diagnosis, of every run when {@code run} is null, else of that run and its trainings. */
+  public Report report(String run) {
+    List<Finding> all = findings();
+    List<Examination> exams = examinations;
+    long v = version;
+    List<Finding> some = new ArrayList<>();
+    Map<String, Map<Severity, Integer>> counts = new LinkedHashMap<>();
+    for (Finding f : all) {
+      if (run == null || f.run().equals(run)) {
+        some.add(f);
+      }
+      counts.computeIfAbsent(f.run(), k -> new java.util.EnumMap<>(Severity.class)).merge(f.severity(), 1, Integer::sum);
+    }
+    List<Examination> theirs = new ArrayList<>();
+    for (Examination e : exams) {
+      if (run == null || e.runs().contains(run)) {
+        theirs.add(e);
+      }
+    }
+    return new Report(v, some, theirs, counts);
   }
 
   @Override

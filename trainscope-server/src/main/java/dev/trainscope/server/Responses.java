@@ -1,0 +1,209 @@
+package dev.trainscope.server;
+
+import dev.trainscope.data.BlobInfo;
+import dev.trainscope.data.HParamsTable;
+import dev.trainscope.data.HistogramStep;
+import dev.trainscope.data.LoadProgress;
+import dev.trainscope.data.PrCurveStep;
+import dev.trainscope.data.RunInfo;
+import dev.trainscope.data.ScalarBuckets;
+import dev.trainscope.data.ScalarPoints;
+import dev.trainscope.data.TagInfo;
+import dev.trainscope.events.Problem;
+import dev.trainscope.events.meaning.TagMeaning;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JSON answers of {@link Api}, one record per shape, serialised by Jackson ({@link Json}):
+ * what docs/API.md documents and the page reads. Each is copied field by field from the store's
+ * and the diagnosis' types, so a field renamed there fails to compile here instead of changing the
+ * API; ApiJsonTest compares every answer with an expected document.
+ */
+final class Responses {
+  private Responses() {}
+
+  /** {@code /api/runs}. */
+  record Runs(List<Run> runs, Progress progress) {}
+
+  /** A run: its files, how much of them was read, what they hold. */
+  record Run(String name, List<String> files, long bytesRead, long bytesKnown, long events, int tags,
+      double firstWallTime, double lastWallTime, long problems, boolean hasGraph, boolean hasMetaGraph,
+      long droppedByRestart, long droppedBySessionStart, int restarts) {
+    static Run of(RunInfo r) {
+      return new Run(r.name(), r.files(), r.bytesRead(), r.bytesKnown(), r.events(), r.tags(), r.firstWallTime(),
+          r.lastWallTime(), r.problems(), r.hasGraph(), r.hasMetaGraph(), r.droppedByRestart(),
+          r.droppedBySessionStart(), r.restarts());
+    }
+
+    static List<Run> of(List<RunInfo> runs) {
+      return runs.stream().map(Run::of).toList();
+    }
+  }
+
+  /** {@code /api/progress}: the store's load progress and what the last poll could not list. */
+  record Progress(long bytesRead, long bytesKnown, int runsLoaded, int runsKnown, boolean firstPollDone,
+      List<FolderProblem> problems) {
+    static Progress of(LoadProgress p, List<Problem> problems) {
+      return new Progress(p.bytesRead(), p.bytesKnown(), p.runsLoaded(), p.runsKnown(), p.firstPollDone(),
+          problems.stream().map(q -> new FolderProblem(q.file(), q.message())).toList());
+    }
+  }
+
+  /** A log directory that could not be listed: the folder or URL, and why. */
+  record FolderProblem(String file, String message) {}
+
+  /** {@code /api/tags} of every run: a page of each run's tags and how many match in all. */
+  record TagsOfRuns(Map<String, List<Tag>> runs, Map<String, Integer> totals, int offset) {}
+
+  /** {@code /api/tags?run=}. */
+  record TagsOfRun(String run, List<Tag> tags, int total, int offset) {}
+
+  /** A tag: its kind, plugin, description, extent, values dropped, and what it is. */
+  record Tag(String run, String tag, String kind, String plugin, String displayName, String description, long count,
+      long firstStep, long lastStep, double lastWallTime, long droppedByRestart, long droppedBySessionStart,
+      long rewrittenAtStep, Meaning meaning) {
+    static Tag of(TagInfo t) {
+      return new Tag(t.run(), t.tag(), t.kind().name().toLowerCase(Locale.ROOT), t.plugin(), t.displayName(),
+          t.description(), t.count(), t.firstStep(), t.lastStep(), t.lastWallTime(), t.droppedByRestart(),
+          t.droppedBySessionStart(), t.rewrittenAtStep(), t.meaning() == null ? null : Meaning.of(t.meaning()));
+    }
+
+    static List<Tag> of(List<TagInfo> tags) {
+      return tags.stream().map(Tag::of).toList();
+    }
+  }
+
+  /** A tag's meaning: its six components (role and split by their ids) and nothing derived from them. */
+  record Meaning(String role, String split, String layer, String param, Map<String, String> attributes,
+      String source) {
+    static Meaning of(TagMeaning m) {
+      return new Meaning(m.role().id(), m.split().id(), m.layer(), m.param(), m.attributes(), m.source());
+    }
+  }
+
+  /** {@code /api/scalars}: one tag's series, one per run asked. */
+  record Scalars(String tag, List<Series> series) {}
+
+  /** A run's scalar series: exact points or buckets. */
+  sealed interface Series permits Points, Buckets {}
+
+  /** Exact points in columns; {@code more} with {@code nextStep} when the limit cut them. */
+  record Points(String run, String tag, long[] steps, double[] wallTimes, double[] values, boolean more,
+      long nextStep) implements Series {
+    static Points of(ScalarPoints p) {
+      return new Points(p.run(), p.tag(), p.steps(), p.wallTimes(), p.values(), p.more(), p.nextStep());
+    }
+  }
+
+  /** Buckets in columns: each bucket's extent, extremes, first, last, mean and counts. */
+  record Buckets(String run, String tag, long[] firstStep, long[] lastStep, double[] firstWallTime,
+      double[] lastWallTime, double[] min, double[] max, double[] first, double[] last, double[] mean, long[] count,
+      long[] nan, long[] posInf, long[] negInf) implements Series {
+    static Buckets of(ScalarBuckets b) {
+      return new Buckets(b.run(), b.tag(), b.firstStep(), b.lastStep(), b.firstWallTime(), b.lastWallTime(), b.min(),
+          b.max(), b.first(), b.last(), b.mean(), b.count(), b.nan(), b.posInf(), b.negInf());
+    }
+  }
+
+  /** {@code /api/histograms}: the steps sent (at most {@code maxSteps}) of {@code total}. */
+  record Histograms(String run, String tag, int total, List<Histogram> steps) {}
+
+  /** A step's histogram: bucket edges and counts; {@code reread} when read back from the file. */
+  record Histogram(long step, double wallTime, double[] left, double[] right, double[] count, boolean reread) {
+    static Histogram of(HistogramStep h) {
+      return new Histogram(h.step(), h.wallTime(), h.left(), h.right(), h.count(), h.reread());
+    }
+  }
+
+  /** {@code /api/distributions}: per step, the values at nine basis points, in columns {@code bands[9][steps]}. */
+  record Distributions(String run, String tag, int[] basisPoints, long[] steps, double[] wallTimes,
+      double[][] bands) {}
+
+  /** {@code /api/blobs}: the images or clips of a tag, per step. */
+  record Blobs(String run, String tag, List<Blob> steps) {}
+
+  /** The blobs of a step: how many, the first one's size in pixels and bytes and its type. */
+  record Blob(long step, double wallTime, int count, int width, int height, String contentType, int bytes) {
+    static Blob of(BlobInfo b) {
+      return new Blob(b.step(), b.wallTime(), b.count(), b.width(), b.height(), b.contentType(), b.bytes());
+    }
+  }
+
+  /** {@code /api/text}. */
+  record Texts(String run, String tag, List<Text> steps) {}
+
+  /** A step's strings as written and as safe HTML rendered from their Markdown. */
+  record Text(long step, double wallTime, List<String> text, List<String> html) {}
+
+  /** {@code /api/prcurves}. */
+  record PrCurves(String run, String tag, List<PrCurve> steps) {}
+
+  /** A step's curve: the counts and the precision and recall at each threshold. */
+  record PrCurve(long step, double wallTime, double[] truePositives, double[] falsePositives,
+      double[] trueNegatives, double[] falseNegatives, double[] precision, double[] recall) {
+    static PrCurve of(PrCurveStep p) {
+      return new PrCurve(p.step(), p.wallTime(), p.truePositives(), p.falsePositives(), p.trueNegatives(),
+          p.falseNegatives(), p.precision(), p.recall());
+    }
+  }
+
+  /** {@code /api/hparams}: the hyperparameters and metrics named anywhere, and a row per run with a session. */
+  record HParams(List<String> hparams, List<String> metrics, List<HParamsRow> rows) {
+    static HParams of(HParamsTable t) {
+      List<HParamsRow> rows = new ArrayList<>(t.rows().size());
+      for (HParamsTable.Row r : t.rows()) {
+        rows.add(new HParamsRow(r.run(), r.values(), r.metrics(), r.status(), r.startTime(), r.endTime()));
+      }
+      return new HParams(t.hparams(), t.metrics(), rows);
+    }
+  }
+
+  /** A run's hyperparameter values, last metric values, session status and times. */
+  record HParamsRow(String run, Map<String, Object> values, Map<String, Double> metrics, String status,
+      double startTime, double endTime) {}
+
+  /** {@code /api/problems}: the log directories' problems. */
+  record LogdirProblems(List<FileProblem> problems) {}
+
+  /** {@code /api/problems?run=}. */
+  record RunProblems(String run, List<FileProblem> problems) {}
+
+  /** What could not be read, where. */
+  record FileProblem(String kind, String file, long offset, String message) {
+    static List<FileProblem> of(List<Problem> problems) {
+      return problems.stream().map(p -> new FileProblem(p.kind().name(), p.file(), p.offset(), p.message())).toList();
+    }
+  }
+
+  /**
+   * {@code /api/findings}: the findings, the verdicts of the trainings they belong to (their
+   * findings as indices into {@code findings}), and per run how many of each severity.
+   */
+  record Findings(long version, List<FindingJson.Finding> findings, List<FindingJson.Verdict> verdicts,
+      Map<String, Map<String, Integer>> counts) {}
+
+  /** {@code /api/explain}: what a training's tags were read as, and which rules could examine it. */
+  record Explanation(String subject, List<String> runs, List<FindingJson.Role> roles,
+      List<FindingJson.Check> coverage) {}
+
+  /** {@code /api/graphs}: the graphs the page can show. */
+  record Graphs(List<GraphService.Source> graphs) {}
+
+  /** {@code /api/layers}: per role, a heatmap of layers by steps. */
+  record Layers(String run, List<LayersView.Heatmap> heatmaps) {}
+
+  /** The first server-sent event ({@code hello}) of a page that connects: the load progress. */
+  record Hello(Progress progress) {}
+
+  /**
+   * A live update (the server-sent event {@code update}): whether runs or findings changed, the
+   * tags that received steps since the last one, and the load progress.
+   */
+  record Update(boolean runsChanged, boolean findingsChanged, List<TagStep> tags, Progress progress) {}
+
+  /** A tag's last step so far. */
+  record TagStep(String run, String tag, long lastStep) {}
+}

@@ -1,0 +1,297 @@
+package dev.trainscope.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainscope.data.RunStore;
+import dev.trainscope.events.proto.GraphDefProto;
+import dev.trainscope.events.proto.NodeDef;
+import dev.trainscope.writer.HParam;
+import dev.trainscope.writer.HParamMetric;
+import dev.trainscope.writer.SessionStatus;
+import dev.trainscope.writer.SummaryWriter;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every JSON endpoint's whole answer, compared with an expected document in
+ * {@code src/test/resources/dev/trainscope/server/api/}, for a small log directory written here with
+ * Trainscope's writer at fixed wall times. The documents are the HTTP API the page and its browser
+ * tests read: a field renamed in the store, the diagnosis or a response record changes a document
+ * and fails here. Objects are compared as trees (key order is not part of the API); when one
+ * differs, the answer is written to {@code target/api-json/} to read beside the expected one. The
+ * one value measured, a graph view's {@code layoutMillis}, is compared as 0.
+ */
+class ApiJsonTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path tmp;
+
+  static RunStore store;
+  static DashboardServer server;
+  static final HttpClient http = HttpClient.newHttpClient();
+  static String base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path logdir = tmp.resolve("logs");
+    writeLogdir(logdir);
+    store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build();
+    store.reload();
+    server = new DashboardServer(store, 50);
+    base = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    store.close();
+  }
+
+  /**
+   * Two runs at wall times 1700000000 + step: {@code train} with one tag of every kind, a graph and
+   * an hparams session, whose loss turns NaN at step 4; {@code val} with a loss. Each event file is
+   * renamed to a name without host or process id, so that the answers do not depend on the machine.
+   */
+  static void writeLogdir(Path logdir) throws IOException {
+    InstantSource clock = InstantSource.fixed(Instant.ofEpochSecond(1_700_000_000L));
+    try (SummaryWriter log = SummaryWriter.builder(logdir.resolve("train")).clock(clock).build()) {
+      log.hparamsExperiment(List.of(HParam.of("lr", HParam.Type.FLOAT64)), List.of(HParamMetric.of("loss")));
+      log.hparamsSessionStart(Map.of("lr", 0.5));
+      log.graph(new GraphDefProto(List.of(
+          new NodeDef("input", "Placeholder", List.of(), "", Map.of()),
+          new NodeDef("dense/MatMul", "MatMul", List.of("input"), "", Map.of()),
+          new NodeDef("dense/Relu", "Relu", List.of("dense/MatMul"), "", Map.of())), 0, List.of()), 1_700_000_000.0);
+      log.describe("loss", "Loss", "The training loss.");
+      for (long s = 0; s < 6; s++) {
+        double t = 1_700_000_000.0 + s;
+        log.scalar("loss", s < 4 ? 1.0 / (1 + s) : Double.NaN, s, t);
+        log.scalar("grad_norm/dense", 0.25 * (s + 1), s, t);
+      }
+      for (long s = 0; s < 2; s++) {
+        log.histogram("dense/weights", new double[] {-1, -0.5, 0, 0.5 + s, 1 + s}, s, 1_700_000_000.0 + s);
+      }
+      BufferedImage image = new BufferedImage(2, 3, BufferedImage.TYPE_INT_RGB);
+      image.setRGB(1, 2, 0xff0000);
+      log.image("digits", image, 1, 1_700_000_001.0);
+      log.audio("voice", new float[] {0f, 0.5f, -0.5f, 1f}, 1, 8000, 2, 1_700_000_002.0);
+      log.text("notes", "**bold** and `code`", 0, 1_700_000_000.0);
+      log.prCurve("pr", new boolean[] {true, false, true, false}, new float[] {0.9f, 0.2f, 0.6f, 0.7f}, 3, 3,
+          1_700_000_003.0);
+      log.hparamsSessionEnd(SessionStatus.SUCCESS);
+    }
+    try (SummaryWriter log = SummaryWriter.builder(logdir.resolve("val")).clock(clock).build()) {
+      for (long s = 0; s < 6; s += 2) {
+        log.scalar("loss", 1.5 / (1 + s), s, 1_700_000_000.0 + s);
+      }
+    }
+    for (String run : List.of("train", "val")) {
+      try (Stream<Path> files = Files.list(logdir.resolve(run))) {
+        List<Path> all = files.toList();
+        assertEquals(1, all.size(), run + ": " + all);
+        Files.move(all.get(0), all.get(0).resolveSibling("events.out.tfevents.1700000000.host.1.0"));
+      }
+    }
+  }
+
+  /** Asserts that {@code GET pathAndQuery} answers 200 with the JSON of {@code api/<name>.json}. */
+  static void answers(String name, String pathAndQuery) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), pathAndQuery + ": " + r.body());
+    String body = r.body().replace(JSON.writeValueAsString(tmp.toString()).replaceAll("^\"|\"$", ""), "$TMP");
+    JsonNode actual = JSON.readTree(body);
+    if (actual.path("layoutMillis").isNumber()) { // a graph view's layout time, measured
+      ((com.fasterxml.jackson.databind.node.ObjectNode) actual).put("layoutMillis", 0.0);
+    }
+    JsonNode expected = null;
+    try (InputStream in = ApiJsonTest.class.getResourceAsStream("api/" + name + ".json")) {
+      if (in != null) {
+        expected = JSON.readTree(in);
+      }
+    }
+    if (!actual.equals(expected)) {
+      Path out = Path.of("target", "api-json", name + ".json");
+      Files.createDirectories(out.getParent());
+      String shown = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(actual);
+      Files.writeString(out, shown + "\n", StandardCharsets.UTF_8);
+      assertEquals(expected == null ? "(no expected document api/" + name + ".json)"
+          : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(expected), shown,
+          pathAndQuery + " (answer in " + out + ")");
+    }
+  }
+
+  @Test
+  void runs() throws Exception {
+    answers("runs", "/api/runs");
+  }
+
+  @Test
+  void progress() throws Exception {
+    answers("progress", "/api/progress");
+  }
+
+  @Test
+  void tagsOfEveryRun() throws Exception {
+    answers("tags", "/api/tags");
+  }
+
+  @Test
+  void tagsOfOneRun_filteredAndPaged() throws Exception {
+    answers("tags-train", "/api/tags?run=train&kind=scalar&filter=lo&offset=0&limit=5");
+  }
+
+  @Test
+  void scalarPoints() throws Exception {
+    answers("scalars", "/api/scalars?tag=loss&run=train&run=val");
+  }
+
+  @Test
+  void scalarPoints_limited() throws Exception {
+    answers("scalars-limited", "/api/scalars?tag=loss&run=train&from=1&limit=2");
+  }
+
+  @Test
+  void scalarBuckets() throws Exception {
+    answers("scalars-buckets", "/api/scalars?tag=loss&run=train&run=val&buckets=2");
+  }
+
+  @Test
+  void scalarDownload_json() throws Exception {
+    answers("scalars-download", "/api/scalars/download?run=train&tag=loss&format=json");
+  }
+
+  @Test
+  void histograms() throws Exception {
+    answers("histograms", "/api/histograms?run=train&tag=dense/weights");
+  }
+
+  @Test
+  void histograms_spread() throws Exception {
+    answers("histograms-spread", "/api/histograms?run=train&tag=dense/weights&maxSteps=1");
+  }
+
+  @Test
+  void distributions() throws Exception {
+    answers("distributions", "/api/distributions?run=train&tag=dense/weights");
+  }
+
+  @Test
+  void blobs_images() throws Exception {
+    answers("blobs-images", "/api/blobs?run=train&tag=digits");
+  }
+
+  @Test
+  void blobs_audio() throws Exception {
+    answers("blobs-audio", "/api/blobs?run=train&tag=voice");
+  }
+
+  @Test
+  void text() throws Exception {
+    answers("text", "/api/text?run=train&tag=notes");
+  }
+
+  @Test
+  void prCurves() throws Exception {
+    answers("prcurves", "/api/prcurves?run=train&tag=pr");
+  }
+
+  @Test
+  void hparams() throws Exception {
+    answers("hparams", "/api/hparams");
+  }
+
+  @Test
+  void problemsOfTheLogdir() throws Exception {
+    answers("problems", "/api/problems");
+  }
+
+  @Test
+  void problemsOfOneRun() throws Exception {
+    answers("problems-train", "/api/problems?run=train");
+  }
+
+  @Test
+  void findings() throws Exception {
+    answers("findings", "/api/findings");
+  }
+
+  @Test
+  void findingsOfOneRun() throws Exception {
+    answers("findings-val", "/api/findings?run=val");
+  }
+
+  @Test
+  void explain() throws Exception {
+    answers("explain", "/api/explain?run=train");
+  }
+
+  @Test
+  void layers() throws Exception {
+    answers("layers", "/api/layers?run=train&columns=4");
+  }
+
+  @Test
+  void graphs() throws Exception {
+    answers("graphs", "/api/graphs");
+  }
+
+  @Test
+  void graphView() throws Exception {
+    answers("graph", "/api/graph?run=train&source=run_graph&expanded=1&expand=dense");
+  }
+
+  @Test
+  void graphNode() throws Exception {
+    answers("graph-node", "/api/graph/node?run=train&source=run_graph&node=dense/MatMul");
+  }
+
+  @Test
+  void graphSearch() throws Exception {
+    answers("graph-search", "/api/graph/search?run=train&source=run_graph&q=relu");
+  }
+
+  @Test
+  void liveEvents_hello() throws Exception {
+    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
+        .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, r.statusCode());
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      assertEquals("event: hello", in.readLine());
+      String data = in.readLine();
+      assertEquals(JSON.readTree("{\"progress\":" + JSON.writeValueAsString(JSON.readTree(
+          ApiJsonTest.class.getResourceAsStream("api/progress.json"))) + "}"), JSON.readTree(data.substring("data: ".length())));
+    }
+  }
+
+  /** The live update as the page reads it (sent when data arrives; built here from this store's progress). */
+  @Test
+  void liveEvents_update() throws Exception {
+    String update = Json.MAPPER.writeValueAsString(new Responses.Update(true, false,
+        List.of(new Responses.TagStep("train", "loss", 7)), Api.progress(store)));
+    assertEquals("""
+        {"runsChanged":true,"findingsChanged":false,"tags":[{"run":"train","tag":"loss","lastStep":7}],\
+        "progress":{"bytesRead":3496,"bytesKnown":3496,"runsLoaded":2,"runsKnown":2,"firstPollDone":true,\
+        "problems":[]}}""", update);
+  }
+}
