@@ -168,19 +168,6 @@ final class CommittedRuns {
     });
   }
 
-  List<HistogramStep> histograms(String run, String tag) {
-    return histograms(run, tag, Long.MIN_VALUE, Long.MAX_VALUE);
-  }
-
-  /** The histograms of a tag compressed to TensorBoard's nine basis points, in step order. */
-  List<DistributionStep> distributions(String run, String tag) {
-    List<DistributionStep> out = new ArrayList<>();
-    for (HistogramStep h : histograms(run, tag)) {
-      out.add(new DistributionStep(h.step(), h.wallTime(), Distributions.compress(h.left(), h.right(), h.count())));
-    }
-    return out;
-  }
-
   /** What each step of an image, audio, graph, run metadata or tensor tag holds. */
   List<BlobInfo> blobs(String run, String tag) {
     return read(run, tag, null, (r, t) -> {

@@ -32,14 +32,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *       runs are dropped from memory and read again from the files when asked for.
  * </ul>
  *
- * <p>Its jobs are classes of their own: {@link LogdirLoader} lists the log directories and
- * schedules the loads, {@link RunLoader} reads one run, {@link CommittedRuns} answers from what was
- * loaded, {@link BlobReads} reads back what stays in the files, {@link HParamsJoin} joins the
- * hparams sessions with their metrics, {@link MemoryBudget} keeps memory under the budget.
+ * <p>Readers ask it through {@link LogdirData}, the query interface. Its jobs are classes of their
+ * own: {@link LogdirLoader} lists the log directories and schedules the loads, {@link RunLoader}
+ * reads one run, {@link CommittedRuns} answers from what was loaded, {@link BlobReads} reads back
+ * what stays in the files, {@link HParamsJoin} joins the hparams sessions with their metrics,
+ * {@link MemoryBudget} keeps memory under the budget.
  *
  * <p>Thread-safe. Queries never see a chunk half applied.
  */
-public final class RunStore implements AutoCloseable {
+public final class RunStore implements LogdirData, AutoCloseable {
   private final List<Source> sources;
   private final StoreListeners listeners = new StoreListeners();
   private final MemoryBudget budget;
@@ -211,10 +212,12 @@ public final class RunStore implements AutoCloseable {
     return t;
   }
 
+  @Override
   public void addListener(StoreListener l) {
     listeners.add(l);
   }
 
+  @Override
   public void removeListener(StoreListener l) {
     listeners.remove(l);
   }
@@ -224,121 +227,103 @@ public final class RunStore implements AutoCloseable {
     return budget.memoryBytes();
   }
 
-  // ---- queries ----
+  // ---- queries (LogdirData) ----
 
+  @Override
   public LoadProgress progress() {
     return loader.progress();
   }
 
-  /** The runs, sorted by name. */
-  public List<RunInfo> runs() {
-    return committed.runs();
-  }
-
-  public RunInfo run(String name) {
-    return committed.run(name);
-  }
-
-  /** The serialized MetaGraphDef the run logged last, or null when it logged none. */
-  public byte[] metaGraph(String run) throws IOException {
-    return blobReads.metaGraph(run);
-  }
-
-  /**
-   * The names of the model files saved beside a run's event files whose names end with {@code
-   * suffix} ({@code ".onnx"}), sorted.
-   */
-  public List<String> modelFiles(String run, String suffix) throws IOException {
-    return blobReads.modelFiles(run, suffix);
-  }
-
-  /** The bytes of a model file listed by {@link #modelFiles}; only such names are accepted. */
-  public byte[] modelFile(String run, String name, String suffix) throws IOException {
-    return blobReads.modelFile(run, name, suffix);
-  }
-
-  /**
-   * What the last look at the log directories could not list: a folder left out (a symbolic link
-   * to a place that cannot be read, a folder without permission), or a whole log directory, each
-   * with the path and the reason. Empty once the listing works again.
-   */
+  @Override
   public List<Problem> logdirProblems() {
     return loader.logdirProblems();
   }
 
-  /** The most recent problems met while reading a run (at most 100). */
+  @Override
+  public List<RunInfo> runs() {
+    return committed.runs();
+  }
+
+  @Override
+  public RunInfo run(String name) {
+    return committed.run(name);
+  }
+
+  @Override
   public List<Problem> problems(String run) {
     return committed.problems(run);
   }
 
-  /** The tags of a run, in the order they first appeared. */
+  @Override
   public List<TagInfo> tags(String run) {
     return committed.tags(run);
   }
 
+  @Override
   public TagInfo tag(String run, String tag) {
     return committed.tag(run, tag);
   }
 
-  /**
-   * Up to {@code limit} exact points of a scalar tag with {@code fromStep <= step <= toStep}; when
-   * more remain, {@link ScalarPoints#more()} is set and the next page starts at {@link
-   * ScalarPoints#nextStep()}.
-   */
+  @Override
   public ScalarPoints scalars(String run, String tag, long fromStep, long toStep, int limit) {
     return committed.scalars(run, tag, fromStep, toStep, limit);
   }
 
-  /** A scalar tag's points in a step range, downsampled to at most {@code buckets} buckets. */
+  @Override
   public ScalarBuckets scalarBuckets(String run, String tag, long fromStep, long toStep, int buckets) {
     return committed.scalarBuckets(run, tag, fromStep, toStep, buckets);
   }
 
-  /** The histograms of a tag with {@code fromStep <= step <= toStep}, in step order. */
+  /** {@inheritDoc} Evicted histograms are read again from the files. */
+  @Override
   public List<HistogramStep> histograms(String run, String tag, long fromStep, long toStep) {
     return committed.histograms(run, tag, fromStep, toStep);
   }
 
-  public List<HistogramStep> histograms(String run, String tag) {
-    return committed.histograms(run, tag);
-  }
-
-  /** The histograms of a tag compressed to TensorBoard's nine basis points, in step order. */
-  public List<DistributionStep> distributions(String run, String tag) {
-    return committed.distributions(run, tag);
-  }
-
-  /** What each step of an image, audio, graph, run metadata or tensor tag holds. */
+  @Override
   public List<BlobInfo> blobs(String run, String tag) {
     return committed.blobs(run, tag);
   }
 
-  /**
-   * The bytes of item {@code index} of a step of an image, audio, graph, run-metadata or tensor tag:
-   * an encoded image or clip, a serialized GraphDef, RunMetadata or TensorProto, a Keras model's JSON.
-   * Read from the event file, its checksums checked again.
-   */
+  /** {@inheritDoc} Read from the event file, its checksums checked again. */
+  @Override
   public byte[] blob(String run, String tag, long step, int index) throws IOException {
     return blobReads.blob(run, tag, step, index);
   }
 
-  /** The text of each step of a text tag. */
+  @Override
+  public byte[] metaGraph(String run) throws IOException {
+    return blobReads.metaGraph(run);
+  }
+
+  @Override
+  public List<String> modelFiles(String run, String suffix) throws IOException {
+    return blobReads.modelFiles(run, suffix);
+  }
+
+  @Override
+  public byte[] modelFile(String run, String name, String suffix) throws IOException {
+    return blobReads.modelFile(run, name, suffix);
+  }
+
+  @Override
   public List<TextStep> text(String run, String tag) {
     return committed.text(run, tag);
   }
 
-  /** The PR curve of each step of a pr_curves tag. */
+  @Override
   public List<PrCurveStep> prCurves(String run, String tag) {
     return committed.prCurves(run, tag);
   }
 
   /**
-   * The hyperparameter table: one row per run that logged a session start. Several experiments may
-   * share a log directory (a Keras tuning run beside tensorboardX trials and a Lightning version):
-   * each session belongs to the experiment logged in its own run or the nearest folder above it
-   * (the only one, when there is one and none is above), and holds that experiment's metrics; the
-   * table's columns are the union over the sessions' experiments.
+   * {@inheritDoc} Several experiments may share a log directory (a Keras tuning run beside
+   * tensorboardX trials and a Lightning version): each session belongs to the experiment logged in
+   * its own run or the nearest folder above it (the only one, when there is one and none is above),
+   * and holds that experiment's metrics; the table's columns are the union over the sessions'
+   * experiments.
    */
+  @Override
   public HParamsTable hparams() {
     return hparams.hparams();
   }
