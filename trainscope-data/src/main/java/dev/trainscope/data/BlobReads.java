@@ -109,11 +109,11 @@ final class BlobReads {
         throw new NoSuchTagException(run, tag);
       }
       kind = t.kind;
-      int i = t.entries == null ? -1 : t.entries.indexOf(step);
-      if (i < 0 || !(t.entries.get(i) instanceof TagData.BlobEntry)) {
+      int i = t.blobs == null ? -1 : t.blobs.indexOf(step);
+      if (i < 0) {
         throw new NoSuchTagException(run, tag, "tag '" + tag + "' of run '" + run + "' has no blob at step " + step);
       }
-      entry = (TagData.BlobEntry) t.entries.get(i);
+      entry = t.blobs.get(i);
       if (index < 0 || index >= Math.max(1, entry.count())) {
         throw new NoSuchTagException(run, tag, "step " + step + " of tag '" + tag + "' holds " + entry.count()
             + " items; there is no item " + index);

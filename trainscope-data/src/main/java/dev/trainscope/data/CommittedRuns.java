@@ -154,15 +154,15 @@ final class CommittedRuns {
     requireRange(fromStep, toStep);
     return read(run, tag, TagKind.HISTOGRAM, (r, t) -> {
       List<HistogramStep> out = new ArrayList<>();
-      for (int i = t.entries.lowerBound(fromStep); i < t.entries.size() && t.entries.step(i) <= toStep; i++) {
-        TagData.HistEntry h = (TagData.HistEntry) t.entries.get(i);
+      for (int i = t.histograms.lowerBound(fromStep); i < t.histograms.size() && t.histograms.step(i) <= toStep; i++) {
+        TagData.HistEntry h = t.histograms.get(i);
         HistogramData data = h.data;
         boolean reread = false;
         if (data == null) {
           data = BlobReads.reread(r, h.ref, tag);
           reread = true;
         }
-        out.add(new HistogramStep(t.entries.step(i), t.entries.wall(i), data.left(), data.right(), data.counts(), reread));
+        out.add(new HistogramStep(t.histograms.step(i), t.histograms.wall(i), data.left(), data.right(), data.counts(), reread));
       }
       return out;
     });
@@ -171,15 +171,14 @@ final class CommittedRuns {
   /** What each step of an image, audio, graph, run metadata or tensor tag holds. */
   List<BlobInfo> blobs(String run, String tag) {
     return read(run, tag, null, (r, t) -> {
-      if (t.kind == TagKind.SCALAR || t.kind == TagKind.HISTOGRAM || t.kind == TagKind.TEXT
-          || t.kind == TagKind.PR_CURVE) {
+      if (t.blobs == null) {
         throw new NoSuchTagException(run, tag, "tag '" + tag + "' of run '" + run + "' holds " + t.kind
             + " values, not blobs");
       }
-      List<BlobInfo> out = new ArrayList<>(t.entries.size());
-      for (int i = 0; i < t.entries.size(); i++) {
-        TagData.BlobEntry b = (TagData.BlobEntry) t.entries.get(i);
-        out.add(new BlobInfo(t.entries.step(i), t.entries.wall(i), b.count(), b.width(), b.height(), b.contentType(),
+      List<BlobInfo> out = new ArrayList<>(t.blobs.size());
+      for (int i = 0; i < t.blobs.size(); i++) {
+        TagData.BlobEntry b = t.blobs.get(i);
+        out.add(new BlobInfo(t.blobs.step(i), t.blobs.wall(i), b.count(), b.width(), b.height(), b.contentType(),
             b.ref().payloadLength()));
       }
       return out;
@@ -189,9 +188,9 @@ final class CommittedRuns {
   /** The text of each step of a text tag. */
   List<TextStep> text(String run, String tag) {
     return read(run, tag, TagKind.TEXT, (r, t) -> {
-      List<TextStep> out = new ArrayList<>(t.entries.size());
-      for (int i = 0; i < t.entries.size(); i++) {
-        out.add(new TextStep(t.entries.step(i), t.entries.wall(i), List.of((String[]) t.entries.get(i))));
+      List<TextStep> out = new ArrayList<>(t.texts.size());
+      for (int i = 0; i < t.texts.size(); i++) {
+        out.add(new TextStep(t.texts.step(i), t.texts.wall(i), List.of(t.texts.get(i))));
       }
       return out;
     });
@@ -200,9 +199,9 @@ final class CommittedRuns {
   /** The PR curve of each step of a pr_curves tag. */
   List<PrCurveStep> prCurves(String run, String tag) {
     return read(run, tag, TagKind.PR_CURVE, (r, t) -> {
-      List<PrCurveStep> out = new ArrayList<>(t.entries.size());
-      for (int i = 0; i < t.entries.size(); i++) {
-        float[] rows = (float[]) t.entries.get(i);
+      List<PrCurveStep> out = new ArrayList<>(t.prCurves.size());
+      for (int i = 0; i < t.prCurves.size(); i++) {
+        float[] rows = t.prCurves.get(i);
         int n = rows.length / 6;
         double[][] v = new double[6][n];
         for (int row = 0; row < 6; row++) {
@@ -210,7 +209,7 @@ final class CommittedRuns {
             v[row][j] = rows[row * n + j];
           }
         }
-        out.add(new PrCurveStep(t.entries.step(i), t.entries.wall(i), v[0], v[1], v[2], v[3], v[4], v[5]));
+        out.add(new PrCurveStep(t.prCurves.step(i), t.prCurves.wall(i), v[0], v[1], v[2], v[3], v[4], v[5]));
       }
       return out;
     });

@@ -85,16 +85,16 @@ final class MemoryBudget {
     List<TagData> hist = new ArrayList<>();
     int longest = 0;
     for (TagData t : d.tags.values()) {
-      if (t.kind == TagKind.HISTOGRAM) {
+      if (t.histograms != null) {
         hist.add(t);
-        longest = Math.max(longest, t.entries.size());
+        longest = Math.max(longest, t.histograms.size());
       }
     }
     long freed = 0;
     for (int i = 0; i < longest && freed < needed; i++) {
       for (TagData t : hist) {
-        if (i < t.entries.size()) {
-          TagData.HistEntry h = (TagData.HistEntry) t.entries.get(i);
+        if (i < t.histograms.size()) {
+          TagData.HistEntry h = t.histograms.get(i);
           if (h.data != null) {
             freed += h.data.memoryBytes();
             h.data = null;
