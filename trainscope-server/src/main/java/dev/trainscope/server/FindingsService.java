@@ -1,6 +1,6 @@
 package dev.trainscope.server;
 
-import dev.trainscope.data.RunStore;
+import dev.trainscope.data.LogdirData;
 import dev.trainscope.data.StoreListener;
 import dev.trainscope.data.TagInfo;
 import dev.trainscope.diagnose.Doctor;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * received data are examined again; a run added, removed or reset regroups them all.
  */
 final class FindingsService implements StoreListener, AutoCloseable {
-  private final RunStore store;
+  private final LogdirData store;
   private final Doctor doctor;
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "trainscope-doctor");
@@ -47,7 +47,7 @@ final class FindingsService implements StoreListener, AutoCloseable {
   private volatile boolean computed;
   private volatile Runnable onChange = () -> {};
 
-  FindingsService(RunStore store, Doctor doctor, long periodMillis) {
+  FindingsService(LogdirData store, Doctor doctor, long periodMillis) {
     this.store = store;
     this.doctor = doctor;
     store.addListener(this);
