@@ -97,33 +97,24 @@ final class BlobReads {
    * Read from the event file, its checksums checked again.
    */
   byte[] blob(String run, String tag, long step, int index) throws IOException {
-    Run r = committed.find(run);
-    TagData.BlobEntry entry;
-    TagKind kind;
-    Lock l = r.lock.readLock();
-    l.lock();
-    try {
-      r.lastQueried = System.nanoTime();
-      TagData t = r.data.tags.get(tag);
-      if (t == null) {
-        throw new NoSuchTagException(run, tag);
-      }
-      kind = t.kind;
+    Found found = committed.read(run, tag, null, (r, t) -> {
       int i = t.blobs == null ? -1 : t.blobs.indexOf(step);
       if (i < 0) {
         throw new NoSuchTagException(run, tag, "tag '" + tag + "' of run '" + run + "' has no blob at step " + step);
       }
-      entry = t.blobs.get(i);
+      TagData.BlobEntry entry = t.blobs.get(i);
       if (index < 0 || index >= Math.max(1, entry.count())) {
         throw new NoSuchTagException(run, tag, "step " + step + " of tag '" + tag + "' holds " + entry.count()
             + " items; there is no item " + index);
       }
-    } finally {
-      l.unlock();
-    }
-    Event e = readEvent(r, entry.ref());
-    return extract(e, entry.ref(), kind, tag, index, r.name);
+      return new Found(r, entry, t.kind);
+    });
+    Event e = readEvent(found.run(), found.entry().ref());
+    return extract(e, found.entry().ref(), found.kind(), tag, index, found.run().name);
   }
+
+  /** A blob's entry, found under its run's read lock and read from the file after the lock is let go. */
+  private record Found(Run run, TagData.BlobEntry entry, TagKind kind) {}
 
   private static byte[] extract(Event e, ValueRef ref, TagKind kind, String tag, int index, String run)
       throws CorruptRecordException {

@@ -226,11 +226,15 @@ final class CommittedRuns {
 
   /** A read of one tag under the run's read lock. */
   @FunctionalInterface
-  private interface TagRead<T> {
+  interface TagRead<T> {
     T apply(Run run, TagData tag);
   }
 
-  private <T> T read(String run, String tag, TagKind kind, TagRead<T> f) {
+  /**
+   * {@code f} applied to a tag of a run under the run's read lock; the tag must hold {@code kind}
+   * values (any kind when null).
+   */
+  <T> T read(String run, String tag, TagKind kind, TagRead<T> f) {
     Objects.requireNonNull(tag, "tag");
     Run r = find(run);
     Lock l = r.lock.readLock();
