@@ -2,7 +2,7 @@ package dev.trainscope.data;
 
 /**
  * The images, audio clips, graph or tensor of one step, whose bytes stay in the event file: fetch
- * them with {@link RunStore#blob}.
+ * them with {@link LogdirData#blob}.
  *
  * @param count how many items the step holds (images of a batch, clips)
  * @param width image width in pixels as logged (0 when unknown or not an image)

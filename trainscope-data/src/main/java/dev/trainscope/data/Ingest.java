@@ -329,8 +329,24 @@ final class Ingest implements EventHandler {
     return t;
   }
 
-  private void add(TagData t, EventView e, Object entry) {
-    t.droppedRestart += t.entries.append(e.step(), e.wallTime(), entry);
+  private void add(TagData t, EventView e, TagData.HistEntry entry) {
+    add(t, t.histograms, e, entry);
+  }
+
+  private void add(TagData t, EventView e, TagData.BlobEntry entry) {
+    add(t, t.blobs, e, entry);
+  }
+
+  private void add(TagData t, EventView e, String[] text) {
+    add(t, t.texts, e, text);
+  }
+
+  private void add(TagData t, EventView e, float[] prCurve) {
+    add(t, t.prCurves, e, prCurve);
+  }
+
+  private <E> void add(TagData t, StepList<E> values, EventView e, E entry) {
+    t.droppedRestart += values.append(e.step(), e.wallTime(), entry);
     touch(t);
   }
 

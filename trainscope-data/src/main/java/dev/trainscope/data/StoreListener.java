@@ -1,7 +1,7 @@
 package dev.trainscope.data;
 
 /**
- * Hears what changes in a {@link RunStore}, for live updates. Calls come from the store's loader
+ * Hears what changes in a {@link LogdirData}, for live updates. Calls come from the store's loader
  * threads after each chunk of data, so a listener must be quick and thread-safe; one that throws
  * is ignored for that call.
  */

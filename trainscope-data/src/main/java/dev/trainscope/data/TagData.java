@@ -4,8 +4,8 @@ import dev.trainscope.events.meaning.TagMeaning;
 import dev.trainscope.events.proto.SummaryMetadata;
 
 /**
- * Everything a run holds for one tag: scalars in a compressed series, anything else as entries in
- * step order. Guarded by the owning run's lock.
+ * Everything a run holds for one tag: scalars in a compressed series, anything else in a list of
+ * its kind's values in step order. Guarded by the owning run's lock.
  */
 final class TagData {
   /** A histogram step: its buckets, or null while evicted, and where to read them again. */
@@ -28,8 +28,17 @@ final class TagData {
   final SummaryMetadata metadata;
   /** What the tag is, from its metadata or name: decided once, when the tag is first seen. */
   final TagMeaning meaning;
+  /** The values of a scalar tag; null for another kind, as each list below is for all kinds but its own. */
   final ScalarSeries scalars;
-  final StepList<Object> entries;
+  final StepList<HistEntry> histograms;
+  /** The values of an image, audio, graph, run metadata, hparams or tensor tag. */
+  final StepList<BlobEntry> blobs;
+  /** The strings of each step of a text tag. */
+  final StepList<String[]> texts;
+  /** The six rows of each step of a pr_curves tag, one after the other (see Ingest). */
+  final StepList<float[]> prCurves;
+  /** Whichever of the lists above the tag's kind holds, for what looks at steps only; null for scalars. */
+  final StepList<?> entries;
   long droppedRestart;
   long droppedSession;
   /** The tag (by identity) that came right after this one last time, and its data: see Ingest. */
@@ -53,7 +62,12 @@ final class TagData {
     this.metadata = metadata;
     this.meaning = Conventions.infer(run, name, kind, metadata == null ? "" : metadata.summaryDescription());
     this.scalars = kind == TagKind.SCALAR ? new ScalarSeries(clock) : null;
-    this.entries = kind == TagKind.SCALAR ? null : new StepList<>();
+    this.histograms = kind == TagKind.HISTOGRAM ? new StepList<>() : null;
+    this.texts = kind == TagKind.TEXT ? new StepList<>() : null;
+    this.prCurves = kind == TagKind.PR_CURVE ? new StepList<>() : null;
+    this.blobs = kind == TagKind.SCALAR || histograms != null || texts != null || prCurves != null ? null
+        : new StepList<>();
+    this.entries = histograms != null ? histograms : texts != null ? texts : prCurves != null ? prCurves : blobs;
   }
 
   long count() {
@@ -103,12 +117,12 @@ final class TagData {
   }
 
   long histogramBytes() {
-    if (kind != TagKind.HISTOGRAM) {
+    if (histograms == null) {
       return 0;
     }
     long bytes = 0;
-    for (int i = 0; i < entries.size(); i++) {
-      HistEntry h = (HistEntry) entries.get(i);
+    for (int i = 0; i < histograms.size(); i++) {
+      HistEntry h = histograms.get(i);
       bytes += 56 + (h.data == null ? 0 : h.data.memoryBytes());
     }
     return bytes;
@@ -116,18 +130,14 @@ final class TagData {
 
   private long otherEntryBytes() {
     long bytes = 0;
-    for (int i = 0; i < entries.size(); i++) {
-      Object e = entries.get(i);
-      if (e instanceof String[] strings) {
-        for (String s : strings) {
-          bytes += 40 + 2L * s.length();
-        }
-      } else if (e instanceof float[] f) {
-        bytes += 16 + 4L * f.length;
-      } else if (e instanceof BlobEntry) {
-        bytes += 80;
+    for (int i = 0; texts != null && i < texts.size(); i++) {
+      for (String s : texts.get(i)) {
+        bytes += 40 + 2L * s.length();
       }
     }
-    return bytes;
+    for (int i = 0; prCurves != null && i < prCurves.size(); i++) {
+      bytes += 16 + 4L * prCurves.get(i).length;
+    }
+    return bytes + (blobs == null ? 0 : 80L * blobs.size());
   }
 }

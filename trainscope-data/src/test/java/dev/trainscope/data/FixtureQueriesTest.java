@@ -490,13 +490,13 @@ class FixtureQueriesTest {
     HParamsPluginData.Experiment root = new HParamsPluginData.Experiment("root", "", "", 0, List.of(), List.of());
     HParamsPluginData.Experiment a = new HParamsPluginData.Experiment("a", "", "", 0, List.of(), List.of());
     Map<String, HParamsPluginData.Experiment> both = Map.of(".", root, "a", a);
-    assertSame(a, RunStore.experimentOf("a/run-1/train", both));
-    assertSame(a, RunStore.experimentOf("a", both));
-    assertSame(root, RunStore.experimentOf("b/run-1", both));
-    assertSame(root, RunStore.experimentOf(".", both));
+    assertSame(a, HParamsJoin.experimentOf("a/run-1/train", both));
+    assertSame(a, HParamsJoin.experimentOf("a", both));
+    assertSame(root, HParamsJoin.experimentOf("b/run-1", both));
+    assertSame(root, HParamsJoin.experimentOf(".", both));
     // with no experiment above, the only one of the log directory, if there is only one
-    assertSame(a, RunStore.experimentOf("b/run-1", Map.of("a", a)));
-    assertNull(RunStore.experimentOf("c", Map.of("a", a, "b", root)));
+    assertSame(a, HParamsJoin.experimentOf("b/run-1", Map.of("a", a)));
+    assertNull(HParamsJoin.experimentOf("c", Map.of("a", a, "b", root)));
   }
 
   @Test

@@ -1,9 +1,9 @@
 package dev.trainscope.diagnose;
 
+import dev.trainscope.data.LogdirData;
 import dev.trainscope.data.NoSuchRunException;
 import dev.trainscope.data.NoSuchTagException;
 import dev.trainscope.data.RunInfo;
-import dev.trainscope.data.RunStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,7 +30,7 @@ public final class Doctor {
   }
 
   /** Every finding over every run of the store. */
-  public List<Finding> diagnose(RunStore store) {
+  public List<Finding> diagnose(LogdirData store) {
     List<Finding> out = new ArrayList<>();
     for (Subject s : subjects(store)) {
       out.addAll(diagnose(s));
@@ -72,7 +72,7 @@ public final class Doctor {
   private static final System.Logger LOG = System.getLogger(Doctor.class.getName());
 
   /** Every training of the store examined: roles, coverage, findings and verdict. */
-  public List<Examination> examine(RunStore store) {
+  public List<Examination> examine(LogdirData store) {
     List<Examination> out = new ArrayList<>();
     for (Subject s : subjects(store)) {
       out.add(examine(s));
@@ -108,7 +108,7 @@ public final class Doctor {
   }
 
   /** The subjects of a store, for callers that examine them one by one (live updates). */
-  public List<Subject> subjects(RunStore store) {
+  public List<Subject> subjects(LogdirData store) {
     List<String> names = new ArrayList<>();
     for (RunInfo r : store.runs()) {
       names.add(r.name());

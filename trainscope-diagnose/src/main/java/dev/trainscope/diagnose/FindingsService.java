@@ -1,6 +1,6 @@
 package dev.trainscope.diagnose;
 
-import dev.trainscope.data.RunStore;
+import dev.trainscope.data.LogdirData;
 import dev.trainscope.data.StoreListener;
 import dev.trainscope.data.TagInfo;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Findings tab, graph and live events read it; it knows nothing of HTTP.
  */
 public final class FindingsService implements StoreListener, AutoCloseable {
-  private final RunStore store;
+  private final LogdirData store;
   private final Doctor doctor;
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "trainscope-doctor");
@@ -46,7 +46,7 @@ public final class FindingsService implements StoreListener, AutoCloseable {
   private volatile Runnable onChange = () -> {};
 
   /** Examines {@code store} with {@code doctor} in the background, at most every {@code periodMillis}. */
-  public FindingsService(RunStore store, Doctor doctor, long periodMillis) {
+  public FindingsService(LogdirData store, Doctor doctor, long periodMillis) {
     this.store = store;
     this.doctor = doctor;
     store.addListener(this);

@@ -4,7 +4,7 @@ import dev.trainscope.events.meaning.Role;
 import dev.trainscope.events.meaning.Split;
 
 import dev.trainscope.data.HistogramStep;
-import dev.trainscope.data.RunStore;
+import dev.trainscope.data.LogdirData;
 import dev.trainscope.data.ScalarBuckets;
 import dev.trainscope.data.ScalarPoints;
 import dev.trainscope.data.TagInfo;
@@ -27,7 +27,7 @@ public final class Subject {
 
   private final String name;
   private final List<String> runs;
-  private final RunStore store;
+  private final LogdirData store;
   private final List<TagRole> roles;
   private final Map<String, Series> series = new HashMap<>();
   private final Map<String, List<HistogramStep>> histograms = new HashMap<>();
@@ -35,7 +35,7 @@ public final class Subject {
   private List<Layer> weightLayers;
   private final Map<Class<?>, Object> derived = new HashMap<>();
 
-  Subject(String name, List<String> runs, RunStore store, Roles inference) {
+  Subject(String name, List<String> runs, LogdirData store, Roles inference) {
     this.name = name;
     this.runs = List.copyOf(runs);
     this.store = store;

@@ -5,7 +5,7 @@ import dev.trainscope.data.DistributionStep;
 import dev.trainscope.data.HistogramStep;
 import dev.trainscope.data.MediaTypes;
 import dev.trainscope.data.RunInfo;
-import dev.trainscope.data.RunStore;
+import dev.trainscope.data.LogdirData;
 import dev.trainscope.data.ScalarBuckets;
 import dev.trainscope.data.ScalarPoints;
 import dev.trainscope.data.TagInfo;
@@ -45,7 +45,7 @@ final class Api {
   /** A blob is a unique opaque origin that may load nothing and run nothing. */
   static final String BLOB_CSP = "sandbox; default-src 'none'";
 
-  private final RunStore store;
+  private final LogdirData store;
   private final FindingsService findings;
   private final dev.trainscope.diagnose.Roles roles;
 
@@ -53,7 +53,7 @@ final class Api {
   /** Request bodies being read. */
   private final java.util.concurrent.Semaphore bodyReaders = new java.util.concurrent.Semaphore(BODY_READERS);
 
-  Api(RunStore store, FindingsService findings, dev.trainscope.diagnose.Roles roles, GraphService graphs) {
+  Api(LogdirData store, FindingsService findings, dev.trainscope.diagnose.Roles roles, GraphService graphs) {
     this.store = store;
     this.findings = findings;
     this.roles = roles;
@@ -222,7 +222,7 @@ final class Api {
    * directories ({@code file}: the folder or URL; {@code message}: access denied, no such bucket,
    * throttled...), so that the page says why runs do not appear or stopped updating.
    */
-  static Responses.Progress progress(RunStore store) {
+  static Responses.Progress progress(LogdirData store) {
     return Responses.Progress.of(store.progress(), store.logdirProblems());
   }
 

@@ -1,8 +1,8 @@
 package dev.trainscope.server;
 
+import dev.trainscope.data.LogdirData;
 import dev.trainscope.data.NoSuchRunException;
 import dev.trainscope.data.NoSuchTagException;
-import dev.trainscope.data.RunStore;
 import dev.trainscope.diagnose.Doctor;
 import dev.trainscope.diagnose.FindingsService;
 import io.javalin.Javalin;
@@ -55,7 +55,7 @@ public final class DashboardServer implements AutoCloseable {
   /** A connection that sends and receives nothing for this long is closed. */
   static final long IDLE_MILLIS = 30_000;
 
-  private final RunStore store;
+  private final LogdirData store;
   private final Javalin app;
   private final GraphService graphs;
   private String bindHost = "127.0.0.1";
@@ -65,12 +65,12 @@ public final class DashboardServer implements AutoCloseable {
   /** Who the server answers to; set by {@link #start}, loopback only until then. */
   private volatile AllowedHosts hosts = AllowedHosts.forBinding("127.0.0.1", java.util.List.of());
 
-  public DashboardServer(RunStore store) {
+  public DashboardServer(LogdirData store) {
     this(store, 500, Map.of());
   }
 
   /** With model files (ONNX, GraphDef) given by name, shown in the Graph tab beside the runs' graphs. */
-  public DashboardServer(RunStore store, Map<String, Path> models) {
+  public DashboardServer(LogdirData store, Map<String, Path> models) {
     this(store, 500, models);
   }
 
@@ -78,23 +78,23 @@ public final class DashboardServer implements AutoCloseable {
    * With model files, served under {@code prefix} (every page, asset, API and event-stream
    * address) to those {@code access} lets in.
    */
-  public DashboardServer(RunStore store, Map<String, Path> models, PathPrefix prefix, Access access) {
+  public DashboardServer(LogdirData store, Map<String, Path> models, PathPrefix prefix, Access access) {
     this(store, 500, models, GraphService.DEFAULT_LAYOUT_MILLIS, prefix, access);
   }
 
-  DashboardServer(RunStore store, long livePeriodMillis) {
+  DashboardServer(LogdirData store, long livePeriodMillis) {
     this(store, livePeriodMillis, Map.of());
   }
 
-  DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models) {
+  DashboardServer(LogdirData store, long livePeriodMillis, Map<String, Path> models) {
     this(store, livePeriodMillis, models, GraphService.DEFAULT_LAYOUT_MILLIS);
   }
 
-  DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis) {
+  DashboardServer(LogdirData store, long livePeriodMillis, Map<String, Path> models, long layoutMillis) {
     this(store, livePeriodMillis, models, layoutMillis, PathPrefix.ROOT, Access.open());
   }
 
-  DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis, PathPrefix prefix,
+  DashboardServer(LogdirData store, long livePeriodMillis, Map<String, Path> models, long layoutMillis, PathPrefix prefix,
       Access access) {
     this(store, livePeriodMillis, models, layoutMillis, prefix, access, Doctor.defaults());
   }
@@ -103,11 +103,11 @@ public final class DashboardServer implements AutoCloseable {
    * A server whose Findings tab diagnoses with {@code doctor} (the roles and thresholds that {@code
    * serve --role/--threshold} gave, as {@code doctor} takes them).
    */
-  public DashboardServer(RunStore store, Map<String, Path> models, PathPrefix prefix, Access access, Doctor doctor) {
+  public DashboardServer(LogdirData store, Map<String, Path> models, PathPrefix prefix, Access access, Doctor doctor) {
     this(store, 500, models, GraphService.DEFAULT_LAYOUT_MILLIS, prefix, access, doctor);
   }
 
-  DashboardServer(RunStore store, long livePeriodMillis, Map<String, Path> models, long layoutMillis, PathPrefix prefix,
+  DashboardServer(LogdirData store, long livePeriodMillis, Map<String, Path> models, long layoutMillis, PathPrefix prefix,
       Access access, Doctor doctor) {
     this.store = store;
     TokenGate gate = access instanceof AccessToken token ? new TokenGate(token, prefix) : null;
@@ -226,7 +226,7 @@ public final class DashboardServer implements AutoCloseable {
     return graphs;
   }
 
-  public RunStore store() {
+  public LogdirData store() {
     return store;
   }
 

@@ -1,9 +1,9 @@
 package dev.trainscope.server;
 
 import dev.trainscope.data.BlobInfo;
+import dev.trainscope.data.LogdirData;
 import dev.trainscope.data.NoSuchTagException;
 import dev.trainscope.data.RunInfo;
-import dev.trainscope.data.RunStore;
 import dev.trainscope.data.TagInfo;
 import dev.trainscope.data.TagKind;
 import dev.trainscope.diagnose.Finding;
@@ -66,7 +66,7 @@ final class GraphService {
   /** A parsed graph and what depends on it alone. */
   record Loaded(String version, ModelGraph graph, ScopeTree tree) {}
 
-  private final RunStore store;
+  private final LogdirData store;
   private final FindingsService findings;
   private final Roles roles;
   private final Map<String, Path> models;
@@ -80,11 +80,11 @@ final class GraphService {
   final java.util.concurrent.atomic.AtomicInteger layoutsStarted = new java.util.concurrent.atomic.AtomicInteger();
   final java.util.concurrent.atomic.AtomicInteger layoutsStopped = new java.util.concurrent.atomic.AtomicInteger();
 
-  GraphService(RunStore store, FindingsService findings, Roles roles, Map<String, Path> models) {
+  GraphService(LogdirData store, FindingsService findings, Roles roles, Map<String, Path> models) {
     this(store, findings, roles, models, DEFAULT_LAYOUT_MILLIS);
   }
 
-  GraphService(RunStore store, FindingsService findings, Roles roles, Map<String, Path> models, long layoutMillis) {
+  GraphService(LogdirData store, FindingsService findings, Roles roles, Map<String, Path> models, long layoutMillis) {
     this.layoutMillis = layoutMillis;
     java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
     this.layoutPool = java.util.concurrent.Executors.newFixedThreadPool(LAYOUT_THREADS, r -> {

@@ -1,6 +1,6 @@
 package dev.trainscope.server;
 
-import dev.trainscope.data.RunStore;
+import dev.trainscope.data.LogdirData;
 import dev.trainscope.data.ScalarBuckets;
 import dev.trainscope.data.TagInfo;
 import dev.trainscope.data.TagKind;
@@ -27,7 +27,7 @@ final class LayersView {
   /** A heatmap: {@code values[row][column]}, NaN where a layer has no value in a bucket. */
   record Heatmap(String role, List<String> layers, List<String> tags, long[] steps, double[][] values) {}
 
-  static List<Heatmap> of(RunStore store, String run, Roles roles, int columns) {
+  static List<Heatmap> of(LogdirData store, String run, Roles roles, int columns) {
     Map<Role, List<TagRole>> byRole = new LinkedHashMap<>();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;

@@ -2,7 +2,7 @@ package dev.trainscope.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.trainscope.data.LoadProgress;
-import dev.trainscope.data.RunStore;
+import dev.trainscope.data.LogdirData;
 import dev.trainscope.data.StoreListener;
 import dev.trainscope.data.TagInfo;
 import io.javalin.http.sse.SseClient;
@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * an idle stream.
  */
 final class LiveEvents implements StoreListener, AutoCloseable {
-  private final RunStore store;
+  private final LogdirData store;
   private final Queue<SseClient> clients = new ConcurrentLinkedQueue<>();
   private final Map<String, Responses.TagStep> steps = new ConcurrentHashMap<>();
   private final AtomicBoolean runsChanged = new AtomicBoolean();
@@ -45,7 +45,7 @@ final class LiveEvents implements StoreListener, AutoCloseable {
   });
   private long ticks;
 
-  LiveEvents(RunStore store, long periodMillis) {
+  LiveEvents(LogdirData store, long periodMillis) {
     this.store = store;
     store.addListener(this);
     timer.scheduleWithFixedDelay(this::flush, periodMillis, periodMillis, TimeUnit.MILLISECONDS);

@@ -53,8 +53,7 @@ class HostileRequestsTest {
     }
   }
 
-  static DashboardServer serve(Path logdir, long layoutMillis) throws InterruptedException {
-    RunStore store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build();
+  static DashboardServer serve(RunStore store, long layoutMillis) throws InterruptedException {
     store.reload();
     DashboardServer server = new DashboardServer(store, 100, Map.of(), layoutMillis);
     server.start("127.0.0.1", 0);
@@ -67,12 +66,13 @@ class HostileRequestsTest {
 
   /** Runs {@code body} against a server over {@code logdir} whose layouts may take {@code layoutMillis}. */
   static void served(Path logdir, long layoutMillis, WithServer body) throws Exception {
-    DashboardServer server = serve(logdir, layoutMillis);
-    try {
-      body.run(server);
-    } finally {
-      server.close();
-      server.store().close();
+    try (RunStore store = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build()) {
+      DashboardServer server = serve(store, layoutMillis);
+      try {
+        body.run(server);
+      } finally {
+        server.close();
+      }
     }
   }
 

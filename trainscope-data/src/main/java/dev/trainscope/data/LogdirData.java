@@ -1,0 +1,107 @@
+package dev.trainscope.data;
+
+import dev.trainscope.events.Problem;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a log directory holds, as its readers ask for it: the runs, their tags, and each tag's values
+ * by kind, with the load's progress and its changes as they happen. The query interface in front of
+ * {@link RunStore}, as TensorBoard's {@code DataProvider} is in front of its data: the HTTP API, the
+ * graph and layer views and the diagnosis read only through it, so they do not depend on how the
+ * data is found, loaded or kept, and a test can hand them data of its own.
+ *
+ * <p>A run that does not exist is a {@link NoSuchRunException}; a tag that does not exist, or holds
+ * values of another kind than asked for, a {@link NoSuchTagException}. Implementations are
+ * thread-safe; what they return is a copy that later loading does not change.
+ */
+public interface LogdirData {
+  /** How far loading has come: bytes and runs read of those known, and whether the first listing is done. */
+  LoadProgress progress();
+
+  /**
+   * What the last look at the log directories could not list: a folder left out (a symbolic link
+   * to a place that cannot be read, a folder without permission), or a whole log directory, each
+   * with the path and the reason. Empty once the listing works again.
+   */
+  List<Problem> logdirProblems();
+
+  /** The runs, sorted by name. */
+  List<RunInfo> runs();
+
+  RunInfo run(String name);
+
+  /** The most recent problems met while reading a run (at most 100). */
+  List<Problem> problems(String run);
+
+  /** The tags of a run, in the order they first appeared. */
+  List<TagInfo> tags(String run);
+
+  TagInfo tag(String run, String tag);
+
+  /**
+   * Up to {@code limit} exact points of a scalar tag with {@code fromStep <= step <= toStep}; when
+   * more remain, {@link ScalarPoints#more()} is set and the next page starts at {@link
+   * ScalarPoints#nextStep()}.
+   */
+  ScalarPoints scalars(String run, String tag, long fromStep, long toStep, int limit);
+
+  /** A scalar tag's points in a step range, downsampled to at most {@code buckets} buckets. */
+  ScalarBuckets scalarBuckets(String run, String tag, long fromStep, long toStep, int buckets);
+
+  /** The histograms of a tag with {@code fromStep <= step <= toStep}, in step order. */
+  List<HistogramStep> histograms(String run, String tag, long fromStep, long toStep);
+
+  /** Every histogram of a tag, in step order. */
+  default List<HistogramStep> histograms(String run, String tag) {
+    return histograms(run, tag, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  /** The histograms of a tag compressed to TensorBoard's nine basis points, in step order. */
+  default List<DistributionStep> distributions(String run, String tag) {
+    List<DistributionStep> out = new ArrayList<>();
+    for (HistogramStep h : histograms(run, tag)) {
+      out.add(new DistributionStep(h.step(), h.wallTime(), Distributions.compress(h.left(), h.right(), h.count())));
+    }
+    return out;
+  }
+
+  /** What each step of an image, audio, graph, run metadata, hparams or tensor tag holds. */
+  List<BlobInfo> blobs(String run, String tag);
+
+  /**
+   * The bytes of item {@code index} of a step of an image, audio, graph, run-metadata or tensor tag:
+   * an encoded image or clip, a serialized GraphDef, RunMetadata or TensorProto, a Keras model's JSON.
+   */
+  byte[] blob(String run, String tag, long step, int index) throws IOException;
+
+  /** The serialized MetaGraphDef the run logged last, or null when it logged none. */
+  byte[] metaGraph(String run) throws IOException;
+
+  /**
+   * The names of the model files saved beside a run's event files whose names end with {@code
+   * suffix} ({@code ".onnx"}), sorted.
+   */
+  List<String> modelFiles(String run, String suffix) throws IOException;
+
+  /** The bytes of a model file listed by {@link #modelFiles}; only such names are accepted. */
+  byte[] modelFile(String run, String name, String suffix) throws IOException;
+
+  /** The text of each step of a text tag. */
+  List<TextStep> text(String run, String tag);
+
+  /** The PR curve of each step of a pr_curves tag. */
+  List<PrCurveStep> prCurves(String run, String tag);
+
+  /**
+   * The hyperparameter table: one row per run that logged a session start, with the last values
+   * of its experiment's metrics.
+   */
+  HParamsTable hparams();
+
+  /** Tells {@code l} of new runs, tags and steps, and of the load's progress, from now on. */
+  void addListener(StoreListener l);
+
+  void removeListener(StoreListener l);
+}
