@@ -28,10 +28,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The JSON API the dashboard uses, documented in docs/API.md. Every handler reads the store and
- * answers JSON; unknown runs and tags are 404, malformed parameters 400, both with a plain-text
- * message. Scalars come in columns ({@code steps}, {@code values}, ...) that charting libraries
- * draw directly.
+ * The JSON API the dashboard uses, documented in docs/API.md. Every handler reads the store (or
+ * the live diagnosis) and answers one of the records of {@link Responses}; unknown runs and tags
+ * are 404, malformed parameters 400, both with a plain-text message. Scalars come in columns
+ * ({@code steps}, {@code values}, ...) that charting libraries draw directly.
  */
 final class Api {
   /** Exact points per request unless asked for fewer; downloads page through everything. */

@@ -13,6 +13,9 @@ import { DASHES, DASH_CSS } from './theme.js';
 import { fmtMark, fmtStepFull, shorten } from './format.js';
 import { testHook } from '../testhooks.js';
 
+/** The card each card element belongs to, for observers that are told of elements (schedule.js). */
+export const cardOf = new WeakMap();
+
 const CHART_HEIGHT = 240;
 const SEP = '\u0000';
 
@@ -53,6 +56,7 @@ export class Card {
     if (s.kind === 'tag') this.el.dataset.tag = s.tags[0];
     this.el.dataset.tags = JSON.stringify(s.tags);
     this.el.dataset.runs = '[]';
+    cardOf.set(this.el, this);
     const title = el('span', { class: 'card-title', text: s.title, title: s.tags.join('\n') });
     this.badges = el('span', { class: 'sc-badges' });
     this.tools = el('span', { class: 'card-tools' });

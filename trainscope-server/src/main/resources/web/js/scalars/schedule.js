@@ -2,6 +2,7 @@
 // one turn of the event loop (data arriving, several settings changing), it draws once.
 
 import { redrawSoon } from '../schedule.js';
+import { cardOf } from './card.js';
 
 export function schedule(card) {
   if (!card.__drawTask) {
@@ -24,24 +25,20 @@ export function schedule(card) {
  */
 export class Visibility {
   constructor(root, margin = '600px') {
-    /** The card of each observed element. */
-    this.cards = new WeakMap();
     this.io = new IntersectionObserver(entries => {
       for (const e of entries) {
-        const card = this.cards.get(e.target);
+        const card = cardOf.get(e.target);
         if (card) card.setVisible(e.isIntersecting);
       }
     }, { root, rootMargin: margin });
   }
 
   observe(card) {
-    this.cards.set(card.el, card);
     this.io.observe(card.el);
   }
 
   unobserve(card) {
     this.io.unobserve(card.el);
-    this.cards.delete(card.el);
   }
 
   disconnect() {
