@@ -16,13 +16,13 @@ if defined JAVA_HOME if not exist "%JAVA%" (
   echo trainscope: JAVA_HOME is %JAVA_HOME%, but %JAVA% is not there; set JAVA_HOME to a Java 17 or newer 1>&2
   exit /b 1
 )
-set "CP=%LIB%\trainscope.jar"
+set "CP=%LIB%\*"
 if /i "%~1"=="demo" (
   if not exist "%LIB%\demo" (
     echo trainscope: the demo needs %LIB%\demo ^(DJL and PyTorch^), which is missing; unpack the release again 1>&2
     exit /b 1
   )
-  set "CP=%LIB%\trainscope.jar;%LIB%\demo\*"
+  set "CP=%LIB%\*;%LIB%\demo\*"
 )
 rem the parallel collector, as bin/trainscope (BENCHMARKS.md), unless TRAINSCOPE_JAVA_OPTS names one
 set "GC=-XX:+UseParallelGC"
