@@ -48,10 +48,15 @@ serve() { # mode: prints the ms from the start to the first answer of /api/runs
 
 # the archives: the first run of a command lists its classes, the second dumps them in the background
 for _ in 1 2; do version cds > /dev/null; serve cds > /dev/null; done
-for _ in $(seq 1 120); do
+# (the launcher dumps at low priority: on a busy machine that takes minutes)
+for _ in $(seq 1 900); do
   [[ -n "$(find "$cache" -name serve.jsa)" && -n "$(find "$cache" -name other.jsa)" ]] && break
   sleep 1
 done
+if [[ -z "$(find "$cache" -name serve.jsa)" || -z "$(find "$cache" -name other.jsa)" ]]; then
+  echo "startup-cds: the launcher made no archive in 15 minutes: $(ls "$cache"/*/*)" >&2
+  exit 1
+fi
 find "$cache" -name '*.jsa' -printf 'archive %p %s bytes\n'
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
