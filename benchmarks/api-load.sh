@@ -20,9 +20,9 @@ clients="${2:-50}"
 seconds="${3:-30}"
 port="${4:-6123}"
 mode="${5:-chart}"
-jar="${SERVER_JAR:-$here/trainscope-server/target/trainscope.jar}"
+jar="${SERVER_JAR:-$here/trainscope-cli/target/trainscope.jar}"
 bench="$here/benchmarks/target/benchmarks.jar"
-if [[ ! -f "$jar" || ! -d "$here/trainscope-server/target/lib" || ! -f "$bench" ]]; then
+if [[ ! -f "$jar" || ! -d "$here/trainscope-cli/target/lib" || ! -f "$bench" ]]; then
   (cd "$here" && mvn -B -q -Dstyle.color=never -DskipTests package)
 fi
 

@@ -9,10 +9,10 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="${1:-$here/trainscope-server/target/trainscope.jar}"
+jar="${1:-$here/trainscope-cli/target/trainscope.jar}"
 port="${2:-6124}"
 bench="$here/benchmarks/target/benchmarks.jar"
-if [[ ! -f "$here/trainscope-server/target/trainscope.jar" || ! -f "$bench" ]]; then
+if [[ ! -f "$here/trainscope-cli/target/trainscope.jar" || ! -f "$bench" ]]; then
   (cd "$here" && mvn -B -q -Dstyle.color=never -DskipTests package)
 fi
 

@@ -13,9 +13,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$here/target/diagnosis-bench}"
 epochs="${2:-6}"
-jar="${TRAINSCOPE_JAR:-$here/trainscope-server/target/trainscope.jar}"
+jar="${TRAINSCOPE_JAR:-$here/trainscope-cli/target/trainscope.jar}"
+# the demo runs with trainscope-demo/target/lib on the class path too (DJL, PyTorch; the dashboard has neither)
+demolib="$here/trainscope-demo/target/lib"
 bench="${BENCHMARKS_JAR:-$here/benchmarks/target/benchmarks.jar}"
-if [[ ! -f "$jar" || ! -d "$(dirname "$jar")/lib" || ! -f "$bench" ]]; then
+if [[ ! -f "$jar" || ! -d "$(dirname "$jar")/lib" || ! -d "$demolib" || ! -f "$bench" ]]; then
   (cd "$here" && mvn -B -q -Dstyle.color=never -DskipTests package)
 fi
 mkdir -p "$out/runs"
@@ -28,7 +30,7 @@ train() { # label, demo options...
   fi
   rm -rf "$out/runs/$label"
   echo "training $label: $*" >&2
-  java -jar "$jar" demo --no-serve --logdir "$out/runs/$label" "$@" 2>/dev/null | grep '^trained' >&2
+  java -cp "$jar:$demolib/*" dev.trainscope.cli.Main demo --no-serve --logdir "$out/runs/$label" "$@" 2>/dev/null | grep '^trained' >&2
 }
 
 seeds="${SEEDS:-1 2 3}"

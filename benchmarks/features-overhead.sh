@@ -12,9 +12,11 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$here/trainscope-server/target/trainscope.jar"
-if [[ ! -f "$jar" || ! -d "$here/trainscope-server/target/lib" ]]; then
-  (cd "$here" && mvn -B -q -Dstyle.color=never -DskipTests -pl trainscope-server -am package)
+jar="$here/trainscope-cli/target/trainscope.jar"
+# the demo runs with trainscope-demo/target/lib on the class path too (DJL, PyTorch; the dashboard has neither)
+demolib="$here/trainscope-demo/target/lib"
+if [[ ! -f "$jar" || ! -d "$here/trainscope-cli/target/lib" || ! -d "$demolib" ]]; then
+  (cd "$here" && mvn -B -q -Dstyle.color=never -DskipTests -pl trainscope-cli -am package)
 fi
 
 pairs="${1:-3}"
@@ -26,7 +28,7 @@ run() { # mode pair demo-options...
   local args=(demo --no-serve --seed 1 --logdir "$work/runs" "${@:3}")
   [[ "$1" == without ]] && args+=(--skip feature-views)
   local output line share
-  output="$(java ${TRAINSCOPE_JAVA_OPTS:-} -jar "$jar" "${args[@]}" 2>/dev/null)"
+  output="$(java ${TRAINSCOPE_JAVA_OPTS:-} -cp "$jar:$demolib/*" dev.trainscope.cli.Main "${args[@]}" 2>/dev/null)"
   line="$(grep '^trained' <<<"$output")"
   share="$(grep -o 'the listener took .*' <<<"$output" || true)"
   printf '%-8s pair %d: %s %s\n' "$1" "$2" "$line" "${share:+($share}"

@@ -12,7 +12,7 @@ dir="$1"
 tags="${2:-1000000}"
 port="${3:-6392}"
 rounds="${4:-3}"
-jar="${SERVER_JAR:-$here/trainscope-server/target/trainscope.jar}"
+jar="${SERVER_JAR:-$here/trainscope-cli/target/trainscope.jar}"
 cd "$here"
 work="$(mktemp -d)"
 (cd trainscope-server && mvn -B -q -o -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test \

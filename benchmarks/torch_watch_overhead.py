@@ -26,7 +26,7 @@ from torch.nn import functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "trainscope-torch"))
-MNIST = os.path.join(REPO, "trainscope-djl", "src", "main", "resources", "dev", "trainscope", "djl", "mnist-10k")
+MNIST = os.path.join(REPO, "trainscope-demo", "src", "main", "resources", "dev", "trainscope", "djl", "mnist-10k")
 
 
 def load(n):

@@ -18,7 +18,7 @@ import torch  # noqa: E402  (after the path: the package imports it too)
 
 import eventfile  # noqa: E402
 
-MNIST = os.path.join(REPO, "trainscope-djl", "src", "main", "resources", "dev", "trainscope", "djl", "mnist-10k")
+MNIST = os.path.join(REPO, "trainscope-demo", "src", "main", "resources", "dev", "trainscope", "djl", "mnist-10k")
 SHARED = os.path.join(os.path.dirname(REPO), "shared")
 
 

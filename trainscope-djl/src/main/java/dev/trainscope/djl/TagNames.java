@@ -57,7 +57,7 @@ import java.util.Map;
  *       <td>each scalar step: a 24-bit hash of the batch's inputs and labels, exact in a float32, so
  *       equal values at two steps mean (up to one chance in 16.7 million) the same batch</td></tr>
  *   <tr><td>{@code latent/traversal}</td><td>image</td><td>{@code latent_traversal}</td><td>each image
- *       step, for an {@link Autoencoder} ({@link LatentTraversal}): D rows (latent dimension d = 0..D-1,
+ *       step, for the demo's {@code Autoencoder} ({@code LatentTraversal}, in trainscope-demo): D rows (latent dimension d = 0..D-1,
  *       top down) x 9 columns of 28 x 28 digits, 2 black pixels around every cell; cell (d, k) decodes
  *       validation digit {@code sample}'s posterior mean with z_d moved by {@code -3 + 0.75 k} prior
  *       standard deviations (1), so column 4 is the digit's reconstruction. Last description line:

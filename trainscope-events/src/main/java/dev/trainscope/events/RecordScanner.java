@@ -29,7 +29,7 @@ import java.util.zip.CRC32C;
  *   <li>The search respects a scan's byte limit like the reading of sound records does: it stops
  *       there, and {@link ScanResult#next()} carries the search on to the next scan, so that a
  *       reader taking a file in chunks gets control back after each chunk even in gigabytes of
- *       garbage. The search itself is a tight loop over the read buffer ({@link #findHeader}) that
+ *       garbage. The search itself is a tight loop over the read buffer ({@code findHeader}) that
  *       looks at the checksum only of a length that a record can have: it runs through random bytes
  *       at several hundred megabytes a second, through zeros (whose length 0 is possible) little
  *       slower.

@@ -53,6 +53,13 @@ final class DemoCommand implements Callable<Integer> {
   private static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
   static final String CNN = "cnn";
   static final String AUTOENCODER = "autoencoder";
+  /**
+   * The demo's trainer, looked up as a resource: the dashboard runs without the demo's jars (DJL and
+   * PyTorch), so this class names DJL's and the demo's types in its method bodies only, never in a
+   * field or a method's signature (picocli reflects on those while it registers the command, which
+   * would load them); {@link Demos} holds the methods that take or return them.
+   */
+  static final String DEMO_CLASS = "dev/trainscope/djl/Demo.class";
 
   @Option(names = "--logdir", defaultValue = "runs/demo", paramLabel = "DIR",
       description = "Where runs go, one folder each (default ${DEFAULT-VALUE}); the dashboard shows them all.")
@@ -126,6 +133,13 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (DemoCommand.class.getClassLoader().getResource(DEMO_CLASS) == null) {
+      err.println("trainscope demo: the demo's libraries are not on the class path (trainscope-demo with DJL and"
+          + " PyTorch: lib/demo/ of a release, which bin/trainscope adds for this command; trainscope-demo/target/lib"
+          + " in a checkout, which ./trainscope adds). Reinstall the release, or build with mvn package.");
+      err.flush();
+      return 2;
+    }
     String m = model.toLowerCase(Locale.ROOT);
     if (!m.equals(CNN) && !m.equals(AUTOENCODER)) {
       return usage(err, "--model must be cnn or autoencoder, was '" + Terminal.safe(model) + "'");
@@ -153,16 +167,16 @@ final class DemoCommand implements Callable<Integer> {
       return usage(err, "--train-samples must be in 1.." + Mnist.TRAIN_COUNT + ", was " + trainSamples);
     }
     if (autoencoder) {
-      String clash = autoencoderClash(f);
+      String clash = autoencoderClash(f == Fault.NONE ? null : f.id());
       if (clash != null) {
         return usage(err, clash);
       }
     }
     Set<Logged> skipped = EnumSet.noneOf(Logged.class);
     for (String s : skip) {
-      Logged l = logged(s);
+      Logged l = Demos.logged(s);
       if (l == null) {
-        return usage(err, "unknown --skip '" + s + "'; known: " + Arrays.stream(Logged.values()).map(DemoCommand::name)
+        return usage(err, "unknown --skip '" + s + "'; known: " + Arrays.stream(Logged.values()).map(Demos::name)
             .collect(Collectors.joining(", ")));
       }
       skipped.add(l);
@@ -219,13 +233,8 @@ final class DemoCommand implements Callable<Integer> {
     err.println("trainscope demo: " + what + "; seed " + seed
         + (run != null ? "; logging to " + Terminal.safe(run.toString()) : "; not logging"));
     err.flush();
-    ProgressBar progress = new ProgressBar(err, System.console() != null);
     try {
-      if (autoencoder) {
-        report(out, run, AutoencoderDemo.train(vaeOptions.withLogdir(run), progress));
-      } else {
-        report(out, run, Demo.train(options.withLogdir(run), progress));
-      }
+      Demos.train(out, err, run, vaeOptions, options);
     } catch (Exception | UnsatisfiedLinkError e) {
       err.println();
       err.println("trainscope demo: training failed: " + e);
@@ -249,9 +258,9 @@ final class DemoCommand implements Callable<Integer> {
    * Why {@code --model autoencoder} cannot go with the other options given, or null: it has no
    * faults and no other network, and trains with Adam.
    */
-  private String autoencoderClash(Fault f) {
-    if (f != Fault.NONE) {
-      return "--fault goes with --model cnn only: the autoencoder has no faults to inject, was --fault " + f.id();
+  private String autoencoderClash(String faultId) {
+    if (faultId != null) {
+      return "--fault goes with --model cnn only: the autoencoder has no faults to inject, was --fault " + faultId;
     }
     CommandLine.ParseResult given = spec.commandLine().getParseResult();
     for (String option : new String[] {"--arch", "--optimizer", "--skip"}) {
@@ -260,32 +269,6 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return null;
-  }
-
-  private static void report(PrintWriter out, Path run, Demo.Result result) {
-    out.printf(Locale.ROOT, "trained %,d steps in %.1f s (%.1f steps/s); validation accuracy %.2f%%, loss %.4f%n",
-        result.steps(), result.trainSeconds(), result.steps() / result.trainSeconds(), 100 * result.valAccuracy(),
-        result.valLoss());
-    if (run != null) {
-      out.printf(Locale.ROOT, "logs: %s (the listener took %.1f s of the training time, %.1f%%)%n",
-          Terminal.safe(run.toString()), result.listenerSeconds(), 100 * result.listenerSeconds() / result.trainSeconds());
-    }
-    out.flush();
-  }
-
-  private static void report(PrintWriter out, Path run, AutoencoderDemo.Result result) {
-    out.printf(Locale.ROOT, "trained %,d steps in %.1f s (%.1f steps/s); validation loss %.2f nats a digit"
-        + " (reconstruction %.2f, KL %.2f)%n", result.steps(), result.trainSeconds(),
-        result.steps() / result.trainSeconds(), result.valLoss(), result.valReconstruction(), result.valKl());
-    if (run != null) {
-      double[] ms = result.traversalMillis();
-      out.printf(Locale.ROOT, "logs: %s (the listeners took %.1f s of the training time, %.1f%%; latent traversals"
-          + " %.0f ms a logging step, the median of %d, %.0f to %.0f)%n", Terminal.safe(run.toString()),
-          result.listenerSeconds(), 100 * result.listenerSeconds() / result.trainSeconds(),
-          result.traversalMedianMillis(), ms.length, Arrays.stream(ms).min().orElse(Double.NaN),
-          Arrays.stream(ms).max().orElse(Double.NaN));
-    }
-    out.flush();
   }
 
   /** Closes the dashboard, unless the JVM is shutting down, when the hook does. */
@@ -311,20 +294,6 @@ final class DemoCommand implements Callable<Integer> {
     return run;
   }
 
-  /** {@code feature-views} for {@link Logged#FEATURE_VIEWS}. */
-  private static String name(Logged l) {
-    return l.name().toLowerCase(Locale.ROOT).replace('_', '-');
-  }
-
-  private static Logged logged(String name) {
-    for (Logged l : Logged.values()) {
-      if (name(l).equals(name.trim().toLowerCase(Locale.ROOT).replace('_', '-'))) {
-        return l;
-      }
-    }
-    return null;
-  }
-
   private static int usage(PrintWriter err, String message) {
     err.println("trainscope demo: " + message);
     err.flush();
@@ -342,6 +311,62 @@ final class DemoCommand implements Callable<Integer> {
     if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda") == null) {
       // On a machine without a GPU, DJL warns that it could not count GPUs: true and of no interest here.
       System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
+    }
+  }
+
+  /** What takes or returns the demo's types (see {@link #DEMO_CLASS}). */
+  static final class Demos {
+    private Demos() {}
+
+    /** Trains the autoencoder ({@code vae} not null) or the CNN, drawing the progress on {@code err}. */
+    static void train(PrintWriter out, PrintWriter err, Path run, AutoencoderDemo.Options vae, Demo.Options cnn)
+        throws Exception {
+      ProgressBar progress = new ProgressBar(err, System.console() != null);
+      if (vae != null) {
+        report(out, run, AutoencoderDemo.train(vae.withLogdir(run), progress));
+      } else {
+        report(out, run, Demo.train(cnn.withLogdir(run), progress));
+      }
+    }
+
+    static void report(PrintWriter out, Path run, Demo.Result result) {
+      out.printf(Locale.ROOT, "trained %,d steps in %.1f s (%.1f steps/s); validation accuracy %.2f%%, loss %.4f%n",
+          result.steps(), result.trainSeconds(), result.steps() / result.trainSeconds(), 100 * result.valAccuracy(),
+          result.valLoss());
+      if (run != null) {
+        out.printf(Locale.ROOT, "logs: %s (the listener took %.1f s of the training time, %.1f%%)%n",
+            Terminal.safe(run.toString()), result.listenerSeconds(), 100 * result.listenerSeconds() / result.trainSeconds());
+      }
+      out.flush();
+    }
+
+    static void report(PrintWriter out, Path run, AutoencoderDemo.Result result) {
+      out.printf(Locale.ROOT, "trained %,d steps in %.1f s (%.1f steps/s); validation loss %.2f nats a digit"
+          + " (reconstruction %.2f, KL %.2f)%n", result.steps(), result.trainSeconds(),
+          result.steps() / result.trainSeconds(), result.valLoss(), result.valReconstruction(), result.valKl());
+      if (run != null) {
+        double[] ms = result.traversalMillis();
+        out.printf(Locale.ROOT, "logs: %s (the listeners took %.1f s of the training time, %.1f%%; latent traversals"
+            + " %.0f ms a logging step, the median of %d, %.0f to %.0f)%n", Terminal.safe(run.toString()),
+            result.listenerSeconds(), 100 * result.listenerSeconds() / result.trainSeconds(),
+            result.traversalMedianMillis(), ms.length, Arrays.stream(ms).min().orElse(Double.NaN),
+            Arrays.stream(ms).max().orElse(Double.NaN));
+      }
+      out.flush();
+    }
+
+    /** {@code feature-views} for {@link Logged#FEATURE_VIEWS}. */
+    static String name(Logged l) {
+      return l.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static Logged logged(String name) {
+      for (Logged l : Logged.values()) {
+        if (name(l).equals(name.trim().toLowerCase(Locale.ROOT).replace('_', '-'))) {
+          return l;
+        }
+      }
+      return null;
     }
   }
 
