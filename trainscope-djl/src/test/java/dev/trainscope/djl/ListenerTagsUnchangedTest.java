@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,14 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ListenerTagsUnchangedTest {
   @TempDir
   Path dir;
+  TrainscopeListener listener;
 
   @Test
   void aShortTraining_writesTheSameTagsAtTheSameStepsAsBeforeTheProbes() throws Exception {
     try (NDManager manager = NDManager.newBaseManager()) {
       ArrayDataset trainSet = Fixture.dataset(manager, 0, 7 * 32, true, 32, true);
       ArrayDataset valSet = Fixture.dataset(manager, Mnist.TRAIN_COUNT, Mnist.TRAIN_COUNT + 64, true, 32, false);
-      Fixture.train(Fixture.smallCnn(), 11, 2, trainSet, valSet, new Shape(32, 1, 28, 28), model -> List.of(
-          TrainscopeListener.builder(dir)
+      listener = TrainscopeListener.builder(dir)
               .histogramsEvery(3)
               .imagesEvery(4)
               .probeSize(8)
@@ -44,7 +46,9 @@ class ListenerTagsUnchangedTest {
               .hparams(Map.of("lr", 1e-3, "model", "small"))
               .featureChannels(2)
               .featureViewsBudget(1)
-              .build()));
+              .build();
+      Fixture.train(Fixture.smallCnn(), 11, 2, trainSet, valSet, new Shape(32, 1, 28, 28),
+          model -> List.of(listener));
     }
     Logs logs = Logs.read(dir);
     List<String> withDigests = new ArrayList<>();
@@ -71,5 +75,9 @@ class ListenerTagsUnchangedTest {
       expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
     }
     assertEquals(String.join("\n", expected), String.join("\n", actual));
+    // every tag but the hparams plugin's own is described by the probe that writes it, before it is written
+    Set<String> written = new TreeSet<>(logs.byTag.keySet());
+    written.removeIf(t -> t.startsWith("_hparams_/"));
+    assertEquals(written, new TreeSet<>(listener.describedTags()));
   }
 }
