@@ -80,8 +80,6 @@ import java.util.Set;
  * thread.
  */
 public final class TrainscopeListener implements TrainingListener {
-  /** Steps per second are averaged over this many steps. */
-  static final int SPEED_WINDOW = SpeedProbe.WINDOW;
   /** The share of the training time the feature views may take by default: see {@link Builder#featureViewsBudget}. */
   public static final double DEFAULT_FEATURE_BUDGET = 0.05;
   /** The name of the probe batch's forward pass in {@link #probeSeconds}. */
