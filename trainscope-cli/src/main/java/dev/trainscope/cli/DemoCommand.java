@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -334,8 +335,14 @@ final class DemoCommand implements Callable<Integer> {
           result.steps(), result.trainSeconds(), result.steps() / result.trainSeconds(), 100 * result.valAccuracy(),
           result.valLoss());
       if (run != null) {
-        out.printf(Locale.ROOT, "logs: %s (the listener took %.1f s of the training time, %.1f%%)%n",
-            Terminal.safe(run.toString()), result.listenerSeconds(), 100 * result.listenerSeconds() / result.trainSeconds());
+        StringBuilder probes = new StringBuilder();
+        for (Map.Entry<String, Double> e : result.probeSeconds().entrySet()) {
+          probes.append(probes.length() == 0 ? "; " : ", ").append(String.format(Locale.ROOT, "%s %.2f s", e.getKey(),
+              e.getValue()));
+        }
+        out.printf(Locale.ROOT, "logs: %s (the listener took %.1f s of the training time, %.1f%%%s)%n",
+            Terminal.safe(run.toString()), result.listenerSeconds(), 100 * result.listenerSeconds() / result.trainSeconds(),
+            probes);
       }
       out.flush();
     }

@@ -88,7 +88,8 @@ class DemoCommandTest {
         "--logdir", dir.toString());
     assertEquals(0, r.exit.get(5, TimeUnit.MINUTES), r.err.toString());
     assertTrue(r.out().matches("(?s)trained 2 steps in [0-9.]+ s \\([0-9.]+ steps/s\\); validation accuracy [0-9.]+%,"
-        + " loss [0-9.]+\nlogs: .* \\(the listener took [0-9.]+ s of the training time, [0-9.]+%\\)\n"), r.out());
+        + " loss [0-9.]+\nlogs: .* \\(the listener took [0-9.]+ s of the training time, [0-9.]+%;"
+        + " metrics [0-9.]+ s, (?:[a-z /]+ [0-9.]+ s, )*probe pass [0-9.]+ s\\)\n"), r.out());
     List<Path> runs = runs(dir);
     assertEquals(1, runs.size());
     assertTrue(runs.get(0).getFileName().toString().matches("\\d{8}-\\d{6}-repeat-batch"), runs.toString());

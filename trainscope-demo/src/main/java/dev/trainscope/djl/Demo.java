@@ -195,9 +195,11 @@ public final class Demo {
    *     and data loading not
    * @param listenerSeconds the part of it spent in the listener's callbacks on the training thread
    * @param valAccuracy the validation accuracy after the last epoch
+   * @param probeSeconds the part of {@code listenerSeconds} spent in each of the listener's probes
+   *     ({@link TrainscopeListener#probeSeconds}); empty without the listener
    */
   public record Result(int epochs, long steps, double trainSeconds, double listenerSeconds, double valAccuracy,
-      double valLoss) {}
+      double valLoss, Map<String, Double> probeSeconds) {}
 
   /** Hears of the run's progress, on the training thread. */
   public interface Progress {
@@ -508,6 +510,7 @@ public final class Demo {
           .optOptimizer(r.optimizer())
           .addTrainingListeners(tally);
       Timed timed = null;
+      TrainscopeListener listener = null;
       if (options.logdir() != null) {
         Map<String, Object> hparams = new LinkedHashMap<>();
         hparams.put("fault", options.fault().id());
@@ -519,14 +522,15 @@ public final class Demo {
         hparams.put("train_samples", r.trainSamples());
         hparams.put("normalize", r.normalize());
         hparams.put("seed", options.seed());
-        timed = new Timed(TrainscopeListener.builder(options.logdir())
+        listener = TrainscopeListener.builder(options.logdir())
             .learningRate(r.lr())
             .inputNormalization(r.normalize() ? Denormalize.meanStd(new float[] {Mnist.MEAN}, new float[] {Mnist.STD})
                 : Denormalize.range(0, 255))
             .probe(valX.get(new NDIndex("0:" + PROBE_SIZE)), valY.get(new NDIndex("0:" + PROBE_SIZE)))
             .hparams(hparams)
             .skip(options.skip().toArray(new Logged[0]))
-            .build());
+            .build();
+        timed = new Timed(listener);
         config.addTrainingListeners(timed);
       }
       long t0;
@@ -541,7 +545,7 @@ public final class Demo {
         progress.trained(model.getBlock());
       }
       return new Result(r.epochs(), tally.steps, (t1 - t0) / 1e9, timed == null ? 0 : timed.nanos / 1e9,
-          tally.valAccuracy, tally.valLoss);
+          tally.valAccuracy, tally.valLoss, listener == null ? Map.of() : listener.probeSeconds());
     }
   }
 

@@ -146,7 +146,7 @@ final class Deconvnet {
     int[][] shapes = new int[last + 2][];
     float[][] values = new float[last + 2][];
     shapes[0] = chw(input.getShape());
-    values[0] = TrainscopeListener.floats(input, scope);
+    values[0] = Probe.floats(input, scope);
     ConvStep[] convs = new ConvStep[last + 1];
     PoolGeometry[] pools = new PoolGeometry[last + 1];
     int[][] switches = new int[last + 1][];
@@ -159,7 +159,7 @@ final class Deconvnet {
         throw new Unsupported("step " + i + " (" + steps.get(i) + ") gave " + y.getShape() + ", not [N, C, H, W]");
       }
       shapes[i + 1] = chw(y.getShape());
-      values[i + 1] = TrainscopeListener.floats(y, scope);
+      values[i + 1] = Probe.floats(y, scope);
       if (kinds[i] == Kind.CONV) {
         convs[i] = ConvStep.of((Conv2d) steps.get(i), scope);
       } else if (kinds[i] == Kind.MAX_POOL) {
@@ -436,7 +436,7 @@ final class Deconvnet {
       Shape stride = conv.getStride();
       Shape padding = conv.getPadding();
       Shape dilation = conv.getDilation();
-      return new ConvStep(TrainscopeListener.floats(w, scope), (int) s[0], (int) s[1], (int) s[2], (int) s[3],
+      return new ConvStep(Probe.floats(w, scope), (int) s[0], (int) s[1], (int) s[2], (int) s[3],
           dim(stride, 0, 1), dim(stride, 1, 1), dim(padding, 0, 0), dim(padding, 1, 0), dim(dilation, 0, 1),
           dim(dilation, 1, 1), Math.max(1, conv.getGroups()));
     }

@@ -211,7 +211,7 @@ final class FeatureViews {
     x.attach(scope);
     float[] labelValues = null;
     if (labels != null && labels.size() == shape.get(0)) {
-      labelValues = TrainscopeListener.floats(labels, scope);
+      labelValues = Probe.floats(labels, scope);
     }
     int imageSize = chw[0] * chw[1] * chw[2];
     float[] images = null;
@@ -236,7 +236,7 @@ final class FeatureViews {
             continue;
           }
           if (images == null) {
-            images = TrainscopeListener.floats(x, scope);
+            images = Probe.floats(x, scope);
           }
           Entry e = new Entry(i, ch, index, labelValues == null ? -1 : Math.round(labelValues[j]), v,
               Arrays.copyOfRange(images, j * imageSize, (j + 1) * imageSize));
@@ -268,7 +268,7 @@ final class FeatureViews {
     NDArray chosen = consecutive && channels.length < y.getShape().get(1)
         ? y.get(new NDIndex(":, " + channels[0] + ":" + (channels[channels.length - 1] + 1))) : y;
     // PyTorch's engine in DJL reduces one axis at a time
-    float[] all = TrainscopeListener.floats(chosen.max(new int[] {3}).max(new int[] {2}), scope);
+    float[] all = Probe.floats(chosen.max(new int[] {3}).max(new int[] {2}), scope);
     if (chosen != y || channels.length == y.getShape().get(1)) {
       return all;
     }

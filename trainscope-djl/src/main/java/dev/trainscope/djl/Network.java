@@ -65,10 +65,13 @@ final class Network {
     }
   }
 
+  /** The block the network was made of. */
+  final Block root;
   final List<Block> steps;
   final List<Layer> layers;
 
-  private Network(List<Block> steps, List<Layer> layers) {
+  private Network(Block root, List<Block> steps, List<Layer> layers) {
+    this.root = root;
     this.steps = steps;
     this.layers = layers;
   }
@@ -106,7 +109,7 @@ final class Network {
       }
       layers.add(layer);
     }
-    return new Network(List.copyOf(steps), List.copyOf(layers));
+    return new Network(root, List.copyOf(steps), List.copyOf(layers));
   }
 
   private static void flatten(Block b, List<Block> out) {

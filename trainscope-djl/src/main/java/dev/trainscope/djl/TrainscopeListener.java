@@ -1,6 +1,5 @@
 package dev.trainscope.djl;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,19 +10,12 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
-import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.tracker.Tracker;
 import dev.trainscope.djl.Network.Layer;
-import dev.trainscope.djl.Network.Param;
-import dev.trainscope.events.meaning.Role;
+import dev.trainscope.djl.Probe.Cadence;
+import dev.trainscope.djl.Probe.Step;
 import dev.trainscope.writer.Denormalize;
-import dev.trainscope.writer.HParam;
-import dev.trainscope.writer.HParamMetric;
-import dev.trainscope.writer.ImageBatch;
-import dev.trainscope.writer.Images;
-import dev.trainscope.writer.Layout;
-import dev.trainscope.writer.SessionStatus;
 import dev.trainscope.writer.SummaryWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,13 +23,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+
 
 /**
  * A DJL {@link TrainingListener} that logs what a network does inside while it trains, to
@@ -77,78 +68,78 @@ import java.util.Set;
  * for their output shapes, as DJL does when it initialises them. A run with the listener gives bit
  * for bit the weights of a run without it.
  *
+ * <p><b>Probes.</b> Each of these is a probe (a subclass of {@code Probe}: {@code GradientsProbe},
+ * {@code ActivationsProbe}...) that names its {@link Logged} switch and its cadences and describes
+ * the tags it writes; the listener keeps the step count, the network and the probe batch, runs the
+ * probe batch through the network once at a step where a probe reads it, and times each probe
+ * ({@link #probeSeconds}).
+ *
  * <p>The network is seen as a {@code SequentialBlock} (nested ones are flattened); any other block
  * counts as one layer whose inside is shown in the graph only. Parameters are read from the model's
  * own arrays: one device (CPU or one GPU). Not thread-safe: DJL calls listeners from the training
  * thread.
  */
 public final class TrainscopeListener implements TrainingListener {
-  private static final String TRAIN_KEY = "trainscope_train";
-  private static final String VAL_KEY = "trainscope_val";
-  /** Steps per second are averaged over this many steps. */
-  static final int SPEED_WINDOW = 20;
   /** The share of the training time the feature views may take by default: see {@link Builder#featureViewsBudget}. */
   public static final double DEFAULT_FEATURE_BUDGET = 0.05;
+  /** The name of the probe batch's forward pass in {@link #probeSeconds}. */
+  public static final String PROBE_PASS = "probe pass";
 
-  private final SummaryWriter log;
   private final boolean ownsWriter;
   private final int scalarsEvery;
   private final int histogramsEvery;
   private final int imagesEvery;
-  private final Set<Logged> logged;
-  private final Tracker learningRate;
-  private final Denormalize inputNormalization;
-  private final int[] inputImageShape;
-  private final int imagesPerGrid;
   private final int probeSize;
-  private final List<String> classNames;
-  private final Map<String, Object> hparams;
-  private final int featureChannels;
-  private final Map<String, int[]> featureLayers;
-  private final int featureSamples;
+  /** The probes the builder's settings turn on, in the order they run. */
+  private final List<Probe> probes;
+  /** Nanoseconds spent in each probe, by its index in {@link #probes}. */
+  private final long[] probeNanos;
+  private long passNanos;
+  private final Probe.Context context;
+  /** The layer whose own block is each step of the network, or null; and the layer each step ends (after its nonlinearity). */
+  private Layer[] preAt;
+  private Layer[] postAt;
 
-  private List<Sample> probeData;
-  private Sample probeLabels;
-
-  private Network network;
-  /** The feature views, once the network is known and has a convolution to view; null otherwise. */
-  private FeatureViews features;
-  /** The feature views' share of the time since the first training step. */
-  private final TimeBudget featureBudget;
-  /** Whether the feature views watch the validation pass under way. */
-  private boolean featurePass;
   private long step;
-  private final Set<String> described = new HashSet<>();
-  /** Weights before the update of {@link #pendingStep}, per parameter. */
-  private final Map<Param, float[]> before = new HashMap<>();
-  private long pendingStep = -1;
-  private final long[] times = new long[SPEED_WINDOW + 1];
-  private int timeCount;
   private int valBatches;
-  private List<Evaluator> evaluators = List.of();
-  private Evaluator loss;
   private boolean ended;
 
   private TrainscopeListener(Builder b) {
-    this.log = b.writer != null ? b.writer : SummaryWriter.create(b.logdir);
+    SummaryWriter log = b.writer != null ? b.writer : SummaryWriter.create(b.logdir);
     this.ownsWriter = b.writer == null;
     this.scalarsEvery = b.scalarsEvery;
     this.histogramsEvery = b.histogramsEvery;
     this.imagesEvery = b.imagesEvery;
-    this.logged = EnumSet.copyOf(b.logged);
-    this.learningRate = b.learningRate;
-    this.inputNormalization = b.inputNormalization;
-    this.inputImageShape = b.inputImageShape;
-    this.imagesPerGrid = b.imagesPerGrid;
     this.probeSize = b.probeSize;
-    this.classNames = b.classNames;
-    this.hparams = b.hparams;
-    this.probeData = b.probeData;
-    this.probeLabels = b.probeLabels;
-    this.featureChannels = b.featureChannels;
-    this.featureLayers = b.featureLayers.isEmpty() ? null : new LinkedHashMap<>(b.featureLayers);
-    this.featureSamples = b.featureSamples;
-    this.featureBudget = new TimeBudget(b.featureBudget);
+    this.context = new Probe.Context(log);
+    context.probeData = b.probeData;
+    context.probeLabels = b.probeLabels;
+    Set<Logged> logged = EnumSet.copyOf(b.logged);
+    List<Probe> all = List.of(
+        new MetricsProbe(),
+        new LearningRateProbe(b.learningRate),
+        new SpeedProbe(),
+        new FingerprintProbe(),
+        new UpdateRatioProbe(),
+        new WeightsProbe(),
+        new GradientsProbe(),
+        new InputsProbe(b.inputNormalization, b.inputImageShape, b.imagesPerGrid),
+        new ActivationsProbe(),
+        new FeatureMapsProbe(),
+        new PredictionsProbe(b.classNames),
+        new FiltersProbe(),
+        new FeatureViewsProbe(b.featureChannels, b.featureLayers.isEmpty() ? null : new LinkedHashMap<>(b.featureLayers),
+            b.featureSamples, b.inputNormalization, b.featureBudget),
+        new GraphProbe(),
+        new HParamsProbe(b.hparams, logged.contains(Logged.METRICS)));
+    List<Probe> on = new ArrayList<>();
+    for (Probe p : all) {
+      if ((p.what == null || logged.contains(p.what)) && p.enabled()) {
+        on.add(p);
+      }
+    }
+    this.probes = List.copyOf(on);
+    this.probeNanos = new long[probes.size()];
   }
 
   /** A listener writing a new event file in {@code logdir} (created if needed), closed when training ends. */
@@ -163,7 +154,7 @@ public final class TrainscopeListener implements TrainingListener {
 
   /** The writer this listener logs to. */
   public SummaryWriter writer() {
-    return log;
+    return context.log;
   }
 
   /** The number of training steps seen so far. */
@@ -171,25 +162,36 @@ public final class TrainscopeListener implements TrainingListener {
     return step;
   }
 
+  /**
+   * The seconds spent so far in each thing it logs (its probes: "metrics", "gradients",
+   * "activations"...), in the order they run, and in the probe batch's forward pass ({@link
+   * #PROBE_PASS}) that the activations, feature maps and predictions read. The rest of the time
+   * in its callbacks is its own: the step's bookkeeping and closing the arrays made on the way.
+   */
+  public Map<String, Double> probeSeconds() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int i = 0; i < probes.size(); i++) {
+      out.put(probes.get(i).name, probeNanos[i] / 1e9);
+    }
+    out.put(PROBE_PASS, passNanos / 1e9);
+    return out;
+  }
+
+  /** The tags described so far: every tag a probe writes is described before it is written. */
+  Set<String> describedTags() {
+    return context.described();
+  }
+
   // ---- TrainingListener ----
 
   @Override
   public void onTrainingBegin(Trainer trainer) {
-    evaluators = List.copyOf(trainer.getEvaluators());
-    loss = trainer.getLoss();
-    for (Evaluator e : evaluators) {
-      e.addAccumulator(TRAIN_KEY);
-      e.addAccumulator(VAL_KEY);
-    }
-    if (logged.contains(Logged.METRICS)) {
-      for (Evaluator e : evaluators) {
-        describeMetric(e, false);
-        describeMetric(e, true);
-      }
-    }
-    describeGlobalTags();
-    if (hparams != null) {
-      startHparams();
+    context.evaluators = List.copyOf(trainer.getEvaluators());
+    context.loss = trainer.getLoss();
+    for (int i = 0; i < probes.size(); i++) {
+      long t = System.nanoTime();
+      probes.get(i).begin(context);
+      probeNanos[i] += System.nanoTime() - t;
     }
   }
 
@@ -197,131 +199,76 @@ public final class TrainscopeListener implements TrainingListener {
   public void onTrainingBatch(Trainer trainer, BatchData batchData) {
     long s = step++;
     long now = System.nanoTime();
-    featureBudget.start(now);
-    boolean scalars = s % scalarsEvery == 0;
-    boolean histograms = s % histogramsEvery == 0;
-    boolean images = s % imagesEvery == 0;
+    context.steps = step;
+    EnumSet<Cadence> due = EnumSet.of(Cadence.EVERY_STEP);
+    if (s % scalarsEvery == 0) {
+      due.add(Cadence.SCALARS);
+    }
+    if (s % histogramsEvery == 0) {
+      due.add(Cadence.HISTOGRAMS);
+    }
+    if (s % imagesEvery == 0) {
+      due.add(Cadence.IMAGES);
+    }
     try (NDManager scope = trainer.getManager().newSubManager()) {
-      if (network == null) {
-        Block block = trainer.getModel().getBlock();
-        network = Network.of(block);
-        if (logged.contains(Logged.GRAPH)) {
-          log.graph(BlockGraph.of(block, batchData.getBatch().getData().getShapes()));
-        }
-        if (logged.contains(Logged.FEATURE_VIEWS)) {
-          features = FeatureViews.of(network, featureChannels, featureLayers, featureSamples);
-          if (features.targets().isEmpty()) {
-            features = null;
-          }
-        }
-        describeNetworkTags();
-        if (probeData == null) {
-          captureProbe(batchData.getBatch(), scope);
+      Step st = new Step(s, batchData, scope, now, due);
+      if (context.network == null) {
+        start(trainer.getModel().getBlock(), st);
+      }
+      for (int i = 0; i < probes.size(); i++) {
+        Probe p = probes.get(i);
+        if (st.dueAny(p.cadences)) {
+          long t = System.nanoTime();
+          p.step(context, st);
+          probeNanos[i] += System.nanoTime() - t;
         }
       }
-      if (scalars && logged.contains(Logged.METRICS)) {
-        for (Evaluator e : evaluators) {
-          e.resetAccumulator(TRAIN_KEY);
-          for (Device d : batchData.getLabels().keySet()) {
-            e.updateAccumulator(TRAIN_KEY, batchData.getLabels().get(d), batchData.getPredictions().get(d));
-          }
-          log.scalar(metricTag(e, false), e.getAccumulator(TRAIN_KEY), s);
-        }
-      }
-      if (scalars && learningRate != null && logged.contains(Logged.LEARNING_RATE)) {
-        // DJL's optimizers ask the tracker for update number s + 1 at step s.
-        log.scalar(TagNames.LEARNING_RATE, learningRate.getNewValue(Math.toIntExact(s + 1)), s);
-      }
-      if (logged.contains(Logged.SPEED)) {
-        speed(now, s, scalars);
-      }
-      NDList data = batchData.getBatch().getData();
-      NDList labels = batchData.getBatch().getLabels();
-      if (scalars && logged.contains(Logged.FINGERPRINTS)) {
-        List<ByteBuffer> buffers = new ArrayList<>();
-        for (NDArray a : data) {
-          buffers.add(a.toByteBuffer());
-        }
-        for (NDArray a : labels) {
-          buffers.add(a.toByteBuffer());
-        }
-        log.scalar(TagNames.INPUTS_FINGERPRINT, Stats.fingerprint(buffers.toArray(new ByteBuffer[0])), s);
-      }
-      parameters(s, scalars, histograms, scope);
-      if (logged.contains(Logged.INPUTS) && !data.isEmpty()) {
-        if (histograms) {
-          log.histogram(TagNames.INPUTS_HISTOGRAM, floats(data.head(), scope), s);
-        }
-        if (images) {
-          inputPictures(TagNames.INPUTS_TRAIN, data.head(), s, scope);
-        }
-      }
-      boolean probeActivations = histograms && logged.contains(Logged.ACTIVATIONS);
-      boolean probeImages = images && (logged.contains(Logged.PREDICTIONS) || logged.contains(Logged.FEATURE_MAPS));
-      if (probeActivations || probeImages) {
-        probe(s, probeActivations, probeImages, scope);
-      }
-      if (images && logged.contains(Logged.FILTERS)) {
-        filters(s, scope);
-      }
+      pass(st);
+    }
+  }
+
+  /** At the first step: the network, the probe batch if none was given, and the probes' network tags. */
+  private void start(Block block, Step st) {
+    Network network = Network.of(block);
+    context.network = network;
+    preAt = new Layer[network.steps.size()];
+    postAt = new Layer[network.steps.size()];
+    for (Layer l : network.layers) {
+      preAt[l.step] = l;
+      postAt[l.activationStep >= 0 ? l.activationStep : l.step] = l;
+    }
+    if (context.probeData == null) {
+      captureProbe(st.batch.getBatch(), st.scope);
+    }
+    for (int i = 0; i < probes.size(); i++) {
+      long t = System.nanoTime();
+      probes.get(i).start(context, st);
+      probeNanos[i] += System.nanoTime() - t;
     }
   }
 
   @Override
   public void onValidationBatch(Trainer trainer, BatchData batchData) {
     try (NDManager scope = trainer.getManager().newSubManager()) {
-      if (valBatches == 0 && logged.contains(Logged.INPUTS) && !batchData.getBatch().getData().isEmpty()) {
-        inputPictures(TagNames.INPUTS_VAL, batchData.getBatch().getData().head(), step, scope);
-      }
-      if (valBatches == 0) {
-        featurePass = features != null && featureBudget.due(System.nanoTime());
+      for (int i = 0; i < probes.size(); i++) {
+        long t = System.nanoTime();
+        probes.get(i).validationBatch(context, batchData, valBatches, scope);
+        probeNanos[i] += System.nanoTime() - t;
       }
       valBatches++;
-      if (featurePass && features != null && !batchData.getBatch().getData().isEmpty()) {
-        long t = System.nanoTime();
-        NDList labels = batchData.getBatch().getLabels();
-        try {
-          features.observe(batchData.getBatch().getData().head(), labels.isEmpty() ? null : labels.head(), scope);
-        } catch (Deconvnet.Unsupported e) {
-          featuresOff(e);
-        }
-        featureBudget.spent(System.nanoTime() - t);
-      }
-      if (logged.contains(Logged.METRICS)) {
-        for (Evaluator e : evaluators) {
-          for (Device d : batchData.getLabels().keySet()) {
-            e.updateAccumulator(VAL_KEY, batchData.getLabels().get(d), batchData.getPredictions().get(d));
-          }
-        }
-      }
     }
   }
 
   @Override
   public void onEpoch(Trainer trainer) {
-    if (valBatches > 0 && logged.contains(Logged.METRICS)) {
-      for (Evaluator e : evaluators) {
-        log.scalar(metricTag(e, true), e.getAccumulator(VAL_KEY), step);
+    try (NDManager scope = trainer.getManager().newSubManager()) {
+      for (int i = 0; i < probes.size(); i++) {
+        long t = System.nanoTime();
+        probes.get(i).epoch(context, valBatches, scope);
+        probeNanos[i] += System.nanoTime() - t;
       }
-    }
-    for (Evaluator e : evaluators) {
-      e.resetAccumulator(VAL_KEY);
     }
     valBatches = 0;
-    try (NDManager scope = trainer.getManager().newSubManager()) {
-      resolveUpdates(scope);
-      if (featurePass && features != null && features.seen() > 0) {
-        long t = System.nanoTime();
-        try {
-          featureViews(features.finish(scope), step);
-        } catch (Deconvnet.Unsupported e) {
-          featuresOff(e);
-        }
-        featureBudget.spent(System.nanoTime() - t);
-      }
-      featurePass = false;
-    }
-    timeCount = 0; // the validation pass is not training time
   }
 
   @Override
@@ -331,113 +278,38 @@ public final class TrainscopeListener implements TrainingListener {
     }
     ended = true;
     try {
-      if (network != null) {
+      if (context.network != null) {
+        // Weights, activations and pictures after the last update, unless the last step logged them.
+        long last = step - 1;
+        EnumSet<Cadence> due = EnumSet.noneOf(Cadence.class);
+        if (last % histogramsEvery != 0) {
+          due.add(Cadence.HISTOGRAMS);
+        }
+        if (last % imagesEvery != 0) {
+          due.add(Cadence.IMAGES);
+        }
         try (NDManager scope = trainer.getManager().newSubManager()) {
-          resolveUpdates(scope);
-          finalSnapshot(scope);
+          Step st = new Step(step, null, scope, System.nanoTime(), due);
+          for (int i = 0; i < probes.size(); i++) {
+            long t = System.nanoTime();
+            probes.get(i).end(context, st);
+            probeNanos[i] += System.nanoTime() - t;
+          }
+          pass(st);
         }
       }
-      if (hparams != null) {
-        log.hparamsSessionEnd(SessionStatus.SUCCESS);
+      for (int i = 0; i < probes.size(); i++) {
+        long t = System.nanoTime();
+        probes.get(i).close(context);
+        probeNanos[i] += System.nanoTime() - t;
       }
     } finally {
       if (ownsWriter) {
-        log.close();
+        context.log.close();
       } else {
-        log.flush();
+        context.log.flush();
       }
     }
-  }
-
-  /** Weights, activations and pictures after the last update, unless the last step logged them. */
-  private void finalSnapshot(NDManager scope) {
-    long last = step - 1;
-    if (last < 0) {
-      return;
-    }
-    boolean histograms = last % histogramsEvery != 0;
-    boolean images = last % imagesEvery != 0;
-    if (histograms && logged.contains(Logged.WEIGHTS)) {
-      for (Param p : network.params()) {
-        log.histogram(TagNames.values(p.layer().name, p.name()), floats(p.parameter().getArray(), scope), step);
-      }
-    }
-    boolean probeActivations = histograms && logged.contains(Logged.ACTIVATIONS);
-    boolean probeImages = images && (logged.contains(Logged.PREDICTIONS) || logged.contains(Logged.FEATURE_MAPS));
-    if (probeActivations || probeImages) {
-      probe(step, probeActivations, probeImages, scope);
-    }
-    if (images && logged.contains(Logged.FILTERS)) {
-      filters(step, scope);
-    }
-  }
-
-  // ---- parameters ----
-
-  private void parameters(long s, boolean scalars, boolean histograms, NDManager scope) {
-    boolean updates = logged.contains(Logged.UPDATES);
-    boolean gradients = logged.contains(Logged.GRADIENTS) && (scalars || histograms);
-    boolean weights = logged.contains(Logged.WEIGHTS) && histograms;
-    boolean resolve = updates && pendingStep >= 0;
-    boolean snapshot = updates && scalars;
-    if (!(gradients || weights || resolve || snapshot)) {
-      return;
-    }
-    for (Param p : network.params()) {
-      NDArray w = p.parameter().getArray();
-      String name = p.tagName();
-      if (weights || resolve || snapshot) {
-        float[] wv = floats(w, scope);
-        if (resolve) {
-          logUpdate(p, wv);
-        }
-        if (snapshot) {
-          before.put(p, wv);
-        }
-        if (weights) {
-          log.histogram(TagNames.values(p.layer().name, p.name()), wv, s);
-        }
-      }
-      if (gradients && w.hasGradient()) {
-        NDArray g = w.getGradient();
-        g.attach(scope);
-        float[] gv = floats(g, scope);
-        if (scalars) {
-          log.scalar(TagNames.gradNorm(name), Stats.l2(gv), s);
-          log.scalar(TagNames.gradZeroFraction(name), Stats.zeroFraction(gv), s);
-        }
-        if (histograms) {
-          log.histogram(TagNames.grad(name), gv, s);
-        }
-      }
-    }
-    if (resolve) {
-      pendingStep = -1;
-    }
-    if (snapshot) {
-      pendingStep = s;
-    }
-  }
-
-  private void logUpdate(Param p, float[] after) {
-    float[] b = before.get(p);
-    double norm = b == null ? 0 : Stats.l2(b);
-    // a parameter that is all zero (a bias at its start) has no ratio: logging one would be infinite
-    if (b != null && b.length == after.length && norm > 0) {
-      log.scalar(TagNames.updateRatio(p.tagName()), Stats.l2Distance(after, b) / norm, pendingStep);
-    }
-  }
-
-  /** Logs the pending update ratios from the weights as they are now. */
-  private void resolveUpdates(NDManager scope) {
-    if (pendingStep < 0 || network == null) {
-      return;
-    }
-    for (Param p : network.params()) {
-      logUpdate(p, floats(p.parameter().getArray(), scope));
-    }
-    pendingStep = -1;
-    before.clear();
   }
 
   // ---- the probe batch ----
@@ -453,12 +325,13 @@ public final class TrainscopeListener implements TrainingListener {
     for (NDArray a : data) {
       samples.add(Sample.of(head(a, k, scope)));
     }
-    probeData = samples;
+    context.probeData = samples;
     NDList labels = batch.getLabels();
-    probeLabels = labels.isEmpty() ? null : Sample.of(head(labels.head(), k, scope));
+    context.probeLabels = labels.isEmpty() ? null : Sample.of(head(labels.head(), k, scope));
   }
 
-  private static NDArray head(NDArray a, long k, NDManager scope) {
+  /** The first {@code k} samples of {@code a}: {@code a} itself when it has {@code k}, else a view in {@code scope}. */
+  static NDArray head(NDArray a, long k, NDManager scope) {
     if (a.getShape().get(0) == k) {
       return a;
     }
@@ -467,394 +340,50 @@ public final class TrainscopeListener implements TrainingListener {
     return h;
   }
 
-  /** Runs the probe batch through the network in inference mode and logs what it shows. */
-  private void probe(long s, boolean activations, boolean images, NDManager scope) {
-    if (probeData == null || network.steps.isEmpty()) {
+  /**
+   * Runs the probe batch through the network in inference mode, once, when a probe that reads it
+   * wants it at this step, and shows them each step's output.
+   */
+  private void pass(Step st) {
+    List<Integer> readers = new ArrayList<>();
+    for (int i = 0; i < probes.size(); i++) {
+      if (probes.get(i) instanceof PassProbe p && st.dueAny(p.cadences) && p.wantsPass(st)) {
+        readers.add(i);
+      }
+    }
+    if (readers.isEmpty() || context.probeData == null || context.network.steps.isEmpty()) {
       return;
     }
+    long start = System.nanoTime();
+    long[] inReaders = new long[1];
     NDList input = new NDList();
-    for (Sample sample : probeData) {
-      input.add(sample.toArray(scope));
+    for (Sample sample : context.probeData) {
+      input.add(sample.toArray(st.scope));
     }
-    boolean featureMaps = images && logged.contains(Logged.FEATURE_MAPS);
-    Map<Integer, Layer> byOutput = new HashMap<>();
-    for (Layer l : network.layers) {
-      byOutput.put(l.activationStep >= 0 ? l.activationStep : l.step, l);
-    }
-    Map<Integer, Layer> byPre = new HashMap<>();
-    for (Layer l : network.layers) {
-      byPre.put(l.step, l);
-    }
-    ParameterStore store = new ParameterStore(scope, false);
-    NDList out = network.forward(store, input, (i, output) -> {
-      Layer pre = byPre.get(i);
-      Layer l = byOutput.get(i);
-      if (pre == null && l == null) {
+    ParameterStore store = new ParameterStore(st.scope, false);
+    NDList out = context.network.forward(store, input, (i, output) -> {
+      Layer pre = preAt[i];
+      Layer post = postAt[i];
+      if (pre == null && post == null) {
         return;
       }
       NDArray y = output.head();
-      float[] v = activations ? floats(y, scope) : null;
-      if (pre != null && activations) {
-        log.histogram(TagNames.preActivations(pre.name), v, s);
-      }
-      if (l == null) {
-        return;
-      }
-      if (activations) {
-        if (l.activationStep == i) {
-          log.histogram(TagNames.postActivations(l.name), v, s);
-        }
-        double[] ms = Stats.meanStd(v);
-        log.scalar(TagNames.activationMean(l.name), ms[0], s);
-        log.scalar(TagNames.activationStd(l.name), ms[1], s);
-        if (l.reluLike() && y.getShape().dimension() >= 2) {
-          log.scalar(TagNames.deadUnits(l.name), Stats.deadUnitFraction(v, y.getShape().getShape()), s);
-        }
-      }
-      if (featureMaps && l.conv2d() && y.getShape().dimension() == 4) {
-        long[] sh = y.getShape().getShape();
-        float[] first = floats(head(y, 1, scope), scope);
-        log.image(TagNames.featureMaps(l.name), Pictures.featureMaps(first, 0, Math.toIntExact(sh[1]),
-            Math.toIntExact(sh[2]), Math.toIntExact(sh[3])), s);
+      for (int r : readers) {
+        long t = System.nanoTime();
+        ((PassProbe) probes.get(r)).layerOutput(context, st, pre, post, y);
+        long spent = System.nanoTime() - t;
+        probeNanos[r] += spent;
+        inReaders[0] += spent;
       }
     });
-    if (images && logged.contains(Logged.PREDICTIONS)) {
-      predictions(out.head(), s, scope);
+    for (int r : readers) {
+      long t = System.nanoTime();
+      ((PassProbe) probes.get(r)).networkOutput(context, st, out.head());
+      long spent = System.nanoTime() - t;
+      probeNanos[r] += spent;
+      inReaders[0] += spent;
     }
-  }
-
-  private void predictions(NDArray output, long s, NDManager scope) {
-    Shape shape = output.getShape();
-    if (shape.dimension() != 2 || shape.get(1) < 2) {
-      return; // not a classifier's scores
-    }
-    int n = Math.toIntExact(shape.get(0));
-    int k = Math.toIntExact(shape.get(1));
-    float[] scores = floats(output, scope);
-    float[] labels = null;
-    if (probeLabels != null && probeLabels.shape.size() == n) {
-      NDArray l = probeLabels.toArray(scope);
-      labels = floats(l, scope);
-    }
-    log.text(TagNames.PREDICTIONS, PredictionTable.markdown(scores, n, k, labels, classNames, s), s);
-  }
-
-  /** Each 2-D convolution's kernels; past the first, each kernel as the mean over its input channels. */
-  private void filters(long s, NDManager scope) {
-    for (Layer conv : network.layers) {
-      if (!conv.conv2d()) {
-        continue;
-      }
-      for (Param p : conv.params) {
-        NDArray w = p.parameter().getArray();
-        if (p.name().equals("weight") && w.getShape().dimension() == 4) {
-          log.image(TagNames.filters(conv.name), Pictures.filters(floats(w, scope), w.getShape().getShape()), s);
-          break;
-        }
-      }
-    }
-  }
-
-  // ---- feature views ----
-
-  private void featureViews(List<FeatureViews.View> views, long s) {
-    for (FeatureViews.View v : views) {
-      if (v.ranked().isEmpty()) {
-        continue;
-      }
-      List<float[]> images = new ArrayList<>();
-      List<float[]> deconv = new ArrayList<>();
-      List<float[]> guided = new ArrayList<>();
-      for (FeatureViews.Ranked r : v.ranked()) {
-        images.add(r.image());
-        deconv.add(r.deconv());
-        guided.add(r.guided());
-      }
-      int c = v.channels();
-      int h = v.height();
-      int w = v.width();
-      log.image(TagNames.featureTop9(v.layer(), v.channel()), Pictures.imageGrid(images, c, h, w, inputNormalization), s);
-      log.image(TagNames.featureDeconv(v.layer(), v.channel()), Pictures.signedGrid(deconv, c, h, w), s);
-      log.image(TagNames.featureGuided(v.layer(), v.channel()), Pictures.signedGrid(guided, c, h, w), s);
-      log.text(TagNames.featureRanking(v.layer(), v.channel()), v.markdown(s), s);
-    }
-  }
-
-  /** A network or data the feature views cannot handle: said once, and they stop; training goes on. */
-  private void featuresOff(Deconvnet.Unsupported e) {
-    features = null;
-    System.err.println("trainscope: feature views turned off: " + e.getMessage());
-  }
-
-  // ---- inputs ----
-
-  /** A grid of the first samples of a batch, if they can be seen as images. */
-  private void inputPictures(String tag, NDArray data, long s, NDManager scope) {
-    long[] sh = data.getShape().getShape();
-    if (sh.length < 2 || sh[0] == 0) {
-      return;
-    }
-    long perSample = data.getShape().size() / sh[0];
-    int c;
-    int h;
-    int w;
-    Layout layout = Layout.CHW;
-    if (inputImageShape != null) {
-      c = inputImageShape[0];
-      h = inputImageShape[1];
-      w = inputImageShape[2];
-      if ((long) c * h * w != perSample) {
-        return;
-      }
-    } else if (sh.length == 4 && isChannels(sh[1])) {
-      c = (int) sh[1];
-      h = Math.toIntExact(sh[2]);
-      w = Math.toIntExact(sh[3]);
-    } else if (sh.length == 4 && isChannels(sh[3])) {
-      c = (int) sh[3];
-      h = Math.toIntExact(sh[1]);
-      w = Math.toIntExact(sh[2]);
-      layout = Layout.HWC;
-    } else if (sh.length == 3) {
-      c = 1;
-      h = Math.toIntExact(sh[1]);
-      w = Math.toIntExact(sh[2]);
-    } else if (sh.length == 2 && isSquare(sh[1])) {
-      c = 1;
-      h = (int) Math.round(Math.sqrt(sh[1]));
-      w = h;
-    } else {
-      return;
-    }
-    int k = (int) Math.min(sh[0], imagesPerGrid);
-    float[] v = floats(head(data, k, scope), scope);
-    Denormalize undo = inputNormalization != null ? inputNormalization : Pictures.unitRange(v);
-    log.image(tag, Images.grid(new ImageBatch(v, k, c, h, w, layout), undo), s);
-  }
-
-  private static boolean isChannels(long c) {
-    return c == 1 || c == 3 || c == 4;
-  }
-
-  private static boolean isSquare(long n) {
-    long r = Math.round(Math.sqrt(n));
-    return r > 1 && r * r == n;
-  }
-
-  // ---- speed ----
-
-  private void speed(long now, long s, boolean scalars) {
-    if (timeCount == times.length) {
-      System.arraycopy(times, 1, times, 0, times.length - 1);
-      timeCount--;
-    }
-    times[timeCount++] = now;
-    if (scalars && timeCount >= 2) {
-      double seconds = (times[timeCount - 1] - times[0]) / 1e9;
-      log.scalar(TagNames.STEPS_PER_SEC, (timeCount - 1) / seconds, s);
-    }
-  }
-
-  // ---- tags and their descriptions ----
-
-  private String metricTag(Evaluator e, boolean validation) {
-    return TagNames.metric(validation, e == loss ? "loss" : TagNames.metricName(e.getName()));
-  }
-
-  private void describeMetric(Evaluator e, boolean validation) {
-    boolean isLoss = e == loss;
-    String split = validation ? "val" : "train";
-    String what = isLoss ? "loss (" + e.getName() + ")" : e.getName();
-    String sentence = validation
-        ? "The " + what + " over the validation set, after each epoch."
-        : "The " + what + " of each training batch, as the optimizer saw it.";
-    String display = (validation ? "validation " : "training ") + (isLoss ? "loss" : e.getName());
-    Role role = isLoss ? Role.LOSS
-        : TagNames.metricName(e.getName()).contains("accuracy") ? Role.ACCURACY : Role.METRIC;
-    describe(metricTag(e, validation), display, sentence, role, split, null, null);
-  }
-
-  private void describeGlobalTags() {
-    if (learningRate != null && logged.contains(Logged.LEARNING_RATE)) {
-      describe(TagNames.LEARNING_RATE, "learning rate", "The learning rate the optimizer used at each step.",
-          Role.LEARNING_RATE, "train", null, null);
-    }
-    if (logged.contains(Logged.SPEED)) {
-      describe(TagNames.STEPS_PER_SEC, "steps per second",
-          "Training steps per second, over the last " + SPEED_WINDOW + " steps (validation passes excluded).",
-          Role.STEPS_PER_SEC, "train", null, null);
-    }
-    if (logged.contains(Logged.FINGERPRINTS)) {
-      describe(TagNames.INPUTS_FINGERPRINT, "batch fingerprint",
-          "A 24-bit hash of each training batch's inputs and labels, exact as a float32: the same value at"
-              + " two steps means the same batch.", Role.BATCH_FINGERPRINT, "train", null, null);
-    }
-    if (logged.contains(Logged.INPUTS)) {
-      describe(TagNames.INPUTS_TRAIN, "training samples",
-          "The first samples of a training batch, with the input normalisation undone.", Role.INPUT_IMAGES,
-          "train", null, null);
-      describe(TagNames.INPUTS_VAL, "validation samples",
-          "The first samples of each validation pass, with the input normalisation undone.", Role.INPUT_IMAGES,
-          "val", null, null);
-      describe(TagNames.INPUTS_HISTOGRAM, "input values",
-          "The values of a training batch's inputs, as the network sees them (after preprocessing).",
-          Role.INPUTS, "train", null, null);
-    }
-    if (logged.contains(Logged.PREDICTIONS)) {
-      describe(TagNames.PREDICTIONS, "probe predictions",
-          "The probe batch's labels, predicted classes and their probabilities, for error analysis.",
-          Role.PREDICTIONS, null, null, null);
-    }
-  }
-
-  private void describeNetworkTags() {
-    for (Layer l : network.layers) {
-      String type = l.block.getClass().getSimpleName();
-      for (Param p : l.params) {
-        String of = l.name + "'s " + p.name() + " (" + type + ")";
-        String param = p.tagName();
-        if (logged.contains(Logged.WEIGHTS)) {
-          boolean bias = p.name().equals("bias");
-          describe(TagNames.values(l.name, p.name()), (bias ? "biases " : "weights ") + param,
-              "The values of " + of + ".", bias ? Role.BIASES : Role.WEIGHTS, null, l.name, p.name());
-        }
-        if (logged.contains(Logged.GRADIENTS)) {
-          describe(TagNames.gradNorm(param), "gradient norm " + param,
-              "The L2 norm of the gradient of " + of + ", after backward and before the optimizer's step.",
-              Role.GRAD_NORM, "train", l.name, p.name());
-          describe(TagNames.gradZeroFraction(param), "zero gradients " + param,
-              "The fraction of the gradient of " + of + " that is exactly 0.", Role.GRAD_ZERO_FRACTION, "train",
-              l.name, p.name());
-          describe(TagNames.grad(param), "gradient " + param, "The gradient of " + of + ".",
-              Role.GRADIENTS, "train", l.name, p.name());
-        }
-        if (logged.contains(Logged.UPDATES)) {
-          describe(TagNames.updateRatio(param), "update/weight ratio " + param,
-              "||w after - w before|| / ||w before|| of " + of + " for the optimizer's step: how much one"
-                  + " update changes the weights (about 1e-3 is the usual rule of thumb).",
-              Role.UPDATE_RATIO, "train", l.name, p.name());
-        }
-      }
-      if (logged.contains(Logged.ACTIVATIONS)) {
-        String act = l.activationName;
-        describe(TagNames.preActivations(l.name), "pre-activations " + l.name,
-            "The output of " + l.name + " (" + type + ")" + (act != null ? " before its " + act : "")
-                + " for the probe batch.", Role.PRE_ACTIVATIONS, null, l.name, null);
-        if (act != null) {
-          describe(TagNames.postActivations(l.name), "post-activations " + l.name,
-              "The output of " + l.name + " after its " + act + ", for the probe batch.", Role.ACTIVATIONS,
-              null, l.name, null);
-        }
-        String output = act != null ? "after its " + act : "(it has no nonlinearity)";
-        describe(TagNames.activationMean(l.name), "activation mean " + l.name,
-            "The mean of " + l.name + "'s output " + output + " over the probe batch.", Role.ACTIVATION_MEAN, null,
-            l.name, null);
-        describe(TagNames.activationStd(l.name), "activation std " + l.name,
-            "The standard deviation of " + l.name + "'s output " + output + " over the probe batch.",
-            Role.ACTIVATION_STD, null, l.name, null);
-        if (l.reluLike()) {
-          describe(TagNames.deadUnits(l.name), "dead units " + l.name,
-              "The fraction of " + l.name + "'s units (" + (l.conv2d() ? "channels" : "neurons")
-                  + ") whose " + act + " output is 0 for every sample of the probe batch.", Role.DEAD_UNITS, null,
-              l.name, null);
-        }
-      }
-      if (l.conv2d() && logged.contains(Logged.FEATURE_MAPS)) {
-        describe(TagNames.featureMaps(l.name), "feature maps " + l.name,
-            "The output channels of " + l.name + " for the first probe image, from black (the lowest value) to"
-                + " white (the highest).", Role.FEATURE_MAPS, null, l.name, null);
-      }
-    }
-    if (features != null) {
-      for (FeatureViews.Target t : features.targets()) {
-        for (int ch : t.channels()) {
-          describeFeatureTags(t.layer().name, ch);
-        }
-      }
-    }
-    for (Layer conv : network.layers) {
-      if (conv.conv2d() && logged.contains(Logged.FILTERS)) {
-        describe(TagNames.filters(conv.name), "filters " + conv.name,
-            "The kernels of " + conv.name + ", one per output channel (over one or three input channels as they"
-                + " are, over more as their mean), from black (the lowest weight) to white (the highest).",
-            Role.FILTERS, null, conv.name, "weight");
-      }
-    }
-  }
-
-  private void describeFeatureTags(String layer, int ch) {
-    String of = layer + "'s channel " + ch;
-    String samples = featureSamples == Integer.MAX_VALUE ? "the validation images"
-        : "the first " + featureSamples + " validation images";
-    String which = "the 9 of " + samples + " whose maximum activation in " + of + " is highest (row by row, highest"
-        + " first)";
-    describeChannel(TagNames.featureTop9(layer, ch), "top 9 " + layer + "/" + ch,
-        "After the first validation pass and later ones as the time budget allows, " + which + ", with the input"
-            + " normalisation undone.", Role.FEATURE_TOP9, layer, ch);
-    describeChannel(TagNames.featureDeconv(layer, ch), "deconvnet " + layer + "/" + ch,
-        "For each of " + which + ", in the same place: that activation alone projected back to pixel space by a"
-            + " deconvnet (Zeiler and Fergus 2014: unpooling with the image's own switches, rectification,"
-            + " transposed filters); each picture scaled on its own so that 0 is mid-grey.", Role.FEATURE_DECONV,
-        layer, ch);
-    describeChannel(TagNames.featureGuided(layer, ch), "guided backprop " + layer + "/" + ch,
-        "For each of " + which + ", in the same place: that activation alone projected back to pixel space by"
-            + " guided back-propagation (Springenberg et al. 2015: as the deconvnet, but a ReLU passes only where its"
-            + " forward input was positive too); each picture scaled on its own so that 0 is mid-grey.",
-        Role.FEATURE_GUIDED, layer, ch);
-    describeChannel(TagNames.featureRanking(layer, ch), "ranking " + layer + "/" + ch,
-        "After the validation passes the feature views watch, " + which + ": rank, validation index, label, max"
-            + " activation and its position (y, x) in the convolution's output.", Role.FEATURE_RANKING, layer, ch);
-  }
-
-  private void describe(String tag, String displayName, String sentence, Role role, String split, String layer,
-      String param) {
-    describeAs(tag, displayName, TagNames.description(sentence, role, split, layer, param));
-  }
-
-  private void describeChannel(String tag, String displayName, String sentence, Role role, String layer, int ch) {
-    describeAs(tag, displayName, TagNames.description(sentence, role, "val", layer, ch));
-  }
-
-  private void describeAs(String tag, String displayName, String description) {
-    if (!described.add(tag)) {
-      return;
-    }
-    try {
-      log.describe(tag, displayName, description);
-    } catch (IllegalStateException e) {
-      // A shared writer already holds values of this tag: they keep the metadata they have.
-    }
-  }
-
-  private void startHparams() {
-    List<HParam> infos = new ArrayList<>();
-    for (Map.Entry<String, Object> e : hparams.entrySet()) {
-      Object v = e.getValue();
-      HParam.Type type = v instanceof Number ? HParam.Type.FLOAT64
-          : v instanceof Boolean ? HParam.Type.BOOL : HParam.Type.STRING;
-      infos.add(HParam.of(e.getKey(), type));
-    }
-    List<HParamMetric> metrics = new ArrayList<>();
-    if (logged.contains(Logged.METRICS)) {
-      for (Evaluator e : evaluators) {
-        metrics.add(new HParamMetric(metricTag(e, true), "", "", "", HParamMetric.Dataset.VALIDATION));
-        metrics.add(new HParamMetric(metricTag(e, false), "", "", "", HParamMetric.Dataset.TRAINING));
-      }
-    }
-    log.hparamsExperiment(infos, metrics);
-    log.hparamsSessionStart(hparams);
-  }
-
-  // ---- tensors to Java ----
-
-  /** The values as floats; arrays made on the way belong to {@code scope}. */
-  static float[] floats(NDArray a, NDManager scope) {
-    if (a.getDataType() == DataType.FLOAT32) {
-      return a.toFloatArray();
-    }
-    NDArray f = a.toType(DataType.FLOAT32, true);
-    f.attach(scope);
-    return f.toFloatArray();
+    passNanos += System.nanoTime() - start - inReaders[0];
   }
 
   /** A tensor copied out of the engine: its bytes, shape and type. */
@@ -1099,6 +628,6 @@ public final class TrainscopeListener implements TrainingListener {
   @Override
   public String toString() {
     return String.format(Locale.ROOT, "TrainscopeListener[%s, scalars every %d, histograms every %d, images every %d]",
-        log.logdir(), scalarsEvery, histogramsEvery, imagesEvery);
+        context.log.logdir(), scalarsEvery, histogramsEvery, imagesEvery);
   }
 }
