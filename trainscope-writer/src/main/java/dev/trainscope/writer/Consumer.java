@@ -2,6 +2,7 @@ package dev.trainscope.writer;
 
 import dev.trainscope.events.TfRecordFormat;
 import dev.trainscope.events.proto.Event;
+import dev.trainscope.events.proto.ProtoReader;
 import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.Summary;
 import dev.trainscope.events.proto.TensorProto;
@@ -20,9 +21,11 @@ import java.util.zip.CRC32C;
  * pass {@link #WRITE_THRESHOLD}, when the ring is drained (so a live reader sees new data at once),
  * on a flush, and at the end.
  *
- * <p>Events are written with trainscope-events' {@link ProtoWriter} straight into the run's buffer
- * and framed there by {@link TfRecordFormat}. A scalar event is built from primitives and bytes
- * encoded once per tag:
+ * <p>Events are written with trainscope-events' codec straight into the run's buffer: each record is
+ * sized first ({@link ProtoWriter#varintSize} and friends), room made for it once, its fields put
+ * at their positions ({@link ProtoWriter#putTag} and friends, field numbers from the proto classes)
+ * and framed in place by {@link TfRecordFormat#frameInPlace}. A scalar event is built from
+ * primitives and bytes encoded once per tag:
  *
  * <pre>
  *   Event   wall_time (absent when 0)  step (absent when 0)  summary, with its length
@@ -226,12 +229,13 @@ final class Consumer implements Runnable {
     }
     // The generic record below, minus the work a scalar never needs.
     Run run = t.run;
-    ProtoWriter out = run.out;
-    int at = out.skip(TfRecordFormat.HEADER_LENGTH);
-    eventHead(out, wallBits, step);
-    out.writeRaw(tail);
-    out.writeFixed32(floatBits);
-    finishRecord(run, at);
+    int eventLen = eventHeadSize(wallBits, step) + tail.length + 4;
+    int at = run.out.skip(TfRecordFormat.framedLength(eventLen));
+    byte[] b = run.out.array();
+    int p = putEventHead(b, at + TfRecordFormat.HEADER_LENGTH, wallBits, step);
+    System.arraycopy(tail, 0, b, p, tail.length);
+    ProtoWriter.putFixed32(b, p + tail.length, floatBits);
+    finishRecord(run, at, eventLen);
   }
 
   /**
@@ -241,7 +245,8 @@ final class Consumer implements Runnable {
   static byte[] scalarTail(byte[] tagField) {
     int valueLen = tagField.length + SCALAR_TENSOR_HEAD.length + 4;
     ProtoWriter w = new ProtoWriter(valueLen + 8);
-    summaryValueHead(w, valueLen);
+    w.writeLengthDelimitedHead(Event.SUMMARY, ProtoWriter.lengthDelimitedSize(Summary.VALUE, valueLen));
+    w.writeLengthDelimitedHead(Summary.VALUE, valueLen);
     w.writeRaw(tagField);
     w.writeRaw(SCALAR_TENSOR_HEAD);
     return w.toByteArray();
@@ -263,16 +268,23 @@ final class Consumer implements Runnable {
   /** Appends one framed Event { wall_time, step, summary { value { tag, body, metadata } } }. */
   private void append(Run run, long wallBits, long step, byte[] tagField, byte[] body, byte[] meta)
       throws IOException {
-    ProtoWriter out = run.out;
-    int at = out.skip(TfRecordFormat.HEADER_LENGTH);
-    eventHead(out, wallBits, step);
-    summaryValueHead(out, tagField.length + body.length + (meta == null ? 0 : meta.length));
-    out.writeRaw(tagField);
-    out.writeRaw(body);
+    int metaLen = meta == null ? 0 : meta.length;
+    int valueLen = tagField.length + body.length + metaLen;
+    int summaryLen = ProtoWriter.lengthDelimitedSize(Summary.VALUE, valueLen);
+    int eventLen = eventHeadSize(wallBits, step) + ProtoWriter.lengthDelimitedSize(Event.SUMMARY, summaryLen);
+    int at = run.out.skip(TfRecordFormat.framedLength(eventLen));
+    byte[] b = run.out.array();
+    int p = putEventHead(b, at + TfRecordFormat.HEADER_LENGTH, wallBits, step);
+    p = ProtoWriter.putLengthDelimitedHead(b, p, Event.SUMMARY, summaryLen);
+    p = ProtoWriter.putLengthDelimitedHead(b, p, Summary.VALUE, valueLen);
+    System.arraycopy(tagField, 0, b, p, tagField.length);
+    p += tagField.length;
+    System.arraycopy(body, 0, b, p, body.length);
+    p += body.length;
     if (meta != null) {
-      out.writeRaw(meta);
+      System.arraycopy(meta, 0, b, p, metaLen);
     }
-    finishRecord(run, at);
+    finishRecord(run, at, eventLen);
   }
 
   /** Appends one framed Event { wall_time, step, what }: an event without a summary. */
@@ -281,37 +293,38 @@ final class Consumer implements Runnable {
       return;
     }
     Run run = item.run();
-    ProtoWriter out = run.out;
-    int at = out.skip(TfRecordFormat.HEADER_LENGTH);
-    eventHead(out, wallBits, step);
-    out.writeRaw(item.what());
-    finishRecord(run, at);
+    byte[] what = item.what();
+    int eventLen = eventHeadSize(wallBits, step) + what.length;
+    int at = run.out.skip(TfRecordFormat.framedLength(eventLen));
+    byte[] b = run.out.array();
+    int p = putEventHead(b, at + TfRecordFormat.HEADER_LENGTH, wallBits, step);
+    System.arraycopy(what, 0, b, p, what.length);
+    finishRecord(run, at, eventLen);
   }
 
-  /** {@code Event.wall_time} and {@code Event.step}, each left out at 0 as proto3 does. */
-  private static void eventHead(ProtoWriter out, long wallBits, long step) {
-    out.writeDoubleField(Event.WALL_TIME, Double.longBitsToDouble(wallBits));
-    out.writeInt64Field(Event.STEP, step);
+  /** The bytes of {@code Event.wall_time} and {@code Event.step}, each left out at 0 as proto3 does. */
+  private static int eventHeadSize(long wallBits, long step) {
+    return (wallBits != 0 ? ProtoWriter.tagSize(Event.WALL_TIME) + 8 : 0)
+        + (step != 0 ? ProtoWriter.tagSize(Event.STEP) + ProtoWriter.varintSize(step) : 0);
+  }
+
+  /** Writes {@code Event.wall_time} and {@code Event.step} at {@code b[p]}; returns the position after them. */
+  private static int putEventHead(byte[] b, int p, long wallBits, long step) {
+    if (wallBits != 0) {
+      p = ProtoWriter.putFixed64(b, ProtoWriter.putTag(b, p, Event.WALL_TIME, ProtoReader.I64), wallBits);
+    }
+    if (step != 0) {
+      p = ProtoWriter.putVarint64(b, ProtoWriter.putTag(b, p, Event.STEP, ProtoReader.VARINT), step);
+    }
+    return p;
   }
 
   /**
-   * The keys and lengths of {@code Event.summary} and of its one {@code Summary.value}, whose
-   * {@code valueLen} bytes of fields follow.
+   * Frames the {@code eventLen} bytes of event written after the header at {@code at} (room for
+   * the whole record was made) and queues its run for writing.
    */
-  private static void summaryValueHead(ProtoWriter out, int valueLen) {
-    out.writeLengthDelimitedHead(Event.SUMMARY, ProtoWriter.lengthDelimitedSize(Summary.VALUE, valueLen));
-    out.writeLengthDelimitedHead(Summary.VALUE, valueLen);
-  }
-
-  /**
-   * Frames the event written after the header reserved at {@code at} and queues its run for
-   * writing.
-   */
-  private void finishRecord(Run run, int at) throws IOException {
-    ProtoWriter out = run.out;
-    int eventLen = out.size() - at - TfRecordFormat.HEADER_LENGTH;
-    out.skip(TfRecordFormat.FOOTER_LENGTH);
-    TfRecordFormat.frameInPlace(crc, out.array(), at, eventLen);
+  private void finishRecord(Run run, int at, int eventLen) throws IOException {
+    TfRecordFormat.frameInPlace(crc, run.out.array(), at, eventLen);
     if (!run.queuedForWrite) {
       run.queuedForWrite = true;
       toWrite.add(run);
@@ -320,7 +333,7 @@ final class Consumer implements Runnable {
         seen.add(run);
       }
     }
-    if (out.size() >= WRITE_THRESHOLD) {
+    if (run.out.size() >= WRITE_THRESHOLD) {
       ring.clockMillis = EventRing.CLOCK_STALE;
       run.writeBuffered();
     }

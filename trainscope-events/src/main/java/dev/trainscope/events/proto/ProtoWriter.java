@@ -80,32 +80,68 @@ public final class ProtoWriter {
 
   public void writeVarint32(int v) {
     ensure(5);
-    while ((v & ~0x7F) != 0) {
-      buf[size++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    buf[size++] = (byte) v;
+    size = putVarint32(buf, size, v);
   }
 
   public void writeVarint64(long v) {
     ensure(10);
-    while ((v & ~0x7FL) != 0) {
-      buf[size++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    buf[size++] = (byte) v;
+    size = putVarint64(buf, size, v);
   }
 
   public void writeFixed64(long v) {
     ensure(8);
-    LONG_LE.set(buf, size, v);
-    size += 8;
+    size = putFixed64(buf, size, v);
   }
 
   public void writeFixed32(int v) {
     ensure(4);
-    INT_LE.set(buf, size, v);
-    size += 4;
+    size = putFixed32(buf, size, v);
+  }
+
+  // ---- primitives at a position, for a caller that sized its message and made room first ----
+  // (a writer that frames many small records in one buffer: one capacity check per record)
+
+  /** Writes {@code v} as an unsigned 32-bit varint at {@code b[p]}; returns the position after it. */
+  public static int putVarint32(byte[] b, int p, int v) {
+    while ((v & ~0x7F) != 0) {
+      b[p++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b[p++] = (byte) v;
+    return p;
+  }
+
+  /** Writes {@code v} as a varint ({@link #varintSize} bytes) at {@code b[p]}; returns the position after it. */
+  public static int putVarint64(byte[] b, int p, long v) {
+    while ((v & ~0x7FL) != 0) {
+      b[p++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b[p++] = (byte) v;
+    return p;
+  }
+
+  /** Writes field {@code field}'s key ({@link #tagSize} bytes) at {@code b[p]}; returns the position after it. */
+  public static int putTag(byte[] b, int p, int field, int wireType) {
+    return putVarint32(b, p, (field << 3) | wireType);
+  }
+
+  /**
+   * Writes the key and the length of a length-delimited field whose {@code length} bytes follow at
+   * {@code b[p]}; returns the position after them, where the payload goes.
+   */
+  public static int putLengthDelimitedHead(byte[] b, int p, int field, int length) {
+    return putVarint32(b, putTag(b, p, field, ProtoReader.LEN), length);
+  }
+
+  public static int putFixed64(byte[] b, int p, long v) {
+    LONG_LE.set(b, p, v);
+    return p + 8;
+  }
+
+  public static int putFixed32(byte[] b, int p, int v) {
+    INT_LE.set(b, p, v);
+    return p + 4;
   }
 
   public void writeRaw(byte[] bytes) {
@@ -212,8 +248,8 @@ public final class ProtoWriter {
    * written straight after its prefix instead of moved behind it.
    */
   public void writeLengthDelimitedHead(int field, int length) {
-    writeTag(field, ProtoReader.LEN);
-    writeVarint32(length);
+    ensure(10);
+    size = putLengthDelimitedHead(buf, size, field, length);
   }
 
   /** Writes a nested message (always, even when empty: presence of a message field matters). */
@@ -230,13 +266,7 @@ public final class ProtoWriter {
     int prefix = varintSize(len);
     ensure(prefix);
     System.arraycopy(buf, start, buf, start + prefix, len);
-    int p = start;
-    int v = len;
-    while ((v & ~0x7F) != 0) {
-      buf[p++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    buf[p] = (byte) v;
+    putVarint32(buf, start, len);
     size += prefix;
   }
 

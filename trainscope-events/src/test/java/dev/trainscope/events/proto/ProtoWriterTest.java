@@ -69,4 +69,26 @@ class ProtoWriterTest {
     w.writeRaw(new byte[] {3});
     assertArrayEquals(new byte[] {1, 2, 3}, w.toByteArray());
   }
+
+  @Test
+  void putAtAPosition_writesTheBytesOfTheGrowingWriter() {
+    for (long v : VARINTS) {
+      ProtoWriter grown = new ProtoWriter();
+      grown.writeTag(Event.STEP, ProtoReader.VARINT);
+      grown.writeVarint64(v);
+      grown.writeTag(Event.WALL_TIME, ProtoReader.I64);
+      grown.writeFixed64(v);
+      grown.writeFixed32((int) v);
+      grown.writeVarint32((int) v);
+      grown.writeLengthDelimitedHead(SummaryValue.TENSOR, (int) (v & 0x7FFF_FFFF));
+      byte[] b = new byte[64];
+      int p = 3;
+      p = ProtoWriter.putVarint64(b, ProtoWriter.putTag(b, p, Event.STEP, ProtoReader.VARINT), v);
+      p = ProtoWriter.putFixed64(b, ProtoWriter.putTag(b, p, Event.WALL_TIME, ProtoReader.I64), v);
+      p = ProtoWriter.putFixed32(b, p, (int) v);
+      p = ProtoWriter.putVarint32(b, p, (int) v);
+      p = ProtoWriter.putLengthDelimitedHead(b, p, SummaryValue.TENSOR, (int) (v & 0x7FFF_FFFF));
+      assertArrayEquals(grown.toByteArray(), Arrays.copyOfRange(b, 3, p), "value " + v);
+    }
+  }
 }
