@@ -93,6 +93,7 @@ public final class RunStore implements AutoCloseable {
   private final int prefetchBytes;
   private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong chunks = new AtomicLong();
+  private final LoadTotals totals = new LoadTotals();
   private final AtomicInteger active = new AtomicInteger();
   private final Object idle = new Object();
   private volatile boolean firstPollDone;
@@ -374,6 +375,7 @@ public final class RunStore implements AutoCloseable {
         runs.remove(run.name);
         problems.remove(run.name);
         run.removed = true;
+        totals.account(run);
         tell(l -> l.runRemoved(run.name));
       }
     }
@@ -531,12 +533,14 @@ public final class RunStore implements AutoCloseable {
           compact(run);
         }
         run.memoryBytes = memoryOf(run);
+        totals.account(run);
       }
       enforceBudget();
     } catch (RuntimeException e) {
       record(run.name, new Problem(Problem.Kind.IO_ERROR, run.name, 0, "loading failed: " + e));
     } finally {
       run.queued.set(false);
+      totals.account(run); // what a failed or vanished file changed
       if (!closed && !run.removed && (run.resetRequested || run.hasPending())) {
         schedule(run);
       }
@@ -761,11 +765,7 @@ public final class RunStore implements AutoCloseable {
 
   /** Bytes the store holds, as of the last load of each run. */
   public long memoryBytes() {
-    long n = 0;
-    for (Run run : runs.values()) {
-      n += run.memoryBytes;
-    }
-    return n;
+    return totals.memoryBytes();
   }
 
   /** Evicts the oldest histogram steps of the least recently queried runs until under budget. */
@@ -787,6 +787,7 @@ public final class RunStore implements AutoCloseable {
         evictOldestHistograms(run.data, total - memoryBudget);
         long after = run.data.memoryBytes();
         run.memoryBytes = after;
+        totals.account(run);
         total -= before - after;
       } finally {
         w.unlock();
@@ -820,19 +821,7 @@ public final class RunStore implements AutoCloseable {
   // ---- queries ----
 
   public LoadProgress progress() {
-    long read = 0;
-    long known = 0;
-    int loaded = 0;
-    for (Run run : runs.values()) {
-      long r = run.bytesRead();
-      long k = run.bytesKnown();
-      read += r;
-      known += k;
-      if (r >= k && !run.resetRequested) {
-        loaded++;
-      }
-    }
-    return new LoadProgress(read, known, loaded, runs.size(), firstPollDone);
+    return totals.progress(runs.size(), firstPollDone);
   }
 
   /** The runs, sorted by name. */
@@ -883,9 +872,13 @@ public final class RunStore implements AutoCloseable {
         d.droppedSession(), run.restarts);
   }
 
-  /** Publishes the run's info for the run list to answer with while the run is being changed; under its write lock. */
-  private static void publish(Run run) {
+  /**
+   * Publishes the run's info for the run list to answer with while the run is being changed, and
+   * its share of the totals; under its write lock.
+   */
+  private void publish(Run run) {
     run.published = snapshot(run);
+    totals.account(run);
   }
 
   /** The serialized MetaGraphDef the run logged last, or null when it logged none. */
