@@ -107,14 +107,14 @@ final class RunsReport {
     }
     for (RunInfo r : runs) {
       out.println("== run " + Terminal.safe(r.name()));
-      out.printf(Locale.ROOT, "   %d file(s), %,d events, %,d bytes%s%s%s%n", r.files().size(), r.events(),
-          r.bytesRead(), r.hasGraph() ? ", graph" : "", r.hasMetaGraph() ? ", meta-graph" : "",
-          r.problems() > 0 ? ", " + r.problems() + " problem(s)" : "");
+      out.println("   " + r.files().size() + " file(s), " + Tables.grouped(r.events()) + " events, "
+          + Tables.grouped(r.bytesRead()) + " bytes" + (r.hasGraph() ? ", graph" : "")
+          + (r.hasMetaGraph() ? ", meta-graph" : "") + (r.problems() > 0 ? ", " + r.problems() + " problem(s)" : ""));
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"tag", "kind", "plugin", "count", "steps", "dropped"});
       for (TagInfo t : store.tags(r.name())) {
         rows.add(new String[] {Terminal.safe(t.tag()), t.kind().name().toLowerCase(Locale.ROOT),
-            t.plugin().isEmpty() ? "-" : Terminal.safe(t.plugin()), String.format(Locale.ROOT, "%,d", t.count()),
+            t.plugin().isEmpty() ? "-" : Terminal.safe(t.plugin()), Tables.grouped(t.count()),
             t.firstStep() + ".." + t.lastStep(), t.dropped() == 0 ? "" : Long.toString(t.dropped())});
       }
       Tables.print(out, rows, 3);

@@ -68,9 +68,13 @@ final class CommittedRuns {
         d.droppedSession(), run.restarts);
   }
 
-  /** Publishes the run's info for the run list to answer with while the run is being changed; under its write lock. */
-  static void publish(Run run) {
+  /**
+   * Publishes the run's info for the run list to answer with while the run is being changed, and
+   * its share of the totals; under its write lock.
+   */
+  static void publish(Run run, LoadTotals totals) {
     run.published = snapshot(run);
+    totals.account(run);
   }
 
   /** The most recent problems met while reading a run (at most 100). */

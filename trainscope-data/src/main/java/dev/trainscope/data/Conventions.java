@@ -69,6 +69,17 @@ public final class Conventions {
   private static final Pattern LATENT_STD = Pattern.compile("^latent/std/(\\d+)$");
   private static final Pattern LIGHTNING_LR = Pattern.compile("^lr-[A-Za-z0-9_]+(/pg\\d+)?(-momentum)?$");
   private static final Pattern WORD_SPLIT = Pattern.compile("[/_. \\-]+");
+  // Compiled once: the store names every tag of every run it loads, and compiling these for each
+  // took a third of what loading 10,000 small runs allocated (BENCHMARKS.md, "Issue 22").
+  private static final Pattern INPUT_IMAGES = Pattern.compile("(.*[/_])?(inputs?|samples?|images?|batch)([/_].*)?");
+  private static final Pattern PARAM_WORD = Pattern.compile("[a-z_]+");
+  private static final Pattern GRAD_SUFFIX = Pattern.compile("(?i)([./_]grad|/?gradients?/?)$");
+  private static final Pattern GRAD_PREFIX = Pattern.compile("(?i)^gradients?/");
+  private static final Pattern GRAD_NORM_TOTAL =
+      Pattern.compile("grad_\\d+(\\.\\d+)?_norm_total|grad_norm(_total|/total)?|gradient_norm|total_grad_norm");
+  private static final Pattern STEP_OR_EPOCH_END = Pattern.compile(".*_(step|epoch)$");
+  private static final Pattern STEP_OR_EPOCH_SUFFIX = Pattern.compile("_(step|epoch)$");
+  private static final Pattern VS_ITERATIONS_SUFFIX = Pattern.compile("_vs_iterations$");
 
   /**
    * The meaning of a tag of the given run: as its description states it, else as its name and
@@ -112,7 +123,7 @@ public final class Conventions {
       return histogram(tag, low);
     }
     if (kind == TagKind.IMAGE) {
-      return low.matches("(.*[/_])?(inputs?|samples?|images?|batch)([/_].*)?") && !low.contains("reconstruct")
+      return INPUT_IMAGES.matcher(low).matches() && !low.contains("reconstruct")
           ? TagMeaning.of(Role.INPUT_IMAGES, splitOf(low), "", "", GENERIC) : null;
     }
     if (kind != TagKind.SCALAR) {
@@ -210,7 +221,7 @@ public final class Conventions {
       return new String[] {k.group(1), k.group(2).toLowerCase(Locale.ROOT)};
     }
     int slash = name.lastIndexOf('/');
-    if (slash > 0 && name.substring(slash + 1).matches("[a-z_]+")) {
+    if (slash > 0 && PARAM_WORD.matcher(name.substring(slash + 1)).matches()) {
       return new String[] {name.substring(0, slash), name.substring(slash + 1)};
     }
     return new String[] {name, ""};
@@ -241,7 +252,7 @@ public final class Conventions {
       return TagMeaning.of(role, Split.UNKNOWN, k.group(1), param, KERAS);
     }
     if (low.endsWith("/grad") || low.endsWith(".grad") || low.endsWith("_grad") || low.contains("gradient")) {
-      String layer = tag.replaceAll("(?i)([./_]grad|/?gradients?/?)$", "").replaceAll("(?i)^gradients?/", "");
+      String layer = GRAD_PREFIX.matcher(GRAD_SUFFIX.matcher(tag).replaceAll("")).replaceAll("");
       return TagMeaning.of(Role.GRADIENTS, Split.TRAIN, layer, "", GENERIC);
     }
     if (low.endsWith("/weights") || low.endsWith("/weight")) {
@@ -264,16 +275,16 @@ public final class Conventions {
       return tag.endsWith("-momentum") ? TagMeaning.of(Role.OTHER, Split.TRAIN, "", "", LIGHTNING)
           : TagMeaning.of(Role.LEARNING_RATE, Split.TRAIN, "", "", LIGHTNING);
     }
-    if (low.matches("grad_\\d+(\\.\\d+)?_norm_total|grad_norm(_total|/total)?|gradient_norm|total_grad_norm")) {
+    if (GRAD_NORM_TOTAL.matcher(low).matches()) {
       return TagMeaning.of(Role.GRAD_NORM, Split.TRAIN, "", "", low.startsWith("grad_2") ? LIGHTNING : GENERIC);
     }
     if (low.contains("fingerprint")) {
       return TagMeaning.of(Role.BATCH_FINGERPRINT, Split.TRAIN, "", "", TRAINSCOPE);
     }
     String source = low.startsWith("epoch_") || low.startsWith("batch_") || low.startsWith("evaluation_") ? KERAS
-        : low.matches(".*_(step|epoch)$") || low.startsWith("val_") || low.startsWith("train_") ? LIGHTNING
+        : STEP_OR_EPOCH_END.matcher(low).matches() || low.startsWith("val_") || low.startsWith("train_") ? LIGHTNING
         : GENERIC;
-    String[] words = WORD_SPLIT.split(low.replaceAll("_(step|epoch)$", "").replaceAll("_vs_iterations$", ""));
+    String[] words = WORD_SPLIT.split(VS_ITERATIONS_SUFFIX.matcher(STEP_OR_EPOCH_SUFFIX.matcher(low).replaceAll("")).replaceAll(""));
     Role role = null;
     for (String w : words) {
       Role r = switch (w) {

@@ -122,6 +122,13 @@ final class LocalStorage implements Storage {
   }
 
   private String relative(Path file) {
+    // the walk's paths are the root's string and a separator before the relative part: cut that off
+    // (one substring instead of a relativized Path taken apart, for each of 10,000 runs' files)
+    String s = file.toString();
+    String r = root.toString();
+    if (java.io.File.separatorChar == '/' && s.length() > r.length() + 1 && s.startsWith(r) && s.charAt(r.length()) == '/') {
+      return s.substring(r.length() + 1);
+    }
     Path rel = root.relativize(file);
     StringBuilder sb = new StringBuilder();
     for (Path part : rel) {

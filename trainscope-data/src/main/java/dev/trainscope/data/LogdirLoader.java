@@ -38,6 +38,7 @@ final class LogdirLoader {
   private final StoreListeners listeners;
   private final RunLoader runLoader;
   private final MemoryBudget budget;
+  private final LoadTotals totals;
   /** What the last poll could not list: folders, or a whole log directory. */
   private volatile List<Problem> listingProblems = List.of();
   private final AtomicInteger active = new AtomicInteger();
@@ -46,7 +47,8 @@ final class LogdirLoader {
   private volatile boolean closed;
 
   LogdirLoader(List<Source> sources, Duration reloadInterval, int threads, int perCore, Map<String, Run> runs,
-      RunProblems problems, StoreListeners listeners, RunLoader runLoader, MemoryBudget budget) {
+      RunProblems problems, StoreListeners listeners, RunLoader runLoader, MemoryBudget budget, LoadTotals totals) {
+    this.totals = totals;
     this.sources = sources;
     this.reloadInterval = reloadInterval;
     this.runs = runs;
@@ -169,6 +171,7 @@ final class LogdirLoader {
         runs.remove(run.name);
         problems.remove(run.name);
         run.removed = true;
+        totals.account(run);
         listeners.tell(l -> l.runRemoved(run.name));
       }
     }
@@ -258,7 +261,7 @@ final class LogdirLoader {
       if (!next.equals(run.files)) {
         run.files = List.copyOf(next);
       }
-      CommittedRuns.publish(run);
+      CommittedRuns.publish(run, totals);
     } finally {
       w.unlock();
     }
@@ -326,12 +329,14 @@ final class LogdirLoader {
           MemoryBudget.compact(run);
         }
         run.memoryBytes = MemoryBudget.memoryOf(run);
+        totals.account(run);
       }
       budget.enforceBudget();
     } catch (RuntimeException e) {
       problems.record(run.name, new Problem(Problem.Kind.IO_ERROR, run.name, 0, "loading failed: " + e));
     } finally {
       run.queued.set(false);
+      totals.account(run); // what a failed or vanished file changed
       if (!closed && !run.removed && (run.resetRequested || run.hasPending())) {
         schedule(run);
       }
@@ -345,19 +350,7 @@ final class LogdirLoader {
   }
 
   LoadProgress progress() {
-    long read = 0;
-    long known = 0;
-    int loaded = 0;
-    for (Run run : runs.values()) {
-      long r = run.bytesRead();
-      long k = run.bytesKnown();
-      read += r;
-      known += k;
-      if (r >= k && !run.resetRequested) {
-        loaded++;
-      }
-    }
-    return new LoadProgress(read, known, loaded, runs.size(), firstPollDone);
+    return totals.progress(runs.size(), firstPollDone);
   }
 
   /**

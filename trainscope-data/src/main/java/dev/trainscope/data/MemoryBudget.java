@@ -14,8 +14,10 @@ import java.util.concurrent.locks.Lock;
 final class MemoryBudget {
   private final Map<String, Run> runs;
   private final long memoryBudget;
+  private final LoadTotals totals;
 
-  MemoryBudget(Map<String, Run> runs, long memoryBudget) {
+  MemoryBudget(Map<String, Run> runs, long memoryBudget, LoadTotals totals) {
+    this.totals = totals;
     this.runs = runs;
     this.memoryBudget = memoryBudget;
   }
@@ -48,11 +50,7 @@ final class MemoryBudget {
 
   /** Bytes the store holds, as of the last load of each run. */
   long memoryBytes() {
-    long n = 0;
-    for (Run run : runs.values()) {
-      n += run.memoryBytes;
-    }
-    return n;
+    return totals.memoryBytes();
   }
 
   /** Evicts the oldest histogram steps of the least recently queried runs until under budget. */
@@ -74,6 +72,7 @@ final class MemoryBudget {
         evictOldestHistograms(run.data, total - memoryBudget);
         long after = run.data.memoryBytes();
         run.memoryBytes = after;
+        totals.account(run);
         total -= before - after;
       } finally {
         w.unlock();

@@ -101,6 +101,16 @@ final class Run {
   /** The run's info as of the end of its latest change, for the run list while it is being changed. */
   volatile RunInfo published;
   volatile boolean removed;
+  /** What this run last added to the store's {@link LoadTotals}; its monitor guards the accounting. */
+  final Accounted accounted = new Accounted();
+
+  /** A run's share of the store's totals, as last accounted. */
+  static final class Accounted {
+    long bytesRead;
+    long bytesKnown;
+    int loaded;
+    long memoryBytes;
+  }
 
   Run(String name, Source source) {
     this.name = name;

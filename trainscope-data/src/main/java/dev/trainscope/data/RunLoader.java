@@ -28,10 +28,13 @@ final class RunLoader {
   private final int prefetchBytes;
   private final RunProblems problems;
   private final StoreListeners listeners;
+  private final LoadTotals totals;
   private final AtomicLong chunks = new AtomicLong();
   private volatile boolean closed;
 
-  RunLoader(EventScanner scanner, long chunkBytes, int threads, RunProblems problems, StoreListeners listeners) {
+  RunLoader(EventScanner scanner, long chunkBytes, int threads, RunProblems problems, StoreListeners listeners,
+      LoadTotals totals) {
+    this.totals = totals;
     this.scanner = scanner;
     this.chunkBytes = chunkBytes;
     this.problems = problems;
@@ -63,7 +66,7 @@ final class RunLoader {
         f.seenSize = 0;
         f.printAt = 0;
       }
-      CommittedRuns.publish(run);
+      CommittedRuns.publish(run, totals);
     } finally {
       w.unlock();
     }
@@ -124,7 +127,7 @@ final class RunLoader {
           f.seenSize = r.reachedLimit() || run.readFailed ? 0 : Math.max(r.next().offset(), size);
           f.failed = run.readFailed;
           f.knownSize = Math.max(f.knownSize, f.position.offset());
-          CommittedRuns.publish(run);
+          CommittedRuns.publish(run, totals);
           if (!listeners.isEmpty()) {
             for (TagData t : run.ingest.added) {
               added.add(t.info(run.name));

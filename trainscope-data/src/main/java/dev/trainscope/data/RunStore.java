@@ -61,9 +61,10 @@ public final class RunStore implements LogdirData, AutoCloseable {
     int threads = b.threads * perCore;
     Map<String, Run> runs = new ConcurrentHashMap<>();
     RunProblems problems = new RunProblems();
-    this.budget = new MemoryBudget(runs, b.memoryBudget);
+    LoadTotals totals = new LoadTotals();
+    this.budget = new MemoryBudget(runs, b.memoryBudget, totals);
     this.loader = new LogdirLoader(sources, b.reloadInterval, threads, perCore, runs, problems, listeners,
-        new RunLoader(scanner, b.chunkBytes, threads, problems, listeners), budget);
+        new RunLoader(scanner, b.chunkBytes, threads, problems, listeners, totals), budget, totals);
     this.committed = new CommittedRuns(runs, problems);
     this.blobReads = new BlobReads(committed);
     this.hparams = new HParamsJoin(runs);

@@ -22,6 +22,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * changed. Only the trainings (doctor's subjects: a run, or a train/validation pair) whose runs
  * received data are examined again; a run added, removed or reset regroups them all. The dashboard's
  * Findings tab, graph and live events read it; it knows nothing of HTTP.
+ *
+ * <p>The background passes take at most a fifth of the time: after a pass that took {@code d}, the
+ * next waits until {@link #PAUSE_FACTOR} {@code x d} have passed. While 10,000 runs load, a pass
+ * over all of them takes seconds, and passes back to back took the loaders' cores (BENCHMARKS.md,
+ * "Issue 22"); a pass over a few runs takes milliseconds and keeps its period.
  */
 public final class FindingsService implements StoreListener, AutoCloseable {
   private final LogdirData store;
@@ -44,11 +49,23 @@ public final class FindingsService implements StoreListener, AutoCloseable {
   private volatile long version;
   private volatile boolean computed;
   private volatile Runnable onChange = () -> {};
+  /** How many times a pass's duration the next background pass waits from its start. */
+  static final int PAUSE_FACTOR = 5;
+  private final java.util.function.LongSupplier nanoTime;
+  /** When the next background pass may start (System.nanoTime's scale); worker thread only. */
+  private long nextPassNanos;
 
   /** Examines {@code store} with {@code doctor} in the background, at most every {@code periodMillis}. */
   public FindingsService(LogdirData store, Doctor doctor, long periodMillis) {
+    this(store, doctor, periodMillis, System::nanoTime);
+  }
+
+  /** With the clock that spaces the background passes (for tests). */
+  FindingsService(LogdirData store, Doctor doctor, long periodMillis, java.util.function.LongSupplier nanoTime) {
     this.store = store;
     this.doctor = doctor;
+    this.nanoTime = nanoTime;
+    this.nextPassNanos = nanoTime.getAsLong();
     store.addListener(this);
     worker.scheduleWithFixedDelay(this::refreshIfDirty, 0, periodMillis, TimeUnit.MILLISECONDS);
   }
@@ -129,12 +146,19 @@ public final class FindingsService implements StoreListener, AutoCloseable {
     }
   }
 
-  private void refreshIfDirty() {
+  /** The background pass: examines again what changed, unless too soon after the last pass. */
+  synchronized void refreshIfDirty() {
+    long start = nanoTime.getAsLong();
+    if (start - nextPassNanos < 0) {
+      return; // dirty stays set: a later round does it
+    }
     if (dirty.getAndSet(false)) {
       try {
         refresh();
       } catch (RuntimeException e) {
         dirty.set(true); // a run changed under us: try again next round
+      } finally {
+        nextPassNanos = start + PAUSE_FACTOR * (nanoTime.getAsLong() - start);
       }
     }
   }

@@ -5,7 +5,6 @@ import dev.trainscope.events.proto.SessionLog;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.TaggedRunMetadata;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +26,8 @@ public final class FileInventory {
   /** Statistics of one tag. */
   public static final class TagStats {
     private final String tag;
-    private final EnumMap<ValueKind, Long> valueKinds = new EnumMap<>(ValueKind.class);
+    /** Values of each kind, by the kind's ordinal (counted without boxing: one per value). */
+    private final long[] valueKinds = new long[ValueKind.values().length];
     private String pluginName = "";
     private byte[] pluginContent;
     private SummaryMetadata firstMetadata;
@@ -40,11 +40,13 @@ public final class FileInventory {
     private double lastWallTime;
     private long[] steps = new long[8];
     private boolean allScalar = true;
-    private final List<double[]> first3 = new ArrayList<>(3);
-    private final double[][] last3 = new double[3][];
-    private BigDecimal exactSum = BigDecimal.ZERO;
-    private double runningSum;
-    private boolean sumExact = true;
+    /** The first three and the last three points: steps and values, the latter a ring. */
+    private final long[] firstSteps = new long[3];
+    private final double[] firstValues = new double[3];
+    private final long[] lastSteps = new long[3];
+    private final double[] lastValues = new double[3];
+    private long scalars;
+    private final ExactSum exactSum = new ExactSum();
 
     TagStats(String tag) {
       this.tag = tag;
@@ -65,7 +67,7 @@ public final class FileInventory {
       lastWallTime = e.wallTime();
       minStep = Math.min(minStep, step);
       maxStep = Math.max(maxStep, step);
-      valueKinds.merge(v.kind(), 1L, Long::sum);
+      valueKinds[v.kind().ordinal()]++;
       if (v.hasMetadata()) {
         SummaryMetadata md = v.metadata();
         if (firstMetadata == null) {
@@ -78,18 +80,15 @@ public final class FileInventory {
       }
       if (allScalar && v.isScalar()) {
         double x = v.scalar();
-        double[] point = {step, x};
-        if (first3.size() < 3) {
-          first3.add(point);
+        if (scalars < 3) {
+          firstSteps[(int) scalars] = step;
+          firstValues[(int) scalars] = x;
         }
-        last3[0] = last3[1];
-        last3[1] = last3[2];
-        last3[2] = point;
+        lastSteps[(int) (scalars % 3)] = step;
+        lastValues[(int) (scalars % 3)] = x;
+        scalars++;
         if (Double.isFinite(x)) {
-          runningSum += x;
-          if (sumExact) {
-            exactSum = exactSum.add(new BigDecimal(x));
-          }
+          exactSum.add(x);
         }
       } else {
         allScalar = false;
@@ -101,7 +100,7 @@ public final class FileInventory {
     }
 
     public Map<ValueKind, Long> valueKinds() {
-      return Collections.unmodifiableMap(valueKinds);
+      return Collections.unmodifiableMap(counts(ValueKind.class, valueKinds));
     }
 
     /** The first non-empty plugin name in the tag's metadata, "" if none. */
@@ -166,7 +165,14 @@ public final class FileInventory {
 
     /** Up to three {@code [step, value]} pairs from the start, in file order; empty unless scalar. */
     public List<double[]> first3() {
-      return isScalar() ? List.copyOf(first3) : List.of();
+      if (!isScalar()) {
+        return List.of();
+      }
+      List<double[]> out = new ArrayList<>(3);
+      for (int i = 0; i < Math.min(3, scalars); i++) {
+        out.add(new double[] {firstSteps[i], firstValues[i]});
+      }
+      return List.copyOf(out);
     }
 
     /** Up to three {@code [step, value]} pairs from the end, in file order; empty unless scalar. */
@@ -175,17 +181,15 @@ public final class FileInventory {
         return List.of();
       }
       List<double[]> out = new ArrayList<>(3);
-      for (double[] p : last3) {
-        if (p != null) {
-          out.add(p);
-        }
+      for (long i = Math.max(0, scalars - 3); i < scalars; i++) {
+        out.add(new double[] {lastSteps[(int) (i % 3)], lastValues[(int) (i % 3)]});
       }
       return out;
     }
 
     /** The correctly rounded sum of the finite values of a scalar tag (as Python's math.fsum). */
     public double scalarSum() {
-      return exactSum.doubleValue();
+      return exactSum.value();
     }
 
     /**
@@ -193,13 +197,14 @@ public final class FileInventory {
      * tensor, or the legacy kind's name; "mixed" when values of several kinds share the tag.
      */
     public String kind() {
-      if (valueKinds.size() > 1) {
+      Map<ValueKind, Long> kinds = counts(ValueKind.class, valueKinds);
+      if (kinds.size() > 1) {
         return "mixed";
       }
       if (isScalar()) {
         return "scalar";
       }
-      ValueKind k = valueKinds.isEmpty() ? ValueKind.NONE : valueKinds.keySet().iterator().next();
+      ValueKind k = kinds.isEmpty() ? ValueKind.NONE : kinds.keySet().iterator().next();
       switch (k) {
         case HISTO: return "histogram";
         case IMAGE: return "image";
@@ -243,7 +248,8 @@ public final class FileInventory {
   private double firstWallTime = Double.NaN;
   private double lastWallTime = Double.NaN;
   private long stepsDecreasing;
-  private final EnumMap<EventKind, Long> eventKinds = new EnumMap<>(EventKind.class);
+  /** Events of each kind, by the kind's ordinal. */
+  private final long[] eventKinds = new long[EventKind.values().length];
   private final Map<String, TagStats> tags = new LinkedHashMap<>();
   private final List<Problem> problems = new ArrayList<>();
   private final List<GraphRecord> graphs = new ArrayList<>();
@@ -290,7 +296,7 @@ public final class FileInventory {
         firstWallTime = e.wallTime();
       }
       lastWallTime = e.wallTime();
-      eventKinds.merge(e.kind(), 1L, Long::sum);
+      eventKinds[e.kind().ordinal()]++;
       switch (e.kind()) {
         case FILE_VERSION:
           if (fileVersion == null) {
@@ -426,7 +432,19 @@ public final class FileInventory {
   }
 
   public Map<EventKind, Long> eventKinds() {
-    return Collections.unmodifiableMap(eventKinds);
+    return Collections.unmodifiableMap(counts(EventKind.class, eventKinds));
+  }
+
+  /** The kinds counted at least once, in their declaration order (as an EnumMap iterates). */
+  private static <K extends Enum<K>> EnumMap<K, Long> counts(Class<K> type, long[] byOrdinal) {
+    EnumMap<K, Long> out = new EnumMap<>(type);
+    K[] all = type.getEnumConstants();
+    for (int i = 0; i < byOrdinal.length; i++) {
+      if (byOrdinal[i] > 0) {
+        out.put(all[i], byOrdinal[i]);
+      }
+    }
+    return out;
   }
 
   /** Per tag, in order of first appearance. */
