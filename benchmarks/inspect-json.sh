@@ -14,7 +14,7 @@ old="$3"
 new="$4"
 opts="${5:-}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-events="$(ls "$here"/trainscope-server/target/lib/trainscope-events-*.jar | head -1)"
+events="$(ls "$here"/trainscope-cli/target/lib/trainscope-events-*.jar | head -1)"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 
