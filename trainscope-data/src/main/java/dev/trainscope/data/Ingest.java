@@ -104,6 +104,11 @@ final class Ingest implements EventHandler {
       }
       case GRAPH_DEF: {
         TagData t = tag(RUN_GRAPH_TAG, TagKind.GRAPH, "graphs", null);
+        if (t.kind != TagKind.GRAPH) {
+          // a summary value took the graph's tag first: its list holds no graphs
+          throw new MalformedProtoException("a graph, but the tag '" + RUN_GRAPH_TAG + "' holds " + t.kind
+              + " values; graph skipped", 0);
+        }
         add(t, e, new TagData.BlobEntry(eventRef(e), 1, 0, 0, "application/x-protobuf"));
         d.hasGraph = true;
         break;

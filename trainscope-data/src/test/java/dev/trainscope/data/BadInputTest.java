@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -287,6 +288,28 @@ class BadInputTest {
       assertEquals(2, store.tag("run", "x").count());
       assertTrue(store.problems("run").stream().anyMatch(p -> p.kind() == Problem.Kind.MALFORMED_VALUE
           && p.message().contains("'x'")), store.problems("run").toString());
+    }
+  }
+
+  /**
+   * A summary value may name the tag a run's graph is kept under: a graph that follows is reported
+   * and skipped like any value of another kind, and the run's other values load.
+   */
+  @Test
+  @Timeout(120) // before the check, the loader failed on the clash and the load never finished
+  void load_graphUnderATagHoldingOtherValues_isReportedAndSkipped(@TempDir Path dir) throws Exception {
+    for (Event clash : List.of(TestEvents.text(Ingest.RUN_GRAPH_TAG, 1, "not a graph"),
+        TestEvents.histogram(Ingest.RUN_GRAPH_TAG, 1, new double[] {0}, new double[] {1}, new double[] {3}),
+        TestEvents.scalar(Ingest.RUN_GRAPH_TAG, 1, 1f))) {
+      Path logdir = Files.createTempDirectory(dir, "logdir");
+      TestEvents.write(logdir.resolve("run").resolve(TestEvents.fileName(0)), clash,
+          TestEvents.graph(2, new byte[] {0x0A, 0x00}), TestEvents.scalar("loss", 3, 0.5f));
+      try (RunStore store = load(logdir)) {
+        assertEquals(1, store.tag("run", "loss").count(), "the run's other values load");
+        assertEquals(1, store.tag("run", Ingest.RUN_GRAPH_TAG).count(), "the graph is not added to " + clash);
+        assertTrue(store.problems("run").stream().anyMatch(p -> p.kind() == Problem.Kind.MALFORMED_EVENT
+            && p.message().contains("a graph, but the tag '" + Ingest.RUN_GRAPH_TAG + "'")), store.problems("run").toString());
+      }
     }
   }
 

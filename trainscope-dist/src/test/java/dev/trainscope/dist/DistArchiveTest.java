@@ -132,7 +132,7 @@ class DistArchiveTest {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
           + "/api/runs")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), r.body());
-      assertTrue(r.body().startsWith("{\"progress\":") && r.body().contains("\"runs\":"), r.body());
+      assertTrue(r.body().startsWith("{\"runs\":[{\"name\":") && r.body().contains("\"progress\":{"), r.body());
     } finally {
       p.destroy();
       p.waitFor(30, TimeUnit.SECONDS);
