@@ -4,7 +4,6 @@ import dev.trainscope.events.TfRecordFormat;
 import dev.trainscope.events.plugins.PluginNames;
 import dev.trainscope.events.plugins.VersionedPluginData;
 import dev.trainscope.events.proto.Event;
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.Summary;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.SummaryValue;
@@ -92,7 +91,6 @@ public final class BenchFiles {
   private static final class RecordOut implements AutoCloseable {
     private final OutputStream out;
     private final CRC32C crc = new CRC32C();
-    private final ProtoWriter w = new ProtoWriter(256);
     private byte[] frame = new byte[256];
 
     RecordOut(Path file) throws IOException {
@@ -100,13 +98,12 @@ public final class BenchFiles {
     }
 
     void write(Event e) throws IOException {
-      w.reset();
-      e.encodeTo(w);
-      int len = TfRecordFormat.framedLength(w.size());
+      byte[] data = e.toByteArray();
+      int len = TfRecordFormat.framedLength(data.length);
       if (frame.length < len) {
         frame = new byte[len * 2];
       }
-      TfRecordFormat.frame(crc, w.array(), 0, w.size(), frame, 0);
+      TfRecordFormat.frame(crc, data, 0, data.length, frame, 0);
       out.write(frame, 0, len);
     }
 

@@ -3,7 +3,6 @@ package dev.trainscope.benchmarks;
 import dev.trainscope.events.proto.AttrValue;
 import dev.trainscope.events.proto.GraphDefProto;
 import dev.trainscope.events.proto.NodeDef;
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.TensorShape;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +31,7 @@ public final class GenerateGraph {
   public static void main(String[] args) throws IOException {
     int extra = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     GraphDefProto g = resnet50(extra);
-    byte[] bytes = ProtoWriter.encode(g);
+    byte[] bytes = g.toByteArray();
     Files.write(Path.of(args[0]), bytes);
     System.out.println("wrote " + g.nodes().size() + " nodes, " + bytes.length + " bytes to " + args[0]);
   }

@@ -4,7 +4,6 @@ import dev.trainscope.events.TfRecordFormat;
 import dev.trainscope.events.plugins.PluginNames;
 import dev.trainscope.events.plugins.VersionedPluginData;
 import dev.trainscope.events.proto.Event;
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.Summary;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.SummaryValue;
@@ -86,7 +85,6 @@ public final class GenerateLogdir {
       scale[t] = 0.5 + random.nextDouble();
     }
     CRC32C crc = new CRC32C();
-    ProtoWriter w = new ProtoWriter(256);
     byte[] frame = new byte[512];
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
       double wall = 1.7e9 + run * 3600;
@@ -103,13 +101,12 @@ public final class GenerateLogdir {
             at = Math.rint(at * clock) / clock;
           }
           Event e = new Event(at, s, Summary.of(SummaryValue.of(names[t], md, TensorProto.scalar(v))), null);
-          w.reset();
-          e.encodeTo(w);
-          int len = TfRecordFormat.framedLength(w.size());
+          byte[] data = e.toByteArray();
+          int len = TfRecordFormat.framedLength(data.length);
           if (frame.length < len) {
             frame = new byte[len * 2];
           }
-          TfRecordFormat.frame(crc, w.array(), 0, w.size(), frame, 0);
+          TfRecordFormat.frame(crc, data, 0, data.length, frame, 0);
           out.write(frame, 0, len);
         }
       }

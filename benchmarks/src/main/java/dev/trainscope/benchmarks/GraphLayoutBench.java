@@ -1,6 +1,5 @@
 package dev.trainscope.benchmarks;
 
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.graph.GraphLayout;
 import dev.trainscope.graph.ModelGraph;
 import dev.trainscope.graph.ScopeTree;
@@ -23,7 +22,7 @@ import java.util.List;
 public final class GraphLayoutBench {
   public static void main(String[] args) throws Exception {
     byte[] bytes = args.length > 0 && !args[0].equals("-") ? Files.readAllBytes(Path.of(args[0]))
-        : ProtoWriter.encode(GenerateGraph.resnet50(0));
+        : GenerateGraph.resnet50(0).toByteArray();
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     List<long[]> rows = new ArrayList<>();
     ModelGraph g = null;

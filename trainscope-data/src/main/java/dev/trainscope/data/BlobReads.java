@@ -147,7 +147,7 @@ final class BlobReads {
           case GRAPH:
             return t.strings().get(0);
           default:
-            return dev.trainscope.events.proto.ProtoWriter.encode(t);
+            return t.toByteArray();
         }
       }
     } catch (MalformedProtoException | IndexOutOfBoundsException ex) {

@@ -14,6 +14,7 @@ import dev.trainscope.events.proto.MalformedProtoException;
 import dev.trainscope.events.proto.SessionLog;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.TensorProto;
+import dev.trainscope.events.wire.ProtoReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -218,9 +219,9 @@ final class Ingest implements EventHandler {
       case IMAGE: {
         Payloads.Header h;
         if (v.kind() == ValueKind.IMAGE) {
-          h = Payloads.legacyImage(v.payloadReader());
+          h = v.readPayload((b, off, len) -> Payloads.legacyImage(ProtoReader.of(b, off, len)));
         } else if (v.kind() == ValueKind.TENSOR) {
-          h = Payloads.tensorImages(v.payloadReader());
+          h = v.readPayload((b, off, len) -> Payloads.tensorImages(ProtoReader.of(b, off, len)));
         } else {
           mismatch(e, t, v);
           return;
@@ -231,9 +232,9 @@ final class Ingest implements EventHandler {
       case AUDIO: {
         Payloads.Header h;
         if (v.kind() == ValueKind.AUDIO) {
-          h = Payloads.legacyAudio(v.payloadReader());
+          h = v.readPayload((b, off, len) -> Payloads.legacyAudio(ProtoReader.of(b, off, len)));
         } else if (v.kind() == ValueKind.TENSOR) {
-          h = Payloads.tensorAudio(v.payloadReader());
+          h = v.readPayload((b, off, len) -> Payloads.tensorAudio(ProtoReader.of(b, off, len)));
         } else {
           mismatch(e, t, v);
           return;

@@ -1,6 +1,6 @@
 package dev.trainscope.data;
 
-import dev.trainscope.events.proto.ProtoReader;
+import dev.trainscope.events.wire.ProtoReader;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -22,6 +22,12 @@ final class ScalarSeries {
   /** The run's clock that wall times are coded against (null: each block on its own). */
   private final RunClock clock;
 
+  // shared by every series while it has nothing there: never written, as a write needs room first
+  private static final long[][] NO_BLOCKS = new long[0][];
+  private static final long[] NO_LONGS = new long[0];
+  private static final double[] NO_DOUBLES = new double[0];
+  private static final int[] NO_INTS = new int[0];
+
   ScalarSeries() {
     this(null);
   }
@@ -30,27 +36,28 @@ final class ScalarSeries {
     this.clock = clock;
   }
 
-  // sealed blocks, struct of arrays
+  // sealed blocks, struct of arrays; empty until the first seal, then grown 1, 2, 4...: most of a
+  // log directory of many small runs holds one block a series, and an empty series none
   private int blocks;
-  private long[][] data = new long[4][];
-  private long[] firstStep = new long[4];
-  private long[] lastStep = new long[4];
-  private double[] firstWall = new double[4];
-  private double[] lastWall = new double[4];
-  private double[] min = new double[4];
-  private double[] max = new double[4];
-  private double[] first = new double[4];
-  private double[] last = new double[4];
-  private double[] sum = new double[4];
-  private int[] finite = new int[4];
-  private int[] nan = new int[4];
-  private int[] posInf = new int[4];
-  private int[] negInf = new int[4];
+  private long[][] data = NO_BLOCKS;
+  private long[] firstStep = NO_LONGS;
+  private long[] lastStep = NO_LONGS;
+  private double[] firstWall = NO_DOUBLES;
+  private double[] lastWall = NO_DOUBLES;
+  private double[] min = NO_DOUBLES;
+  private double[] max = NO_DOUBLES;
+  private double[] first = NO_DOUBLES;
+  private double[] last = NO_DOUBLES;
+  private double[] sum = NO_DOUBLES;
+  private int[] finite = NO_INTS;
+  private int[] nan = NO_INTS;
+  private int[] posInf = NO_INTS;
+  private int[] negInf = NO_INTS;
 
-  // the tail, uncompressed
-  private long[] tailSteps = new long[8];
-  private double[] tailWalls = new double[8];
-  private double[] tailValues = new double[8];
+  // the tail, uncompressed; empty until the first point, and again once compacted
+  private long[] tailSteps = NO_LONGS;
+  private double[] tailWalls = NO_DOUBLES;
+  private double[] tailValues = NO_DOUBLES;
   private int tail;
 
   private long size;
@@ -162,9 +169,9 @@ final class ScalarSeries {
       tail = ss.length;
     }
     seal();
-    tailSteps = new long[8];
-    tailWalls = new double[8];
-    tailValues = new double[8];
+    tailSteps = NO_LONGS;
+    tailWalls = NO_DOUBLES;
+    tailValues = NO_DOUBLES;
   }
 
   private void seal() {
@@ -192,7 +199,7 @@ final class ScalarSeries {
 
   /** Room for more blocks; a method of its own, so that the JIT compiles {@link #seal} small. */
   private void growBlocks() {
-    int cap = blocks * 2;
+    int cap = Math.max(1, blocks * 2);
     data = Arrays.copyOf(data, cap);
     firstStep = Arrays.copyOf(firstStep, cap);
     lastStep = Arrays.copyOf(lastStep, cap);

@@ -193,6 +193,37 @@ class ScalarSeriesTest {
   }
 
   @Test
+  void smallSeries_compacted_holdsRoomForItsOneBlockOnly_andGrowsAgain() {
+    // a log directory of many small runs holds one short block a series: the block summaries and
+    // the tail are sized to what is held, not to a block's worth of room each
+    ScalarSeries s = new ScalarSeries(new RunClock());
+    long empty = s.memoryBytes();
+    for (long step = 0; step < 4; step++) {
+      s.append(step, 1.7e9 + step, step * 0.5);
+    }
+    s.compact();
+    long small = s.memoryBytes();
+    assertTrue(small - empty < 300, "4 points compacted: " + (small - empty) + " bytes beyond an empty series");
+    assertEquals(4, s.size());
+    // appends after the compaction, across several blocks, and a restart into the first block
+    for (long step = 4; step < 5 * ScalarSeries.BLOCK; step++) {
+      s.append(step, 1.7e9 + step, step * 0.5);
+    }
+    s.append(2, 1.8e9, -1);
+    assertEquals(3, s.size());
+    assertEquals(2, s.lastStep());
+    assertEquals(-1, s.lastValue());
+    assertEquals(0, s.firstStep());
+    s.compact();
+    ScalarSeries.Buckets b = s.downsample(0, 10, 10);
+    long total = 0;
+    for (int i = 0; i < b.size; i++) {
+      total += b.count(i);
+    }
+    assertEquals(3, total);
+  }
+
+  @Test
   void downsample_spikeAmongTenMillionPoints_isInABucketMax() {
     ScalarSeries s = new ScalarSeries();
     for (long step = 0; step < 10_000_000; step++) {

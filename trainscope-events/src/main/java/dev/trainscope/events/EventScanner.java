@@ -7,12 +7,12 @@ import dev.trainscope.events.proto.HistogramProto;
 import dev.trainscope.events.proto.ImageProto;
 import dev.trainscope.events.proto.LogMessage;
 import dev.trainscope.events.proto.MalformedProtoException;
-import dev.trainscope.events.proto.ProtoReader;
 import dev.trainscope.events.proto.SessionLog;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.SummaryValue;
 import dev.trainscope.events.proto.TaggedRunMetadata;
 import dev.trainscope.events.proto.TensorProto;
+import dev.trainscope.events.wire.ProtoReader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -480,7 +480,7 @@ public final class EventScanner {
     @Override
     public String sourceWriter() {
       return sourceOffset < 0 ? null
-          : dev.trainscope.events.proto.SourceMetadata.decode(ProtoReader.of(buf, sourceOffset, sourceLength)).writer();
+          : dev.trainscope.events.proto.SourceMetadata.parse(buf, sourceOffset, sourceLength).writer();
     }
 
     @Override
@@ -491,18 +491,18 @@ public final class EventScanner {
 
     @Override
     public SessionLog sessionLog() {
-      return kind == EventKind.SESSION_LOG ? SessionLog.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+      return kind == EventKind.SESSION_LOG ? SessionLog.parse(buf, payloadOffset, payloadLength) : null;
     }
 
     @Override
     public LogMessage logMessage() {
-      return kind == EventKind.LOG_MESSAGE ? LogMessage.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+      return kind == EventKind.LOG_MESSAGE ? LogMessage.parse(buf, payloadOffset, payloadLength) : null;
     }
 
     @Override
     public TaggedRunMetadata taggedRunMetadata() {
       return kind == EventKind.TAGGED_RUN_METADATA
-          ? TaggedRunMetadata.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+          ? TaggedRunMetadata.parse(buf, payloadOffset, payloadLength) : null;
     }
 
     @Override
@@ -693,7 +693,7 @@ public final class EventScanner {
 
     @Override
     public SummaryMetadata metadata() {
-      return metaOffset < 0 ? null : SummaryMetadata.decode(ProtoReader.of(buf, metaOffset, metaLength));
+      return metaOffset < 0 ? null : SummaryMetadata.parse(buf, metaOffset, metaLength);
     }
 
     @Override
@@ -725,27 +725,27 @@ public final class EventScanner {
 
     @Override
     public HistogramProto histogram() {
-      return kind == ValueKind.HISTO ? HistogramProto.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+      return kind == ValueKind.HISTO ? HistogramProto.parse(buf, payloadOffset, payloadLength) : null;
     }
 
     @Override
     public ImageProto image() {
-      return kind == ValueKind.IMAGE ? ImageProto.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+      return kind == ValueKind.IMAGE ? ImageProto.parse(buf, payloadOffset, payloadLength) : null;
     }
 
     @Override
     public AudioProto audio() {
-      return kind == ValueKind.AUDIO ? AudioProto.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+      return kind == ValueKind.AUDIO ? AudioProto.parse(buf, payloadOffset, payloadLength) : null;
     }
 
     @Override
     public TensorProto tensor() {
-      return kind == ValueKind.TENSOR ? TensorProto.decode(ProtoReader.of(buf, payloadOffset, payloadLength)) : null;
+      return kind == ValueKind.TENSOR ? TensorProto.parse(buf, payloadOffset, payloadLength) : null;
     }
 
     @Override
     public SummaryValue decode() {
-      return SummaryValue.decode(ProtoReader.of(buf, valueOffset, valueLength));
+      return SummaryValue.parse(buf, valueOffset, valueLength);
     }
 
     @Override
@@ -759,8 +759,8 @@ public final class EventScanner {
     }
 
     @Override
-    public ProtoReader payloadReader() {
-      return ProtoReader.of(buf, payloadOffset, payloadLength);
+    public <T> T readPayload(PayloadReader<T> reader) {
+      return reader.read(buf, payloadOffset, payloadLength);
     }
   }
 

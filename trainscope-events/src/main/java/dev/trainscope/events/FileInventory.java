@@ -1,9 +1,9 @@
 package dev.trainscope.events;
 
-import dev.trainscope.events.proto.ProtoReader;
 import dev.trainscope.events.proto.SessionLog;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.TaggedRunMetadata;
+import dev.trainscope.events.wire.ProtoReader;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;

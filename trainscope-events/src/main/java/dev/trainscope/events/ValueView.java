@@ -59,9 +59,16 @@ public interface ValueView {
   int payloadLength();
 
   /**
-   * A reader over this value's payload bytes (the bytes of its {@code oneof value} member), for a
-   * caller that wants a few fields of a large payload (an image's size, a tensor's shape) without
-   * copying it. Valid only during the callback.
+   * Hands this value's payload bytes (the bytes of its {@code oneof value} member) to {@code reader}
+   * without copying them, for a caller that wants a few fields of a large payload (an image's size,
+   * a tensor's shape). The array is the scanner's buffer: valid only during the call, not to be
+   * changed.
    */
-  dev.trainscope.events.proto.ProtoReader payloadReader();
+  <T> T readPayload(PayloadReader<T> reader);
+
+  /** Reads what it needs from {@code length} bytes at {@code offset} of {@code bytes}. */
+  @FunctionalInterface
+  interface PayloadReader<T> {
+    T read(byte[] bytes, int offset, int length);
+  }
 }

@@ -8,8 +8,6 @@ import dev.trainscope.events.plugins.HParamsPluginData;
 import dev.trainscope.events.plugins.PrCurvePluginData;
 import dev.trainscope.events.plugins.VersionedPluginData;
 import dev.trainscope.events.proto.Event;
-import dev.trainscope.events.proto.ProtoReader;
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.SummaryValue;
 import dev.trainscope.events.proto.TensorProto;
 import java.util.List;
@@ -62,12 +60,12 @@ class CodecRoundTripTest {
 
   @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
   void tensor_everyFieldSet_roundTrips(@ForAll("rawTensors") TensorProto tensor) {
-    byte[] bytes = ProtoWriter.encode(tensor);
-    TensorProto parsed = TensorProto.decode(ProtoReader.of(bytes));
+    byte[] bytes = tensor.toByteArray();
+    TensorProto parsed = TensorProto.parse(bytes);
     assertEquals(tensor, parsed);
-    assertArrayEquals(bytes, ProtoWriter.encode(parsed));
+    assertArrayEquals(bytes, parsed.toByteArray());
     SummaryValue v = SummaryValue.of("t", null, tensor);
-    assertEquals(v, SummaryValue.decode(ProtoReader.of(ProtoWriter.encode(v))));
+    assertEquals(v, SummaryValue.parse(v.toByteArray()));
   }
 
   @Property(tries = 400, edgeCases = EdgeCasesMode.NONE)

@@ -7,9 +7,9 @@ import dev.trainscope.events.plugins.PrCurvePluginData;
 import dev.trainscope.events.plugins.VersionedPluginData;
 import dev.trainscope.events.proto.HistogramProto;
 import dev.trainscope.events.proto.MalformedProtoException;
-import dev.trainscope.events.proto.ProtoReader;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.TensorProto;
+import dev.trainscope.events.wire.ProtoReader;
 import java.util.function.Supplier;
 
 /**
@@ -52,7 +52,7 @@ class DecodeEverything implements EventHandler {
     }
     attempt(v::image);
     attempt(v::audio);
-    attempt(() -> skipAll(v.payloadReader()));
+    attempt(() -> v.readPayload((b, off, len) -> skipAll(ProtoReader.of(b, off, len))));
     SummaryMetadata md = attempt(v::metadata);
     if (md != null && md.pluginData() != null) {
       pluginContent(md.pluginData().content());

@@ -9,12 +9,12 @@ import dev.trainscope.events.plugins.HParamsPluginData;
 import dev.trainscope.events.proto.Event;
 import dev.trainscope.events.proto.HistogramProto;
 import dev.trainscope.events.proto.MalformedProtoException;
-import dev.trainscope.events.proto.ProtoReader;
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.SessionLog;
 import dev.trainscope.events.proto.Summary;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.SummaryValue;
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -152,7 +152,7 @@ class EventScannerMalformedTest {
   }
 
   static byte[] scalarValue(String tag, float v) {
-    return ProtoWriter.encode(SummaryValue.of(tag, null, new SummaryValue.SimpleValue(v)));
+    return SummaryValue.of(tag, null, new SummaryValue.SimpleValue(v)).toByteArray();
   }
 
   @Test
@@ -222,8 +222,8 @@ class EventScannerMalformedTest {
   }
 
   static byte[] goodHistogramValue(String tag) {
-    return ProtoWriter.encode(SummaryValue.of(tag, null,
-        new HistogramProto(0, 2, 3, 3, 5, new double[] {1, 2}, new double[] {1, 2})));
+    return SummaryValue.of(tag, null,
+        new HistogramProto(0, 2, 3, 3, 5, new double[] {1, 2}, new double[] {1, 2})).toByteArray();
   }
 
   @Test
@@ -260,8 +260,8 @@ class EventScannerMalformedTest {
     byte[] content = Records.concat(bytes(0x1A), varint(deep.length + 3 + varintSize(deep.length)),
         bytes(0x0A), varint(deep.length + 1 + varintSize(deep.length)), bytes(0x12), varint(deep.length), deep);
     assertThrows(MalformedProtoException.class, () -> HParamsPluginData.parse(content), "the decoder refuses it");
-    byte[] value = ProtoWriter.encode(SummaryValue.of("_hparams_/session_start_info",
-        SummaryMetadata.forPlugin("hparams", content, 0), null));
+    byte[] value = SummaryValue.of("_hparams_/session_start_info",
+        SummaryMetadata.forPlugin("hparams", content, 0), null).toByteArray();
     Recorder rec = new Recorder() {
       @Override
       public void onValue(EventView event, ValueView v) {

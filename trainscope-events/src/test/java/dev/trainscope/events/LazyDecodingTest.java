@@ -11,14 +11,14 @@ import dev.trainscope.events.proto.DataType;
 import dev.trainscope.events.proto.Event;
 import dev.trainscope.events.proto.HistogramProto;
 import dev.trainscope.events.proto.ImageProto;
-import dev.trainscope.events.proto.ProtoReader;
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.SourceMetadata;
 import dev.trainscope.events.proto.Summary;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.SummaryValue;
 import dev.trainscope.events.proto.TensorProto;
 import dev.trainscope.events.proto.TensorShape;
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -202,15 +202,14 @@ class LazyDecodingTest {
           ByteBuffer b = ByteBuffer.allocate(ref.payloadLength());
           ch.read(b, ref.recordOffset() + TfRecordFormat.HEADER_LENGTH + ref.payloadOffset());
           byte[] bytes = b.array();
-          ProtoReader r = ProtoReader.of(bytes);
           SummaryValue.Kind expected = ref.expected().value();
           switch (ref.kind()) {
             case SIMPLE_VALUE -> assertEquals(Float.floatToRawIntBits(((SummaryValue.SimpleValue) expected).value()),
                 ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(), "raw float bits, -0.0 kept");
-            case IMAGE -> assertEquals(expected, ImageProto.decode(r));
-            case HISTO -> assertEquals(expected, HistogramProto.decode(r));
-            case AUDIO -> assertEquals(expected, AudioProto.decode(r));
-            case TENSOR -> assertEquals(expected, TensorProto.decode(r));
+            case IMAGE -> assertEquals(expected, ImageProto.parse(bytes));
+            case HISTO -> assertEquals(expected, HistogramProto.parse(bytes));
+            case AUDIO -> assertEquals(expected, AudioProto.parse(bytes));
+            case TENSOR -> assertEquals(expected, TensorProto.parse(bytes));
             case OBSOLETE_OLD_STYLE_HISTOGRAM ->
                 assertArrayEquals(((SummaryValue.ObsoleteOldStyleHistogram) expected).bytes(), bytes);
             default -> throw new AssertionError(ref.kind());
@@ -345,17 +344,17 @@ class LazyDecodingTest {
   void valueView_isScalar_falseForTensorsThatAreNotOneNumber() {
     int f = DataType.DT_FLOAT.code();
     Map<String, byte[]> cases = new LinkedHashMap<>();
-    cases.put("rank 1 of one element", ProtoWriter.encode(TensorProto.ofFloats(TensorShape.of(1), 1f)));
-    cases.put("unknown rank", ProtoWriter.encode(new TensorProto(f, new TensorShape(List.of(), true), 0, null,
-        new float[] {1f}, null, null, null, null, null, null, null, null, null, null)));
-    cases.put("string", ProtoWriter.encode(TensorProto.ofStrings(TensorShape.SCALAR, List.of(new byte[] {'1'}))));
+    cases.put("rank 1 of one element", TensorProto.ofFloats(TensorShape.of(1), 1f).toByteArray());
+    cases.put("unknown rank", new TensorProto(f, new TensorShape(List.of(), true), 0, null,
+        new float[] {1f}, null, null, null, null, null, null, null, null, null, null).toByteArray());
+    cases.put("string", TensorProto.ofStrings(TensorShape.SCALAR, List.of(new byte[] {'1'})).toByteArray());
     cases.put("complex64", tensor(DataType.DT_COMPLEX64.code(), w -> w.writePackedFloats(9, new float[] {1, 2})));
     cases.put("invalid dtype", tensor(0, w -> w.writePackedFloats(5, new float[] {1})));
     cases.put("unknown dtype 77", tensor(77, w -> w.writePackedFloats(5, new float[] {1})));
     cases.put("resource", tensor(DataType.DT_RESOURCE.code(), w -> { }));
     List<byte[]> values = new ArrayList<>();
     cases.forEach((name, body) -> values.add(value(name, SummaryValue.TENSOR, body)));
-    values.add(value("image", SummaryValue.IMAGE, ProtoWriter.encode(new ImageProto(1, 1, 1, new byte[] {1}))));
+    values.add(value("image", SummaryValue.IMAGE, new ImageProto(1, 1, 1, new byte[] {1}).toByteArray()));
     List<String> notScalar = new ArrayList<>();
     Recorder rec = new Recorder() {
       @Override
@@ -376,9 +375,9 @@ class LazyDecodingTest {
 
   @Test
   void valueView_tag_fallsBackToNodeName() {
-    byte[] nodeOnly = ProtoWriter.encode(new SummaryValue("legacy/node", "", null, new SummaryValue.SimpleValue(1)));
-    byte[] both = ProtoWriter.encode(new SummaryValue("ignored/node", "the/tag", null, new SummaryValue.SimpleValue(2)));
-    byte[] neither = ProtoWriter.encode(new SummaryValue("", "", null, new SummaryValue.SimpleValue(3)));
+    byte[] nodeOnly = new SummaryValue("legacy/node", "", null, new SummaryValue.SimpleValue(1)).toByteArray();
+    byte[] both = new SummaryValue("ignored/node", "the/tag", null, new SummaryValue.SimpleValue(2)).toByteArray();
+    byte[] neither = new SummaryValue("", "", null, new SummaryValue.SimpleValue(3)).toByteArray();
     ProtoWriter w = new ProtoWriter(); // node_name written before tag, and an empty tag present on the wire
     w.writeStringFieldAlways(SummaryValue.NODE_NAME, "node/first");
     w.writeStringFieldAlways(SummaryValue.TAG, "");
@@ -694,9 +693,7 @@ class LazyDecodingTest {
 
   /** Whether a tensor is written as 08 01 12 00 2a 04 and 4 bytes: float, no dims, 4 bytes of content. */
   private static boolean isRank0FloatLayout(TensorProto t) {
-    ProtoWriter w = new ProtoWriter();
-    t.encodeTo(w);
-    byte[] b = w.toByteArray();
+    byte[] b = t.toByteArray();
     return b.length == 10 && b[0] == 0x08 && b[1] == 0x01 && b[2] == 0x12 && b[3] == 0x00 && b[4] == 0x2a
         && b[5] == 0x04;
   }

@@ -6,8 +6,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.trainscope.events.plugins.PluginTensors;
 import dev.trainscope.events.proto.HistogramProto;
 import dev.trainscope.events.proto.MalformedProtoException;
-import dev.trainscope.events.proto.ProtoReader;
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.SummaryValue;
 import dev.trainscope.events.proto.TensorProto;
 
@@ -33,11 +31,11 @@ class PluginPayloadFuzzer {
     plugins.pluginContent(input);
     SummaryValue v;
     try {
-      v = SummaryValue.decode(ProtoReader.of(input));
+      v = SummaryValue.parse(input);
     } catch (MalformedProtoException e) {
       return;
     }
-    assertEquals(v, SummaryValue.decode(ProtoReader.of(ProtoWriter.encode(v))), "re-encoded, decodes the same");
+    assertEquals(v, SummaryValue.parse(v.toByteArray()), "re-encoded, decodes the same");
     if (v.metadata() != null && v.metadata().pluginData() != null) {
       plugins.pluginContent(v.metadata().pluginData().content());
     }

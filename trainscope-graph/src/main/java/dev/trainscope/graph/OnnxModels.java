@@ -1,7 +1,7 @@
 package dev.trainscope.graph;
 
 import dev.trainscope.events.proto.MalformedProtoException;
-import dev.trainscope.events.proto.ProtoReader;
+import dev.trainscope.events.wire.ProtoReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trainscope.events.proto.ProtoWriter;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

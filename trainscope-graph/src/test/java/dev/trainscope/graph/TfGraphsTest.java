@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trainscope.events.proto.AttrValue;
 import dev.trainscope.events.proto.GraphDefProto;
 import dev.trainscope.events.proto.NodeDef;
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.TensorShape;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +24,11 @@ class TfGraphsTest {
     Map<String, AttrValue> split = new LinkedHashMap<>();
     split.put("_output_shapes", AttrValue.shapes(List.of(TensorShape.of(-1, 2), TensorShape.of(-1, 2))));
     split.put("num_split", new AttrValue.Int(2));
-    return ProtoWriter.encode(new GraphDefProto(List.of(
+    return new GraphDefProto(List.of(
         new NodeDef("w", "VariableV2", List.of(), "/device:CPU:0", var),
         new NodeDef("layer/split", "Split", List.of("w"), "", split),
         new NodeDef("layer/add", "Add", List.of("layer/split:1", "layer/split", "^w", "missing:0"), "", Map.of())),
-        27, List.of()));
+        27, List.of()).toByteArray();
   }
 
   @Test

@@ -2,10 +2,10 @@ package dev.trainscope.writer;
 
 import dev.trainscope.events.TfRecordFormat;
 import dev.trainscope.events.proto.Event;
-import dev.trainscope.events.proto.ProtoReader;
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.Summary;
 import dev.trainscope.events.proto.TensorProto;
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

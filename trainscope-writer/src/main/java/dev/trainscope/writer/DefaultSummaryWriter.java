@@ -8,11 +8,11 @@ import dev.trainscope.events.proto.DataType;
 import dev.trainscope.events.proto.Event;
 import dev.trainscope.events.proto.GraphDefProto;
 import dev.trainscope.events.proto.NodeDef;
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.SummaryValue;
 import dev.trainscope.events.proto.TensorProto;
 import dev.trainscope.events.proto.TensorShape;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -282,7 +282,7 @@ final class DefaultSummaryWriter implements SummaryWriter {
 
   static byte[] tensorField(TensorProto tensor) {
     ProtoWriter w = new ProtoWriter(64);
-    w.writeMessageField(SummaryValue.TENSOR, tensor);
+    w.writeBytesFieldAlways(SummaryValue.TENSOR, tensor.toByteArray());
     return w.toByteArray();
   }
 
@@ -603,7 +603,7 @@ final class DefaultSummaryWriter implements SummaryWriter {
     double w = wall(wall, given);
     ring.checkOpen("the graph");
     ProtoWriter pw = new ProtoWriter(256);
-    pw.writeMessageField(Event.GRAPH_DEF, graph);
+    pw.writeBytesFieldAlways(Event.GRAPH_DEF, graph.toByteArray());
     byte[] what = pw.toByteArray();
     if (what.length > MAX_VALUE_BYTES) {
       throw new IllegalArgumentException("the graph encodes to " + what.length + " bytes, more than the "
@@ -712,7 +712,7 @@ final class DefaultSummaryWriter implements SummaryWriter {
   /** A value of an hparams tag: the data rides in the metadata, beside the plugin's null tensor. */
   private void hparamsValue(Run run, String tag, HParamsPluginData.Data data, double wall) {
     byte[] content = new HParamsPluginData(0, data).toByteArray();
-    byte[] metadata = Tag.field(SummaryValue.METADATA,
+    byte[] metadata = Tag.metadataField(
         SummaryMetadata.forPlugin(PluginNames.HPARAMS, content, Kind.HPARAMS.dataClass));
     enqueue(tag(run, tag, Kind.HPARAMS), NULL_TENSOR_FIELD, metadata, 0, wall);
   }

@@ -2,8 +2,8 @@ package dev.trainscope.writer;
 
 import dev.trainscope.events.TfRecordFormat;
 import dev.trainscope.events.proto.Event;
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.SourceMetadata;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package dev.trainscope.writer;
 
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.SummaryMetadata;
 import dev.trainscope.events.proto.SummaryValue;
+import dev.trainscope.events.wire.ProtoWriter;
 
 /**
  * A tag of one event file, with its {@code Summary.Value} fields encoded once: the tag field and
@@ -31,12 +31,13 @@ final class Tag {
     ProtoWriter w = new ProtoWriter(name.length() + 8);
     w.writeStringFieldAlways(SummaryValue.TAG, name);
     this.tagField = w.toByteArray();
-    this.metadataField = metadata == null ? null : field(SummaryValue.METADATA, metadata);
+    this.metadataField = metadata == null ? null : metadataField(metadata);
   }
 
-  static byte[] field(int number, ProtoWriter.Encodable message) {
+  /** {@code Summary.Value.metadata} with its key and length. */
+  static byte[] metadataField(SummaryMetadata metadata) {
     ProtoWriter w = new ProtoWriter();
-    w.writeMessageField(number, message);
+    w.writeBytesFieldAlways(SummaryValue.METADATA, metadata.toByteArray());
     return w.toByteArray();
   }
 

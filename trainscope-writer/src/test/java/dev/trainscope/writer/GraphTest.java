@@ -11,7 +11,6 @@ import dev.trainscope.events.proto.AttrValue;
 import dev.trainscope.events.proto.Event;
 import dev.trainscope.events.proto.GraphDefProto;
 import dev.trainscope.events.proto.NodeDef;
-import dev.trainscope.events.proto.ProtoWriter;
 import dev.trainscope.events.proto.TensorShape;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -71,7 +70,7 @@ class GraphTest {
     assertEquals(1_700_000_000.25, e.wallTime());
     assertNull(e.summary());
     byte[] bytes = ((Event.GraphDef) e.what()).bytes();
-    assertArrayEquals(ProtoWriter.encode(g), bytes);
+    assertArrayEquals(g.toByteArray(), bytes);
     GraphDefProto back = GraphDefProto.parse(bytes);
     assertEquals(g.nodes().size(), back.nodes().size());
     for (int i = 0; i < g.nodes().size(); i++) {

@@ -1,7 +1,7 @@
 package dev.trainscope.events.plugins;
 
-import dev.trainscope.events.proto.ProtoReader;
-import dev.trainscope.events.proto.ProtoWriter;
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 
 /** {@code AudioPluginData { int32 version = 1; Encoding encoding = 2; }} with WAV = 11. */
 public record AudioPluginData(int version, int encoding) implements ProtoWriter.Encodable {

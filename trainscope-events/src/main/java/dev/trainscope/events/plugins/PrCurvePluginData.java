@@ -1,7 +1,7 @@
 package dev.trainscope.events.plugins;
 
-import dev.trainscope.events.proto.ProtoReader;
-import dev.trainscope.events.proto.ProtoWriter;
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 
 /**
  * {@code PrCurvePluginData { int32 version = 1; uint32 num_thresholds = 2; }}. The tensor beside

@@ -1,7 +1,7 @@
 package dev.trainscope.events.plugins;
 
-import dev.trainscope.events.proto.ProtoReader;
-import dev.trainscope.events.proto.ProtoWriter;
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

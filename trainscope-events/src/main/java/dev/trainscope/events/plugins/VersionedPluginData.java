@@ -1,7 +1,7 @@
 package dev.trainscope.events.plugins;
 
-import dev.trainscope.events.proto.ProtoReader;
-import dev.trainscope.events.proto.ProtoWriter;
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 
 /**
  * The plugin data of the scalars, histograms and text plugins: {@code message XPluginData { int32

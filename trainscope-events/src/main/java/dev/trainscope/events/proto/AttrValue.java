@@ -21,7 +21,7 @@ import java.util.Map;
  *
  * A list is kept as a {@link ListOf} of single values, whatever their kinds.
  */
-public sealed interface AttrValue extends ProtoWriter.Encodable {
+public sealed interface AttrValue {
 
   /** The value as a person reads it in a side panel. */
   String display();
@@ -35,23 +35,12 @@ public sealed interface AttrValue extends ProtoWriter.Encodable {
     public String display() {
       return printable(bytes);
     }
-
-    @Override
-    public void encodeTo(ProtoWriter w) {
-      w.writeBytesFieldAlways(2, bytes);
-    }
   }
 
   record Int(long value) implements AttrValue {
     @Override
     public String display() {
       return Long.toString(value);
-    }
-
-    @Override
-    public void encodeTo(ProtoWriter w) {
-      w.writeTag(3, ProtoReader.VARINT);
-      w.writeVarint64(value);
     }
   }
 
@@ -60,23 +49,12 @@ public sealed interface AttrValue extends ProtoWriter.Encodable {
     public String display() {
       return Float.toString(value);
     }
-
-    @Override
-    public void encodeTo(ProtoWriter w) {
-      w.writeFloatFieldAlways(4, value);
-    }
   }
 
   record Bool(boolean value) implements AttrValue {
     @Override
     public String display() {
       return Boolean.toString(value);
-    }
-
-    @Override
-    public void encodeTo(ProtoWriter w) {
-      w.writeTag(5, ProtoReader.VARINT);
-      w.writeVarint32(value ? 1 : 0);
     }
   }
 
@@ -85,23 +63,12 @@ public sealed interface AttrValue extends ProtoWriter.Encodable {
     public String display() {
       return typeName(code);
     }
-
-    @Override
-    public void encodeTo(ProtoWriter w) {
-      w.writeTag(6, ProtoReader.VARINT);
-      w.writeVarint64(code);
-    }
   }
 
   record Shape(TensorShape shape) implements AttrValue {
     @Override
     public String display() {
       return shapeText(shape);
-    }
-
-    @Override
-    public void encodeTo(ProtoWriter w) {
-      w.writeMessageField(7, shape);
     }
   }
 
@@ -127,22 +94,12 @@ public sealed interface AttrValue extends ProtoWriter.Encodable {
       }
       return head;
     }
-
-    @Override
-    public void encodeTo(ProtoWriter w) {
-      w.writeMessageField(8, tensor);
-    }
   }
 
   record Placeholder(String name) implements AttrValue {
     @Override
     public String display() {
       return "$" + name;
-    }
-
-    @Override
-    public void encodeTo(ProtoWriter w) {
-      w.writeStringFieldAlways(9, name);
     }
   }
 
@@ -154,11 +111,6 @@ public sealed interface AttrValue extends ProtoWriter.Encodable {
     @Override
     public String display() {
       return name;
-    }
-
-    @Override
-    public void encodeTo(ProtoWriter w) {
-      w.writeMessageField(10, nameAttrList(this));
     }
   }
 
@@ -179,36 +131,6 @@ public sealed interface AttrValue extends ProtoWriter.Encodable {
       }
       return sb.append(']').toString();
     }
-
-    @Override
-    public void encodeTo(ProtoWriter w) {
-      w.writeMessageField(1, lw -> {
-        for (AttrValue v : values) {
-          if (v instanceof Str s) {
-            lw.writeBytesFieldAlways(2, s.bytes());
-          } else if (v instanceof Int i) {
-            lw.writeTag(3, ProtoReader.VARINT);
-            lw.writeVarint64(i.value());
-          } else if (v instanceof Flt f) {
-            lw.writeFloatFieldAlways(4, f.value());
-          } else if (v instanceof Bool b) {
-            lw.writeTag(5, ProtoReader.VARINT);
-            lw.writeVarint32(b.value() ? 1 : 0);
-          } else if (v instanceof Type t) {
-            lw.writeTag(6, ProtoReader.VARINT);
-            lw.writeVarint64(t.code());
-          } else if (v instanceof Shape s) {
-            lw.writeMessageField(7, s.shape());
-          } else if (v instanceof Tensor t) {
-            lw.writeMessageField(8, t.tensor());
-          } else if (v instanceof Func f) {
-            lw.writeMessageField(9, nameAttrList(f));
-          } else {
-            throw new IllegalArgumentException("a ListValue cannot hold " + v.getClass().getSimpleName());
-          }
-        }
-      });
-    }
   }
 
   /** A string, as its UTF-8 bytes. */
@@ -223,94 +145,6 @@ public sealed interface AttrValue extends ProtoWriter.Encodable {
       l.add(new Shape(s));
     }
     return new ListOf(l);
-  }
-
-  static AttrValue decode(ProtoReader r) {
-    AttrValue v = new ListOf(List.of());
-    for (int t; (t = r.readTag()) != 0; ) {
-      switch (ProtoReader.fieldNumber(t)) {
-        case 1: r.expect(t, ProtoReader.LEN, "list"); v = r.readMessage(AttrValue::decodeList); break;
-        case 2: r.expect(t, ProtoReader.LEN, "s"); v = new Str(r.readBytes()); break;
-        case 3: r.expect(t, ProtoReader.VARINT, "i"); v = new Int(r.readInt64()); break;
-        case 4: r.expect(t, ProtoReader.I32, "f"); v = new Flt(r.readFloat()); break;
-        case 5: r.expect(t, ProtoReader.VARINT, "b"); v = new Bool(r.readBool()); break;
-        case 6: r.expect(t, ProtoReader.VARINT, "type"); v = new Type(r.readInt32()); break;
-        case 7: r.expect(t, ProtoReader.LEN, "shape"); v = new Shape(r.readMessage(TensorShape::decode)); break;
-        case 8: r.expect(t, ProtoReader.LEN, "tensor"); v = new Tensor(r.readMessage(TensorProto::decode)); break;
-        case 9: r.expect(t, ProtoReader.LEN, "placeholder"); v = new Placeholder(r.readString()); break;
-        case 10: r.expect(t, ProtoReader.LEN, "func"); v = r.readMessage(AttrValue::decodeFunc); break;
-        default: r.skipField(t);
-      }
-    }
-    return v;
-  }
-
-  private static ListOf decodeList(ProtoReader r) {
-    List<AttrValue> out = new ArrayList<>();
-    for (int t; (t = r.readTag()) != 0; ) {
-      int field = ProtoReader.fieldNumber(t);
-      boolean packed = ProtoReader.wireType(t) == ProtoReader.LEN;
-      switch (field) {
-        case 2: r.expect(t, ProtoReader.LEN, "list.s"); out.add(new Str(r.readBytes())); break;
-        case 3: case 5: case 6:
-          if (packed) {
-            int old = r.pushLimit();
-            while (!r.atEnd()) {
-              out.add(scalar(field, r.readVarint64()));
-            }
-            r.popLimit(old);
-          } else {
-            r.expect(t, ProtoReader.VARINT, "list value");
-            out.add(scalar(field, r.readVarint64()));
-          }
-          break;
-        case 4:
-          if (packed) {
-            int old = r.pushLimit();
-            while (!r.atEnd()) {
-              out.add(new Flt(r.readFloat()));
-            }
-            r.popLimit(old);
-          } else {
-            r.expect(t, ProtoReader.I32, "list.f");
-            out.add(new Flt(r.readFloat()));
-          }
-          break;
-        case 7: r.expect(t, ProtoReader.LEN, "list.shape"); out.add(new Shape(r.readMessage(TensorShape::decode))); break;
-        case 8: r.expect(t, ProtoReader.LEN, "list.tensor"); out.add(new Tensor(r.readMessage(TensorProto::decode))); break;
-        case 9: r.expect(t, ProtoReader.LEN, "list.func"); out.add(r.readMessage(AttrValue::decodeFunc)); break;
-        default: r.skipField(t);
-      }
-    }
-    return new ListOf(out);
-  }
-
-  private static AttrValue scalar(int field, long v) {
-    switch (field) {
-      case 3: return new Int(v);
-      case 5: return new Bool(v != 0);
-      default: return new Type((int) v);
-    }
-  }
-
-  private static Func decodeFunc(ProtoReader r) {
-    String name = "";
-    Map<String, AttrValue> attrs = new LinkedHashMap<>();
-    for (int t; (t = r.readTag()) != 0; ) {
-      switch (ProtoReader.fieldNumber(t)) {
-        case 1: r.expect(t, ProtoReader.LEN, "func.name"); name = r.readString(); break;
-        case 2: r.expect(t, ProtoReader.LEN, "func.attr"); NodeDef.readAttrEntry(r, attrs); break;
-        default: r.skipField(t);
-      }
-    }
-    return new Func(name, attrs);
-  }
-
-  private static ProtoWriter.Encodable nameAttrList(Func f) {
-    return w -> {
-      w.writeStringField(1, f.name());
-      NodeDef.writeAttrs(w, 2, f.attrs());
-    };
   }
 
   /** {@code DT_FLOAT} as {@code float32}, as people say it. */

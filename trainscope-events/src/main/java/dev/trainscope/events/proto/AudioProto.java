@@ -1,5 +1,7 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -8,14 +10,24 @@ import java.util.Objects;
  * bytes encoded_audio_string = 4; string content_type = 5; }}.
  */
 public record AudioProto(float sampleRate, long numChannels, long lengthFrames, byte[] encodedAudio, String contentType)
-    implements SummaryValue.Kind, ProtoWriter.Encodable {
+    implements SummaryValue.Kind {
 
   public AudioProto {
     Objects.requireNonNull(encodedAudio, "encodedAudio");
     Objects.requireNonNull(contentType, "contentType");
   }
 
-  public static AudioProto decode(ProtoReader r) {
+  /** Reads one AudioProto from its bytes (without a length prefix). */
+  public static AudioProto parse(byte[] bytes) {
+    return decode(ProtoReader.of(bytes));
+  }
+
+  /** Reads one AudioProto from {@code length} bytes at {@code offset}. */
+  public static AudioProto parse(byte[] bytes, int offset, int length) {
+    return decode(ProtoReader.of(bytes, offset, length));
+  }
+
+  static AudioProto decode(ProtoReader r) {
     float rate = 0;
     long channels = 0, frames = 0;
     byte[] audio = new byte[0];
@@ -33,8 +45,12 @@ public record AudioProto(float sampleRate, long numChannels, long lengthFrames, 
     return new AudioProto(rate, channels, frames, audio, type);
   }
 
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  /** This message in the protobuf wire format (without a length prefix). */
+  public byte[] toByteArray() {
+    return ProtoWriter.encode(this::encodeTo);
+  }
+
+  void encodeTo(ProtoWriter w) {
     w.writeFloatField(1, sampleRate);
     w.writeInt64Field(2, numChannels);
     w.writeInt64Field(3, lengthFrames);

@@ -1,5 +1,7 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.Objects;
 
 /**
@@ -19,8 +21,7 @@ import java.util.Objects;
  * @param what the {@code oneof what}; null when the event carries none of them
  * @param sourceMetadata null when absent
  */
-public record Event(double wallTime, long step, Payload what, SourceMetadata sourceMetadata)
-    implements ProtoWriter.Encodable {
+public record Event(double wallTime, long step, Payload what, SourceMetadata sourceMetadata) {
 
   public static final int WALL_TIME = 1;
   public static final int STEP = 2;
@@ -97,7 +98,7 @@ public record Event(double wallTime, long step, Payload what, SourceMetadata sou
   }
 
   /** Reads an Event from the reader to the end of its current message. */
-  public static Event decode(ProtoReader r) {
+  static Event decode(ProtoReader r) {
     double wallTime = 0;
     long step = 0;
     Payload what = null;
@@ -151,8 +152,7 @@ public record Event(double wallTime, long step, Payload what, SourceMetadata sou
     return new Event(wallTime, step, what, source);
   }
 
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  void encodeTo(ProtoWriter w) {
     w.writeDoubleField(WALL_TIME, wallTime);
     w.writeInt64Field(STEP, step);
     if (what instanceof FileVersion v) {
@@ -160,23 +160,23 @@ public record Event(double wallTime, long step, Payload what, SourceMetadata sou
     } else if (what instanceof GraphDef g) {
       w.writeBytesFieldAlways(GRAPH_DEF, g.bytes());
     } else if (what instanceof Summary s) {
-      w.writeMessageField(SUMMARY, s);
+      w.writeMessageField(SUMMARY, s::encodeTo);
     } else if (what instanceof LogMessage m) {
-      w.writeMessageField(LOG_MESSAGE, m);
+      w.writeMessageField(LOG_MESSAGE, m::encodeTo);
     } else if (what instanceof SessionLog s) {
-      w.writeMessageField(SESSION_LOG, s);
+      w.writeMessageField(SESSION_LOG, s::encodeTo);
     } else if (what instanceof TaggedRunMetadata t) {
-      w.writeMessageField(TAGGED_RUN_METADATA, t);
+      w.writeMessageField(TAGGED_RUN_METADATA, t::encodeTo);
     } else if (what instanceof MetaGraphDef g) {
       w.writeBytesFieldAlways(META_GRAPH_DEF, g.bytes());
     }
     if (sourceMetadata != null) {
-      w.writeMessageField(SOURCE_METADATA, sourceMetadata);
+      w.writeMessageField(SOURCE_METADATA, sourceMetadata::encodeTo);
     }
   }
 
   public byte[] toByteArray() {
-    return ProtoWriter.encode(this);
+    return ProtoWriter.encode(this::encodeTo);
   }
 
   /** The summary this event carries, or null. */

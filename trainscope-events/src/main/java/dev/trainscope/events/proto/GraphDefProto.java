@@ -1,5 +1,7 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +16,7 @@ import java.util.List;
  * message FunctionDef { OpDef signature = 1; repeated NodeDef node_def = 3; }   OpDef { string name = 1; }
  * </pre>
  */
-public record GraphDefProto(List<NodeDef> nodes, int producer, List<Function> functions)
-    implements ProtoWriter.Encodable {
+public record GraphDefProto(List<NodeDef> nodes, int producer, List<Function> functions) {
   public GraphDefProto {
     nodes = List.copyOf(nodes);
     functions = List.copyOf(functions);
@@ -33,7 +34,7 @@ public record GraphDefProto(List<NodeDef> nodes, int producer, List<Function> fu
     return decode(ProtoReader.of(bytes));
   }
 
-  public static GraphDefProto decode(ProtoReader r) {
+  static GraphDefProto decode(ProtoReader r) {
     List<NodeDef> nodes = new ArrayList<>();
     List<Function> functions = new ArrayList<>();
     int producer = 0;
@@ -100,10 +101,14 @@ public record GraphDefProto(List<NodeDef> nodes, int producer, List<Function> fu
   }
 
   /** Writes nodes and the producer version; functions are read-only here (no writer emits them). */
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  /** This message in the protobuf wire format (without a length prefix). */
+  public byte[] toByteArray() {
+    return ProtoWriter.encode(this::encodeTo);
+  }
+
+  void encodeTo(ProtoWriter w) {
     for (NodeDef n : nodes) {
-      w.writeMessageField(1, n);
+      w.writeMessageField(1, n::encodeTo);
     }
     if (producer != 0) {
       w.writeMessageField(4, vw -> vw.writeInt64Field(1, producer));

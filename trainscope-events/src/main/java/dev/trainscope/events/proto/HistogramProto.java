@@ -1,5 +1,7 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -18,14 +20,24 @@ import java.util.Objects;
  */
 public record HistogramProto(
     double min, double max, double num, double sum, double sumSquares, double[] bucketLimit, double[] bucket)
-    implements SummaryValue.Kind, ProtoWriter.Encodable {
+    implements SummaryValue.Kind {
 
   public HistogramProto {
     Objects.requireNonNull(bucketLimit, "bucketLimit");
     Objects.requireNonNull(bucket, "bucket");
   }
 
-  public static HistogramProto decode(ProtoReader r) {
+  /** Reads one HistogramProto from its bytes (without a length prefix). */
+  public static HistogramProto parse(byte[] bytes) {
+    return decode(ProtoReader.of(bytes));
+  }
+
+  /** Reads one HistogramProto from {@code length} bytes at {@code offset}. */
+  public static HistogramProto parse(byte[] bytes, int offset, int length) {
+    return decode(ProtoReader.of(bytes, offset, length));
+  }
+
+  static HistogramProto decode(ProtoReader r) {
     double min = 0, max = 0, num = 0, sum = 0, sumSq = 0;
     ProtoReader.DoubleList limits = new ProtoReader.DoubleList();
     ProtoReader.DoubleList counts = new ProtoReader.DoubleList();
@@ -44,8 +56,12 @@ public record HistogramProto(
     return new HistogramProto(min, max, num, sum, sumSq, limits.toArray(), counts.toArray());
   }
 
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  /** This message in the protobuf wire format (without a length prefix). */
+  public byte[] toByteArray() {
+    return ProtoWriter.encode(this::encodeTo);
+  }
+
+  void encodeTo(ProtoWriter w) {
     w.writeDoubleField(1, min);
     w.writeDoubleField(2, max);
     w.writeDoubleField(3, num);

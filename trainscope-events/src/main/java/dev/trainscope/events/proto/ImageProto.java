@@ -1,5 +1,7 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -9,13 +11,23 @@ import java.util.Objects;
  * 5 DIGITAL_YUV, 6 BGRA.
  */
 public record ImageProto(int height, int width, int colorspace, byte[] encodedImage)
-    implements SummaryValue.Kind, ProtoWriter.Encodable {
+    implements SummaryValue.Kind {
 
   public ImageProto {
     Objects.requireNonNull(encodedImage, "encodedImage");
   }
 
-  public static ImageProto decode(ProtoReader r) {
+  /** Reads one ImageProto from its bytes (without a length prefix). */
+  public static ImageProto parse(byte[] bytes) {
+    return decode(ProtoReader.of(bytes));
+  }
+
+  /** Reads one ImageProto from {@code length} bytes at {@code offset}. */
+  public static ImageProto parse(byte[] bytes, int offset, int length) {
+    return decode(ProtoReader.of(bytes, offset, length));
+  }
+
+  static ImageProto decode(ProtoReader r) {
     int h = 0, w = 0, cs = 0;
     byte[] img = new byte[0];
     for (int t; (t = r.readTag()) != 0; ) {
@@ -30,8 +42,12 @@ public record ImageProto(int height, int width, int colorspace, byte[] encodedIm
     return new ImageProto(h, w, cs, img);
   }
 
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  /** This message in the protobuf wire format (without a length prefix). */
+  public byte[] toByteArray() {
+    return ProtoWriter.encode(this::encodeTo);
+  }
+
+  void encodeTo(ProtoWriter w) {
     w.writeInt64Field(1, height);
     w.writeInt64Field(2, width);
     w.writeInt64Field(3, colorspace);

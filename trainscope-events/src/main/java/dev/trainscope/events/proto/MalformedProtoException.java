@@ -3,7 +3,7 @@ package dev.trainscope.events.proto;
 /**
  * A protocol buffer message whose bytes do not follow the wire format: a varint longer than ten
  * bytes, a length that runs past its enclosing message, a wire type that is not defined or not the
- * one a known field is declared with, nesting deeper than {@link ProtoReader#MAX_DEPTH}.
+ * one a known field is declared with, nesting deeper than the reader allows ({@code ProtoReader.MAX_DEPTH}).
  *
  * <p>The offset is relative to the start of the buffer that was handed to the reader, so a caller
  * that knows where that buffer came from (a record at a file offset) can point at the bad byte.

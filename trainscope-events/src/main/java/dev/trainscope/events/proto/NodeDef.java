@@ -1,5 +1,7 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +19,7 @@ import java.util.Objects;
  * An input is {@code "node"} (output 0), {@code "node:k"} (output k) or {@code "^node"} (a control
  * dependency). Attributes keep the file's order.
  */
-public record NodeDef(String name, String op, List<String> inputs, String device, Map<String, AttrValue> attrs)
-    implements ProtoWriter.Encodable {
+public record NodeDef(String name, String op, List<String> inputs, String device, Map<String, AttrValue> attrs) {
   public NodeDef {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(op, "op");
@@ -27,7 +28,7 @@ public record NodeDef(String name, String op, List<String> inputs, String device
     attrs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attrs));
   }
 
-  public static NodeDef decode(ProtoReader r) {
+  static NodeDef decode(ProtoReader r) {
     String name = "";
     String op = "";
     String device = "";
@@ -54,7 +55,7 @@ public record NodeDef(String name, String op, List<String> inputs, String device
     for (int t; (t = r.readTag()) != 0; ) {
       switch (ProtoReader.fieldNumber(t)) {
         case 1: r.expect(t, ProtoReader.LEN, "attr.key"); key = r.readString(); break;
-        case 2: r.expect(t, ProtoReader.LEN, "attr.value"); value = r.readMessage(AttrValue::decode); break;
+        case 2: r.expect(t, ProtoReader.LEN, "attr.value"); value = r.readMessage(AttrValueCodec::decode); break;
         default: r.skipField(t);
       }
     }
@@ -66,13 +67,12 @@ public record NodeDef(String name, String op, List<String> inputs, String device
     for (Map.Entry<String, AttrValue> e : attrs.entrySet()) {
       w.writeMessageField(field, ew -> {
         ew.writeStringField(1, e.getKey());
-        ew.writeMessageField(2, e.getValue());
+        ew.writeMessageField(2, vw -> AttrValueCodec.encode(e.getValue(), vw));
       });
     }
   }
 
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  void encodeTo(ProtoWriter w) {
     w.writeStringField(1, name);
     w.writeStringField(2, op);
     for (String in : inputs) {

@@ -1,5 +1,6 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
 import java.util.ArrayList;
 import java.util.List;
 

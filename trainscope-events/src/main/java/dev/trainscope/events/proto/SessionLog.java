@@ -1,5 +1,7 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.Objects;
 
 /**
@@ -7,7 +9,7 @@ import java.util.Objects;
  * A START at step s tells a reader that the training restarted and values at steps >= s are stale.
  */
 public record SessionLog(int status, String checkpointPath, String msg)
-    implements Event.Payload, ProtoWriter.Encodable {
+    implements Event.Payload {
   public static final int STATUS_UNSPECIFIED = 0;
   public static final int START = 1;
   public static final int STOP = 2;
@@ -32,7 +34,17 @@ public record SessionLog(int status, String checkpointPath, String msg)
     }
   }
 
-  public static SessionLog decode(ProtoReader r) {
+  /** Reads one SessionLog from its bytes (without a length prefix). */
+  public static SessionLog parse(byte[] bytes) {
+    return decode(ProtoReader.of(bytes));
+  }
+
+  /** Reads one SessionLog from {@code length} bytes at {@code offset}. */
+  public static SessionLog parse(byte[] bytes, int offset, int length) {
+    return decode(ProtoReader.of(bytes, offset, length));
+  }
+
+  static SessionLog decode(ProtoReader r) {
     int status = 0;
     String path = "";
     String msg = "";
@@ -57,8 +69,12 @@ public record SessionLog(int status, String checkpointPath, String msg)
     return new SessionLog(status, path, msg);
   }
 
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  /** This message in the protobuf wire format (without a length prefix). */
+  public byte[] toByteArray() {
+    return ProtoWriter.encode(this::encodeTo);
+  }
+
+  void encodeTo(ProtoWriter w) {
     w.writeInt64Field(1, status);
     w.writeStringField(2, checkpointPath);
     w.writeStringField(3, msg);

@@ -1,10 +1,12 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.ArrayList;
 import java.util.List;
 
 /** {@code Summary { repeated Value value = 1; }}. */
-public record Summary(List<SummaryValue> values) implements Event.Payload, ProtoWriter.Encodable {
+public record Summary(List<SummaryValue> values) implements Event.Payload {
   /** Field number of {@code value}. */
   public static final int VALUE = 1;
 
@@ -16,7 +18,7 @@ public record Summary(List<SummaryValue> values) implements Event.Payload, Proto
     return new Summary(List.of(values));
   }
 
-  public static Summary decode(ProtoReader r) {
+  static Summary decode(ProtoReader r) {
     List<SummaryValue> values = new ArrayList<>(1);
     for (int tag; (tag = r.readTag()) != 0; ) {
       if (ProtoReader.fieldNumber(tag) == VALUE) {
@@ -29,10 +31,14 @@ public record Summary(List<SummaryValue> values) implements Event.Payload, Proto
     return new Summary(values);
   }
 
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  /** This message in the protobuf wire format (without a length prefix). */
+  public byte[] toByteArray() {
+    return ProtoWriter.encode(this::encodeTo);
+  }
+
+  void encodeTo(ProtoWriter w) {
     for (SummaryValue v : values) {
-      w.writeMessageField(VALUE, v);
+      w.writeMessageField(VALUE, v::encodeTo);
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -16,8 +18,7 @@ import java.util.Objects;
  *
  * @param pluginData null when absent
  */
-public record SummaryMetadata(PluginData pluginData, String displayName, String summaryDescription, int dataClass)
-    implements ProtoWriter.Encodable {
+public record SummaryMetadata(PluginData pluginData, String displayName, String summaryDescription, int dataClass) {
   public static final int DATA_CLASS_UNKNOWN = 0;
   public static final int DATA_CLASS_SCALAR = 1;
   public static final int DATA_CLASS_TENSOR = 2;
@@ -43,13 +44,13 @@ public record SummaryMetadata(PluginData pluginData, String displayName, String 
   }
 
   /** {@code SummaryMetadata.PluginData}. */
-  public record PluginData(String pluginName, byte[] content) implements ProtoWriter.Encodable {
+  public record PluginData(String pluginName, byte[] content) {
     public PluginData {
       Objects.requireNonNull(pluginName, "pluginName");
       Objects.requireNonNull(content, "content");
     }
 
-    public static PluginData decode(ProtoReader r) {
+    static PluginData decode(ProtoReader r) {
       String name = "";
       byte[] content = new byte[0];
       for (int t; (t = r.readTag()) != 0; ) {
@@ -69,8 +70,7 @@ public record SummaryMetadata(PluginData pluginData, String displayName, String 
       return new PluginData(name, content);
     }
 
-    @Override
-    public void encodeTo(ProtoWriter w) {
+    void encodeTo(ProtoWriter w) {
       w.writeStringField(1, pluginName);
       w.writeBytesField(2, content);
     }
@@ -91,7 +91,17 @@ public record SummaryMetadata(PluginData pluginData, String displayName, String 
     }
   }
 
-  public static SummaryMetadata decode(ProtoReader r) {
+  /** Reads one SummaryMetadata from its bytes (without a length prefix). */
+  public static SummaryMetadata parse(byte[] bytes) {
+    return decode(ProtoReader.of(bytes));
+  }
+
+  /** Reads one SummaryMetadata from {@code length} bytes at {@code offset}. */
+  public static SummaryMetadata parse(byte[] bytes, int offset, int length) {
+    return decode(ProtoReader.of(bytes, offset, length));
+  }
+
+  static SummaryMetadata decode(ProtoReader r) {
     PluginData plugin = null;
     String display = "";
     String description = "";
@@ -121,10 +131,14 @@ public record SummaryMetadata(PluginData pluginData, String displayName, String 
     return new SummaryMetadata(plugin, display, description, dataClass);
   }
 
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  /** This message in the protobuf wire format (without a length prefix). */
+  public byte[] toByteArray() {
+    return ProtoWriter.encode(this::encodeTo);
+  }
+
+  void encodeTo(ProtoWriter w) {
     if (pluginData != null) {
-      w.writeMessageField(1, pluginData);
+      w.writeMessageField(1, pluginData::encodeTo);
     }
     w.writeStringField(2, displayName);
     w.writeStringField(3, summaryDescription);

@@ -1,5 +1,7 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -19,8 +21,7 @@ import java.util.Objects;
  * @param metadata null when absent
  * @param value the {@code oneof value}; null when none is set
  */
-public record SummaryValue(String nodeName, String tag, SummaryMetadata metadata, Kind value)
-    implements ProtoWriter.Encodable {
+public record SummaryValue(String nodeName, String tag, SummaryMetadata metadata, Kind value) {
   public static final int TAG = 1;
   public static final int SIMPLE_VALUE = 2;
   public static final int OBSOLETE_OLD_STYLE_HISTOGRAM = 3;
@@ -74,7 +75,17 @@ public record SummaryValue(String nodeName, String tag, SummaryMetadata metadata
     return tag.isEmpty() ? nodeName : tag;
   }
 
-  public static SummaryValue decode(ProtoReader r) {
+  /** Reads one SummaryValue from its bytes (without a length prefix). */
+  public static SummaryValue parse(byte[] bytes) {
+    return decode(ProtoReader.of(bytes));
+  }
+
+  /** Reads one SummaryValue from {@code length} bytes at {@code offset}. */
+  public static SummaryValue parse(byte[] bytes, int offset, int length) {
+    return decode(ProtoReader.of(bytes, offset, length));
+  }
+
+  static SummaryValue decode(ProtoReader r) {
     String nodeName = "";
     String tag = "";
     SummaryMetadata metadata = null;
@@ -124,26 +135,30 @@ public record SummaryValue(String nodeName, String tag, SummaryMetadata metadata
     return new SummaryValue(nodeName, tag, metadata, value);
   }
 
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  /** This message in the protobuf wire format (without a length prefix). */
+  public byte[] toByteArray() {
+    return ProtoWriter.encode(this::encodeTo);
+  }
+
+  void encodeTo(ProtoWriter w) {
     w.writeStringField(TAG, tag);
     if (value instanceof SimpleValue s) {
       w.writeFloatFieldAlways(SIMPLE_VALUE, s.value());
     } else if (value instanceof ObsoleteOldStyleHistogram h) {
       w.writeBytesFieldAlways(OBSOLETE_OLD_STYLE_HISTOGRAM, h.bytes());
     } else if (value instanceof ImageProto i) {
-      w.writeMessageField(IMAGE, i);
+      w.writeMessageField(IMAGE, i::encodeTo);
     } else if (value instanceof HistogramProto h) {
-      w.writeMessageField(HISTO, h);
+      w.writeMessageField(HISTO, h::encodeTo);
     } else if (value instanceof AudioProto a) {
-      w.writeMessageField(AUDIO, a);
+      w.writeMessageField(AUDIO, a::encodeTo);
     }
     w.writeStringField(NODE_NAME, nodeName);
     if (value instanceof TensorProto t) {
-      w.writeMessageField(TENSOR, t);
+      w.writeMessageField(TENSOR, t::encodeTo);
     }
     if (metadata != null) {
-      w.writeMessageField(METADATA, metadata);
+      w.writeMessageField(METADATA, metadata::encodeTo);
     }
   }
 }

@@ -1,17 +1,29 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.Arrays;
 import java.util.Objects;
 
 /** {@code TaggedRunMetadata { string tag = 1; bytes run_metadata = 2; }}; RunMetadata stays bytes. */
 public record TaggedRunMetadata(String tag, byte[] runMetadata)
-    implements Event.Payload, ProtoWriter.Encodable {
+    implements Event.Payload {
   public TaggedRunMetadata {
     Objects.requireNonNull(tag, "tag");
     Objects.requireNonNull(runMetadata, "runMetadata");
   }
 
-  public static TaggedRunMetadata decode(ProtoReader r) {
+  /** Reads one TaggedRunMetadata from its bytes (without a length prefix). */
+  public static TaggedRunMetadata parse(byte[] bytes) {
+    return decode(ProtoReader.of(bytes));
+  }
+
+  /** Reads one TaggedRunMetadata from {@code length} bytes at {@code offset}. */
+  public static TaggedRunMetadata parse(byte[] bytes, int offset, int length) {
+    return decode(ProtoReader.of(bytes, offset, length));
+  }
+
+  static TaggedRunMetadata decode(ProtoReader r) {
     String tag = "";
     byte[] md = new byte[0];
     for (int t; (t = r.readTag()) != 0; ) {
@@ -31,8 +43,12 @@ public record TaggedRunMetadata(String tag, byte[] runMetadata)
     return new TaggedRunMetadata(tag, md);
   }
 
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  /** This message in the protobuf wire format (without a length prefix). */
+  public byte[] toByteArray() {
+    return ProtoWriter.encode(this::encodeTo);
+  }
+
+  void encodeTo(ProtoWriter w) {
     w.writeStringField(1, tag);
     w.writeBytesField(2, runMetadata);
   }

@@ -1,5 +1,7 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +45,7 @@ public record TensorProto(
     double[] dcomplexVal,
     long[] uint32Val,
     long[] uint64Val)
-    implements SummaryValue.Kind, ProtoWriter.Encodable {
+    implements SummaryValue.Kind {
 
   // Field numbers of TensorProto.
   public static final int DTYPE = 1;
@@ -309,7 +311,17 @@ public record TensorProto(
 
   // ---- codec ----
 
-  public static TensorProto decode(ProtoReader r) {
+  /** Reads one TensorProto from its bytes (without a length prefix). */
+  public static TensorProto parse(byte[] bytes) {
+    return decode(ProtoReader.of(bytes));
+  }
+
+  /** Reads one TensorProto from {@code length} bytes at {@code offset}. */
+  public static TensorProto parse(byte[] bytes, int offset, int length) {
+    return decode(ProtoReader.of(bytes, offset, length));
+  }
+
+  static TensorProto decode(ProtoReader r) {
     int dtype = 0;
     TensorShape shape = TensorShape.SCALAR;
     int version = 0;
@@ -372,10 +384,14 @@ public record TensorProto(
         uint64s == null ? null : uint64s.toArray());
   }
 
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  /** This message in the protobuf wire format (without a length prefix). */
+  public byte[] toByteArray() {
+    return ProtoWriter.encode(this::encodeTo);
+  }
+
+  void encodeTo(ProtoWriter w) {
     w.writeInt64Field(DTYPE, dtype);
-    w.writeMessageField(TENSOR_SHAPE, shape);
+    w.writeMessageField(TENSOR_SHAPE, shape::encodeTo);
     w.writeInt64Field(VERSION_NUMBER, versionNumber);
     w.writeBytesField(TENSOR_CONTENT, tensorContent);
     w.writePackedFloats(FLOAT_VAL, floatVal);

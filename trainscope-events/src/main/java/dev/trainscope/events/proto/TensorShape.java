@@ -1,5 +1,7 @@
 package dev.trainscope.events.proto;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -8,7 +10,7 @@ import java.util.Objects;
  * {@code TensorShapeProto { repeated Dim dim = 2; bool unknown_rank = 3; }} with
  * {@code Dim { int64 size = 1; string name = 2; }}. A size of -1 is an unknown dimension.
  */
-public record TensorShape(List<Dim> dims, boolean unknownRank) implements ProtoWriter.Encodable {
+public record TensorShape(List<Dim> dims, boolean unknownRank) {
   public static final TensorShape SCALAR = new TensorShape(List.of(), false);
 
   public TensorShape {
@@ -16,7 +18,7 @@ public record TensorShape(List<Dim> dims, boolean unknownRank) implements ProtoW
   }
 
   /** One dimension. */
-  public record Dim(long size, String name) implements ProtoWriter.Encodable {
+  public record Dim(long size, String name) {
     public Dim {
       Objects.requireNonNull(name, "name");
     }
@@ -34,8 +36,7 @@ public record TensorShape(List<Dim> dims, boolean unknownRank) implements ProtoW
       return new Dim(size, name);
     }
 
-    @Override
-    public void encodeTo(ProtoWriter w) {
+    void encodeTo(ProtoWriter w) {
       w.writeInt64Field(1, size);
       w.writeStringField(2, name);
     }
@@ -84,7 +85,17 @@ public record TensorShape(List<Dim> dims, boolean unknownRank) implements ProtoW
     return n;
   }
 
-  public static TensorShape decode(ProtoReader r) {
+  /** Reads one TensorShape from its bytes (without a length prefix). */
+  public static TensorShape parse(byte[] bytes) {
+    return decode(ProtoReader.of(bytes));
+  }
+
+  /** Reads one TensorShape from {@code length} bytes at {@code offset}. */
+  public static TensorShape parse(byte[] bytes, int offset, int length) {
+    return decode(ProtoReader.of(bytes, offset, length));
+  }
+
+  static TensorShape decode(ProtoReader r) {
     List<Dim> dims = new ArrayList<>(2);
     boolean unknown = false;
     for (int t; (t = r.readTag()) != 0; ) {
@@ -97,10 +108,14 @@ public record TensorShape(List<Dim> dims, boolean unknownRank) implements ProtoW
     return new TensorShape(dims, unknown);
   }
 
-  @Override
-  public void encodeTo(ProtoWriter w) {
+  /** This message in the protobuf wire format (without a length prefix). */
+  public byte[] toByteArray() {
+    return ProtoWriter.encode(this::encodeTo);
+  }
+
+  void encodeTo(ProtoWriter w) {
     for (Dim d : dims) {
-      w.writeMessageField(2, d);
+      w.writeMessageField(2, d::encodeTo);
     }
     w.writeBoolField(3, unknownRank);
   }

@@ -3,6 +3,8 @@ package dev.trainscope.events.proto;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.trainscope.events.wire.ProtoReader;
+import dev.trainscope.events.wire.ProtoWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,7 @@ class GraphProtosTest {
   @Test
   void graphDefRoundTrips() {
     GraphDefProto g = sample();
-    GraphDefProto back = GraphDefProto.parse(ProtoWriter.encode(g));
+    GraphDefProto back = GraphDefProto.parse(g.toByteArray());
     assertEquals(27, back.producer());
     assertEquals(2, back.nodes().size());
     NodeDef a = back.nodes().get(0);
@@ -50,7 +52,7 @@ class GraphProtosTest {
 
   @Test
   void metaGraphHoldsItsGraphAndVersion() {
-    byte[] graph = ProtoWriter.encode(sample());
+    byte[] graph = sample().toByteArray();
     byte[] meta = ProtoWriter.encode(w -> {
       w.writeMessageField(1, m -> m.writeStringField(5, "1.12.0"));
       w.writeTag(2, ProtoReader.LEN);

@@ -1,5 +1,6 @@
-package dev.trainscope.events.proto;
+package dev.trainscope.events.wire;
 
+import dev.trainscope.events.proto.MalformedProtoException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;

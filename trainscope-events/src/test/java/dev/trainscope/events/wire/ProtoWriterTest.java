@@ -1,8 +1,10 @@
-package dev.trainscope.events.proto;
+package dev.trainscope.events.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.trainscope.events.proto.Event;
+import dev.trainscope.events.proto.SummaryValue;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
