@@ -80,7 +80,7 @@ import java.util.Map;
  *       step, for each 2-D convolution: its output channels for the first probe image</td></tr>
  *   <tr><td>{@code features/<layer>/<channel>/top9}</td><td>image</td><td>{@code feature_top9}</td>
  *       <td>after the first validation pass and later ones as the feature views' time budget allows
- *       ({@link TrainscopeListener.Builder#featureViewsBudget}, 5 % by default), for the chosen channels of the 2-D convolutions (by default the
+ *       ({@link TrainscopeListener.Builder#featureViewsBudget}, 2 % by default), for the chosen channels of the 2-D convolutions (by default the
  *       first 8 of each; see {@link FeatureViews}): a 3 x 3 grid of the 9 validation images whose maximum
  *       activation in the channel (its output before the ReLU, over all positions) is highest, row by
  *       row from the highest, ties to the lower validation index; the input normalisation undone</td></tr>

@@ -80,8 +80,13 @@ import java.util.Set;
  * thread.
  */
 public final class TrainscopeListener implements TrainingListener {
-  /** The share of the training time the feature views may take by default: see {@link Builder#featureViewsBudget}. */
-  public static final double DEFAULT_FEATURE_BUDGET = 0.05;
+  /**
+   * The share of the training time the feature views may take by default: see {@link
+   * Builder#featureViewsBudget}. 2 %, so that the listener as a whole stays within a tenth of the
+   * training time: in the demo their first pass alone takes about that, so by default they watch
+   * the first validation pass and seldom a later one.
+   */
+  public static final double DEFAULT_FEATURE_BUDGET = 0.02;
   /** The name of the probe batch's forward pass in {@link #probeSeconds}. */
   public static final String PROBE_PASS = "probe pass";
 
@@ -609,8 +614,9 @@ public final class TrainscopeListener implements TrainingListener {
      * pass, and a later one only when their time so far, plus as much as their last pass took,
      * stays within {@code fraction} of the time since the first training step. Each pass runs the
      * validation images through the network once more, which for a small network costs about as
-     * much as the validation pass itself. {@value #DEFAULT_FEATURE_BUDGET} by default; 1 watches
-     * every validation pass.
+     * much as the validation pass itself. {@value #DEFAULT_FEATURE_BUDGET} by default (the first
+     * pass, dearest with JIT compilation, takes about that in the demo, so later ones are rare);
+     * raise it to watch more passes, 1 watches every validation pass.
      */
     public Builder featureViewsBudget(double fraction) {
       if (!(fraction > 0 && fraction <= 1)) {
