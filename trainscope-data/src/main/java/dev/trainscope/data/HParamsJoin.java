@@ -1,8 +1,12 @@
 package dev.trainscope.data;
 
+import dev.trainscope.events.meaning.Role;
 import dev.trainscope.events.plugins.HParamsPluginData;
 import dev.trainscope.events.plugins.ProtoValue;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,30 +14,64 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.locks.Lock;
+import java.util.regex.Pattern;
 
 /**
  * The hparams plugin's view of a log directory: each run's session start and end joined with the
- * experiment it belongs to and the last values of that experiment's metrics.
+ * experiment it belongs to and that experiment's metrics over the run.
+ *
+ * <p>Writers differ in what they log (TensorBoard's {@code hparams/backend_context.py} reads the
+ * same): TensorFlow's {@code hp.hparams} logs a session start and no end; Keras' callback an end
+ * at the end of training; PyTorch's {@code add_hparams} and tensorboardX the experiment, start and
+ * an end marked successful all at once, in a sub-run named by a timestamp; Lightning the same in
+ * the training's own run when training starts, with the placeholder metric {@code hp_metric} and
+ * its real metrics logged as plain scalars beside it.
  */
 final class HParamsJoin {
+  /**
+   * A run whose last event is younger than this is taken to be still training. Trainings log at
+   * least every few minutes (an epoch's validation, a step's loss); one silent for longer has
+   * stopped or hangs, and a log directory does not say which.
+   */
+  static final Duration LIVE = Duration.ofMinutes(10);
+
+  /** PyTorch's add_hparams logs each call into a sub-run named by a timestamp: "run/1712345678.123". */
+  private static final Pattern TIMESTAMP_RUN = Pattern.compile("\\d{9,}(\\.\\d+)?");
+
+  /** Lightning's and tensorboardX's placeholder metric. */
+  private static final String HP_METRIC = "hp_metric";
+
   private final Map<String, Run> runs;
+  private final InstantSource clock;
 
   HParamsJoin(Map<String, Run> runs) {
-    this.runs = runs;
+    this(runs, InstantSource.system());
   }
+
+  HParamsJoin(Map<String, Run> runs, InstantSource clock) {
+    this.runs = runs;
+    this.clock = clock;
+  }
+
+  /** A run's hparams data, read under its lock. */
+  private record Logged(HParamsPluginData.Experiment experiment, HParamsPluginData.SessionStartInfo start,
+      HParamsPluginData.SessionEndInfo end) {}
 
   /**
    * The hyperparameter table: one row per run that logged a session start. Several experiments may
    * share a log directory (a Keras tuning run beside tensorboardX trials and a Lightning version):
    * each session belongs to the experiment logged in its own run or the nearest folder above it
    * (the only one, when there is one and none is above), and holds that experiment's metrics; the
-   * table's columns are the union over the sessions' experiments.
+   * table's columns are the union over the sessions' experiments. Where the experiment names no
+   * metric but Lightning's placeholder, or there is none, the session's metrics are the losses,
+   * accuracies and other metrics logged as scalars in its run (TensorBoard, with no experiment,
+   * takes every scalar).
    */
   HParamsTable hparams() {
     Map<String, HParamsPluginData.Experiment> experiments = new HashMap<>();
-    Map<String, HParamsPluginData.SessionStartInfo> starts = new TreeMap<>();
-    Map<String, HParamsPluginData.SessionEndInfo> ends = new HashMap<>();
+    Map<String, Logged> sessions = new TreeMap<>();
     for (Run run : runs.values()) {
       Lock l = run.lock.readLock();
       l.lock();
@@ -43,47 +81,106 @@ final class HParamsJoin {
           experiments.put(run.name, d.experiment);
         }
         if (d.sessionStart != null) {
-          starts.put(run.name, d.sessionStart);
-          if (d.sessionEnd != null) {
-            ends.put(run.name, d.sessionEnd);
-          }
+          sessions.put(run.name, new Logged(d.experiment, d.sessionStart, d.sessionEnd));
         }
       } finally {
         l.unlock();
       }
     }
-    Set<String> hparamNames = new LinkedHashSet<>();
-    Set<String> metricLabels = new LinkedHashSet<>();
+    Columns columns = new Columns();
     List<HParamsTable.Row> rows = new ArrayList<>();
-    for (Map.Entry<String, HParamsPluginData.SessionStartInfo> e : starts.entrySet()) {
+    double now = clock.millis() / 1000.0;
+    for (Map.Entry<String, Logged> e : sessions.entrySet()) {
       String name = e.getKey();
-      HParamsPluginData.SessionStartInfo s = e.getValue();
+      HParamsPluginData.SessionStartInfo s = e.getValue().start();
       HParamsPluginData.Experiment experiment = experimentOf(name, experiments);
+      Set<String> sessionRuns = new LinkedHashSet<>();
+      sessionRuns.add(name);
+      int slash = name.lastIndexOf('/');
+      if (slash > 0 && TIMESTAMP_RUN.matcher(name.substring(slash + 1)).matches()
+          && runs.containsKey(name.substring(0, slash))) {
+        sessionRuns.add(name.substring(0, slash));
+      }
       Map<String, Double> metrics = new LinkedHashMap<>();
+      Map<String, HParamsTable.Metric> stats = new LinkedHashMap<>();
+      boolean placeholderOnly = true;
       if (experiment != null) {
-        experiment.hparamInfos().forEach(h -> hparamNames.add(h.name()));
+        experiment.hparamInfos().forEach(columns::declare);
         for (HParamsPluginData.MetricInfo m : experiment.metricInfos()) {
           if (m.name() == null) {
             continue;
           }
           String group = m.name().group();
           String tag = m.name().tag();
+          placeholderOnly &= group.isEmpty() && tag.equals(HP_METRIC);
           String runName = group.isEmpty() ? name : (name.equals(".") ? group : name + "/" + group);
           String label = group.isEmpty() ? tag : group + "/" + tag;
-          metricLabels.add(label);
-          metrics.put(label, lastScalar(runName, tag));
+          columns.metric(label, m.displayName(), m.description());
+          HParamsTable.Metric stat = metric(runName, tag);
+          metrics.put(label, stat == null ? Double.NaN : stat.last());
+          if (stat != null) {
+            stats.put(label, stat);
+            sessionRuns.add(runName);
+          }
         }
       }
-      hparamNames.addAll(s.hparams().keySet());
+      if (placeholderOnly) {
+        for (String run : sessionRuns) {
+          for (HParamsTable.Metric stat : scalarMetrics(run)) {
+            String label = run.equals(name) ? stat.tag() : relative(name, run) + stat.tag();
+            if (!metrics.containsKey(label)) {
+              columns.metric(label, "", "");
+              metrics.put(label, stat.last());
+              stats.put(label, stat);
+            }
+          }
+        }
+      }
       Map<String, Object> values = new LinkedHashMap<>();
       for (Map.Entry<String, ProtoValue> v : s.hparams().entrySet()) {
-        values.put(v.getKey(), v.getValue().toJava());
+        Object value = v.getValue().toJava();
+        if (value == null) {
+          continue;
+        }
+        if (!(value instanceof Double || value instanceof String || value instanceof Boolean)) {
+          value = String.valueOf(value);   // a struct or list value: shown as text
+        }
+        values.put(v.getKey(), value);
+        columns.value(v.getKey(), value);
       }
-      HParamsPluginData.SessionEndInfo end = ends.get(name);
-      rows.add(new HParamsTable.Row(name, values, metrics, end == null ? "" : end.statusName(), s.startTimeSecs(),
-          end == null ? Double.NaN : end.endTimeSecs()));
+      double lastWall = Double.NaN;
+      for (String run : sessionRuns) {
+        double w = lastWall(run);
+        if (w > lastWall || Double.isNaN(lastWall)) {
+          lastWall = w;
+        }
+      }
+      boolean live = lastWall > now - LIVE.toSeconds();
+      HParamsPluginData.SessionEndInfo end = e.getValue().end();
+      HParamsTable.State state = null;
+      if (end != null && end.status() == HParamsPluginData.STATUS_FAILURE) {
+        state = HParamsTable.State.FAILED;
+      } else if (end != null && end.status() == HParamsPluginData.STATUS_RUNNING) {
+        state = HParamsTable.State.RUNNING;
+      } else if (end != null && end.status() == HParamsPluginData.STATUS_SUCCESS && end.endTimeSecs() > 0) {
+        state = HParamsTable.State.FINISHED;
+      }
+      boolean inferred = state == null;
+      if (inferred) {
+        // no end, an unknown status, or a success without an end time: PyTorch and Lightning log
+        // it together with the start, before training
+        state = live ? HParamsTable.State.RUNNING : HParamsTable.State.FINISHED;
+      }
+      rows.add(new HParamsTable.Row(name, new ArrayList<>(sessionRuns), values, metrics, stats,
+          end == null ? "" : end.statusName(), state, inferred, s.startTimeSecs(),
+          end == null ? Double.NaN : end.endTimeSecs(), lastWall));
     }
-    return new HParamsTable(new ArrayList<>(hparamNames), new ArrayList<>(metricLabels), rows);
+    return new HParamsTable(columns.hparamNames(), columns.metricNames(), columns.build(rows), rows);
+  }
+
+  /** {@code run}'s path below {@code session} with a trailing '/', or the whole run name and '/'. */
+  private static String relative(String session, String run) {
+    return (run.startsWith(session + "/") ? run.substring(session.length() + 1) : run) + "/";
   }
 
   /**
@@ -104,7 +201,7 @@ final class HParamsJoin {
     return experiments.size() == 1 ? experiments.values().iterator().next() : null;
   }
 
-  private double lastScalar(String run, String tag) {
+  private double lastWall(String run) {
     Run r = runs.get(run);
     if (r == null) {
       return Double.NaN;
@@ -112,10 +209,142 @@ final class HParamsJoin {
     Lock l = r.lock.readLock();
     l.lock();
     try {
-      TagData t = r.data.tags.get(tag);
-      return t == null || t.kind != TagKind.SCALAR || t.scalars.isEmpty() ? Double.NaN : t.scalars.lastValue();
+      return r.data.lastWall;
     } finally {
       l.unlock();
+    }
+  }
+
+  /** A scalar tag's last, least and greatest value over the run; null when the run has none. */
+  private HParamsTable.Metric metric(String run, String tag) {
+    Run r = runs.get(run);
+    if (r == null) {
+      return null;
+    }
+    Lock l = r.lock.readLock();
+    l.lock();
+    try {
+      TagData t = r.data.tags.get(tag);
+      return t == null || t.kind != TagKind.SCALAR ? null : summary(run, tag, t.scalars);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  /** The losses, accuracies and other metrics a run logged as scalars, in the order they came. */
+  private List<HParamsTable.Metric> scalarMetrics(String run) {
+    Run r = runs.get(run);
+    List<HParamsTable.Metric> out = new ArrayList<>();
+    if (r == null) {
+      return out;
+    }
+    Lock l = r.lock.readLock();
+    l.lock();
+    try {
+      for (TagData t : r.data.tags.values()) {
+        Role role = t.meaning.role();
+        if (t.kind == TagKind.SCALAR && (role == Role.LOSS || role == Role.ACCURACY || role == Role.METRIC
+            || role == Role.HP_METRIC)) {
+          HParamsTable.Metric m = summary(run, t.name, t.scalars);
+          if (m != null) {
+            out.add(m);
+          }
+        }
+      }
+    } finally {
+      l.unlock();
+    }
+    return out;
+  }
+
+  private static HParamsTable.Metric summary(String run, String tag, ScalarSeries s) {
+    if (s.isEmpty()) {
+      return null;
+    }
+    ScalarSeries.Buckets b = s.downsample(Long.MIN_VALUE, Long.MAX_VALUE, 1);
+    boolean finite = b.finite[0] > 0;
+    return new HParamsTable.Metric(run, tag, s.lastStep(), s.lastValue(), finite ? b.min[0] : Double.NaN,
+        finite ? b.max[0] : Double.NaN);
+  }
+
+  /** The table's columns as the sessions and their experiments declare them. */
+  private static final class Columns {
+    private final Map<String, HParamsPluginData.HParamInfo> declared = new LinkedHashMap<>();
+    private final Map<String, Set<Class<?>>> seen = new LinkedHashMap<>();
+    private final Map<String, String[]> metrics = new LinkedHashMap<>();
+
+    void declare(HParamsPluginData.HParamInfo h) {
+      declared.putIfAbsent(h.name(), h);
+      seen.computeIfAbsent(h.name(), k -> new LinkedHashSet<>());
+    }
+
+    void value(String name, Object v) {
+      seen.computeIfAbsent(name, k -> new LinkedHashSet<>()).add(v.getClass());
+    }
+
+    void metric(String label, String displayName, String description) {
+      metrics.putIfAbsent(label, new String[] {displayName, description});
+    }
+
+    List<String> hparamNames() {
+      return new ArrayList<>(seen.keySet());
+    }
+
+    List<String> metricNames() {
+      return new ArrayList<>(metrics.keySet());
+    }
+
+    List<HParamsTable.Column> build(List<HParamsTable.Row> rows) {
+      List<HParamsTable.Column> out = new ArrayList<>();
+      for (Map.Entry<String, Set<Class<?>>> e : seen.entrySet()) {
+        String name = e.getKey();
+        HParamsPluginData.HParamInfo info = declared.get(name);
+        Set<Class<?>> classes = e.getValue();
+        HParamsTable.Type type;
+        if (classes.isEmpty() && info != null) {
+          type = info.type() == HParamsPluginData.TYPE_BOOL ? HParamsTable.Type.BOOL
+              : info.type() == HParamsPluginData.TYPE_FLOAT64 ? HParamsTable.Type.NUMBER : HParamsTable.Type.STRING;
+        } else if (classes.equals(Set.of(Double.class))) {
+          type = HParamsTable.Type.NUMBER;
+        } else if (classes.equals(Set.of(Boolean.class))) {
+          type = HParamsTable.Type.BOOL;
+        } else {
+          type = HParamsTable.Type.STRING;
+        }
+        List<Object> domain = null;
+        if (info != null && info.domainDiscrete() != null) {
+          domain = new ArrayList<>();
+          for (ProtoValue v : info.domainDiscrete()) {
+            Object o = v.toJava();
+            if (o != null && !domain.contains(o)) {
+              domain.add(type == HParamsTable.Type.STRING ? String.valueOf(o) : o);
+            }
+          }
+        }
+        if (type != HParamsTable.Type.NUMBER) {
+          // the values held, with any declared ones, so that a filter can offer each
+          TreeSet<Object> all = new TreeSet<>(Comparator.comparing(String::valueOf));
+          if (domain != null) {
+            all.addAll(domain);
+          }
+          for (HParamsTable.Row r : rows) {
+            Object v = r.values().get(name);
+            if (v != null) {
+              all.add(type == HParamsTable.Type.STRING ? String.valueOf(v) : v);
+            }
+          }
+          domain = new ArrayList<>(all);
+        }
+        List<Double> interval = info == null || info.domainInterval() == null ? null
+            : List.of(info.domainInterval().minValue(), info.domainInterval().maxValue());
+        out.add(new HParamsTable.Column(name, HParamsTable.Kind.HPARAM, type, domain, interval,
+            info == null ? "" : info.displayName(), info == null ? "" : info.description()));
+      }
+      for (Map.Entry<String, String[]> e : metrics.entrySet()) {
+        out.add(new HParamsTable.Column(e.getKey(), HParamsTable.Kind.METRIC, HParamsTable.Type.NUMBER, null, null,
+            e.getValue()[0], e.getValue()[1]));
+      }
+      return out;
     }
   }
 }

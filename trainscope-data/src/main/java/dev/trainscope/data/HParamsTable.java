@@ -1,38 +1,90 @@
 package dev.trainscope.data;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Runs x hyperparameters x final metrics, for comparing trials: one row per run that logged a
- * session (hparams plugin, as TensorFlow's hparams API, PyTorch's add_hparams, Lightning and this
+ * Runs x hyperparameters x metrics, for comparing trials: one row per run that logged a session
+ * (hparams plugin, as TensorFlow's hparams API, PyTorch's add_hparams, Lightning and this
  * project's writer log it).
  *
  * @param hparams the hyperparameter names: those of the sessions' experiments and of the sessions
  *     themselves, in the order of the sessions
- * @param metrics the metric tags of the sessions' experiments (a log directory may hold several),
+ * @param metrics the metric labels of the sessions (a log directory may hold several experiments),
  *     in the order of the sessions; each row has those of its own experiment
+ * @param columns the hyperparameters, then the metrics, each with its type and domain
  */
-public record HParamsTable(List<String> hparams, List<String> metrics, List<Row> rows) {
+public record HParamsTable(List<String> hparams, List<String> metrics, List<Column> columns, List<Row> rows) {
   public HParamsTable {
     hparams = List.copyOf(hparams);
     metrics = List.copyOf(metrics);
+    columns = List.copyOf(columns);
     rows = List.copyOf(rows);
   }
+
+  /** What a column holds. */
+  public enum Kind { HPARAM, METRIC }
+
+  /** The type of a column's values: numbers (Double), strings or booleans. */
+  public enum Type { NUMBER, STRING, BOOL }
+
+  /**
+   * A column of the table.
+   *
+   * @param domain the values a discrete column may take (declared by the experiment, else those
+   *     the sessions hold, sorted), null for a numeric column without a declared list
+   * @param interval [min, max] declared by the experiment, null when none was
+   * @param displayName the experiment's display name, "" when none
+   */
+  public record Column(String name, Kind kind, Type type, List<Object> domain, List<Double> interval,
+      String displayName, String description) {
+    public Column {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(type, "type");
+      domain = domain == null ? null : Collections.unmodifiableList(new java.util.ArrayList<>(domain));
+      interval = interval == null ? null : List.copyOf(interval);
+    }
+  }
+
+  /**
+   * A metric of one session over its run: the last value and its step, and the least and greatest
+   * finite values (NaN when none).
+   */
+  public record Metric(String run, String tag, long lastStep, double last, double min, double max) {}
+
+  /** A session's state as a person reads it: its logged status, or what the run's liveness says. */
+  public enum State { RUNNING, FINISHED, FAILED }
 
   /**
    * One session.
    *
+   * @param runs the session's run first, then the other runs its metrics or curves are in (a
+   *     metric's group names a sub-run; PyTorch's add_hparams logs a session into a sub-run of the
+   *     training's run)
    * @param values hyperparameter values: Double, String or Boolean
-   * @param metrics the last value of each metric tag of the session's experiment in the run (and its
-   *     sub-runs), NaN when not logged; another experiment's metrics are absent
+   * @param metrics the last value of each metric of the session's experiment, NaN when not
+   *     logged; another experiment's metrics are absent
+   * @param stats each logged metric's last, least and greatest value
    * @param status "STATUS_SUCCESS", ..., or "" when no session end was logged
+   * @param state the status as running, finished or failed; where the session's end says nothing
+   *     (none logged, an unknown status, or one logged together with the start as PyTorch and
+   *     Lightning do), inferred from the run's liveness
+   * @param stateInferred true when {@code state} was inferred rather than logged
+   * @param lastWallTime the latest wall time among {@code runs}, NaN when none
    */
-  public record Row(String run, Map<String, Object> values, Map<String, Double> metrics, String status,
-      double startTime, double endTime) {
+  public record Row(String run, List<String> runs, Map<String, Object> values, Map<String, Double> metrics,
+      Map<String, Metric> stats, String status, State state, boolean stateInferred, double startTime,
+      double endTime, double lastWallTime) {
     public Row {
-      values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
-      metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+      runs = List.copyOf(runs);
+      values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+      metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+      stats = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
+      Objects.requireNonNull(state, "state");
     }
   }
 }

@@ -278,6 +278,7 @@ final class Ingest implements EventHandler {
             d.experiment = x;
           } else if (data.data() instanceof HParamsPluginData.SessionStartInfo s) {
             d.sessionStart = s;
+            d.sessionEnd = null;   // an end logged before belongs to the session this one follows
           } else if (data.data() instanceof HParamsPluginData.SessionEndInfo s) {
             d.sessionEnd = s;
           }

@@ -460,13 +460,17 @@ class FixtureQueriesTest {
   void hparams_lightning_oneRowWithTheTrainingsHyperparameters() {
     HParamsTable t = lightning.hparams();
     assertEquals(List.of("num_chars", "seq_length", "hidden_units", "num_layers", "lr"), t.hparams());
-    assertEquals(List.of("hp_metric"), t.metrics());
+    // Lightning's experiment names only its placeholder hp_metric: the losses it logged are the metrics
+    assertEquals(List.of("hp_metric", "train_loss", "val_loss"), t.metrics());
     assertEquals(1, t.rows().size());
     HParamsTable.Row r = t.rows().get(0);
     assertEquals("lightning_logs/version_0", r.run());
     assertEquals(Map.of("num_chars", 29.0, "seq_length", 100.0, "hidden_units", 512.0, "num_layers", 2.0, "lr", 0.001),
         r.values());
-    assertEquals(Map.of("hp_metric", -1.0), r.metrics());
+    assertEquals(List.of("hp_metric", "train_loss", "val_loss"), List.copyOf(r.metrics().keySet()));
+    assertEquals(-1.0, r.metrics().get("hp_metric"));
+    assertEquals(r.stats().get("val_loss").last(), r.metrics().get("val_loss"));
+    assertTrue(r.stats().get("val_loss").min() < r.stats().get("val_loss").max());
   }
 
   @Test
@@ -481,7 +485,8 @@ class FixtureQueriesTest {
       t.rows().forEach(r -> byRun.put(r.run(), r));
       assertEquals(Map.of("hparam/accuracy", (double) 0.6f, "hparam/loss", 0.5),
           byRun.get("gen-tensorboardX/hparams/trial_1").metrics());
-      assertEquals(Map.of("hp_metric", -1.0), byRun.get("Text-Generation-With-LSTM/lightning_logs/version_0").metrics());
+      assertEquals(List.of("hp_metric", "train_loss", "val_loss"),
+          List.copyOf(byRun.get("Text-Generation-With-LSTM/lightning_logs/version_0").metrics().keySet()));
     }
   }
 

@@ -150,20 +150,51 @@ final class Responses {
     }
   }
 
-  /** {@code /api/hparams}: the hyperparameters and metrics named anywhere, and a row per run with a session. */
-  record HParams(List<String> hparams, List<String> metrics, List<HParamsRow> rows) {
+  /**
+   * {@code /api/hparams}: the hyperparameters and metrics named anywhere, the columns (hparams,
+   * then metrics) with their types and domains, and a row per run with a session.
+   */
+  record HParams(List<String> hparams, List<String> metrics, List<HParamsColumn> columns, List<HParamsRow> rows) {
     static HParams of(HParamsTable t) {
       List<HParamsRow> rows = new ArrayList<>(t.rows().size());
       for (HParamsTable.Row r : t.rows()) {
-        rows.add(new HParamsRow(r.run(), r.values(), r.metrics(), r.status(), r.startTime(), r.endTime()));
+        Map<String, HParamsMetric> stats = new java.util.LinkedHashMap<>();
+        r.stats().forEach((k, m) -> stats.put(k, new HParamsMetric(m.run(), m.tag(), m.lastStep(), m.last(), m.min(),
+            m.max())));
+        rows.add(new HParamsRow(r.run(), r.runs(), r.values(), r.metrics(), stats, r.status(),
+            r.state().name().toLowerCase(java.util.Locale.ROOT), r.stateInferred(), r.startTime(), r.endTime(),
+            r.lastWallTime()));
       }
-      return new HParams(t.hparams(), t.metrics(), rows);
+      List<HParamsColumn> columns = new ArrayList<>(t.columns().size());
+      for (HParamsTable.Column c : t.columns()) {
+        columns.add(new HParamsColumn(c.name(), c.kind().name().toLowerCase(java.util.Locale.ROOT),
+            c.type().name().toLowerCase(java.util.Locale.ROOT), c.domain(), c.interval(), c.displayName(),
+            c.description()));
+      }
+      return new HParams(t.hparams(), t.metrics(), columns, rows);
     }
   }
 
-  /** A run's hyperparameter values, last metric values, session status and times. */
-  record HParamsRow(String run, Map<String, Object> values, Map<String, Double> metrics, String status,
-      double startTime, double endTime) {}
+  /**
+   * A column: {@code kind} hparam or metric, {@code type} number, string or bool; {@code domain}
+   * the values of a discrete column (null for a numeric one without a declared list), {@code
+   * interval} a declared [min, max] or null.
+   */
+  record HParamsColumn(String name, String kind, String type, List<Object> domain, List<Double> interval,
+      String displayName, String description) {}
+
+  /**
+   * A run's session: its runs (the session's first), hyperparameter values, each metric's last
+   * value ({@code metrics}) and last, least and greatest value ({@code stats}), the logged status
+   * and the state (running, finished or failed; {@code stateInferred} when read from the run's
+   * liveness rather than logged), and times.
+   */
+  record HParamsRow(String run, List<String> runs, Map<String, Object> values, Map<String, Double> metrics,
+      Map<String, HParamsMetric> stats, String status, String state, boolean stateInferred, double startTime,
+      double endTime, double lastWallTime) {}
+
+  /** A metric of a session: where it was read, its last step and value, its finite minimum and maximum. */
+  record HParamsMetric(String run, String tag, long lastStep, double last, double min, double max) {}
 
   /** {@code /api/problems}: the log directories' problems. */
   record LogdirProblems(List<FileProblem> problems) {}
