@@ -181,6 +181,12 @@ class HParamsApiTest {
       log.scalar("loss", 3.0, 0, 1_700_000_000.0);
       log.scalar("loss", Double.NaN, 1, 1_700_000_001.0);
     }
+    try (SummaryWriter log = SummaryWriter.builder(logdir.resolve("b/resumed")).clock(old).build()) {
+      log.hparamsSessionStart(Map.of("lr", 0.1, "dropout", 0.1, "use_bn", true));
+      log.hparamsSessionEnd(SessionStatus.FAILURE);
+      log.hparamsSessionStart(Map.of("lr", 0.05, "dropout", 0.1, "use_bn", true));
+      log.scalar("loss", 1.0, 0, 1_700_000_000.0);
+    }
     try (SummaryWriter log = SummaryWriter.builder(logdir.resolve("b/live")).build()) {
       log.hparamsSessionStart(Map.of("lr", 0.2, "dropout", 0.0, "use_bn", false));
       log.scalar("loss", 0.25, 0, now - 5);
@@ -193,7 +199,7 @@ class HParamsApiTest {
     try (Served s = Served.loaded(logdir)) {
       JsonNode t = hparams(s);
       Map<String, JsonNode> rows = byRun(t);
-      assertEquals(5, rows.size(), rows.keySet().toString());
+      assertEquals(6, rows.size(), rows.keySet().toString());
 
       JsonNode a0 = rows.get("a/trial_0");
       assertEquals(List.of("accuracy", "validation/loss"), names(a0.get("metrics")));
@@ -220,6 +226,9 @@ class HParamsApiTest {
       assertEquals("finished", bOld.get("state").asText(), "no end logged, silent for years");
       assertTrue(bOld.get("stateInferred").asBoolean());
       assertTrue(bOld.get("values").get("use_bn").asBoolean());
+      JsonNode resumed = rows.get("b/resumed");
+      assertEquals("", resumed.get("status").asText(), "the failure ended the session before this one");
+      assertEquals(0.05, resumed.get("values").get("lr").asDouble());
       JsonNode bLive = rows.get("b/live");
       assertEquals("running", bLive.get("state").asText(), "no end logged, written seconds ago");
       assertTrue(bLive.get("stateInferred").asBoolean());

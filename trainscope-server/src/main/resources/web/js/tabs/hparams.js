@@ -1,0 +1,440 @@
+// The HParams tab: the sessions of hyperparameter searches (/api/hparams) in three views that share
+// one set of filters: a table (every hparam and metric a column, metrics last with their min and
+// max over the run, sort by any column, hide columns, the run column sticky), parallel coordinates
+// (an axis per hparam and metric, categorical axes for text and booleans, brush an axis to filter,
+// lines coloured by a metric) and a scatter matrix (hparams across, metrics down), both drawn by
+// ECharts. The sessions passing the filters (or those ticked in the table, among them) become the
+// runs ticked in the sidebar, so every other tab shows them; clicking a session opens its curves.
+//
+// The universe is the sessions whose run passes the sidebar's run filter, ticked or not: the tab
+// drives the ticks, so a session it unticked can come back when a brush widens.
+//
+// State (URL): x.hpView table|parallel|scatter; x.hpColor the metric column colouring lines and
+// points; x.hpSort a column id, '-' first for descending; x.hpHide the hidden column ids joined
+// by '\n' ('-' none hidden; absent: the metrics' min and max); x.hpFilter the filters (JSON, see
+// ../views/hparams-model.js); x.hpState the states shown joined by ','; x.hpPick the sessions
+// ticked in the table joined by '\n'; x.hpSync 0 leaves the sidebar's ticks alone.
+//
+// For tests: div.hp-view.__hparamsData (a getter on a test's page) = {columns: [{id, label}]
+// (every column, hidden or not), shown: [column ids shown], rows: [{run, values: {id: value}}]
+// (the rows passing the filters, in the table's order), universe: n, selected: [runs ticked by
+// the tab]}; .hp-parallel.__chart and .hp-scatter.__chart: the ECharts instances. The table is
+// table.runs-table inside .hp-table; rows tr[data-run]; headers th[data-col].
+
+import { el, fmt, regex } from '../util.js';
+import { VirtualTable } from '../views/virtual-table.js';
+import { read } from '../views/controls.js';
+import { testHook } from '../testhooks.js';
+import {
+  sessions, columns, defaultHidden, parseFilters, serializeFilters, passes, sortRows, domainOf, extentOf, toCsv, STATES,
+} from '../views/hparams-model.js';
+import { mountChart, drawParallel, drawScatter } from '../views/hparams-charts.js';
+
+const VIEW = 'x.hpView';
+const COLOR = 'x.hpColor';
+const SORT = 'x.hpSort';
+const HIDE = 'x.hpHide';
+const FILTER = 'x.hpFilter';
+const STATE = 'x.hpState';
+const PICK = 'x.hpPick';
+const SYNC = 'x.hpSync';
+const KEYS = [VIEW, COLOR, SORT, HIDE, FILTER, STATE, PICK, SYNC, 'runFilter'];
+
+/** Axes the scatter matrix draws at most: more would leave each plot too small to read. */
+const SCATTER_X = 6;
+const SCATTER_Y = 4;
+
+const VIEWS = [['table', 'Table'], ['parallel', 'Parallel coordinates'], ['scatter', 'Scatter matrix']];
+
+function passingRunFilter(ctx) {
+  const re = regex(ctx.state.get('runFilter'));
+  const names = ctx.runs().map(r => r.name);
+  return re && !(re instanceof Error) ? names.filter(n => re.test(n)) : names;
+}
+
+export default {
+  id: 'hparams',
+  title: 'HParams',
+  kinds: [],
+
+  /** Null when a run passing the run filter logged an hparams session, else why the tab is empty. */
+  empty(ctx) {
+    const has = passingRunFilter(ctx).some(r => ctx.runTags(r).some(t => t.kind === 'hparams' && t.tag.endsWith('session_start_info')));
+    return has ? null : 'No hyperparameters in the selected runs: log them with hp.hparams (TensorFlow), add_hparams '
+      + '(PyTorch, tensorboardX), Lightning\'s log_hyperparams or writer.hparamsSessionStart()';
+  },
+
+  mount(container, ctx, settings) {
+    const { state, api } = ctx;
+    const summary = el('span', { class: 'hp-summary', role: 'status' });
+    const viewButtons = VIEWS.map(([id, text]) => el('button', { type: 'button', 'data-view': id, text,
+      onclick: () => state.set({ [VIEW]: id === 'table' ? undefined : id }) }));
+    const colorSelect = el('select', { class: 'hp-color', 'aria-label': 'Colour by',
+      onchange: () => state.set({ [COLOR]: colorSelect.value }) });
+    const clearButton = el('button', { type: 'button', class: 'link hp-clear', text: 'clear filters',
+      onclick: () => state.set({ [FILTER]: undefined, [STATE]: undefined, [PICK]: undefined }) });
+    const csvButton = el('button', { type: 'button', class: 'link hp-csv', text: 'download CSV',
+      title: 'The sessions passing the filters, every column, in the table\'s order', onclick: () => downloadCsv() });
+    const toolbar = el('div', { class: 'hp-toolbar' },
+      el('div', { class: 'segmented', role: 'group', 'aria-label': 'View' }, ...viewButtons),
+      el('label', { class: 'hp-color-field' }, 'colour by ', colorSelect), summary, el('span', { class: 'spacer' }),
+      clearButton, csvButton);
+    const tableHost = el('div', { class: 'hp-table' });
+    const parallelHost = el('div', { class: 'hp-parallel hp-chart' });
+    const scatterHost = el('div', { class: 'hp-scatter hp-chart' });
+    const message = el('div', { class: 'empty', hidden: true });
+    const view = el('div', { class: 'hp-view' }, toolbar, message, tableHost, parallelHost, scatterHost);
+    container.append(view);
+
+    const syncBox = el('input', { type: 'checkbox', class: 'hp-sync',
+      onchange: () => state.set({ [SYNC]: syncBox.checked ? undefined : '0' }) });
+    const filterPanel = el('div', { class: 'hp-filters' });
+    const columnPanel = el('div', { class: 'hp-columns' });
+    settings.append(
+      el('label', { class: 'row', title: 'Tick the runs of the sessions passing the filters (or ticked in the table) in the sidebar, for every tab' },
+        syncBox, el('span', { text: 'Filters select runs' })),
+      el('div', { class: 'runs-head' }, el('span', { text: 'Filters' })), filterPanel,
+      el('details', { class: 'hp-columns-box' }, el('summary', { text: 'Columns' }), columnPanel));
+
+    let table = { columns: [], rows: [] };
+    let all = [];          // sessions
+    let cols = [];
+    let loaded = false;
+    let error = '';
+    let shownRows = [];
+    let parallel = null;
+    let scatter = null;
+    let destroyed = false;
+    let applied = null;    // the selection last pushed to the sidebar's ticks
+    let wrote = null;      // the `hidden` value the tab last wrote
+
+    const grid = new VirtualTable(tableHost, {
+      onSort(id) {
+        const cur = read(state, SORT, '');
+        state.set({ [SORT]: cur === id ? '-' + id : id });
+      },
+      rowAttrs: r => ({ 'data-run': r.run }),
+    });
+
+    function filters() { return parseFilters(state.get(FILTER)); }
+    function states() {
+      const v = state.get(STATE);
+      return v ? new Set(String(v).split(',')) : null;
+    }
+    function picks() {
+      const v = state.get(PICK);
+      return new Set(v ? String(v).split('\n') : []);
+    }
+    function hidden() {
+      const v = state.get(HIDE);
+      if (v === undefined || v === null || v === '') return new Set(defaultHidden(cols));
+      return new Set(v === '-' ? [] : String(v).split('\n'));
+    }
+    function setFilter(id, f) {
+      const next = { ...filters(), [id]: f };
+      if (f === null) delete next[id];
+      state.set({ [FILTER]: serializeFilters(next) });
+    }
+
+    function universe() {
+      const names = new Set(passingRunFilter(ctx));
+      return all.filter(s => names.has(s.run));
+    }
+
+    function passing(rows) {
+      const f = filters();
+      const st = states();
+      return rows.filter(r => passes(r, cols, f, st));
+    }
+
+    /** The sessions whose runs the sidebar ticks: those passing the filters, or the ticked ones among them. */
+    function selection(rows) {
+      const p = picks();
+      return p.size ? rows.filter(r => p.has(r.run)) : rows;
+    }
+
+    function filtering() {
+      return Object.keys(filters()).length > 0 || states() !== null || picks().size > 0;
+    }
+
+    /** Ticks the runs of the selected sessions in the sidebar, unticks the rest; forgets it when nothing filters. */
+    function syncTicks(force) {
+      if (!read(state, SYNC, true) || !loaded) return;
+      const key = `${state.get(FILTER) || ''}|${state.get(STATE) || ''}|${state.get(PICK) || ''}`;
+      if (!force && key === applied) return;
+      applied = key;
+      if (!filtering()) {
+        if (wrote !== null && state.get('hidden') === wrote) state.set({ hidden: '' });
+        wrote = null;
+        return;
+      }
+      const keep = new Set();
+      for (const s of selection(passing(universe()))) s.runs.forEach(r => keep.add(r));
+      wrote = ctx.runs().map(r => r.name).filter(n => !keep.has(n)).sort().join('\n');
+      state.set({ hidden: wrote });
+    }
+
+    /** Scalars with the session's runs ticked and nothing else. */
+    function openCurves(run) {
+      const s = all.find(x => x.run === run);
+      if (!s) return;
+      const keep = new Set(s.runs);
+      const changes = { tab: 'scalars', hidden: ctx.runs().map(r => r.name).filter(n => !keep.has(n)).sort().join('\n') };
+      const re = regex(state.get('runFilter'));
+      if (re && !(re instanceof Error) && s.runs.some(r => !re.test(r))) changes.runFilter = '';
+      state.set(changes, { push: true });
+    }
+
+    function metricCols() {
+      return cols.filter(c => c.kind === 'metric' && c.stat === 'last');
+    }
+
+    function colorCol() {
+      const ms = metricCols();
+      const id = state.get(COLOR);
+      return ms.find(c => c.id === id) || ms[0] || null;
+    }
+
+    function tableColumns(rows) {
+      const hide = hidden();
+      const p = picks();
+      return cols.filter(c => c.kind === 'run' || !hide.has(c.id)).map(c => {
+        const base = { id: c.id, label: c.label, title: c.title || c.label, value: c.value, num: c.type === 'number' };
+        if (c.kind === 'run') {
+          return { ...base, minWidth: 200, maxWidth: 420, extra: 40, text: r => r.run, cell: r => {
+            const box = el('input', { type: 'checkbox', class: 'hp-pick', 'aria-label': `tick ${r.run}`,
+              title: 'Tick to select only the ticked sessions' });
+            box.checked = p.has(r.run);
+            box.addEventListener('change', () => togglePick(r.run, box.checked));
+            return el('span', { class: 'run-cell' }, box, el('span', { class: 'swatch', style: { background: ctx.runColor(r.run) } }),
+              el('button', { type: 'button', class: 'link hp-open run-name', text: r.run, title: `${r.runs.join('\n')}\nclick: open the curves` ,
+                onclick: () => openCurves(r.run) }));
+          } };
+        }
+        if (c.kind === 'state') {
+          return { ...base, text: r => r.state, cell: r => el('span', { class: `hp-state hp-${r.state}`, text: r.state + (r.stateInferred ? '?' : ''),
+            title: r.stateInferred ? `${r.state}: inferred from the run's last event (${r.status || 'no session end logged'})` : r.status }) };
+        }
+        return { ...base, text: r => show(c.value(r)) };
+      });
+    }
+
+    function show(v) {
+      if (v === null || v === undefined) return '';
+      return typeof v === 'number' ? fmt(v) : String(v);
+    }
+
+    function togglePick(run, on) {
+      const p = picks();
+      if (on) p.add(run); else p.delete(run);
+      state.set({ [PICK]: p.size ? [...p].sort().join('\n') : undefined });
+    }
+
+    function sorted(rows) {
+      const raw = read(state, SORT, '');
+      const desc = raw.startsWith('-');
+      const id = desc ? raw.slice(1) : raw;
+      const col = cols.find(c => c.id === id);
+      if (!col) {
+        grid.setSort('run', false);
+        return rows;
+      }
+      grid.setSort(col.id, desc);
+      return sortRows(rows, col, desc);
+    }
+
+    function renderFilters(rows) {
+      const f = filters();
+      const st = states();
+      const hide = hidden();
+      const parts = [];
+      parts.push(el('div', { class: 'hp-filter', 'data-col': 'state' }, el('div', { class: 'hp-filter-name', text: 'Status' }),
+        ...STATES.map(s => {
+          const box = el('input', { type: 'checkbox', value: s });
+          box.checked = !st || st.has(s);
+          box.addEventListener('change', () => {
+            const next = new Set(st || STATES);
+            if (box.checked) next.add(s); else next.delete(s);
+            state.set({ [STATE]: next.size === STATES.length ? undefined : [...next].join(',') || 'none' });
+          });
+          return el('label', { class: 'row' }, box, el('span', { text: s }));
+        })));
+      for (const c of cols) {
+        if (c.kind === 'run' || c.kind === 'state' || (hide.has(c.id) && !f[c.id])) continue;
+        if (c.type === 'number') {
+          const ext = extentOf(c, rows);
+          const cur = Array.isArray(f[c.id]) ? f[c.id] : [null, null];
+          const input = (i, ph) => {
+            const inp = el('input', { type: 'text', inputmode: 'decimal', class: i ? 'hp-max' : 'hp-min', placeholder: ph,
+              'aria-label': `${c.label} ${i ? 'at most' : 'at least'}` });
+            inp.value = cur[i] === null || cur[i] === undefined ? '' : String(cur[i]);
+            inp.addEventListener('change', () => {
+              const next = [...cur];
+              const t = inp.value.trim();
+              next[i] = t === '' || !Number.isFinite(Number(t)) ? null : Number(t);
+              setFilter(c.id, next[0] === null && next[1] === null ? null : next);
+            });
+            return inp;
+          };
+          parts.push(el('div', { class: 'hp-filter', 'data-col': c.id }, el('div', { class: 'hp-filter-name', text: c.label, title: c.title }),
+            el('div', { class: 'hp-range' }, input(0, ext ? fmt(ext[0]) : 'min'), el('span', { text: '–' }), input(1, ext ? fmt(ext[1]) : 'max'))));
+        } else {
+          const values = domainOf(c, rows);
+          const chosen = f[c.id] && Array.isArray(f[c.id].in) ? new Set(f[c.id].in.map(String)) : null;
+          parts.push(el('div', { class: 'hp-filter', 'data-col': c.id }, el('div', { class: 'hp-filter-name', text: c.label, title: c.title }),
+            ...values.map(v => {
+              const box = el('input', { type: 'checkbox', value: v });
+              box.checked = !chosen || chosen.has(v);
+              box.addEventListener('change', () => {
+                const next = new Set(chosen || values);
+                if (box.checked) next.add(v); else next.delete(v);
+                setFilter(c.id, next.size === values.length ? null : { in: [...next] });
+              });
+              return el('label', { class: 'row' }, box, el('span', { text: v }));
+            })));
+        }
+      }
+      filterPanel.replaceChildren(...parts);
+      columnPanel.replaceChildren(...cols.filter(c => c.kind !== 'run').map(c => {
+        const box = el('input', { type: 'checkbox', 'data-col': c.id });
+        box.checked = !hide.has(c.id);
+        box.addEventListener('change', () => {
+          const next = hidden();
+          if (box.checked) next.delete(c.id); else next.add(c.id);
+          state.set({ [HIDE]: next.size ? [...next].join('\n') : '-' });
+        });
+        return el('label', { class: 'row' }, box, el('span', { text: c.label }));
+      }));
+    }
+
+    function renderToolbar(rows, shown) {
+      const v = read(state, VIEW, 'table');
+      for (const b of viewButtons) b.setAttribute('aria-pressed', String(b.dataset.view === v));
+      const color = colorCol();
+      colorSelect.replaceChildren(...metricCols().map(c => el('option', { value: c.id, text: c.label })));
+      if (color) colorSelect.value = color.id;
+      colorSelect.disabled = !color;
+      const n = shown.length;
+      summary.textContent = `${n} of ${rows.length} session${rows.length === 1 ? '' : 's'}` + (picks().size ? ` · ${picks().size} ticked` : '')
+        + (!loaded ? ' · loading…' : '') + (error ? ` · ${error}` : '');
+      clearButton.hidden = !filtering();
+    }
+
+    function render() {
+      if (destroyed) return;
+      const rows = universe();
+      const shown = sorted(passing(rows));
+      shownRows = shown;
+      renderToolbar(rows, shown);
+      syncBox.checked = read(state, SYNC, true);
+      const v = read(state, VIEW, 'table');
+      const nothing = loaded && rows.length === 0;
+      message.hidden = !nothing;
+      if (nothing) message.textContent = emptyText();
+      tableHost.hidden = nothing || v !== 'table';
+      parallelHost.hidden = nothing || v !== 'parallel';
+      scatterHost.hidden = nothing || v !== 'scatter';
+      renderFilters(rows);
+      if (nothing) return;
+      if (v === 'table') {
+        grid.setColumns(tableColumns(shown));
+        grid.setRows(shown);
+      } else if (v === 'parallel') {
+        if (!parallel) parallel = mountChart(parallelHost);
+        testHook(parallelHost, '__chart', () => parallel.chart);
+        const hide = hidden();
+        const f = filters();
+        const st = states();
+        // axes: the shown hparams and metrics; lines: the sessions passing the filters of other columns
+        const axes = cols.filter(c => (c.kind === 'hparam' || c.kind === 'metric') && !hide.has(c.id));
+        const axisIds = new Set(axes.map(a => a.id));
+        const others = Object.fromEntries(Object.entries(f).filter(([id]) => !axisIds.has(id)));
+        const lines = rows.filter(r => passes(r, cols, others, st));
+        drawParallel(parallel.chart, { axes, rows: lines, colorCol: colorCol(), filters: f,
+          onBrush: brushed => {
+            const next = { ...filters(), ...brushed };
+            for (const [id, x] of Object.entries(next)) if (x === null) delete next[id];
+            if (serializeFilters(next) !== serializeFilters(filters())) state.set({ [FILTER]: serializeFilters(next) });
+          },
+          onOpen: openCurves });
+      } else {
+        if (!scatter) scatter = mountChart(scatterHost);
+        testHook(scatterHost, '__chart', () => scatter.chart);
+        const hide = hidden();
+        const xs = cols.filter(c => c.kind === 'hparam' && !hide.has(c.id) && domainOf(c, shown).length !== 1
+          && (c.type !== 'number' || (extentOf(c, shown) && extentOf(c, shown)[0] < extentOf(c, shown)[1]))).slice(0, SCATTER_X);
+        const ys = cols.filter(c => c.kind === 'metric' && !hide.has(c.id) && extentOf(c, shown)).slice(0, SCATTER_Y);
+        drawScatter(scatter.chart, { xs, ys, rows: shown, colorCol: colorCol(), onOpen: openCurves });
+      }
+    }
+
+    function emptyText() {
+      return ctx.runs().length === 0 ? 'No runs yet: waiting for event files in the log directory.'
+        : 'No hyperparameters in the runs passing the run filter: log them with hp.hparams (TensorFlow), add_hparams '
+          + '(PyTorch, tensorboardX), Lightning\'s log_hyperparams or writer.hparamsSessionStart().';
+    }
+
+    function downloadCsv() {
+      const text = toCsv(cols, shownRows);
+      const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+      const a = el('a', { href: url, download: 'hparams.csv' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    }
+
+    testHook(view, '__hparamsData', () => ({
+      columns: cols.map(c => ({ id: c.id, label: c.label })),
+      shown: [...grid.headRow.children].map(th => th.dataset.col),
+      rows: shownRows.map(r => ({ run: r.run, values: Object.fromEntries(cols.map(c => [c.id, c.value(r)])) })),
+      universe: universe().length,
+      selected: selection(shownRows).map(r => r.run),
+    }));
+
+    async function load() {
+      try {
+        table = await api.hparams();
+        error = '';
+      } catch (e) {
+        error = `hyperparameters could not be loaded: ${e.message}`;
+      }
+      if (destroyed) return;
+      all = sessions(table);
+      cols = columns(table);
+      loaded = true;
+      applied = `${state.get(FILTER) || ''}|${state.get(STATE) || ''}|${state.get(PICK) || ''}`;
+      render();
+    }
+
+    load();
+    render();
+
+    let last = KEYS.map(k => state.get(k)).join('\u0000');
+    return {
+      refresh(reason) {
+        if (reason && typeof reason === 'object' && reason.live) {
+          const metrics = new Set(all.flatMap(s => Object.values(s.stats).map(m => m.tag)));
+          if (reason.live.some(u => u.tag.startsWith('_hparams_') || metrics.has(u.tag))) load();
+          return;
+        }
+        if (reason === 'runs') {
+          load();
+          return;
+        }
+        const now = KEYS.map(k => state.get(k)).join('\u0000');
+        if (reason === 'state' && now === last) return;   // another tab's key
+        last = now;
+        syncTicks(false);
+        render();
+      },
+      destroy() {
+        destroyed = true;
+        if (parallel) parallel.destroy();
+        if (scatter) scatter.destroy();
+        grid.destroy();
+        view.remove();
+      },
+    };
+  },
+};
