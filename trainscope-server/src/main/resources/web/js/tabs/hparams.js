@@ -364,6 +364,11 @@ export default {
         const xs = cols.filter(c => c.kind === 'hparam' && !hide.has(c.id) && domainOf(c, shown).length !== 1
           && (c.type !== 'number' || (extentOf(c, shown) && extentOf(c, shown)[0] < extentOf(c, shown)[1]))).slice(0, SCATTER_X);
         const ys = cols.filter(c => c.kind === 'metric' && !hide.has(c.id) && extentOf(c, shown)).slice(0, SCATTER_Y);
+        if (!xs.length || !ys.length) {
+          message.hidden = false;
+          message.textContent = 'Nothing to plot: the scatter matrix needs a hyperparameter that varies across the sessions '
+            + 'passing the filters and a metric they logged.';
+        }
         drawScatter(scatter.chart, { xs, ys, rows: shown, colorCol: colorCol(), onOpen: openCurves });
       }
     }

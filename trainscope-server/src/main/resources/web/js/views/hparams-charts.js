@@ -38,6 +38,15 @@ function colorMap(colorCol, rows, dimension, seriesIndex) {
   };
 }
 
+/**
+ * Whether a numeric column reads better on a log axis: positive values spanning two decades or
+ * more, as learning rates and weight decays searched log-uniformly do.
+ */
+function logScale(col, rows) {
+  const ext = col.type === 'number' ? extentOf(col, rows) : null;
+  return !!ext && ext[0] > 0 && ext[1] / ext[0] >= 100;
+}
+
 /** A chart in {@code host}, resized with it; {chart, destroy()}. */
 export function mountChart(host) {
   const chart = echarts.init(host, null, { renderer: 'canvas' });
@@ -76,7 +85,7 @@ export function drawParallel(chart, { axes, rows, colorCol, filters, onBrush, on
     parallelAxis: axes.map((a, i) => {
       const base = { dim: i, id: a.id, name: a.label };
       if (a.type !== 'number') return { ...base, type: 'category', data: domains[i] };
-      return { ...base, type: 'value', scale: true };
+      return logScale(a, rows) ? { ...base, type: 'log', logBase: 10 } : { ...base, type: 'value', scale: true };
     }),
     visualMap: visual ? [visual] : [],
     series: [{ type: 'parallel', data, smooth: false, progressive: 0, inactiveOpacity: 0.04, activeOpacity: 1,
@@ -142,11 +151,11 @@ export function drawScatter(chart, { xs, ys, rows, colorCol, onOpen }) {
     const k = grids.length;
     grids.push({ left: `${left + i * w + 1.2}%`, top: `${top + j * h + 1.5}%`, width: `${w - 2.4}%`, height: `${h - 4}%` });
     const cat = x.type !== 'number';
-    xAxes.push({ gridIndex: k, type: cat ? 'category' : 'value', scale: true, data: cat ? domainOf(x, rows) : undefined,
+    xAxes.push({ gridIndex: k, type: cat ? 'category' : logScale(x, rows) ? 'log' : 'value', scale: true, data: cat ? domainOf(x, rows) : undefined,
       name: j === ys.length - 1 ? x.label : '', nameLocation: 'middle', nameGap: 22,
       nameTextStyle: { color: c.fg, fontSize: 11 }, axisLine, splitLine: { lineStyle: { color: c.grid } },
       axisLabel: { color: c.muted, fontSize: 9, hideOverlap: true, formatter: v => (typeof v === 'number' ? fmt(v) : v) } });
-    yAxes.push({ gridIndex: k, type: 'value', scale: true, name: i === 0 ? y.label : '', nameLocation: 'middle',
+    yAxes.push({ gridIndex: k, type: logScale(y, rows) ? 'log' : 'value', scale: true, name: i === 0 ? y.label : '', nameLocation: 'middle',
       nameGap: 38, nameTextStyle: { color: c.fg, fontSize: 11 }, axisLine, splitLine: { lineStyle: { color: c.grid } },
       axisLabel: { color: c.muted, fontSize: 9, hideOverlap: true, formatter: v => fmt(v) } });
     const data = [];

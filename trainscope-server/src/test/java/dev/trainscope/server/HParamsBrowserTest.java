@@ -160,6 +160,16 @@ class HParamsBrowserTest {
       assertEquals("running", d.get("rows").get(TRIALS - 1).get("values").get("state").asText());
       assertEquals("failed", d.get("rows").get(5).get("values").get("state").asText());
 
+      // empty(ctx): a reason only when no run passing the run filter logged a session
+      JsonNode empty = p.json("async () => { const m = (await import('/js/tabs/hparams.js')).default;"
+          + " const ctx = (tags, filter) => ({ state: { get: k => k === 'runFilter' ? filter : '' },"
+          + " runs: () => [{ name: 'a' }, { name: 'b' }], runTags: r => r === 'b' ? tags : [] });"
+          + " const start = [{ tag: '_hparams_/session_start_info', kind: 'hparams' }];"
+          + " return [m.empty(ctx(start, '')), m.empty(ctx([], '')), m.empty(ctx(start, '^a$'))]; }", null);
+      assertTrue(empty.get(0).isNull(), empty.toString());
+      assertTrue(empty.get(1).asText().startsWith("No hyperparameters in the selected runs"), empty.toString());
+      assertTrue(empty.get(2).asText().startsWith("No hyperparameters"), empty.toString());
+
       // sort by accuracy, descending (a second click)
       p.locator("th[data-col='m:val/accuracy']").click();
       p.locator("th[data-col='m:val/accuracy']").click();

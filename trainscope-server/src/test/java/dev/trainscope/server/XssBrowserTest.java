@@ -157,6 +157,23 @@ class XssBrowserTest {
       assertTrue(table.contains(SCRIPT), "the hparam value as text: " + table);
       assertNoInjectedMarkup(p, "runs");
 
+      // HParams: the table, the filters, and the charts' tooltips (ECharts writes them as HTML)
+      p.tab("hparams");
+      p.waitFor("() => document.querySelectorAll('.hp-table tr[data-run]').length === 1", null);
+      String hp = contentText(p) + p.page.evaluate("() => document.getElementById('tab-settings').innerText");
+      assertTrue(hp.contains(IMG + "/trial") && hp.contains(SCRIPT) && hp.contains(SCRIPT + "/metric"), hp);
+      assertNoInjectedMarkup(p, "hparams table");
+      p.locator(".hp-toolbar button[data-view='parallel']").click();
+      p.waitFor("() => document.querySelector('.hp-parallel').__chart", null);
+      // the line's tooltip as ECharts would write it into the page: the name escaped
+      String tip = (String) p.page.evaluate("() => { const c = document.querySelector('.hp-parallel').__chart;"
+          + " const s = c.getOption().series[0].data[0]; return c.getOption().tooltip[0].formatter({ name: s.name }); }");
+      assertEquals((IMG + "/trial").replace("<", "&#60;").replace(">", "&#62;"), tip);
+      assertNoInjectedMarkup(p, "hparams parallel");
+      // one session: nothing varies, so no scatter plot, and a note saying so
+      p.locator(".hp-toolbar button[data-view='scatter']").click();
+      p.waitFor("() => document.querySelector('.hp-view .empty').innerText.startsWith('Nothing to plot')", null);
+
       assertEquals(null, p.page.evaluate("() => window.__pwned"));
       p.assertNoErrors();
     }
