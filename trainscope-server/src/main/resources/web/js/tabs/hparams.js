@@ -243,22 +243,27 @@ export default {
       return sortRows(rows, col, desc);
     }
 
+    /** A checkbox per value, ticked when {@code chosen} (a Set, or null for all) has it; write(next set) on a change. */
+    function valueChecks(values, chosen, write) {
+      return values.map(v => {
+        const box = el('input', { type: 'checkbox', value: v });
+        box.checked = !chosen || chosen.has(v);
+        box.addEventListener('change', () => {
+          const next = new Set(chosen || values);
+          if (box.checked) next.add(v); else next.delete(v);
+          write(next);
+        });
+        return el('label', { class: 'row' }, box, el('span', { text: v }));
+      });
+    }
+
     function renderFilters(rows) {
       const f = filters();
       const st = states();
       const hide = hidden();
       const parts = [];
       parts.push(el('div', { class: 'hp-filter', 'data-col': 'state' }, el('div', { class: 'hp-filter-name', text: 'Status' }),
-        ...STATES.map(s => {
-          const box = el('input', { type: 'checkbox', value: s });
-          box.checked = !st || st.has(s);
-          box.addEventListener('change', () => {
-            const next = new Set(st || STATES);
-            if (box.checked) next.add(s); else next.delete(s);
-            state.set({ [STATE]: next.size === STATES.length ? undefined : [...next].join(',') || 'none' });
-          });
-          return el('label', { class: 'row' }, box, el('span', { text: s }));
-        })));
+        ...valueChecks(STATES, st, next => state.set({ [STATE]: next.size === STATES.length ? undefined : [...next].join(',') || 'none' }))));
       for (const c of cols) {
         if (c.kind === 'run' || c.kind === 'state' || (hide.has(c.id) && !f[c.id])) continue;
         if (c.type === 'number') {
@@ -282,16 +287,7 @@ export default {
           const values = domainOf(c, rows);
           const chosen = f[c.id] && Array.isArray(f[c.id].in) ? new Set(f[c.id].in.map(String)) : null;
           parts.push(el('div', { class: 'hp-filter', 'data-col': c.id }, el('div', { class: 'hp-filter-name', text: c.label, title: c.title }),
-            ...values.map(v => {
-              const box = el('input', { type: 'checkbox', value: v });
-              box.checked = !chosen || chosen.has(v);
-              box.addEventListener('change', () => {
-                const next = new Set(chosen || values);
-                if (box.checked) next.add(v); else next.delete(v);
-                setFilter(c.id, next.size === values.length ? null : { in: [...next] });
-              });
-              return el('label', { class: 'row' }, box, el('span', { text: v }));
-            })));
+            ...valueChecks(values, chosen, next => setFilter(c.id, next.size === values.length ? null : { in: [...next] }))));
         }
       }
       filterPanel.replaceChildren(...parts);

@@ -114,7 +114,9 @@ function sortable(v) {
   return v;
 }
 
+/** The session's state (running, finished, failed; '?' when read from the run's liveness), else its logged status. */
 function statusText(hp) {
+  if (hp && hp.state) return hp.state + (hp.stateInferred ? '?' : '');
   if (!hp || !hp.status) return '';
   return hp.status.replace(/^STATUS_/, '').toLowerCase();
 }
