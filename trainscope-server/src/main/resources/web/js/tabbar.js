@@ -8,6 +8,13 @@
 
 import { el } from './util.js';
 
+/** Makes `nodes` the children of `parent`, in order, moving none that is already in its place. */
+function place(parent, nodes) {
+  const kids = parent.children;
+  if (kids.length === nodes.length && nodes.every((n, i) => kids[i] === n)) return;
+  parent.replaceChildren(...nodes);
+}
+
 export class TabBar {
   /** nav: the bar's element; onSelect(id): a tab was chosen. */
   constructor(nav, onSelect) {
@@ -51,8 +58,11 @@ export class TabBar {
       if (!b) {
         b = el('button', { type: 'button', 'data-tab': it.id });
         b.addEventListener('click', () => {
+          const fromMenu = b.parentNode === this.menu;
           this.toggle(false);
           this.onSelect(it.id);
+          // chosen in the menu, the tab moves into the strip (when the shell has opened it): follow it there
+          if (fromMenu) setTimeout(() => { if (b.parentNode === this.strip) b.focus(); });
         });
         this.buttons.set(it.id, b);
       }
@@ -73,37 +83,42 @@ export class TabBar {
     this.layout();
   }
 
-  /** Puts as many tabs in the strip as fit, the others in the menu. */
+  /**
+   * Puts as many tabs in the strip as fit, the others in the menu. Widths are those of copies laid
+   * out out of sight, and buttons move only when their place changes: a button moved loses the
+   * keyboard focus, and the bar is laid out again on every change of findings or progress.
+   */
   layout() {
     this.lastWidth = this.nav.clientWidth;
     const all = this.items.map(it => this.buttons.get(it.id));
-    // measure every tab in the strip, as a tab
-    this.moreBox.hidden = true;
-    for (const b of all) this.asTab(b);
-    this.strip.replaceChildren(...all);
+    const measure = el('div', { class: 'tab-strip tab-measure', 'aria-hidden': 'true' },
+      ...all.map(b => { const c = b.cloneNode(true); c.removeAttribute('data-tab'); return c; }), this.more.cloneNode(true));
+    this.nav.append(measure);
+    const widths = [...measure.children].map(c => c.getBoundingClientRect().width);
+    const moreWidth = widths.pop() + 6;
+    measure.remove();
     const avail = this.nav.clientWidth;
-    const widths = all.map(b => b.getBoundingClientRect().width);
     const gap = 2;
-    const total = ws => ws.reduce((s, w) => s + w + gap, 0);
+    let used = widths.reduce((s, w) => s + w + gap, 0);
     const inStrip = all.map(() => true);
-    if (total(widths) > avail) {
-      this.moreBox.hidden = false;
-      const moreWidth = this.more.getBoundingClientRect().width + 6;
+    if (used > avail) {
+      used += moreWidth;
       const order = [];
       // empty tabs leave first, then the last ones; never the open one
       for (let i = all.length - 1; i >= 0; i--) if (this.items[i].empty && !this.items[i].active) order.push(i);
       for (let i = all.length - 1; i >= 0; i--) if (!this.items[i].empty && !this.items[i].active) order.push(i);
-      let used = total(widths) + moreWidth;
       for (const i of order) {
         if (used <= avail) break;
         inStrip[i] = false;
         used -= widths[i] + gap;
       }
     }
+    const strip = all.filter((b, i) => inStrip[i]);
     const out = all.filter((b, i) => !inStrip[i]);
-    this.strip.replaceChildren(...all.filter((b, i) => inStrip[i]));
-    for (const b of out) this.asItem(b);
-    this.menu.replaceChildren(...out);
+    strip.forEach(b => this.asTab(b));
+    out.forEach(b => this.asItem(b));
+    place(this.strip, strip);
+    place(this.menu, out);
     this.moreBox.hidden = out.length === 0;
     if (!out.length) this.toggle(false);
     this.more.textContent = `More (${out.length}) ▾`;
