@@ -351,6 +351,14 @@ async function firstLoad() {
   }
 }
 
+/** A page opened without a tab in its URL opens the first tab with data, as TensorBoard does. */
+function openFirstWithData() {
+  if (new URLSearchParams(location.hash.replace(/^#/, '')).has('tab')) return;
+  const present = presentKinds();
+  const first = TABS.find(t => !emptyReason(t, present));
+  if (first && first.id !== state.get('tab')) state.set({ tab: first.id });
+}
+
 function loadingNode() {
   return el('div', { class: 'loading', id: 'loading', role: 'status' }, el('span', { class: 'spinner', 'aria-hidden': 'true' }),
     'Loading the runs…');
@@ -395,6 +403,7 @@ async function main() {
     if (other.length) refresh('state');
   });
   if (!await firstLoad()) return;
+  openFirstWithData();
   mountTab();
   findings.subscribe(showFindings);
   const reloadFindings = debounce(() => findings.reload().catch(e => console.error(e)), 300);
