@@ -4,8 +4,17 @@
 //   export default {
 //     id: 'scalars', title: 'Scalars',
 //     kinds: ['scalar'],                     // tag kinds it shows (TagInfo.kind); [] = not tag based
+//     empty(ctx) -> null | 'reason',         // optional: null when it has something to show for the
+//                                            // selected runs, else a one-line reason (what to log)
 //     mount(container, ctx, settings) -> { refresh(reason), destroy() }
 //   }
+//
+//   A tab is empty (greyed in the top bar, its reason on hover, in the menu and in its body instead
+//   of the tab) when its empty(ctx) returns a reason, or, without empty(), when it has kinds and no
+//   selected run has a tag of those kinds (whatever the tag filter). A tab with kinds [] and no
+//   empty() is never empty. empty() is called on every change of runs, tags or selection: keep it
+//   to one pass over ctx.runTags of the selected runs; a tab that must ask the server calls
+//   ctx.recheck() when the answer arrives, and answers null until then.
 //
 //   container: the main area, empty; settings: a sidebar panel for the tab's own controls.
 //   refresh(reason) is called with 'runs' (runs or tags changed), 'selection' (ticked runs or run
@@ -18,13 +27,19 @@
 //     tags(kinds): Map tag -> [TagInfo of each selected run having it], tags passing the tag filter,
 //                  in order of first appearance; tags(kinds, {filter: false}) ignores the tag filter
 //     tagFilter(): the tag filter as a RegExp (or null)
+//     recheck(): asks the shell to ask every tab's empty() again
 //   }
+//
+// For tests: every tab is a button[data-tab] inside nav#tabs, in the strip (role=tab, aria-selected)
+// or, when the bar is too narrow, in the More menu (#tabs-menu, role=menuitem); an empty tab's button
+// has data-empty with its reason; an empty tab opened shows div.tab-empty[data-tab] with the reason.
 
 import * as state from './state.js';
 import { api } from './api.js';
 import { live } from './api.js';
 import { runColor } from './colors.js';
 import { RunList } from './runs.js';
+import { TabBar } from './tabbar.js';
 import { el, clear, regex, debounce } from './util.js';
 import scalars from './tabs/scalars.js';
 import histograms from './tabs/histograms.js';
@@ -39,6 +54,7 @@ import features from './tabs/features.js';
 import latent from './tabs/latent.js';
 import hparams from './tabs/hparams.js';
 import * as findings from './findings.js';
+import { testHook } from './testhooks.js';
 
 const TABS = [scalars, histograms, distributions, images, text, layers, graph, features, latent, findingsTab, runsTable, hparams];
 
@@ -49,8 +65,9 @@ const model = {
   cutFilter: null,      // the tag filter the server searched the cut runs with, or null
 };
 
-let current = null;    // { tab, view }
+let current = null;    // { tab, view, empty }: view null while the tab is empty and its reason shown
 let runList = null;
+let tabBar = null;
 
 const ctx = {
   api,
@@ -59,6 +76,7 @@ const ctx = {
   runs: () => model.runs,
   selectedRuns: () => runList.selected(),
   runTags: run => model.tagsByRun.get(run) || [],
+  recheck: () => renderTabs(),
   tagFilter: () => {
     const re = regex(state.get('tagFilter'));
     return re instanceof Error ? null : re;
@@ -135,23 +153,68 @@ function showTagNotice() {
   node.style.whiteSpace = 'pre-line';
 }
 
+/** How to log what a tag-based tab shows, for its reason when it is empty. */
+const KIND_HINTS = {
+  scalar: ['scalars', 'add_scalar, tf.summary.scalar or writer.scalar()'],
+  histogram: ['histograms', 'add_histogram, tf.summary.histogram or writer.histogram()'],
+  image: ['images', 'add_image, tf.summary.image or writer.image()'],
+  audio: ['audio', 'add_audio or tf.summary.audio'],
+  text: ['text', 'add_text, tf.summary.text or writer.text()'],
+};
+
+/** Null when the tab has something to show for the selected runs, else why not (one line). */
+function emptyReason(t, present) {
+  if (t.empty) {
+    try {
+      return t.empty(ctx) || null;
+    } catch (e) {
+      console.error(e);
+      return null;
+    }
+  }
+  if (!t.kinds.length || t.kinds.some(k => present.has(k))) return null;
+  if (!model.runs.length) return 'No runs yet: waiting for event files in the log directory';
+  if (!runList.selected().length) return 'No runs selected: tick runs in the sidebar or clear the run filter';
+  const hints = t.kinds.map(k => KIND_HINTS[k]).filter(Boolean);
+  const what = hints.length ? hints.map(h => h[0]).join(' or ') : `${t.kinds.join(' or ')} tags`;
+  const how = hints.length ? `: log them with ${hints.map(h => h[1]).join('; ')}` : '';
+  return `No ${what} in the selected runs${how}`;
+}
+
+/** The tag kinds the selected runs have; every kind when a run's tags were not all sent (not known). */
+function presentKinds() {
+  const present = new Set();
+  for (const run of runList.selected()) {
+    if (model.cut.has(run)) return { has: () => true };
+    for (const t of model.tagsByRun.get(run) || []) present.add(t.kind);
+  }
+  return present;
+}
+
 function renderTabs() {
-  const nav = document.getElementById('tabs');
-  clear(nav);
-  const active = state.get('tab');
-  for (const t of TABS) {
-    const has = t.kinds.length === 0 || [...model.tagsByRun.values()].some(ts => ts.some(x => t.kinds.includes(x.kind)));
-    const b = el('button', { type: 'button', role: 'tab', 'aria-selected': String(t.id === active),
-      'data-tab': t.id, text: t.title, title: has ? t.title : `${t.title}: no data` });
+  const active = (current && current.tab.id) || state.get('tab');
+  const present = presentKinds();
+  const reasons = new Map();
+  const items = TABS.map(t => {
+    const empty = emptyReason(t, present);
+    reasons.set(t, empty);
+    let badge = null;
+    let title = t.title;
     if (t === findingsTab) {
       const n = findingCount();
       if (n.total) {
-        b.append(' ', el('span', { class: `badge sev-${n.worst}`, 'data-count': String(n.total), text: String(n.total) }));
-        b.title = `${n.total} finding${n.total === 1 ? '' : 's'} in the selected runs`;
+        badge = el('span', { class: `badge sev-${n.worst}`, 'data-count': String(n.total), text: String(n.total) });
+        title = `${n.total} finding${n.total === 1 ? '' : 's'} in the selected runs`;
       }
     }
-    b.addEventListener('click', () => state.set({ tab: t.id }, { push: true }));
-    nav.append(b);
+    return { id: t.id, label: t.title, title, empty, active: t.id === active, badge };
+  });
+  tabBar.update(items);
+  // the open tab got data, or lost it: show it, or its reason
+  if (current && (current.view === null) !== (reasons.get(current.tab) !== null)) {
+    mountTab(true);
+  } else if (current && current.view === null) {
+    current.empty.textContent = reasons.get(current.tab);
   }
 }
 
@@ -173,24 +236,32 @@ function showFindings(data) {
   renderTabs();
 }
 
-function mountTab() {
+function mountTab(again = false) {
   const id = state.get('tab');
   const tab = TABS.find(t => t.id === id) || TABS[0];
-  if (current && current.tab === tab) return;
-  if (current) {
+  if (current && current.tab === tab && !again) return;
+  if (current && current.view) {
     try { current.view.destroy(); } catch (e) { console.error(e); }
   }
   const content = document.getElementById('content');
   const settings = document.getElementById('tab-settings');
   clear(content);
   clear(settings);
+  content.className = 'content';   // a tab may have styled the main area for itself
   content.scrollTop = 0;   // the last tab's scroll position means nothing in this one
-  current = { tab, view: tab.mount(content, ctx, settings) };
+  const reason = emptyReason(tab, presentKinds());
+  if (reason) {
+    const empty = el('div', { class: 'empty tab-empty', 'data-tab': tab.id, role: 'status', text: reason });
+    content.append(empty);
+    current = { tab, view: null, empty };
+  } else {
+    current = { tab, view: tab.mount(content, ctx, settings), empty: null };
+  }
   renderTabs();
 }
 
 function refresh(reason) {
-  if (current) {
+  if (current && current.view) {
     try { current.view.refresh(reason); } catch (e) { console.error(e); }
   }
 }
@@ -253,9 +324,52 @@ function filterInput() {
   return check;
 }
 
+/**
+ * The first answer: until it comes, the main area says the page is loading (index.html); when the
+ * server cannot be reached or answers with an error, it says so, with what the server said, and a
+ * button to try again. True once the runs are in.
+ */
+async function firstLoad() {
+  const content = document.getElementById('content');
+  const progress = document.getElementById('progress');
+  for (;;) {
+    try {
+      await loadModel();
+      return true;
+    } catch (e) {
+      console.warn(e);
+      const what = e.status ? `The server answered ${e.status}: ${e.message}` : `Cannot reach the server: ${e.message}`;
+      progress.textContent = '⚠ not loaded';
+      let retry;
+      const again = new Promise(r => { retry = r; });
+      content.replaceChildren(el('div', { class: 'empty error load-error', role: 'alert' },
+        el('p', { text: `The runs could not be loaded. ${what}` }),
+        el('button', { type: 'button', class: 'ev-back', text: 'Try again', onclick: () => retry() })));
+      await again;
+      content.replaceChildren(loadingNode());
+      progress.textContent = 'connecting…';
+    }
+  }
+}
+
+/** A page opened without a tab in its URL opens the first tab with data, as TensorBoard does. */
+function openFirstWithData() {
+  if (new URLSearchParams(location.hash.replace(/^#/, '')).has('tab')) return;
+  const present = presentKinds();
+  const first = TABS.find(t => !emptyReason(t, present));
+  if (first && first.id !== state.get('tab')) state.set({ tab: first.id });
+}
+
+function loadingNode() {
+  return el('div', { class: 'loading', id: 'loading', role: 'status' }, el('span', { class: 'spinner', 'aria-hidden': 'true' }),
+    'Loading the runs…');
+}
+
 async function main() {
   state.init();
   applyTheme();
+  tabBar = new TabBar(document.getElementById('tabs'), id => state.set({ tab: id }, { push: true }));
+  testHook(document.getElementById('tabs'), '__tabBar', () => tabBar);
   runList = new RunList(document.getElementById('run-list'), document.getElementById('run-count'),
     document.getElementById('run-filter'), document.getElementById('run-filter-error'), () => refresh('selection'));
   document.getElementById('runs-all').addEventListener('click', () => runList.setAll(true));
@@ -289,18 +403,20 @@ async function main() {
     const other = [...keys].filter(k => !['theme', 'tab', 'runFilter', 'hidden', 'tagFilter'].includes(k));
     if (other.length) refresh('state');
   });
-  try {
-    await loadModel();
-  } catch (e) {
-    document.getElementById('content').append(el('div', { class: 'empty error', text: `Cannot reach the server: ${e.message}` }));
-    return;
-  }
+  if (!await firstLoad()) return;
+  openFirstWithData();
   mountTab();
   findings.subscribe(showFindings);
   const reloadFindings = debounce(() => findings.reload().catch(e => console.error(e)), 300);
   reloadFindings();
   const reloadModel = debounce(async () => {
-    await loadModel();
+    try {
+      await loadModel();
+    } catch (e) {
+      console.warn(e);
+      document.getElementById('progress').textContent = `⚠ could not update the runs: ${e.message}`;
+      return;
+    }
     refresh('runs');
   }, 300);
   live(update => {

@@ -53,6 +53,12 @@ export default {
   title: 'Features',
   kinds: [],
 
+  empty(ctx) {
+    if (ctx.selectedRuns().some(r => ctx.runTags(r).some(isFeatureView))) return null;
+    return 'No feature views in the selected runs: the DJL listener logs them for convolutional networks '
+      + '(features/<layer>/<channel>/top9, ./trainscope demo)';
+  },
+
   mount(container, ctx, settings) {
     const tab = el('div', { class: 'features-tab', 'data-tab': 'features', 'data-state': 'empty' });
     const note = el('p', { class: 'muted' });

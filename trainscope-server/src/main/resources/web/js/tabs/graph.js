@@ -36,10 +36,39 @@ function download(blob, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+/**
+ * Whether there is a graph to show: a run's graph tags and meta-graphs are in what the shell holds;
+ * ONNX files beside a run and --model files only /api/graphs knows, asked once per runs list (the
+ * shell replaces the list when runs change) and until then taken as there.
+ */
+const known = { runs: null, count: null };
+
+function graphsListed(ctx) {
+  const runs = ctx.runs();
+  if (known.runs !== runs) {
+    known.runs = runs;
+    known.count = null;
+    json(apiUrl('api/graphs')).then(res => {
+      if (known.runs !== runs) return;
+      known.count = res.graphs.length;
+      ctx.recheck();
+    }, e => console.warn(e));
+  }
+  return known.count;
+}
+
 export default {
   id: 'graph',
   title: 'Graph',
   kinds: [],
+
+  empty(ctx) {
+    // the tab lists the graphs of every run, whatever the selection
+    const inRuns = ctx.runs().some(r => r.hasGraph || r.hasMetaGraph || ctx.runTags(r.name).some(t => t.kind === 'graph'));
+    if (inRuns || graphsListed(ctx) !== 0) return null;
+    return 'No graphs: log one (TensorFlow, Keras, PyTorch add_graph, the DJL listener), put an .onnx file '
+      + 'beside a run\'s event files, or pass --model FILE';
+  },
 
   mount(container, ctx, settings) {
     const tab = el('div', { class: 'graph-tab', 'data-tab': 'graph', 'data-state': 'loading' });

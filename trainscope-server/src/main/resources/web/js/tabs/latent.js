@@ -38,6 +38,12 @@ export default {
   title: 'Latent',
   kinds: [],
 
+  empty(ctx) {
+    if (ctx.selectedRuns().some(r => ctx.runTags(r).some(isTraversal))) return null;
+    return 'No latent traversals in the selected runs: ./trainscope demo --model autoencoder logs them '
+      + '(an image tag with role latent_traversal)';
+  },
+
   mount(container, ctx, settings) {
     const tab = el('div', { class: 'latent-tab', 'data-tab': 'latent', 'data-state': 'empty' });
     const note = el('p', { class: 'muted' });

@@ -21,10 +21,24 @@ const TITLES = {
   activation_std: 'Activation std',
 };
 
+/** The roles of per-layer scalars that the server draws (LayersView.ROLES). */
+const LAYER_ROLES = new Set(Object.keys(TITLES));
+
+/** True for a per-layer scalar of a heatmap: its meaning names one of the roles and a layer. */
+export function isLayerScalar(t) {
+  return t.kind === 'scalar' && !!t.meaning && LAYER_ROLES.has(t.meaning.role) && !!t.meaning.layer;
+}
+
 export default {
   id: 'layers',
   title: 'Layers',
   kinds: [],
+
+  empty(ctx) {
+    if (ctx.selectedRuns().some(r => ctx.runTags(r).some(isLayerScalar))) return null;
+    return 'No per-layer scalars in the selected runs: log grad_norm/<layer>, update_ratio/<layer>, '
+      + 'dead_units/<layer> or activation_std/<layer> (the DJL listener does)';
+  },
 
   mount(container, ctx) {
     const root = el('div', { class: 'layers', 'data-tab': 'layers' });
@@ -90,11 +104,15 @@ export default {
     };
 
     const rebuild = () => {
-      const selected = ctx.selectedRuns();
+      // runs without per-layer scalars get no box of their own: the note counts them
+      const all = ctx.selectedRuns();
+      const selected = all.filter(r => ctx.runTags(r).some(isLayerScalar));
+      const without = all.length - selected.length;
       const runs = selected.slice(0, MAX_RUNS);
-      note.textContent = selected.length === 0 ? 'No runs selected: tick runs in the sidebar.'
-        : selected.length > MAX_RUNS ? `Showing the first ${MAX_RUNS} of ${selected.length} selected runs: filter the runs to see others.`
-          : 'One row per layer, input at the top; steps left to right. Hover a cell for its value; ! marks a finding.';
+      note.textContent = (selected.length === 0 ? 'No runs selected: tick runs in the sidebar.'
+        : selected.length > MAX_RUNS ? `Showing the first ${MAX_RUNS} of ${selected.length} runs with per-layer scalars: filter the runs to see others.`
+          : 'One row per layer, input at the top; steps left to right. Hover a cell for its value; ! marks a finding.')
+        + (without && selected.length ? ` ${without} selected run${without === 1 ? ' has' : 's have'} no per-layer scalars.` : '');
       if (runs.join('\n') === shown.join('\n')) return;
       shown = runs;
       seq++;

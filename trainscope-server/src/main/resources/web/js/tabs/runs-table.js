@@ -1,7 +1,9 @@
-// The Runs tab: a table of the selected runs (run filter and ticks apply) with their steps, wall
-// times, events, files and problems, the last value of chosen scalar tags, and hyperparameters,
-// metrics and status from /api/hparams. Sortable by any column (click or Enter on a header;
-// again to reverse). Only the rows in view are in the DOM, and last values are fetched per tag
+// The Runs tab: a table of the selected runs (run filter and ticks apply) with their status
+// (the session's logged end, or running while events keep coming), session metrics from
+// /api/hparams, the last value of chosen scalar tags, hyperparameters, then steps, wall times,
+// events, files and problems: results first, so they stay beside the run's name however many
+// hyperparameters there are. A cell too narrow for its text shows it whole on hover. Sortable
+// by any column (click or Enter on a header; again to reverse). Only the rows in view are in the DOM, and last values are fetched per tag
 // for many runs in one request, so a thousand runs stay quick.
 //
 // Settings (URL): x.runCols = chosen scalar tags joined by '\n' ('-' for none; absent: tags named
@@ -9,7 +11,7 @@
 // x.runHp = 0 hides the hyperparameter columns.
 //
 // For tests: the table is table.runs-table inside div.runs-view; a header th[data-col] per
-// column (ids in order: name, s:<tag>..., h:<hparam>..., m:<metric>..., status, first, last,
+// column (ids in order: name, status, m:<metric>..., s:<tag>..., h:<hparam>..., first, last,
 // start, duration, events, files, problems) with aria-sort; rendered rows tr[data-run] with td[data-col]. Because rows
 // are virtualised, div.runs-view.__tableData = {columns: [{id, label}], rows: [{run, first,
 // last, start, end, events, files, problems, values: {colId: value}}]} in display order.
@@ -19,7 +21,7 @@ import { VirtualTable } from '../views/virtual-table.js';
 import { TagPicker } from '../views/tag-picker.js';
 import { checkbox, read } from '../views/controls.js';
 import { buildRow, hparamsByRun, looksLikeLossOrAccuracy, LastValues } from '../views/runs-data.js';
-import { runColumns, sortBy, count } from '../views/runs-columns.js';
+import { runColumns, sortBy, count, metricNames } from '../views/runs-columns.js';
 import { testHook } from '../testhooks.js';
 
 const COLS = 'x.runCols';
@@ -49,6 +51,9 @@ export default {
     let shown = [];        // rows in display order
     let queued = false;
     let destroyed = false;
+    const liveSeen = new Map();   // run -> when (s) the page last heard of new steps in it
+    // "running" ends when events stop: look again every minute
+    const clock = setInterval(() => { buildColumns(); renderSoon(); }, 60_000);
     // values arrive in many small answers: redraw at most every 150 ms while they come
     let throttle = null;
     const values = new LastValues(api, () => {
@@ -95,6 +100,11 @@ export default {
       return [...ctx.tags(['scalar']).keys()];
     }
 
+    /** The picker: the chosen tags, and the session metrics that are columns of their own. */
+    function pickerSet(tags) {
+      picker.set(offeredTags(), tags, read(state, HP, true) ? metricNames(rows, hpTable) : []);
+    }
+
     function rebuildRows() {
       const selected = new Set(ctx.selectedRuns());
       rows = [];
@@ -102,7 +112,7 @@ export default {
         if (selected.has(info.name)) rows.push(buildRow(info, ctx.runTags(info.name), hpRows.get(info.name)));
       }
       const tags = chosenTags();
-      picker.set(offeredTags(), tags);
+      pickerSet(tags);
       // the default columns leave out hparams metrics, so wait for those before fetching
       if (hpLoaded || state.get(COLS)) values.fetch(rows, tags).then(renderSoon);
       buildColumns();
@@ -125,7 +135,7 @@ export default {
     function buildColumns() {
       columns = runColumns({
         rows, tags: chosenTags(), hpTable: read(state, HP, true) ? hpTable : null, values,
-        runColor: ctx.runColor, onProblems: showProblems,
+        runColor: ctx.runColor, onProblems: showProblems, seen: run => liveSeen.get(run),
       });
       table.setColumns(columns);
     }
@@ -201,6 +211,7 @@ export default {
     return {
       refresh(reason) {
         if (reason && typeof reason === 'object' && reason.live) {
+          for (const u of reason.live) liveSeen.set(u.run, Date.now() / 1000);
           // last steps moved (the shell updated the TagInfo); only values whose tag moved refetch
           if (reason.live.some(u => u.tag.startsWith('_hparams_') || hpTable.metrics.includes(u.tag))) {
             loadHparams();
@@ -216,6 +227,7 @@ export default {
             rebuildRows();
           } else if (read(state, HP, true) !== lastHp) {
             lastHp = read(state, HP, true);
+            pickerSet(chosenTags());
             buildColumns();
             renderSoon();
           } else {
@@ -224,7 +236,7 @@ export default {
           return;
         }
         if (reason === 'filter') {
-          picker.set(offeredTags(), chosenTags());
+          pickerSet(chosenTags());
           return;
         }
         if (reason === 'runs') loadHparams();
@@ -233,6 +245,7 @@ export default {
       destroy() {
         destroyed = true;
         clearTimeout(throttle);
+        clearInterval(clock);
         table.destroy();
         view.remove();
       },

@@ -13,22 +13,37 @@ export const count = v => (v === null || v === undefined || Number.isNaN(v) ? ''
 const missing = v => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || v === '';
 const collator = new Intl.Collator(undefined, { numeric: true });
 
+/** A run whose last event is at most this old (seconds) is taken as still training. */
+export const LIVE_SECONDS = 300;
+
 /**
- * The run first, then what people compare runs by (last values, hyperparameters, metrics,
- * status), then the run's bookkeeping (steps, times, events, files, problems).
+ * The run first, then what people compare runs by, results before settings: the status, the
+ * session metrics, the last values of the chosen tags, then the hyperparameters; then the run's
+ * bookkeeping (steps, times, events, files, problems). The results stay in view beside the run's
+ * name however many hyperparameters there are.
  *
  * @param rows the table's rows (buildRow)
  * @param tags the scalar tags whose last values are columns
  * @param hpTable /api/hparams, or null to leave out hyperparameters, metrics and status
  * @param values LastValues
  */
-export function runColumns({ rows, tags, hpTable, values, runColor, onProblems }) {
+export function runColumns({ rows, tags, hpTable, values, runColor, onProblems, now = Date.now() / 1000, seen = () => NaN }) {
   const cols = [
-    { id: 'name', label: 'Run', text: r => r.run, value: r => r.run, minWidth: 160, maxWidth: 420, extra: 18,
+    { id: 'name', label: 'Run', text: r => r.run, value: r => r.run, minWidth: 160, maxWidth: 320, extra: 18,
       cell: r => el('span', { class: 'run-cell', title: r.run },
         el('span', { class: 'swatch', style: { background: runColor(r.run) } }),
         el('span', { class: 'run-name', text: r.run })) },
   ];
+  const status = r => statusOf(r, now, seen(r.run));
+  cols.push({ id: 'status', label: 'Status', maxWidth: 110,
+    title: 'The session\'s end as logged (hparams); running: no end logged and an event in the last '
+      + `${LIVE_SECONDS / 60} minutes`,
+    text: r => status(r).text, value: r => status(r).text || null,
+    cell: r => {
+      const s = status(r);
+      return s.text ? el('span', { class: `run-status status-${s.text}`, text: s.text, title: s.title }) : '';
+    } });
+  if (hpTable) metricColumns(cols, rows, hpTable);
   for (const tag of tags) {
     const get = r => (r.scalarTags.has(tag) ? values.get(r.run, tag) : undefined);
     cols.push({ id: `s:${tag}`, label: tag, num: true, title: `Last value of ${tag}`, maxWidth: 200,
@@ -69,16 +84,21 @@ function hparamColumns(cols, rows, hpTable) {
       num: rows.some(r => typeof get(r) === 'number'),
       text: r => hpText(get(r)), value: r => sortable(get(r)), cell: r => hpCell(r, hpText(get(r))) });
   }
-  for (const name of hpTable.metrics.filter(n => present('metrics', n))) {
+}
+
+function metricColumns(cols, rows, hpTable) {
+  const present = name => rows.some(r => r.hp && !missing(r.hp.metrics[name]));
+  for (const name of hpTable.metrics.filter(present)) {
     const get = r => (r.hp ? num(r.hp.metrics[name]) : undefined);
     const text = r => (missing(get(r)) ? '' : fmt(get(r)));
     cols.push({ id: `m:${name}`, label: name, num: true, title: `Metric ${name}: its last value in the session`,
       maxWidth: 200, text, value: r => get(r), cell: r => hpCell(r, text(r)) });
   }
-  if (rows.some(r => r.hp)) {
-    cols.push({ id: 'status', label: 'Status', title: 'Session status', text: r => statusText(r.hp),
-      value: r => statusText(r.hp) || null, cell: r => hpCell(r, statusText(r.hp)) });
-  }
+}
+
+/** The metrics of /api/hparams shown as columns for these rows. */
+export function metricNames(rows, hpTable) {
+  return hpTable.metrics.filter(name => rows.some(r => r.hp && !missing(r.hp.metrics[name])));
 }
 
 /** Rows sorted by a column; missing values last either way, ties by run name. */
@@ -114,9 +134,28 @@ function sortable(v) {
   return v;
 }
 
-/** The session's state (running, finished, failed; '?' when read from the run's liveness), else its logged status. */
-function statusText(hp) {
-  if (hp && hp.state) return hp.state + (hp.stateInferred ? '?' : '');
-  if (!hp || !hp.status) return '';
-  return hp.status.replace(/^STATUS_/, '').toLowerCase();
+/**
+ * A run's status: the end its session logged (success, failure, aborted); else running when its
+ * last event (its wall time, or when the page last heard of new steps: `seen`, in seconds) is
+ * recent; else, for a session that logged no end, unknown. {text, title}.
+ */
+export function statusOf(r, now, seen = NaN) {
+  const hp = r.hp;
+  if (hp && hp.status) {
+    return { text: hp.status.replace(/^STATUS_/, '').toLowerCase(),
+      title: `The session's end, as logged${hp.from ? ` (in ${hp.from})` : ''}` };
+  }
+  const age = now - Math.max(Number.isFinite(r.end) ? r.end : -Infinity, Number.isFinite(seen) ? seen : -Infinity);
+  if (Number.isFinite(age) && age <= LIVE_SECONDS) {
+    return { text: 'running', title: `No end logged; the last event came ${fmtAge(Math.max(0, age))} ago` };
+  }
+  if (hp) {
+    return { text: 'unknown', title: 'The session logged no end, and no event came in the last '
+      + `${LIVE_SECONDS / 60} minutes: it stopped without saying how, or is paused` };
+  }
+  return { text: '', title: '' };
+}
+
+function fmtAge(s) {
+  return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
 }

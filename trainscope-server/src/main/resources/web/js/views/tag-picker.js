@@ -1,5 +1,7 @@
-// A checklist of tags with its own filter, for choosing table columns. Chosen tags come first;
-// at most LIMIT others are listed (narrow them with the filter or the sidebar's tag filter).
+// A checklist of tags with its own filter, for choosing table columns. Chosen tags come first,
+// then tags that are columns anyway (`also`: the Runs table's session metrics), ticked and fixed;
+// at most LIMIT others are listed (narrow them with the filter or the sidebar's tag filter). The
+// count says how many of the tags are columns, chosen or not.
 
 import { el, regex } from '../util.js';
 
@@ -9,6 +11,7 @@ export class TagPicker {
   constructor(parent, { label, onChange, onDefault, onNone }) {
     this.tags = [];
     this.chosen = [];
+    this.also = [];
     this.onChange = onChange;
     this.filter = el('input', { type: 'search', placeholder: 'filter (regex)', 'aria-label': `Filter ${label}`,
       spellcheck: 'false', autocomplete: 'off' });
@@ -24,23 +27,35 @@ export class TagPicker {
     this.filter.addEventListener('input', () => this.render());
   }
 
-  /** All tags to offer and the chosen ones, in order. */
-  set(tags, chosen) {
+  /** All tags to offer, the chosen ones in order, and those that are columns anyway. */
+  set(tags, chosen, also = []) {
     this.tags = tags;
     this.chosen = chosen;
+    const mine = new Set(chosen);
+    this.also = also.filter(t => !mine.has(t));
     this.render();
   }
 
   render() {
     const re = regex(this.filter.value);
     const chosen = new Set(this.chosen);
+    const also = new Set(this.also);
     const pass = t => !re || re instanceof Error || re.test(t);
-    const others = this.tags.filter(t => !chosen.has(t) && pass(t));
-    const items = [...this.chosen.filter(pass), ...others.slice(0, LIMIT)];
-    this.count.textContent = `${this.chosen.length} of ${this.tags.length}`;
+    const others = this.tags.filter(t => !chosen.has(t) && !also.has(t) && pass(t));
+    const items = [...this.chosen.filter(pass), ...this.also.filter(pass), ...others.slice(0, LIMIT)];
+    const total = new Set([...this.tags, ...this.also]).size;
+    this.count.textContent = `${this.chosen.length + this.also.length} of ${total}`;
+    this.count.title = this.also.length
+      ? `${this.chosen.length} chosen and ${this.also.length} session metric${this.also.length === 1 ? '' : 's'} shown as columns`
+      : `${this.chosen.length} shown as columns`;
     this.list.replaceChildren(...items.map(t => {
       const box = el('input', { type: 'checkbox', 'data-tag': t });
-      box.checked = chosen.has(t);
+      box.checked = chosen.has(t) || also.has(t);
+      if (also.has(t)) {
+        box.disabled = true;
+        return el('label', { class: 'row tag-picker-item', title: `${t}: a column as the session's metric (hparams)` },
+          box, el('span', { class: 'run-name', text: t }));
+      }
       box.addEventListener('change', () => {
         const next = box.checked ? [...this.chosen, t] : this.chosen.filter(x => x !== t);
         this.onChange(next);

@@ -133,6 +133,9 @@ export class VirtualTable {
     for (const c of this.columns) {
       const content = c.cell ? c.cell(r) : c.text(r);
       const td = el('td', { 'data-col': c.id, class: c.num ? 'num' : '' });
+      // a cell narrower than its text (an ellipsis) shows it whole on hover
+      const text = c.text(r);
+      if (text && !(content instanceof Element && content.title)) td.title = text;
       if (content instanceof Node) td.append(content); else td.textContent = content ?? '';
       tr.append(td);
     }

@@ -117,12 +117,13 @@ class FeaturesBrowserTest {
       log.scalar("loss", 1, 0);
     }
     try (Served s = Served.loaded(logdir); DashboardPage p = chromium.open(s.base)) {
+      // the shell shows the tab's reason (its empty()) in its place, and on its greyed button
       p.open("tab=features");
-      p.waitFor("() => document.querySelector('.features-tab')?.dataset.state === 'empty'"
-          + " && document.querySelector('.features-tab p.muted').textContent.includes('demo')", null);
+      p.waitFor("() => document.querySelector('.tab-empty[data-tab=features]')?.textContent.includes('demo')"
+          + " && document.querySelector('#tabs button[data-tab=features]').dataset.empty.includes('demo')", null);
       p.open("tab=latent");
-      p.waitFor("() => document.querySelector('.latent-tab')?.dataset.state === 'empty'"
-          + " && document.querySelector('.latent-tab p.muted').textContent.includes('autoencoder')", null);
+      p.waitFor("() => document.querySelector('.tab-empty[data-tab=latent]')?.textContent.includes('autoencoder')"
+          + " && document.querySelector('#tabs button[data-tab=latent]').dataset.empty.includes('autoencoder')", null);
       p.assertNoErrors();
     }
   }
