@@ -125,7 +125,7 @@ class MeshView {
       }
       object = new THREE.Mesh(geometry, material);
     } else {
-      const material = new THREE.PointsMaterial({ vertexColors: hasColors, size: num(m.size, radius / 60),
+      const material = new THREE.PointsMaterial({ vertexColors: hasColors, size: num(m.size, radius / 30),
         sizeAttenuation: true, color: hasColors ? 0xffffff : colorOf(m.color, '#3b82f6') });
       object = new THREE.Points(geometry, material);
     }

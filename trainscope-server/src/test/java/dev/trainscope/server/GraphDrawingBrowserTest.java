@@ -92,7 +92,7 @@ class GraphDrawingBrowserTest {
             else out.boxes.push({ key: g.dataset.key, r: rect(g.querySelector('rect'), off) });
           }
           for (const g of document.querySelectorAll('g.graph-edge')) {
-            const line = g.querySelector('.graph-line');
+            const line = g.querySelector('path:not(.graph-arrowhead)');
             const head = g.querySelector('.graph-arrowhead');
             const label = g.querySelector('.graph-edge-label');
             const name = g.dataset.from + ' > ' + g.dataset.to;
