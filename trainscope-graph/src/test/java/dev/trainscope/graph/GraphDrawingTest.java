@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * What a drawing of a laid-out view must not have, computed from the layout's geometry: edge labels
  * over one another, over a scope's title or over a box, and edges through a scope's title bar. On
- * the TF1 RNN graph of ../shared (MorvanZhou's tf20_RNN2.2, where "6 tensors" sat over "4 tensors"
- * and bundled edges crossed the train scope's title) and on the DJL demo's block tree (whose input
- * edge crossed the SequentialBlock title bar).
+ * the TF1 RNN graph of ../shared (MorvanZhou's tf20_RNN2.2, where issue 19 saw "6 tensors" over "4
+ * tensors" and bundled edges across the train scope's title) and on the DJL demo's block tree (whose
+ * input edge crossed the SequentialBlock title bar). Labels were placed by the page before, beside
+ * an edge's longest segment, so the old layout had no label boxes to check.
  */
 class GraphDrawingTest {
 
