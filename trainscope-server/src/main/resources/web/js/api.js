@@ -67,6 +67,10 @@ export const api = {
   },
   text: (run, tag) => getJson('api/text', { run, tag }),
   prCurves: (run, tag) => getJson('api/prcurves', { run, tag }),
+  /** A run's meshes: the mesh plugin's tags grouped by mesh, with their steps. */
+  meshes: run => getJson('api/meshes', { run }),
+  /** One element of a mesh's batch at a step: flat vertices, faces and colours. */
+  mesh: (run, name, step, sample = 0) => getJson('api/mesh', { run, name, step, sample }),
   hparams: () => getJson('api/hparams'),
   progress: () => getJson('api/progress'),
   problems: run => getJson('api/problems', { run }),

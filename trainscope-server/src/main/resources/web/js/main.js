@@ -53,10 +53,11 @@ import graph from './tabs/graph.js';
 import features from './tabs/features.js';
 import latent from './tabs/latent.js';
 import hparams from './tabs/hparams.js';
+import mesh from './tabs/mesh.js';
 import * as findings from './findings.js';
 import { testHook } from './testhooks.js';
 
-const TABS = [scalars, histograms, distributions, images, text, layers, graph, features, latent, findingsTab, runsTable, hparams];
+const TABS = [scalars, histograms, distributions, images, text, layers, graph, features, latent, mesh, findingsTab, runsTable, hparams];
 
 const model = {
   runs: [],             // RunInfo[]

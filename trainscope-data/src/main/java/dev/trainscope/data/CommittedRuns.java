@@ -219,6 +219,29 @@ final class CommittedRuns {
     });
   }
 
+  /** The run's mesh tags grouped into meshes. */
+  List<MeshInfo> meshes(String run) {
+    Run r = find(run);
+    Lock l = r.lock.readLock();
+    l.lock();
+    List<Meshes.MeshTag> tags = new ArrayList<>();
+    try {
+      for (TagData t : r.data.tags.values()) {
+        if (t.kind == TagKind.MESH && t.metadata != null && t.metadata.pluginData() != null) {
+          long[] steps = new long[t.blobs.size()];
+          for (int i = 0; i < steps.length; i++) {
+            steps[i] = t.blobs.step(i);
+          }
+          tags.add(new Meshes.MeshTag(t.name, dev.trainscope.events.plugins.MeshPluginData.parse(
+              t.metadata.pluginData().content()), steps));
+        }
+      }
+    } finally {
+      l.unlock();
+    }
+    return Meshes.group(run, tags);
+  }
+
   Run find(String name) {
     Objects.requireNonNull(name, "run");
     Run r = runs.get(name);

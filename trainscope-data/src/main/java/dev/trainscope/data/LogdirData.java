@@ -95,6 +95,22 @@ public interface LogdirData {
   List<PrCurveStep> prCurves(String run, String tag);
 
   /**
+   * The meshes of a run: its {@link TagKind#MESH} tags grouped by the mesh each part belongs to, in
+   * order of first appearance.
+   */
+  List<MeshInfo> meshes(String run);
+
+  /**
+   * Element {@code sample} of the batch of mesh {@code name} at {@code step}, read from its tags'
+   * tensors (faces and colours logged less often than vertices are taken from their latest step
+   * before). An unknown mesh or step is a {@link NoSuchTagException}; a sample outside the batch,
+   * or a mesh of more than a million vertices or two million faces, an IllegalArgumentException.
+   */
+  default MeshStep mesh(String run, String name, long step, int sample) throws IOException {
+    return Meshes.read(this, run, name, step, sample);
+  }
+
+  /**
    * The hyperparameter table: one row per run that logged a session start, with the last values
    * of its experiment's metrics.
    */

@@ -282,6 +282,11 @@ public final class RunStore implements LogdirData, AutoCloseable {
   }
 
   @Override
+  public List<MeshInfo> meshes(String run) {
+    return committed.meshes(run);
+  }
+
+  @Override
   public List<BlobInfo> blobs(String run, String tag) {
     return committed.blobs(run, tag);
   }

@@ -20,6 +20,11 @@ public enum TagKind {
   GRAPH,
   /** Run metadata (tagged_run_metadata): profiling and memory data of a step. */
   RUN_METADATA,
-  /** Any other tensor (custom scalars layouts, meshes, ...); the bytes stay in the file. */
+  /**
+   * A part (vertices, faces or colours) of a mesh of the mesh plugin; the bytes stay in the file.
+   * {@link LogdirData#meshes} groups the parts into meshes.
+   */
+  MESH,
+  /** Any other tensor (custom scalars layouts, ...); the bytes stay in the file. */
   TENSOR
 }

@@ -140,6 +140,41 @@ abstract class LogdirDataContract {
     assertEquals(curves.get(0).precision().length, curves.get(0).recall().length);
   }
 
+  /**
+   * The tetrahedron tensorboardX's add_mesh wrote as three tags (mesh/tetrahedron_1, _2, _3, with
+   * MeshPluginData naming the mesh and each tag's part) is one mesh, read back as its tensors hold it.
+   */
+  @Test
+  void meshes_groupTheirPartsByName_andReadBackAsTheirTensors() throws Exception {
+    TagInfo part = first(TagKind.MESH);
+    String run = part.run();
+    List<MeshInfo> meshes = data().meshes(run);
+    assertEquals(1, meshes.size());
+    MeshInfo m = meshes.get(0);
+    assertEquals("mesh/tetrahedron", m.name());
+    assertEquals(List.of("VERTEX:mesh/tetrahedron_1", "FACE:mesh/tetrahedron_2", "COLOR:mesh/tetrahedron_3"),
+        m.parts().stream().map(p -> p.content() + ":" + p.tag()).toList());
+    assertArrayEquals(new int[] {1, 4, 3}, m.parts().get(0).shape());
+    assertArrayEquals(new long[] {0}, m.steps());
+    MeshStep s = data().mesh(run, m.name(), 0, 0);
+    assertEquals(1, s.samples());
+    assertEquals(4, s.vertexCount());
+    double[][] tensors = new double[3][];
+    for (int i = 0; i < 3; i++) {
+      tensors[i] = dev.trainscope.events.proto.TensorProto.parse(data().blob(run, m.parts().get(i).tag(), 0, 0))
+          .toDoubleArray();
+    }
+    for (int i = 0; i < 12; i++) {
+      assertEquals(tensors[0][i], s.vertices()[i], "vertex value " + i);
+      assertEquals(tensors[1][i], s.faces()[i], "face index " + i);
+      assertEquals(Math.round(tensors[2][i]), s.colors()[i], "colour value " + i);
+    }
+    assertThrows(NoSuchTagException.class, () -> data().mesh(run, "mesh/tetrahedron_1", 0, 0), "a tag is not a mesh");
+    assertThrows(NoSuchTagException.class, () -> data().mesh(run, m.name(), 1, 0), "no step 1");
+    assertThrows(IllegalArgumentException.class, () -> data().mesh(run, m.name(), 0, 1), "a batch of one");
+    assertThrows(NoSuchRunException.class, () -> data().meshes("no-such-run"));
+  }
+
   @Test
   void hparams_oneRowPerSession() {
     HParamsTable h = data().hparams();

@@ -25,7 +25,7 @@ public final class MemoryLogdirData implements LogdirData {
       Map<Long, List<byte[]>> blobBytes, List<TextStep> text, List<PrCurveStep> prCurves) {}
 
   private record Run(RunInfo info, List<Problem> problems, Map<String, Tag> tags, List<String> modelFiles,
-      Map<String, byte[]> modelBytes, byte[] metaGraph) {}
+      Map<String, byte[]> modelBytes, byte[] metaGraph, List<MeshInfo> meshes) {}
 
   private final Map<String, Run> runs = new TreeMap<>();
   private final LoadProgress progress;
@@ -55,7 +55,8 @@ public final class MemoryLogdirData implements LogdirData {
       for (String m : models) {
         modelBytes.put(m, source.modelFile(run, m, ".onnx"));
       }
-      out.runs.put(run, new Run(r, source.problems(run), tags, models, modelBytes, source.metaGraph(run)));
+      out.runs.put(run, new Run(r, source.problems(run), tags, models, modelBytes, source.metaGraph(run),
+          source.meshes(run)));
     }
     return out;
   }
@@ -304,6 +305,12 @@ public final class MemoryLogdirData implements LogdirData {
   @Override
   public List<PrCurveStep> prCurves(String run, String tag) {
     return find(run, tag, TagKind.PR_CURVE).prCurves();
+  }
+
+  /** The meshes as the source grouped them; {@link #mesh} reads them from the copied blobs. */
+  @Override
+  public List<MeshInfo> meshes(String run) {
+    return find(run).meshes();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.trainscope.events;
 
 import dev.trainscope.events.plugins.AudioPluginData;
+import dev.trainscope.events.plugins.MeshPluginData;
 import dev.trainscope.events.plugins.HParamsPluginData;
 import dev.trainscope.events.plugins.PluginTensors;
 import dev.trainscope.events.plugins.PrCurvePluginData;
@@ -73,6 +74,7 @@ class DecodeEverything implements EventHandler {
     attempt(() -> HParamsPluginData.parse(content));
     attempt(() -> PrCurvePluginData.parse(content));
     attempt(() -> AudioPluginData.parse(content));
+    attempt(() -> MeshPluginData.parse(content));
     attempt(() -> VersionedPluginData.parse(content));
   }
 

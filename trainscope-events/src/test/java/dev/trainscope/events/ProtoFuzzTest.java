@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainscope.events.plugins.AudioPluginData;
+import dev.trainscope.events.plugins.MeshPluginData;
 import dev.trainscope.events.plugins.HParamsPluginData;
 import dev.trainscope.events.plugins.PluginTensors;
 import dev.trainscope.events.plugins.PrCurvePluginData;
@@ -62,6 +63,7 @@ class ProtoFuzzTest {
     DECODERS.put("HParamsPluginData", HParamsPluginData::parse);
     DECODERS.put("PrCurvePluginData", PrCurvePluginData::parse);
     DECODERS.put("AudioPluginData", AudioPluginData::parse);
+    DECODERS.put("MeshPluginData", MeshPluginData::parse);
     DECODERS.put("VersionedPluginData", VersionedPluginData::parse);
   }
 
@@ -257,6 +259,7 @@ class ProtoFuzzTest {
           case "hparams" -> HParamsPluginData.parse(content);
           case "pr_curves" -> PrCurvePluginData.parse(content);
           case "audio" -> AudioPluginData.parse(content);
+          case "mesh" -> MeshPluginData.parse(content);
           default -> VersionedPluginData.parse(content);
         }
       }

@@ -16,19 +16,24 @@ import org.eclipse.elk.core.data.LayoutMetaDataService;
 import org.eclipse.elk.core.math.ElkPadding;
 import org.eclipse.elk.core.options.CoreOptions;
 import org.eclipse.elk.core.options.Direction;
+import org.eclipse.elk.core.options.EdgeLabelPlacement;
 import org.eclipse.elk.core.options.EdgeRouting;
 import org.eclipse.elk.core.options.HierarchyHandling;
 import org.eclipse.elk.core.util.BasicProgressMonitor;
 import org.eclipse.elk.graph.ElkBendPoint;
 import org.eclipse.elk.graph.ElkEdge;
 import org.eclipse.elk.graph.ElkEdgeSection;
+import org.eclipse.elk.graph.ElkLabel;
 import org.eclipse.elk.graph.ElkNode;
 import org.eclipse.elk.graph.util.ElkGraphUtil;
 
 /**
  * Lays out what is visible of a graph for a set of expanded scopes, with the Eclipse Layout
  * Kernel's layered algorithm (Sugiyama style: layers top to bottom, crossings minimised, edges
- * routed orthogonally).
+ * routed orthogonally). Edge labels are ELK's own (centre labels: a place of their own in a layer
+ * between the edge's ends, so they overlap no box, title or other label); an open scope's title is
+ * drawn in its top left corner, {@link #titleWidth} wide and {@value #TITLE_HEIGHT} high, over a left
+ * padding as wide, so no edge runs through it.
  *
  * <p>A collapsed scope is one box standing for all the ops below it; an expanded scope is a box
  * holding its visible children. Edges between ops hidden in the same collapsed scope disappear;
@@ -57,8 +62,14 @@ public final class GraphLayout {
   public record Box(Kind kind, String key, String label, String op, String parent, double x, double y,
       double width, double height, int ops, long params, String shape) {}
 
-  /** A merged edge: {@code count} model edges between two boxes, drawn along {@code points}. */
-  public record Line(String from, String to, List<double[]> points, String label, int count, boolean control) {}
+  /**
+   * A merged edge: {@code count} model edges between two boxes, drawn along {@code points}, its
+   * label (if any) in the box {@code labelBox} ({x, y, width, height}) that the layout kept clear of
+   * boxes, title bars and other labels; null when the label has no place of its own (views over
+   * {@value #BIG_VIEW} boxes are laid out without them).
+   */
+  public record Line(String from, String to, List<double[]> points, String label, int count, boolean control,
+      double[] labelBox) {}
 
   /** A laid-out view. */
   public record Layout(List<Box> boxes, List<Line> lines, double width, double height, Set<String> expanded,
@@ -68,6 +79,8 @@ public final class GraphLayout {
   static final double OP_HEIGHT = 30;
   static final double GROUP_HEIGHT = 44;
   static final double HEADER = 26;
+  /** How high an open scope's title bar is drawn. */
+  public static final double TITLE_HEIGHT = 24;
 
   private GraphLayout() {}
 
@@ -275,6 +288,8 @@ public final class GraphLayout {
     }
     List<ElkEdge> elkEdges = new ArrayList<>(merged.size());
     List<int[]> edgeInfo = new ArrayList<>(merged.size());
+    List<String> labels = new ArrayList<>(merged.size());
+    boolean withLabels = owner.size() <= BIG_VIEW;
     for (Map.Entry<Long, int[]> en : merged.entrySet()) {
       int a = (int) (en.getKey() >>> 32);
       int b = (int) (long) en.getKey();
@@ -286,7 +301,16 @@ public final class GraphLayout {
         lca.getContainedEdges().add(edge);
       }
       elkEdges.add(edge);
-      edgeInfo.add(new int[] {a, b, en.getValue()[0], en.getValue()[1], en.getValue()[2], en.getValue()[3]});
+      int[] m = en.getValue();
+      edgeInfo.add(new int[] {a, b, m[0], m[1], m[2], m[3]});
+      String label = m[3] == 1 ? edges.get(m[1]).shape() : "";
+      labels.add(m[0] > 1 && label.isEmpty() ? m[0] + " tensors" : label);
+      if (withLabels && !labels.get(labels.size() - 1).isEmpty()) {
+        // ELK gives the label a place of its own beside the edge, clear of boxes and other labels
+        ElkLabel l = ElkGraphUtil.createLabel(labels.get(labels.size() - 1), edge);
+        l.setDimensions(labelWidth(l.getText()), LABEL_HEIGHT);
+        l.setProperty(CoreOptions.EDGE_LABELS_PLACEMENT, EdgeLabelPlacement.CENTER);
+      }
     }
 
     int effort = thoroughness > 0 ? thoroughness : owner.size() > BIG_VIEW ? 1 : THOROUGH;
@@ -332,10 +356,13 @@ public final class GraphLayout {
         }
         pts.add(new double[] {s.getEndX() + off[0], s.getEndY() + off[1]});
       }
-      ModelGraph.Edge first = edges.get(info[3]);
-      String label = info[5] == 1 ? first.shape() : "";
-      lines.add(new Line(key(items.get(info[0]), graph), key(items.get(info[1]), graph), pts,
-          info[2] > 1 && label.isEmpty() ? info[2] + " tensors" : label, info[2], info[4] == 1));
+      double[] labelBox = null;
+      if (!edge.getLabels().isEmpty()) {
+        ElkLabel l = edge.getLabels().get(0);
+        labelBox = new double[] {l.getX() + off[0], l.getY() + off[1], l.getWidth(), l.getHeight()};
+      }
+      lines.add(new Line(key(items.get(info[0]), graph), key(items.get(info[1]), graph), pts, labels.get(k), info[2],
+          info[4] == 1, labelBox));
     }
     return new Layout(boxes, lines, root.getWidth(), root.getHeight(), open, System.nanoTime() - t0);
   }
@@ -386,7 +413,10 @@ public final class GraphLayout {
       ElkNode parent = container(g.parent(), containers, open, owner);
       c = ElkGraphUtil.createNode(parent);
       configure(c);
-      c.setProperty(CoreOptions.PADDING, new ElkPadding(HEADER + 8, 12, 12, 12));
+      // the title sits in the top left corner, over a left padding as wide as it: whatever enters
+      // the scope (ELK puts a hierarchical edge's port above the inner node it leads to) enters to
+      // the right of the title, and the ops start below it
+      c.setProperty(CoreOptions.PADDING, new ElkPadding(HEADER + 8, 12, 12, titleWidth(g.name())));
       containers.put(g, c);
       owner.put(c, g);
     }
@@ -431,6 +461,24 @@ public final class GraphLayout {
         : name.substring(name.lastIndexOf('/') + 1);
     return s.length() > 40 ? "..." + s.substring(s.length() - 37) : s;
   }
+
+  /** Edge labels are 9 px text: about this wide a character, and this high a line, with a margin. */
+  static final double LABEL_CHAR_WIDTH = 5.4;
+  static final double LABEL_HEIGHT = 12;
+
+  static double labelWidth(String text) {
+    return 6 + text.length() * LABEL_CHAR_WIDTH;
+  }
+
+  /**
+   * How wide an open scope's title is drawn: "− name" in 11 px bold, cut at 40 characters, with 10
+   * px on either side.
+   */
+  public static double titleWidth(String name) {
+    return 20 + (2 + Math.min(name.length(), 40)) * TITLE_CHAR_WIDTH;
+  }
+
+  static final double TITLE_CHAR_WIDTH = 6.6;
 
   private static double width(String label, String second) {
     int chars = Math.max(Math.min(label.length(), 40), Math.min(second.length(), 40));

@@ -72,6 +72,9 @@ final class Api {
     app.get("/api/text", this::text);
     app.get("/api/prcurves", ctx -> ctx.json(new Responses.PrCurves(run(ctx), tag(ctx),
         store.prCurves(run(ctx), tag(ctx)).stream().map(Responses.PrCurve::of).toList())));
+    app.get("/api/meshes", ctx -> ctx.json(new Responses.Meshes(run(ctx),
+        store.meshes(run(ctx)).stream().map(Responses.Mesh::of).toList())));
+    app.get("/api/mesh", this::mesh);
     app.get("/api/hparams", ctx -> ctx.json(Responses.HParams.of(store.hparams())));
     app.get("/api/progress", ctx -> ctx.json(progress(store)));
     app.get("/api/problems", this::problems);
@@ -482,6 +485,18 @@ final class Api {
     ctx.header("Cache-Control", "private, max-age=60");
     ctx.contentType(type);
     ctx.result(bytes);
+  }
+
+  /** One element of a mesh's batch at a step: its vertices, faces and colours. */
+  private void mesh(Context ctx) throws IOException {
+    String run = run(ctx);
+    String name = Params.required(ctx, "name");
+    long step = Params.longParam(ctx, "step", Long.MIN_VALUE);
+    if (step == Long.MIN_VALUE && ctx.queryParam("step") == null) {
+      throw new BadRequest("missing query parameter 'step'");
+    }
+    int sample = Params.intParam(ctx, "sample", 0, 0, Integer.MAX_VALUE);
+    ctx.json(Responses.MeshData.of(store.mesh(run, name, step, sample)));
   }
 
   /** Text per step, as the raw strings and as safe HTML rendered from their Markdown. */

@@ -290,6 +290,9 @@ final class GraphService {
       m.put("h", round(b.height()));
       m.put("ops", b.ops());
       m.put("params", b.params());
+      if (b.kind() == GraphLayout.Kind.EXPANDED) { // the title bar in the top left corner, kept clear of edges
+        m.put("titleW", round(Math.min(b.width(), GraphLayout.titleWidth(b.label()))));
+      }
       String layer = b.kind() == GraphLayout.Kind.OP ? ties.layerOfNode(l, b.key()) : ties.layerOfPath(scopePath(b.key()));
       if (!layer.isEmpty()) {
         m.put("layer", layer);
@@ -313,6 +316,10 @@ final class GraphService {
       m.put("to", ln.to());
       m.put("points", pts);
       m.put("label", ln.label());
+      if (ln.labelBox() != null) { // where the layout made room for the label: x, y, width, height
+        double[] box = ln.labelBox();
+        m.put("labelBox", new double[] {round(box[0]), round(box[1]), round(box[2]), round(box[3])});
+      }
       m.put("count", ln.count());
       m.put("control", ln.control());
       lines.add(m);

@@ -4,6 +4,8 @@ import dev.trainscope.data.BlobInfo;
 import dev.trainscope.data.HParamsTable;
 import dev.trainscope.data.HistogramStep;
 import dev.trainscope.data.LoadProgress;
+import dev.trainscope.data.MeshInfo;
+import dev.trainscope.data.MeshStep;
 import dev.trainscope.data.PrCurveStep;
 import dev.trainscope.data.RunInfo;
 import dev.trainscope.data.ScalarBuckets;
@@ -147,6 +149,33 @@ final class Responses {
     static PrCurve of(PrCurveStep p) {
       return new PrCurve(p.step(), p.wallTime(), p.truePositives(), p.falsePositives(), p.trueNegatives(),
           p.falseNegatives(), p.precision(), p.recall());
+    }
+  }
+
+  /** {@code /api/meshes}: a run's meshes. */
+  record Meshes(String run, List<Mesh> meshes) {}
+
+  /** A mesh: its name, the three.js settings logged with it, its parts' tags and shapes, its steps. */
+  record Mesh(String name, String config, List<MeshPart> parts, long[] steps) {
+    static Mesh of(MeshInfo m) {
+      return new Mesh(m.name(), m.jsonConfig(),
+          m.parts().stream().map(p -> new MeshPart(p.content(), p.tag(), p.shape())).toList(), m.steps());
+    }
+  }
+
+  /** A part of a mesh: "VERTEX", "FACE" or "COLOR", its tag and its shape ([batch, n, 3]). */
+  record MeshPart(String content, String tag, int[] shape) {}
+
+  /**
+   * {@code /api/mesh}: one element of a mesh's batch at a step, flat: x, y, z per vertex, three
+   * vertex indices per triangle (none for a point cloud), r, g, b (0 to 255) per vertex (none when
+   * not logged).
+   */
+  record MeshData(String run, String name, long step, double wallTime, int sample, int samples, String config,
+      float[] vertices, int[] faces, int[] colors) {
+    static MeshData of(MeshStep m) {
+      return new MeshData(m.run(), m.name(), m.step(), m.wallTime(), m.sample(), m.samples(), m.jsonConfig(),
+          m.vertices(), m.faces(), m.colors());
     }
   }
 

@@ -8,10 +8,12 @@
 //
 // For tests: div.graph-surface[data-renderer=svg|canvas][data-zoom]; in SVG, svg.graph-svg with each
 // box a g.graph-box[data-key][data-kind=op|group|expanded] (plus .selected,
-// .has-finding[data-severity]) and each edge a g.graph-edge[data-from][data-to]; the surface's
+// .has-finding[data-severity]; an open scope's title bar is rect.graph-header-bar) and each edge a
+// g.graph-edge[data-from][data-to] holding path.graph-line (stroke-width set), path.graph-arrowhead
+// and, if labelled, text.graph-edge-label; the surface's
 // __graphView is this object (data, k, tx, ty) for tests of the canvas, on a test's page only.
 
-import { paintScene, hitTest, svgText, graphColors, boxText, labelAt } from './graph-paint.js';
+import { paintScene, hitTest, svgText, graphColors, boxText, titleBar, edgeShape, labelBoxes, headPath } from './graph-paint.js';
 import { onThemeChange } from '../theme.js';
 import { testHook } from '../testhooks.js';
 
@@ -41,12 +43,6 @@ export class GraphView {
     this.colors = graphColors();
     this.offTheme = onThemeChange(() => { this.colors = graphColors(); this.paintSoon(); });
     this.root = svg('svg', { class: 'graph-svg', role: 'img', 'aria-label': 'Model graph' });
-    const defs = svg('defs');
-    const marker = svg('marker', { id: 'graph-arrow', viewBox: '0 0 10 10', refX: '9', refY: '5',
-      markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' });
-    marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'graph-arrowhead' }));
-    defs.append(marker);
-    this.root.append(defs);
     this.scene = svg('g', { class: 'graph-scene' });
     this.root.append(this.scene);
     this.surface.append(this.root, this.canvas);
@@ -195,7 +191,8 @@ export class GraphView {
     const expanded = data.boxes.filter(b => b.kind === 'expanded').sort((a, b) => a.key.split('/').length - b.key.split('/').length);
     for (const b of expanded) containers.append(this.box(b));
     for (const b of data.boxes) if (b.kind !== 'expanded') nodes.append(this.box(b));
-    for (const l of data.lines) edges.append(this.edge(l));
+    const labels = labelBoxes(data);
+    data.lines.forEach((l, i) => edges.append(this.edge(l, labels[i])));
     if (!keepView) this.fit();
   }
 
@@ -212,10 +209,9 @@ export class GraphView {
     if (b.kind === 'expanded') {
       g.append(svg('rect', { class: 'graph-container', width: b.w, height: b.h, rx: 8 }));
       const head = svg('g', { class: 'graph-header' });
-      head.append(svg('rect', { class: 'graph-header-bar', width: b.w, height: 24, rx: 8 }));
-      const [l1, l2] = boxText(b);
-      head.append(svg('text', { x: 10, y: 16, class: 'graph-label' }, l1));
-      head.append(svg('text', { x: b.w - 8, y: 16, class: 'graph-sub', 'text-anchor': 'end' }, l2));
+      const t = titleBar(b);
+      head.append(svg('rect', { class: 'graph-header-bar', width: t.w, height: t.h, rx: 8 }));
+      head.append(svg('text', { x: 10, y: 16, class: 'graph-label' }, boxText(b)[0]));
       head.addEventListener('click', e => { e.stopPropagation(); this.onHeader(b, e); });
       g.append(head);
     } else if (b.kind === 'group') {
@@ -240,14 +236,15 @@ export class GraphView {
     return g;
   }
 
-  edge(l) {
-    const p = l.points;
+  edge(l, label) {
+    const e = edgeShape(l);
+    const p = e.points;
     const g = svg('g', { class: `graph-edge${l.control ? ' control' : ''}`, 'data-from': l.from, 'data-to': l.to });
     let d = `M${p[0]},${p[1]}`;
     for (let i = 2; i < p.length; i += 2) d += ` L${p[i]},${p[i + 1]}`;
-    g.append(svg('path', { d, 'marker-end': 'url(#graph-arrow)', 'stroke-width': Math.min(4, 1 + Math.log2(l.count)) }));
-    const at = l.label ? labelAt(p) : null;
-    if (at) g.append(svg('text', { x: at[0], y: at[1], class: 'graph-edge-label' }, l.label));
+    g.append(svg('path', { d, class: 'graph-line', 'stroke-width': e.width }));
+    if (e.head) g.append(svg('path', { d: headPath(e.head), class: 'graph-arrowhead' }));
+    if (label) g.append(svg('text', { x: label.x + 3, y: label.y + 9, class: 'graph-edge-label' }, l.label));
     return g;
   }
 

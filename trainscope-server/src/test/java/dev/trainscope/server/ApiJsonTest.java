@@ -98,6 +98,8 @@ class ApiJsonTest {
       log.text("notes", "**bold** and `code`", 0, 1_700_000_000.0);
       log.prCurve("pr", new boolean[] {true, false, true, false}, new float[] {0.9f, 0.2f, 0.6f, 0.7f}, 3, 3,
           1_700_000_003.0);
+      log.mesh("shape", new float[][] {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}}, new int[][] {{0, 1, 2}},
+          new int[][] {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}}, 0);
       log.hparamsSessionEnd(SessionStatus.SUCCESS);
     }
     try (SummaryWriter log = SummaryWriter.builder(logdir.resolve("val")).clock(clock).build()) {
@@ -217,6 +219,16 @@ class ApiJsonTest {
   }
 
   @Test
+  void meshes() throws Exception {
+    answers("meshes", "/api/meshes?run=train");
+  }
+
+  @Test
+  void mesh() throws Exception {
+    answers("mesh", "/api/mesh?run=train&name=shape&step=0");
+  }
+
+  @Test
   void hparams() throws Exception {
     answers("hparams", "/api/hparams");
   }
@@ -291,7 +303,7 @@ class ApiJsonTest {
         List.of(new Responses.TagStep("train", "loss", 7)), Api.progress(store)));
     assertEquals("""
         {"runsChanged":true,"findingsChanged":false,"tags":[{"run":"train","tag":"loss","lastStep":7}],\
-        "progress":{"bytesRead":3496,"bytesKnown":3496,"runsLoaded":2,"runsKnown":2,"firstPollDone":true,\
+        "progress":{"bytesRead":3841,"bytesKnown":3841,"runsLoaded":2,"runsKnown":2,"firstPollDone":true,\
         "problems":[]}}""", update);
   }
 }

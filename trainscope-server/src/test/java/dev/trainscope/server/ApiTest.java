@@ -228,6 +228,33 @@ class ApiTest {
     assertTrue(kind.body().contains("holds SCALAR values, not HISTOGRAM"), kind.body());
   }
 
+  /** tensorboardX's add_mesh tetrahedron: one mesh of three tags, its tensors served flat; bad asks refused. */
+  @Test
+  void meshes_groupTheTetrahedronsTags_andBadRequestsAreRefused() throws Exception {
+    String run = q("fx/gen-tensorboardX/custom_scalars_mesh");
+    JsonNode meshes = json("/api/meshes?run=" + run).get("meshes");
+    assertEquals(1, meshes.size());
+    assertEquals("mesh/tetrahedron", meshes.get(0).get("name").asText());
+    assertEquals(3, meshes.get(0).get("parts").size());
+    String at = "/api/mesh?run=" + run + "&name=" + q("mesh/tetrahedron");
+    JsonNode m = json(at + "&step=0");
+    assertEquals("[1.0,1.0,1.0,-1.0,-1.0,1.0,1.0,-1.0,-1.0,-1.0,1.0,-1.0]", m.get("vertices").toString());
+    assertEquals("[0,2,3,0,3,1,0,1,2,1,3,2]", m.get("faces").toString());
+    assertEquals(12, m.get("colors").size());
+    assertEquals(1, m.get("samples").asInt());
+    assertEquals(404, get("/api/meshes?run=nope").statusCode());
+    assertEquals(404, get("/api/mesh?run=" + run + "&name=nope&step=0").statusCode());
+    assertEquals(404, get(at + "&step=3").statusCode(), "no such step");
+    assertEquals(400, get(at).statusCode(), "no step");
+    assertEquals(400, get(at + "&step=x").statusCode());
+    assertEquals(400, get(at + "&step=0&sample=-1").statusCode());
+    HttpResponse<String> outside = get(at + "&step=0&sample=1");
+    assertEquals(400, outside.statusCode());
+    assertTrue(outside.body().contains("sample must be in 0..0"), outside.body());
+    assertEquals(400, get("/api/mesh?run=" + run + "&step=0").statusCode(), "no name");
+    assertEquals(404, get("/api/mesh?run=" + run + "&name=" + q(XSS) + "&step=0").statusCode());
+  }
+
   @Test
   void craftedPaths_neverReachFilesOutsideTheApp() throws Exception {
     for (String path : List.of("/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd",
@@ -251,6 +278,22 @@ class ApiTest {
       assertEquals("nosniff", r.headers().firstValue("x-content-type-options").orElse(""), path);
     }
     assertFalse(get("/").body().contains("<script>"), "no inline script in the page");
+  }
+
+  /** The page's one inline script, the import map for three.js, is the one the CSP allows by its hash. */
+  @Test
+  void theImportMap_isAllowedByItsHash() throws Exception {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("<script type=\"importmap\">(.*?)</script>",
+        java.util.regex.Pattern.DOTALL).matcher(get("/").body());
+    assertTrue(m.find(), "an import map in the page");
+    byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(m.group(1).getBytes(StandardCharsets.UTF_8));
+    assertEquals("'sha256-" + java.util.Base64.getEncoder().encodeToString(hash) + "'", DashboardServer.IMPORT_MAP_HASH);
+    assertTrue(DashboardServer.CSP.contains("script-src 'self' " + DashboardServer.IMPORT_MAP_HASH + ";"), DashboardServer.CSP);
+    JsonNode map = JSON.readTree(m.group(1)).get("imports");
+    for (String path : List.of(map.get("three").asText(), map.get("three/addons/").asText() + "controls/OrbitControls.js")) {
+      assertTrue(path.startsWith("./"), "an address, not another bare specifier (which maps to null): " + path);
+      assertEquals(200, get(path.substring(1)).statusCode(), path + " is served");
+    }
   }
 
   @Test

@@ -104,6 +104,16 @@ final class Served implements AutoCloseable {
     return dir;
   }
 
+  /** The event files of folder {@code from} copied into {@code dir}/{@code run}, a run of their own. */
+  static void copyRun(Path from, Path dir, String run) throws java.io.IOException {
+    Files.createDirectories(dir.resolve(run));
+    try (var s = Files.list(from)) {
+      for (Path f : s.filter(p -> p.getFileName().toString().contains("tfevents")).toList()) {
+        Files.copy(f, dir.resolve(run).resolve(f.getFileName()));
+      }
+    }
+  }
+
   @Override
   public void close() {
     server.close();

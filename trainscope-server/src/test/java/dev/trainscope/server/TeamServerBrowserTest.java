@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TeamServerBrowserTest {
   static final String TOKEN = "browser-test-token-0123456789";
   static final List<String> TABS = List.of("scalars", "histograms", "distributions", "images", "text", "runs",
-      "findings", "layers", "graph", "features", "latent");
+      "findings", "layers", "graph", "features", "latent", "mesh");
 
   static Served served;
   static Chromium chromium;

@@ -161,6 +161,24 @@ public interface SummaryWriter extends AutoCloseable, Flushable {
 
   void tensor(String tag, TensorProto tensor, SummaryMetadata metadata, long step, double wallTimeSeconds);
 
+  // ---- meshes ----
+
+  /**
+   * A triangle mesh or point cloud as TensorFlow's mesh plugin writes it, which TensorBoard's Mesh
+   * dashboard and Trainscope's Mesh tab draw: the tags {@code <name>_VERTEX} (float32 [1, n, 3]),
+   * {@code <name>_FACE} (int32 [1, faces, 3], vertex indices of each triangle) and {@code
+   * <name>_COLOR} (uint8 [1, n, 3]), each with a {@code MeshPluginData} naming the mesh.
+   *
+   * @param vertices x, y, z of each vertex
+   * @param faces three vertex indices per triangle, or null for a point cloud
+   * @param colors r, g, b (0 to 255) of each vertex, or null
+   */
+  default void mesh(String name, float[][] vertices, int[][] faces, int[][] colors, long step) {
+    for (MeshParts.Part p : MeshParts.of(name, vertices, faces, colors)) {
+      tensor(p.tag(), p.tensor(), p.metadata(), step);
+    }
+  }
+
   /**
    * Gives a tag a display name and a Markdown description, which go into the metadata of its first
    * value. Must come before that value; afterwards it throws {@link IllegalStateException}.
