@@ -127,6 +127,52 @@ public final class ScalarExport {
     return new Summary(runCount, series, out.points() - before, problems);
   }
 
+  /**
+   * The scalars of a store (the dashboard's export): the given runs in name order, their scalar
+   * tags matching {@code tags} in name order, every point by step, read from the store a page at
+   * a time and written as they come. Returns the series written. Throws {@link
+   * java.util.NoSuchElementException} for an unknown run before anything is written.
+   */
+  public static int export(LogdirData store, java.util.Collection<String> runs, Predicate<String> tags,
+      ScalarExportWriter out) throws IOException {
+    java.util.SortedMap<String, List<String>> selected = new TreeMap<>();
+    for (String run : runs) {
+      List<String> names = new ArrayList<>();
+      for (TagInfo t : store.tags(run)) {
+        if (t.kind() == TagKind.SCALAR && tags.test(t.tag())) {
+          names.add(t.tag());
+        }
+      }
+      names.sort(null);
+      selected.put(run, names);
+    }
+    int series = 0;
+    for (Map.Entry<String, List<String>> e : selected.entrySet()) {
+      for (String tag : e.getValue()) {
+        out.series(e.getKey(), tag);
+        long from = Long.MIN_VALUE;
+        ScalarPoints p;
+        try {
+          do {
+            p = store.scalars(e.getKey(), tag, from, Long.MAX_VALUE, STORE_PAGE);
+            for (int i = 0; i < p.size(); i++) {
+              out.point(p.steps()[i], p.wallTimes()[i], p.values()[i]);
+            }
+            from = p.nextStep();
+          } while (p.more());
+        } catch (java.util.NoSuchElementException gone) {
+          continue; // removed while we wrote (its run's files were deleted): what was written stays
+        }
+        series++;
+      }
+    }
+    out.flush();
+    return series;
+  }
+
+  /** Points asked of the store at a time. */
+  static final int STORE_PAGE = 100_000;
+
   /** A tag of the run being read. */
   private static final class Tag {
     final String name;

@@ -245,24 +245,60 @@ public final class ScalarExportWriter implements Flushable {
     return writeDigits(b, p, v, digitCount(v));
   }
 
+  /** The digits of {@code v >= 0}: log10 from the bit length, corrected by one comparison. */
   private static int digitCount(long v) {
-    int n = 1;
-    long x = 10;
-    while (n < 19 && v >= x) {
-      n++;
-      x *= 10;
-    }
-    return n;
+    int t = (64 - Long.numberOfLeadingZeros(v)) * 1233 >>> 12;
+    return v < POW10[t] ? Math.max(t, 1) : t + 1;
   }
 
-  /** Writes the n digits of v >= 0. */
+  /**
+   * Writes the n digits of v >= 0, eight at a time (one long division for each eight), two at a
+   * time within them from a table: a division by 10 per digit took most of an export's time.
+   */
   private static int writeDigits(byte[] b, int p, long v, int n) {
     int end = p + n;
-    for (int i = end - 1; i >= p; i--) {
-      b[i] = (byte) ('0' + v % 10);
-      v /= 10;
+    int i = end;
+    while (n > 8) {
+      long q = v / 100_000_000L;
+      i = write8(b, i, (int) (v - q * 100_000_000L));
+      v = q;
+      n -= 8;
+    }
+    int x = (int) v;
+    while (n >= 2) {
+      int q = x / 100;
+      int r = (x - q * 100) << 1;
+      b[--i] = PAIRS[r + 1];
+      b[--i] = PAIRS[r];
+      x = q;
+      n -= 2;
+    }
+    if (n == 1) {
+      b[--i] = (byte) ('0' + x);
     }
     return end;
+  }
+
+  /** The eight digits of {@code x < 10^8}, zeros in front, ending before {@code i}; returns where they start. */
+  private static int write8(byte[] b, int i, int x) {
+    for (int k = 0; k < 4; k++) {
+      int q = x / 100;
+      int r = (x - q * 100) << 1;
+      b[--i] = PAIRS[r + 1];
+      b[--i] = PAIRS[r];
+      x = q;
+    }
+    return i;
+  }
+
+  /** "00" to "99". */
+  private static final byte[] PAIRS = new byte[200];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      PAIRS[2 * i] = (byte) ('0' + i / 10);
+      PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+    }
   }
 
   private int nonFinite(byte[] b, int p, double v, boolean json) {

@@ -232,8 +232,12 @@ final class ShortestDecimal {
   }
 
   private void set(long f, int e) {
-    while (f % 10 == 0) {
-      f /= 10;
+    while (true) {
+      long q = f / 10;
+      if (q * 10 != f) {
+        break;
+      }
+      f = q;
       e++;
     }
     digits = f;
