@@ -11,6 +11,8 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
@@ -107,9 +109,15 @@ final class ExportCommand implements Callable<Integer> {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (s.points() == 0) {
+      List<String> given = new ArrayList<>();
+      if (runs != null) {
+        given.add("--runs " + runs);
+      }
+      if (tags != null) {
+        given.add("--tags " + tags);
+      }
       err.println("trainscope export: no scalar points matched in " + Terminal.safe(logdir)
-          + (runs != null || tags != null ? " (--runs " + Terminal.safe(String.valueOf(runs)) + ", --tags "
-              + Terminal.safe(String.valueOf(tags)) + ")" : ""));
+          + (given.isEmpty() ? "" : " (" + Terminal.safe(String.join(", ", given)) + ")"));
       return 1;
     }
     err.println(String.format(Locale.ROOT, "trainscope export: %,d points of %,d series from %,d runs%s in %.1f s",
