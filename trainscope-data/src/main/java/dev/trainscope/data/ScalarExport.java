@@ -225,16 +225,7 @@ public final class ScalarExport {
       if (size == 0 || steps[size - 1] < step) {
         return 0;
       }
-      int lo = 0;
-      int hi = size;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (steps[mid] < step) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
+      int lo = ScalarSeries.lowerBound(steps, 0, size, step);
       int dropped = size - lo;
       size = lo;
       return dropped;

@@ -301,17 +301,16 @@ public final class ScalarExportWriter implements Flushable {
     }
   }
 
-  private int nonFinite(byte[] b, int p, double v, boolean json) {
+  /**
+   * A value ({@code plainOnly} false: a float's own shortest digits when it is one, as Python's
+   * repr writes a float) or a wall time ({@code plainOnly} true: plain decimals whatever its size).
+   */
+  private int number(byte[] b, int p, double v, boolean json, boolean plainOnly) {
     if (v != v) {
       return ascii(b, p, json ? "NaN" : "nan");
     }
-    return ascii(b, p, v > 0 ? (json ? "Infinity" : "inf") : (json ? "-Infinity" : "-inf"));
-  }
-
-  /** A value: a float's own shortest digits when it is one, as Python's repr writes a float. */
-  private int value(byte[] b, int p, double v, boolean json) {
-    if (!Double.isFinite(v)) {
-      return nonFinite(b, p, v, json);
+    if (Double.isInfinite(v)) {
+      return ascii(b, p, v > 0 ? (json ? "Infinity" : "inf") : (json ? "-Infinity" : "-inf"));
     }
     if (Double.doubleToRawLongBits(v) < 0) {
       b[p++] = '-';
@@ -321,16 +320,16 @@ public final class ScalarExportWriter implements Flushable {
       return ascii(b, p, "0.0");
     }
     float f = (float) v;
-    if (f == v) {
+    if (!plainOnly && f == v) {
       decimal.ofFloat(f);
     } else {
       decimal.ofDouble(v);
     }
     long d = decimal.digits;
     int n = digitCount(d);
-    int point = n + decimal.exponent; // the value is 0.DIGITS x 10^point
+    int point = n + decimal.exponent; // the number is 0.DIGITS x 10^point
     int e = point - 1;
-    if (e >= -4 && e < 16) {
+    if (plainOnly || e >= -4 && e < 16) {
       return plain(b, p, d, n, point);
     }
     // d.ddd e[+-]XX
@@ -348,22 +347,12 @@ public final class ScalarExportWriter implements Flushable {
     return writeDigits(b, p, a, a >= 100 ? 3 : a >= 10 ? 2 : 1);
   }
 
-  /** A wall time: plain decimals whatever its size. */
+  private int value(byte[] b, int p, double v, boolean json) {
+    return number(b, p, v, json, false);
+  }
+
   private int wallTime(byte[] b, int p, double v, boolean json) {
-    if (!Double.isFinite(v)) {
-      return nonFinite(b, p, v, json);
-    }
-    if (Double.doubleToRawLongBits(v) < 0) {
-      b[p++] = '-';
-      v = -v;
-    }
-    if (v == 0) {
-      return ascii(b, p, "0.0");
-    }
-    decimal.ofDouble(v);
-    long d = decimal.digits;
-    int n = digitCount(d);
-    return plain(b, p, d, n, n + decimal.exponent);
+    return number(b, p, v, json, true);
   }
 
   /** 0.DIGITS x 10^point in plain decimals, with at least one digit after the point. */

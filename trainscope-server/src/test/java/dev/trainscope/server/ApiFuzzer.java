@@ -49,7 +49,7 @@ class ApiFuzzer {
   /** The API's words, for the fuzzer to splice in: routes, parameters, the store's runs and tags, edge numbers. */
   @DictionaryEntries({"/api/", "runs", "tags", "scalars", "download", "histograms", "distributions", "blobs", "blob",
       "text", "prcurves", "hparams", "progress", "problems", "findings", "graphs", "graph", "graph/node", "graph/search",
-      "layers", "?run=", "&run=", "&tag=", "&from=", "&to=", "&buckets=", "&limit=", "&format=json", "&maxSteps=",
+      "layers", "export", "&tags=", "?run=", "&run=", "&tag=", "&from=", "&to=", "&buckets=", "&limit=", "&format=json", "&maxSteps=",
       "&step=", "&index=", "&source=run_graph", "&node=", "&q=", "&columns=", "&expand=", "&expanded", "&all=1",
       "media", "pr_curves", "loss/train", "image/rgb_chw_uint8", "-9223372036854775808", "9223372036854775807",
       "2147483648", "-1", "%00", "%2F", "%FF", "\"source\":", "\"run\":", "\"expand\":", "\"all\":"})

@@ -245,6 +245,12 @@ class ApiTest {
     HttpResponse<String> none = get("/api/export?run=fx/gen-tensorboardX/scalars&tags=no-such-tag-anywhere");
     assertEquals(404, none.statusCode());
     assertEquals("no scalar tag matching 'no-such-tag-anywhere' in the run 'fx/gen-tensorboardX/scalars'", none.body());
+    // hostile strings: a clear 4xx, nothing streamed
+    assertEquals(400, get("/api/export?tags=" + "a".repeat(5000)).statusCode());
+    assertEquals(404, get("/api/export?run=%00%FF").statusCode());
+    assertEquals(404, get("/api/export?run=fx/gen-tensorboardX/scalars&run=..%2F..%2Fetc").statusCode());
+    assertEquals(400, get("/api/export?format=" + "x".repeat(100)).statusCode());
+    assertEquals(404, get("/api/export?tags=%5E%24").statusCode()); // matches only the empty tag: none
   }
 
   @Test
