@@ -55,6 +55,11 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
   Path output;
 
+  @Option(names = "--threads", paramLabel = "N", description = {
+      "Runs read at once, each by a thread of its own (default: the cores, at most 4); the output",
+      "is the same whatever N."})
+  Integer threads;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -83,6 +88,10 @@ final class ExportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return usage(err, e.getMessage());
     }
+    int n = threads != null ? threads : Math.min(4, Runtime.getRuntime().availableProcessors());
+    if (n < 1 || n > 256) {
+      return usage(err, "--threads must be between 1 and 256, was " + n);
+    }
     OutputStream out;
     if (output == null) {
       out = System.out;
@@ -97,7 +106,7 @@ final class ExportCommand implements Callable<Integer> {
     ScalarExport.Summary s;
     try (Storage storage = Storage.at(logdir)) {
       ScalarExportWriter w = ScalarExportWriter.of(f, new BufferedOutputStream(out, 1 << 16));
-      s = new ScalarExport(ScalarExport.defaultBudget(), m -> err.println("trainscope export: warning: "
+      s = new ScalarExport(ScalarExport.defaultBudget(), n, m -> err.println("trainscope export: warning: "
           + Terminal.safe(m))).export(storage, runFilter, tagFilter, w);
     } catch (IOException e) {
       err.println("trainscope export: " + Terminal.safe(reason(e)));

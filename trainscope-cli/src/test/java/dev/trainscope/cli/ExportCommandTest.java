@@ -66,7 +66,8 @@ class ExportCommandTest {
     InspectCommandTest.Run r;
     System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
     try {
-      r = InspectCommandTest.run("export", dir.toString(), "--runs", "^B$", "--tags", "LOSS", "--format", "json");
+      r = InspectCommandTest.run("export", dir.toString(), "--runs", "^B$", "--tags", "LOSS", "--format", "json",
+          "--threads", "1");
     } finally {
       System.setOut(stdout);
     }
@@ -86,6 +87,8 @@ class ExportCommandTest {
         + " closing ): `(?i)(`", "export", dir.toString(), "--tags", "(");
     assertRefused(2, "trainscope export: --runs is not a regular expression (RE2 syntax): error parsing regexp: invalid"
         + " named capture: `(?<=a)b`", "export", dir.toString(), "--runs", "(?<=a)b");
+    assertRefused(2, "trainscope export: --threads must be between 1 and 256, was 0", "export", dir.toString(),
+        "--threads", "0");
     assertRefused(2, "trainscope export: the format must be csv or json, was 'xlsx'", "export", dir.toString(),
         "--format", "xlsx");
     Path unwritable = tmp.resolve("no/such/dir/out.csv");

@@ -59,7 +59,9 @@ public final class ScalarExport {
   static final int BYTES_PER_POINT = 24;
 
   private final EventScanner scanner = EventScanner.create();
+  /** The points each run may hold: the budget shared by the runs read at once. */
   private final long budgetPoints;
+  private final int threads;
   private final Consumer<String> warnings;
 
   /**
@@ -75,13 +77,34 @@ public final class ScalarExport {
    * @param warnings told of damage met (a line each)
    */
   public ScalarExport(long budgetBytes, Consumer<String> warnings) {
-    if (budgetBytes < BYTES_PER_POINT) {
-      throw new IllegalArgumentException("the memory budget must hold a point (" + BYTES_PER_POINT
-          + " bytes), was " + budgetBytes);
-    }
-    this.budgetPoints = budgetBytes / BYTES_PER_POINT;
-    this.warnings = Objects.requireNonNull(warnings, "warnings");
+    this(budgetBytes, 1, warnings);
   }
+
+  /**
+   * @param threads runs read at once, each by a thread of its own into a bounded queue of
+   *     formatted bytes ({@value #QUEUED_CHUNKS} chunks of 64 KiB) that is written out in run
+   *     order; the budget is shared among them
+   */
+  public ScalarExport(long budgetBytes, int threads, Consumer<String> warnings) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+    }
+    if (budgetBytes / threads < BYTES_PER_POINT) {
+      throw new IllegalArgumentException("the memory budget must hold a point (" + BYTES_PER_POINT
+          + " bytes) per thread, was " + budgetBytes + " for " + threads);
+    }
+    this.budgetPoints = budgetBytes / threads / BYTES_PER_POINT;
+    this.threads = threads;
+    Objects.requireNonNull(warnings, "warnings");
+    this.warnings = m -> {
+      synchronized (this) {
+        warnings.accept(m);
+      }
+    };
+  }
+
+  /** Chunks of formatted bytes a run read ahead of the one being written may queue. */
+  static final int QUEUED_CHUNKS = 16;
 
   /** A budget of a quarter of the heap, at most 256 MiB. */
   public static long defaultBudget() {
@@ -105,26 +128,142 @@ public final class ScalarExport {
       String run = slash < 0 ? "." : f.path().substring(0, slash);
       byRun.computeIfAbsent(run, k -> new ArrayList<>()).add(f);
     }
+    List<RunExport> todo = new ArrayList<>();
+    for (Map.Entry<String, List<Storage.FileStat>> e : byRun.entrySet()) {
+      if (runs.test(e.getKey())) {
+        List<Storage.FileStat> files = e.getValue();
+        files.sort(Comparator.comparing(f -> f.path().substring(f.path().lastIndexOf('/') + 1)));
+        todo.add(new RunExport(storage, e.getKey(), files, tags));
+      }
+    }
     int runCount = 0;
     int series = 0;
     long before = out.points();
     int problems = 0;
-    for (Map.Entry<String, List<Storage.FileStat>> e : byRun.entrySet()) {
-      if (!runs.test(e.getKey())) {
-        continue;
-      }
-      List<Storage.FileStat> files = e.getValue();
-      files.sort(Comparator.comparing(f -> f.path().substring(f.path().lastIndexOf('/') + 1)));
-      RunExport r = new RunExport(storage, e.getKey(), files, tags);
-      int s = r.write(out);
-      problems += r.problems;
-      if (s > 0) {
-        runCount++;
+    if (threads == 1 || todo.size() < 2) {
+      for (RunExport r : todo) {
+        int s = r.write(out);
+        problems += r.problems;
+        runCount += s > 0 ? 1 : 0;
         series += s;
       }
+    } else {
+      int[] totals = inParallel(todo, out);
+      runCount = totals[0];
+      series = totals[1];
+      problems = totals[2];
     }
     out.flush();
     return new Summary(runCount, series, out.points() - before, problems);
+  }
+
+  /**
+   * Reads the runs on {@link #threads} threads, each writing its run into a queue of its own, and
+   * writes the queues to {@code out} in run order. Returns runs with points, series, damage.
+   */
+  private int[] inParallel(List<RunExport> todo, ScalarExportWriter out) throws IOException {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "export");
+      t.setDaemon(true);
+      return t;
+    });
+    List<Pipe> pipes = new ArrayList<>();
+    List<java.util.concurrent.Future<long[]>> done = new ArrayList<>();
+    try {
+      for (RunExport r : todo) {
+        Pipe pipe = new Pipe();
+        pipes.add(pipe);
+        done.add(pool.submit(() -> {
+          try {
+            ScalarExportWriter w = ScalarExportWriter.continuing(out.format(), pipe);
+            int s = r.write(w);
+            w.flush();
+            return new long[] {s, w.points(), r.problems};
+          } finally {
+            pipe.end();
+          }
+        }));
+      }
+      int[] totals = new int[3];
+      for (int i = 0; i < todo.size(); i++) {
+        Pipe pipe = pipes.get(i);
+        for (byte[] chunk = pipe.take(); chunk != Pipe.END; chunk = pipe.take()) {
+          out.raw(chunk);
+        }
+        long[] r;
+        try {
+          r = done.get(i).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable c = e.getCause();
+          if (c instanceof IOException io) {
+            throw io;
+          }
+          throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
+        }
+        totals[0] += r[0] > 0 ? 1 : 0;
+        totals[1] += (int) r[0];
+        out.counted(r[1]);
+        totals[2] += (int) r[2];
+      }
+      return totals;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("export interrupted");
+    } finally {
+      for (Pipe p : pipes) {
+        p.abort();
+      }
+      pool.shutdownNow();
+    }
+  }
+
+  /** A run's formatted bytes on their way to the output: a bounded queue of chunks. */
+  private static final class Pipe extends java.io.OutputStream {
+    static final byte[] END = new byte[0];
+    private final java.util.concurrent.ArrayBlockingQueue<byte[]> chunks =
+        new java.util.concurrent.ArrayBlockingQueue<>(QUEUED_CHUNKS);
+    private volatile boolean aborted;
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len > 0) {
+        put(Arrays.copyOfRange(b, off, off + len));
+      }
+    }
+
+    private void put(byte[] chunk) throws IOException {
+      try {
+        while (!chunks.offer(chunk, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          if (aborted) {
+            throw new IOException("the export stopped");
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("the export stopped");
+      }
+    }
+
+    void end() {
+      try {
+        put(END);
+      } catch (IOException e) {
+        // stopped: nobody reads it
+      }
+    }
+
+    byte[] take() throws InterruptedException {
+      return chunks.take();
+    }
+
+    void abort() {
+      aborted = true;
+    }
   }
 
   /**

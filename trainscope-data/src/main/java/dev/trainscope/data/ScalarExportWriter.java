@@ -101,6 +101,22 @@ public final class ScalarExportWriter implements Flushable {
     return w;
   }
 
+  /** A writer of points that follow others already written: no header. */
+  static ScalarExportWriter continuing(Format format, OutputStream out) {
+    return new ScalarExportWriter(format, out);
+  }
+
+  /** Writes bytes that another writer of this format formatted. */
+  void raw(byte[] bytes) throws IOException {
+    drain();
+    out.write(bytes);
+  }
+
+  /** Counts points that another writer formatted (see {@link #raw}). */
+  void counted(long n) {
+    points += n;
+  }
+
   public Format format() {
     return format;
   }

@@ -32,9 +32,15 @@ class ScalarExportTest {
 
   static String export(Path logdir, long budget, Predicate<String> runs, Predicate<String> tags, List<String> warnings)
       throws IOException {
+    return export(logdir, budget, 1, runs, tags, warnings);
+  }
+
+  static String export(Path logdir, long budget, int threads, Predicate<String> runs, Predicate<String> tags,
+      List<String> warnings) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ScalarExportWriter w = ScalarExportWriter.of(ScalarExportWriter.Format.CSV, bytes);
-    new ScalarExport(budget, warnings::add).export(Storage.local(logdir), runs, tags, w);
+    ScalarExport.Summary s = new ScalarExport(budget, threads, warnings::add).export(Storage.local(logdir), runs, tags, w);
+    assertEquals(s.points(), w.points());
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
@@ -107,12 +113,14 @@ class ScalarExportTest {
       assertTrue(expected.size() > 0, "the store has points to compare");
       String first = null;
       for (long budget : BUDGETS) {
-        String csv = export(logdir, budget, runs, tags, new ArrayList<>());
-        if (first == null) {
-          first = csv;
-          assertSamePoints(expected, parsed(csv));
-        } else {
-          assertEquals(first, csv, "the export with a budget of " + budget + " bytes");
+        for (int threads : new int[] {1, 3}) {
+          String csv = export(logdir, budget * threads, threads, runs, tags, new ArrayList<>());
+          if (first == null) {
+            first = csv;
+            assertSamePoints(expected, parsed(csv));
+          } else {
+            assertEquals(first, csv, "the export with a budget of " + budget + " bytes a thread on " + threads);
+          }
         }
       }
     }
@@ -178,7 +186,7 @@ class ScalarExportTest {
     for (long budget : BUDGETS) {
       List<String> warnings = new ArrayList<>();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ScalarExport.Summary s = new ScalarExport(budget, warnings::add).export(Storage.local(dir), r -> true, t -> true,
+      ScalarExport.Summary s = new ScalarExport(budget * 2, 2, warnings::add).export(Storage.local(dir), r -> true, t -> true,
           ScalarExportWriter.of(ScalarExportWriter.Format.CSV, out));
       assertEquals(2, warnings.size(), warnings.toString()); // the damage and the cut-off tail, once each
       assertTrue(warnings.get(0).contains(file.toString()), warnings.get(0));
