@@ -61,6 +61,11 @@ export const api = {
     const u = apiUrl('api/blob', { run, tag, step, index });
     return u.pathname + u.search;
   },
+  /** Every scalar point of `runs` (all when empty) x the tags matching `tags` (a regex), streamed. */
+  exportUrl: (runs, tags, format) => {
+    const u = apiUrl('api/export', { run: runs, tags: tags || undefined, format });
+    return u.pathname + u.search;
+  },
   downloadUrl: (run, tag, format) => {
     const u = apiUrl('api/scalars/download', { run, tag, format });
     return u.pathname + u.search;

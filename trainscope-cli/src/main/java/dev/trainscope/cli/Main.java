@@ -29,6 +29,7 @@ public final class Main implements Runnable {
     m.put("demo", DemoCommand::new);
     m.put("doctor", DoctorCommand::new);
     m.put("inspect", InspectCommand::new);
+    m.put("export", ExportCommand::new);
     m.put("help", CommandLine.HelpCommand::new);
     return Collections.unmodifiableMap(m);
   }

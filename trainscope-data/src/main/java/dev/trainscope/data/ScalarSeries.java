@@ -270,7 +270,7 @@ final class ScalarSeries {
   }
 
   /** First index in {@code a[from, to)} whose value is >= key. */
-  private static int lowerBound(long[] a, int from, int to, long key) {
+  static int lowerBound(long[] a, int from, int to, long key) {
     int lo = from;
     int hi = to;
     while (lo < hi) {

@@ -7,6 +7,8 @@ import dev.trainscope.data.MediaTypes;
 import dev.trainscope.data.RunInfo;
 import dev.trainscope.data.LogdirData;
 import dev.trainscope.data.ScalarBuckets;
+import dev.trainscope.data.ScalarExport;
+import dev.trainscope.data.ScalarExportWriter;
 import dev.trainscope.data.ScalarPoints;
 import dev.trainscope.data.TagInfo;
 import dev.trainscope.data.TextStep;
@@ -15,11 +17,7 @@ import dev.trainscope.diagnose.Finding;
 import dev.trainscope.diagnose.FindingsService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -65,6 +63,7 @@ final class Api {
     app.get("/api/tags", this::tags);
     app.get("/api/scalars", this::scalars);
     app.get("/api/scalars/download", this::download);
+    app.get("/api/export", this::export);
     app.get("/api/histograms", this::histograms);
     app.get("/api/distributions", this::distributions);
     app.get("/api/blobs", this::blobs);
@@ -266,19 +265,24 @@ final class Api {
     static final int DEFAULT_LIMIT = 10_000;
     static final int MAX_LIMIT = 100_000;
 
-    static TagPage of(Context ctx) {
-      String f = ctx.queryParam("filter");
-      com.google.re2j.Pattern filter = null;
-      if (f != null && !f.isEmpty()) {
-        if (f.length() > Params.MAX_NAME) {
-          throw new BadRequest("query parameter 'filter' is longer than " + Params.MAX_NAME + " characters");
-        }
-        try {
-          filter = com.google.re2j.Pattern.compile(f, com.google.re2j.Pattern.CASE_INSENSITIVE);
-        } catch (com.google.re2j.PatternSyntaxException e) {
-          throw new BadRequest("query parameter 'filter' is not a regular expression (RE2 syntax): " + e.getMessage());
-        }
+    /** The tag filter in query parameter {@code name}: RE2, any case, to be found anywhere; null when absent. */
+    static com.google.re2j.Pattern filter(Context ctx, String name) {
+      String f = ctx.queryParam(name);
+      if (f == null || f.isEmpty()) {
+        return null;
       }
+      if (f.length() > Params.MAX_NAME) {
+        throw new BadRequest("query parameter '" + name + "' is longer than " + Params.MAX_NAME + " characters");
+      }
+      try {
+        return com.google.re2j.Pattern.compile(f, com.google.re2j.Pattern.CASE_INSENSITIVE);
+      } catch (com.google.re2j.PatternSyntaxException e) {
+        throw new BadRequest("query parameter '" + name + "' is not a regular expression (RE2 syntax): " + e.getMessage());
+      }
+    }
+
+    static TagPage of(Context ctx) {
+      com.google.re2j.Pattern filter = filter(ctx, "filter");
       java.util.Set<dev.trainscope.data.TagKind> kinds = java.util.EnumSet.noneOf(dev.trainscope.data.TagKind.class);
       for (String k : ctx.queryParams("kind")) {
         try {
@@ -338,64 +342,67 @@ final class Api {
   }
 
   /**
-   * A wall time as spreadsheets read it: seconds with their decimals, never in E notation
-   * ({@code 1796628416.58}, not {@code 1.79662841658E9}); the same digits, so the same double.
+   * Every point of one scalar series ({@code run}, {@code tag}), as {@link #export} writes it: the
+   * same columns, so that a card's download and the export read alike.
    */
-  static String plain(double seconds) {
-    return Double.isFinite(seconds) ? java.math.BigDecimal.valueOf(seconds).toPlainString() : Double.toString(seconds);
-  }
-
-  /** Every point of a scalar series, as CSV ({@code format=csv}, the default) or JSON. */
   private void download(Context ctx) throws IOException {
     String run = run(ctx);
     String tag = tag(ctx);
-    String format = ctx.queryParamAsClass("format", String.class).getOrDefault("csv");
-    if (!format.equals("csv") && !format.equals("json")) {
-      throw new BadRequest("query parameter 'format' must be csv or json, was '" + Params.shorten(format) + "'");
-    }
-    ScalarPoints first = store.scalars(run, tag, Long.MIN_VALUE, Long.MAX_VALUE, 100_000); // 404 before any output
-    String file = safeFileName(run + "_" + tag) + "." + format;
-    ctx.contentType(format.equals("csv") ? "text/csv; charset=utf-8" : "application/json");
-    ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
-    Writer w = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 1 << 16);
-    if (format.equals("csv")) {
-      w.write("step,wall_time,value\n");
-    } else {
-      w.write("{\"run\":" + Json.MAPPER.writeValueAsString(run) + ",\"tag\":" + Json.MAPPER.writeValueAsString(tag)
-          + ",\"points\":[");
-    }
-    ScalarPoints page = first;
-    boolean firstRow = true;
-    while (true) {
-      for (int i = 0; i < page.size(); i++) {
-        if (format.equals("csv")) {
-          w.write(Long.toString(page.steps()[i]));
-          w.write(',');
-          w.write(plain(page.wallTimes()[i]));
-          w.write(',');
-          w.write(Double.toString(page.values()[i]));
-          w.write('\n');
-        } else {
-          if (!firstRow) {
-            w.write(',');
-          }
-          w.write("[" + page.steps()[i] + "," + page.wallTimes()[i] + "," + jsonNumber(page.values()[i]) + "]");
-        }
-        firstRow = false;
-      }
-      if (!page.more()) {
-        break;
-      }
-      page = store.scalars(run, tag, page.nextStep(), Long.MAX_VALUE, 100_000);
-    }
-    if (format.equals("json")) {
-      w.write("]}");
-    }
-    w.flush();
+    ScalarExportWriter.Format format = format(ctx);
+    store.scalars(run, tag, Long.MIN_VALUE, Long.MIN_VALUE, 1); // 404 before any output
+    stream(ctx, format, safeFileName(run + "_" + tag), java.util.List.of(run), tag::equals);
   }
 
-  private static String jsonNumber(double v) {
-    return Double.isFinite(v) ? Double.toString(v) : "\"" + v + "\"";
+  /**
+   * Every point of the scalar tags matching {@code tags} (a regular expression as the tag filter's:
+   * RE2 syntax, any case, found anywhere in the tag; all when absent) of the runs given ({@code
+   * &run=a&run=b}; all when none is given), streamed as CSV or JSON Lines ({@link
+   * ScalarExportWriter}) in the order of {@code trainscope export}: runs, then tags by name, then
+   * steps. 404 when no run has a matching scalar tag.
+   */
+  private void export(Context ctx) throws IOException {
+    ScalarExportWriter.Format format = format(ctx);
+    com.google.re2j.Pattern filter = TagPage.filter(ctx, "tags");
+    List<String> runs;
+    if (ctx.queryParams("run").isEmpty()) {
+      runs = store.runs().stream().map(RunInfo::name).toList();
+    } else {
+      runs = Params.all(ctx, "run");
+      for (String r : runs) {
+        store.run(r); // 404 for an unknown run before any output
+      }
+    }
+    java.util.function.Predicate<String> tags = filter == null ? t -> true : t -> filter.matcher(t).find();
+    boolean any = false;
+    for (String r : runs) {
+      for (TagInfo t : store.tags(r)) {
+        any |= t.kind() == dev.trainscope.data.TagKind.SCALAR && tags.test(t.tag());
+      }
+    }
+    if (!any) {
+      throw new dev.trainscope.data.NoSuchTagException(runs.size() == 1 ? runs.get(0) : "",
+          filter == null ? "" : filter.pattern(), "no scalar tag"
+          + (filter == null ? "" : " matching '" + Params.shorten(filter.pattern()) + "'")
+          + " in the " + (runs.size() == 1 ? "run '" + Params.shorten(runs.get(0)) + "'" : runs.size() + " runs"));
+    }
+    stream(ctx, format, runs.size() == 1 ? safeFileName(runs.get(0)) + "-scalars" : "scalars", runs, tags);
+  }
+
+  private static ScalarExportWriter.Format format(Context ctx) {
+    try {
+      return ScalarExportWriter.Format.parse(ctx.queryParamAsClass("format", String.class).getOrDefault("csv"));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("query parameter 'format' must be csv or json, was '"
+          + Params.shorten(ctx.queryParam("format")) + "'");
+    }
+  }
+
+  /** Streams the scalars as an attachment named {@code name} plus the format's extension. */
+  private void stream(Context ctx, ScalarExportWriter.Format format, String name, List<String> runs,
+      java.util.function.Predicate<String> tags) throws IOException {
+    ctx.contentType(format.contentType());
+    ctx.header("Content-Disposition", "attachment; filename=\"" + name + "." + format.extension() + "\"");
+    ScalarExport.export(store, runs, tags, ScalarExportWriter.of(format, ctx.outputStream()));
   }
 
   static String safeFileName(String s) {

@@ -33,6 +33,7 @@ import { el, clear, groupByPrefix, debounce } from '../util.js';
 import { Card } from '../scalars/card.js';
 import { schedule, Visibility } from '../scalars/schedule.js';
 import { readSettings, buildSettings, formatCombine } from '../scalars/settings.js';
+import { buildExport } from '../scalars/export.js';
 import { findPairs } from '../scalars/pairs.js';
 import { readTheme, onThemeChange } from '../scalars/theme.js';
 
@@ -62,6 +63,7 @@ class ScalarsView {
     readTheme();
     this.settingsNow = readSettings(this.state);
     this.syncSettings = buildSettings(settingsPanel, this.state);
+    this.syncExport = buildExport(settingsPanel, ctx);
     this.root = el('div', { class: 'sc-root' });
     this.pickbar = el('div', { class: 'sc-pickbar', hidden: true });
     this.notice = el('div', { class: 'empty sc-notice', hidden: true });
@@ -311,6 +313,7 @@ class ScalarsView {
       this.queueLive(reason.live);
       return;
     }
+    this.syncExport();
     if (reason === 'state') {
       const before = this.settingsNow;
       const now = readSettings(this.state);

@@ -49,7 +49,7 @@ class ApiFuzzer {
   /** The API's words, for the fuzzer to splice in: routes, parameters, the store's runs and tags, edge numbers. */
   @DictionaryEntries({"/api/", "runs", "tags", "scalars", "download", "histograms", "distributions", "blobs", "blob",
       "text", "prcurves", "hparams", "progress", "problems", "findings", "graphs", "graph", "graph/node", "graph/search",
-      "layers", "meshes", "mesh", "&name=", "&sample=", "mesh/tetrahedron", "custom_scalars_mesh",
+      "layers", "export", "&tags=", "meshes", "mesh", "&name=", "&sample=", "mesh/tetrahedron", "custom_scalars_mesh",
       "?run=", "&run=", "&tag=", "&from=", "&to=", "&buckets=", "&limit=", "&format=json", "&maxSteps=",
       "&step=", "&index=", "&source=run_graph", "&node=", "&q=", "&columns=", "&expand=", "&expanded", "&all=1",
       "media", "pr_curves", "loss/train", "image/rgb_chw_uint8", "-9223372036854775808", "9223372036854775807",

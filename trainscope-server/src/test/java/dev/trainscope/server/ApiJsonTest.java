@@ -117,6 +117,26 @@ class ApiJsonTest {
   }
 
   /** Asserts that {@code GET pathAndQuery} answers 200 with the JSON of {@code api/<name>.json}. */
+  /** A text answer (CSV, JSON Lines) compared exactly with {@code api/NAME}. */
+  static void text(String name, String pathAndQuery) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), pathAndQuery + ": " + r.body());
+    String expected = null;
+    try (InputStream in = ApiJsonTest.class.getResourceAsStream("api/" + name)) {
+      if (in != null) {
+        expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }
+    if (!r.body().equals(expected)) {
+      Path out = Path.of("target", "api-json", name);
+      Files.createDirectories(out.getParent());
+      Files.writeString(out, r.body(), StandardCharsets.UTF_8);
+      assertEquals(expected == null ? "(no expected document api/" + name + ")" : expected, r.body(),
+          pathAndQuery + " (answer in " + out + ")");
+    }
+  }
+
   static void answers(String name, String pathAndQuery) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -180,7 +200,17 @@ class ApiJsonTest {
 
   @Test
   void scalarDownload_json() throws Exception {
-    answers("scalars-download", "/api/scalars/download?run=train&tag=loss&format=json");
+    text("scalars-download.jsonl", "/api/scalars/download?run=train&tag=loss&format=json");
+  }
+
+  @Test
+  void export_csv() throws Exception {
+    text("export.csv", "/api/export?tags=loss%7Cgrad");
+  }
+
+  @Test
+  void export_json() throws Exception {
+    text("export.jsonl", "/api/export?run=val&format=json");
   }
 
   @Test

@@ -189,20 +189,68 @@ class ApiTest {
   }
 
   @Test
-  void download_csvHasEveryPoint() throws Exception {
+  void download_csvHasEveryPoint_inTheExportsColumns() throws Exception {
     HttpResponse<String> r = get("/api/scalars/download?run=fx/gen-tensorboardX/scalars&tag=loss/train&format=csv");
     assertEquals(200, r.statusCode());
     List<String> lines = r.body().lines().toList();
-    assertEquals("step,wall_time,value", lines.get(0));
+    assertEquals("run,tag,step,wall_time,value", lines.get(0));
     assertEquals(1001, lines.size());
-    assertTrue(lines.get(1).startsWith("0,"));
-    assertTrue(lines.get(1000).endsWith(",0.04333892837166786"), lines.get(1000));
+    assertTrue(lines.get(1).startsWith("fx/gen-tensorboardX/scalars,loss/train,0,"), lines.get(1));
+    // the float's own shortest digits, which read back as the float (its double is 0.04333892837166786)
+    assertTrue(lines.get(1000).endsWith(",0.04333893"), lines.get(1000));
+    assertEquals(0.04333892837166786, (double) Float.parseFloat("0.04333893"));
     for (String line : lines.subList(1, lines.size())) {
-      String wall = line.split(",")[1];
-      assertTrue(wall.matches("\\d+(\\.\\d+)?"), "a wall time in plain seconds: " + line);
+      String wall = line.split(",")[3];
+      assertTrue(wall.matches("\\d+\\.\\d+"), "a wall time in plain seconds: " + line);
       assertTrue(Double.parseDouble(wall) > 1e9, line);
     }
-    assertTrue(r.headers().firstValue("content-disposition").orElse("").contains("attachment"));
+    assertEquals("attachment; filename=\"fx_gen-tensorboardX_scalars_loss_train.csv\"",
+        r.headers().firstValue("content-disposition").orElse(""));
+    assertEquals("text/csv; charset=utf-8", r.headers().firstValue("content-type").orElse(""));
+  }
+
+  @Test
+  void export_runsAndTagFilter_everyPointOfEachSeries() throws Exception {
+    HttpResponse<String> r = get("/api/export?run=fx/gen-tensorboardX/scalars&tags=%5Eloss/");
+    assertEquals(200, r.statusCode(), r.body());
+    List<String> lines = r.body().lines().toList();
+    assertEquals("run,tag,step,wall_time,value", lines.get(0));
+    List<String> series = lines.subList(1, lines.size()).stream()
+        .map(l -> l.substring(0, l.indexOf(',', l.indexOf(',') + 1))).distinct().toList();
+    assertEquals(List.of("fx/gen-tensorboardX/scalars,loss/train", "fx/gen-tensorboardX/scalars,loss/val"),
+        series.stream().filter(x -> x.contains("loss/train") || x.contains("loss/val")).toList());
+    assertTrue(series.stream().allMatch(x -> x.startsWith("fx/gen-tensorboardX/scalars,loss/")), series.toString());
+    assertEquals(series.stream().sorted().toList(), series, "tags in name order");
+    assertEquals("attachment; filename=\"fx_gen-tensorboardX_scalars-scalars.csv\"",
+        r.headers().firstValue("content-disposition").orElse(""));
+    HttpResponse<String> json = get("/api/export?run=fx/gen-tensorboardX/scalars&tags=loss/train&format=json");
+    assertEquals(200, json.statusCode());
+    assertEquals("application/x-ndjson; charset=utf-8", json.headers().firstValue("content-type").orElse(""));
+    List<String> objects = json.body().lines().toList();
+    assertEquals(1000, objects.size());
+    JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(objects.get(0));
+    assertEquals("loss/train", first.get("tag").asText());
+    assertEquals(0, first.get("step").asLong());
+  }
+
+  @Test
+  void export_refusals() throws Exception {
+    HttpResponse<String> badRe = get("/api/export?tags=(");
+    assertEquals(400, badRe.statusCode());
+    assertTrue(badRe.body().startsWith("query parameter 'tags' is not a regular expression (RE2 syntax)"), badRe.body());
+    assertEquals(400, get("/api/export?format=xlsx").statusCode());
+    HttpResponse<String> unknown = get("/api/export?run=nope");
+    assertEquals(404, unknown.statusCode());
+    assertEquals("no run named 'nope'", unknown.body());
+    HttpResponse<String> none = get("/api/export?run=fx/gen-tensorboardX/scalars&tags=no-such-tag-anywhere");
+    assertEquals(404, none.statusCode());
+    assertEquals("no scalar tag matching 'no-such-tag-anywhere' in the run 'fx/gen-tensorboardX/scalars'", none.body());
+    // hostile strings: a clear 4xx, nothing streamed
+    assertEquals(400, get("/api/export?tags=" + "a".repeat(5000)).statusCode());
+    assertEquals(404, get("/api/export?run=%00%FF").statusCode());
+    assertEquals(404, get("/api/export?run=fx/gen-tensorboardX/scalars&run=..%2F..%2Fetc").statusCode());
+    assertEquals(400, get("/api/export?format=" + "x".repeat(100)).statusCode());
+    assertEquals(404, get("/api/export?tags=%5E%24").statusCode()); // matches only the empty tag: none
   }
 
   @Test
