@@ -14,7 +14,7 @@ import java.util.Arrays;
  *   ContentType content_type = 3;  // UNDEFINED = 0, VERTEX = 1, FACE = 2, COLOR = 3
  *   string json_config = 5;     // three.js settings as JSON ({"camera": {...}, "material": {...}})
  *   repeated int32 shape = 6;   // the tensor's shape, [batch, n, 3]
- *   int32 components = 7;       // bit (1 << content_type) for each part the mesh has
+ *   int32 components = 7;       // bit (1 &lt;&lt; content_type) for each part the mesh has
  * }
  * </pre>
  *
