@@ -1,8 +1,11 @@
 // The run list in the sidebar: a regex filter, a checkbox per run with its colour, "all" and
 // "none". Virtualised: only the rows in view exist in the DOM, so 1,000 runs scroll smoothly.
+// The swatch is a colour picker (the colour chosen is kept in the URL's `colors`), the pencil
+// gives the run a display name (the URL's `names`); the folder name stays in the row's tooltip
+// and the filter matches either.
 
 import * as state from './state.js';
-import { runColor } from './colors.js';
+import { runColor, runName, colorChosen } from './colors.js';
 import { el, regex } from './util.js';
 
 const ROW = 24;
@@ -17,6 +20,7 @@ export class RunList {
     this.runs = [];
     this.visible = [];
     this.counts = {};   // run -> {error, warning, info}: the findings' badges
+    this.editor = null; // {run, input} while a display name is being edited
     this.spacer = el('div', { style: { height: '0px' } });
     listEl.append(this.spacer);
     listEl.addEventListener('scroll', () => this.renderRows());
@@ -34,7 +38,7 @@ export class RunList {
   filtered() {
     const re = regex(state.get('runFilter'));
     if (re instanceof Error) return this.runs;
-    return re ? this.runs.filter(r => re.test(r)) : this.runs;
+    return re ? this.runs.filter(r => re.test(r) || (runName(r) !== r && re.test(runName(r)))) : this.runs;
   }
 
   /** The runs to show: passing the filter and ticked. */
@@ -75,11 +79,64 @@ export class RunList {
       box.checked = !hidden.has(run);
       box.addEventListener('change', () => this.toggle(run, box.checked));
       const row = el('label', { class: 'run-item', role: 'listitem', title: run, style: { top: `${i * ROW}px` } },
-        box, el('span', { class: 'swatch', style: { background: runColor(run) } }),
-        el('span', { class: 'run-name', text: run }), this.badge(run));
+        box, this.colorPicker(run), this.nameOf(run), this.badge(run));
       row.dataset.run = run;
+      if (runName(run) !== run) row.dataset.alias = runName(run);
       this.listEl.append(row);
+      if (this.editor && this.editor.run === run && this.editor.focused) this.editor.input.focus();
     }
+  }
+
+  /** The run's swatch, a colour input: the colour chosen goes into the URL. */
+  colorPicker(run) {
+    const c = el('input', { type: 'color', class: 'swatch run-color', value: runColor(run),
+      title: colorChosen(run) ? `Colour of ${run} (chosen; right-click for its own again)` : `Choose the colour of ${run}`,
+      'aria-label': `Colour of ${run}` });
+    c.addEventListener('change', () => state.setPair('colors', run, c.value));
+    c.addEventListener('contextmenu', e => {
+      if (!colorChosen(run)) return;
+      e.preventDefault();
+      state.setPair('colors', run, '');
+    });
+    return c;
+  }
+
+  /** The run's shown name and a button to edit it; the editor while editing. */
+  nameOf(run) {
+    if (this.editor && this.editor.run === run) return this.editor.input;
+    const name = runName(run);
+    const edit = el('button', { type: 'button', class: 'link run-rename', text: '✎', title: 'Give this run a display name',
+      'aria-label': `Rename ${run}`, onclick: e => {
+        e.preventDefault();
+        e.stopPropagation();
+        this.startEditing(run);
+      } });
+    return el('span', { class: 'run-label' }, el('span', { class: 'run-name', text: name }), edit);
+  }
+
+  startEditing(run) {
+    const input = el('input', { type: 'text', class: 'run-alias', value: runName(run), 'aria-label': `Display name of ${run}`,
+      placeholder: run, spellcheck: 'false' });
+    const editor = { run, input, focused: true };
+    const done = save => {
+      if (this.editor !== editor) return;
+      this.editor = null;
+      const alias = input.value.replace(/[\t\n\r]/g, ' ').trim();
+      if (save) state.setPair('names', run, alias === run ? '' : alias);
+      this.renderRows(true);
+    };
+    input.addEventListener('keydown', e => {
+      if (e.key === 'Enter') done(true);
+      if (e.key === 'Escape') done(false);
+    });
+    input.addEventListener('blur', () => {
+      // a re-render moves the input (and blurs it): only a blur the user made ends the edit
+      if (input.isConnected) done(true);
+    });
+    this.editor = editor;
+    this.renderRows(true);
+    input.focus();
+    input.select();
   }
 
   /** The findings per run and severity ({run: {error: n, warning: n, info: n}}) shown as badges. */

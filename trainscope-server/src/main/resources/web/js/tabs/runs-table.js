@@ -125,7 +125,7 @@ export default {
     function buildColumns() {
       columns = runColumns({
         rows, tags: chosenTags(), hpTable: read(state, HP, true) ? hpTable : null, values,
-        runColor: ctx.runColor, onProblems: showProblems,
+        runColor: ctx.runColor, runName: ctx.runName, onProblems: showProblems,
       });
       table.setColumns(columns);
     }

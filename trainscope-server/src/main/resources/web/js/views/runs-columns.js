@@ -22,12 +22,12 @@ const collator = new Intl.Collator(undefined, { numeric: true });
  * @param hpTable /api/hparams, or null to leave out hyperparameters, metrics and status
  * @param values LastValues
  */
-export function runColumns({ rows, tags, hpTable, values, runColor, onProblems }) {
+export function runColumns({ rows, tags, hpTable, values, runColor, runName = run => run, onProblems }) {
   const cols = [
-    { id: 'name', label: 'Run', text: r => r.run, value: r => r.run, minWidth: 160, maxWidth: 420, extra: 18,
+    { id: 'name', label: 'Run', text: r => runName(r.run), value: r => runName(r.run), minWidth: 160, maxWidth: 420, extra: 18,
       cell: r => el('span', { class: 'run-cell', title: r.run },
         el('span', { class: 'swatch', style: { background: runColor(r.run) } }),
-        el('span', { class: 'run-name', text: r.run })) },
+        el('span', { class: 'run-name', text: runName(r.run) })) },
   ];
   for (const tag of tags) {
     const get = r => (r.scalarTags.has(tag) ? values.get(r.run, tag) : undefined);
