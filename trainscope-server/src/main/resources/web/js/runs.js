@@ -69,6 +69,7 @@ export class RunList {
     const last = Math.min(this.visible.length, Math.ceil((top + height) / ROW) + 5);
     if (!force && this.range && this.range[0] === first && this.range[1] === last) return;
     this.range = [first, last];
+    this.rendering = true;   // the display name's editor is moved, not left: its blur is not the user's
     for (const child of [...this.listEl.children]) {
       if (child !== this.spacer) child.remove();
     }
@@ -83,8 +84,9 @@ export class RunList {
       row.dataset.run = run;
       if (runName(run) !== run) row.dataset.alias = runName(run);
       this.listEl.append(row);
-      if (this.editor && this.editor.run === run && this.editor.focused) this.editor.input.focus();
+      if (this.editor && this.editor.run === run) this.editor.input.focus();
     }
+    this.rendering = false;
   }
 
   /** The run's swatch, a colour input: the colour chosen goes into the URL. */
@@ -117,7 +119,7 @@ export class RunList {
   startEditing(run) {
     const input = el('input', { type: 'text', class: 'run-alias', value: runName(run), 'aria-label': `Display name of ${run}`,
       placeholder: run, spellcheck: 'false' });
-    const editor = { run, input, focused: true };
+    const editor = { run, input };
     const done = save => {
       if (this.editor !== editor) return;
       this.editor = null;
@@ -130,8 +132,7 @@ export class RunList {
       if (e.key === 'Escape') done(false);
     });
     input.addEventListener('blur', () => {
-      // a re-render moves the input (and blurs it): only a blur the user made ends the edit
-      if (input.isConnected) done(true);
+      if (!this.rendering) done(true);
     });
     this.editor = editor;
     this.renderRows(true);

@@ -171,6 +171,7 @@ export class Card {
     const runs = [...new Set([...runsByTag.values()].flat())].sort();
     this.el.dataset.runs = JSON.stringify(runs);
     this.host.dataset.runs = this.el.dataset.runs;
+    if (JSON.stringify([...runsByTag]) !== before) this.fingerprintsStale = true;
     if (JSON.stringify([...runsByTag]) !== before && this.visible) {
       this.load();
       this.view.schedule(this);
@@ -277,15 +278,19 @@ export class Card {
 
   /** Every point of the fingerprint tag of each run, counted into distinct batches and repeats. */
   loadFingerprints() {
+    if (this.fingerprintsLoading) return;   // live updates while reading: read again once done
     this.fingerprintsStale = false;
     const tag = this.spec.tags[0];
     const runs = this.runsByTag.get(tag) || [];
     if (runs.length === 0) return;
+    this.fingerprintsLoading = true;
     Promise.all(runs.map(run => api.scalarPoints(tag, [run], FINGERPRINT_POINTS).then(res => [run, res.series[0]], () => [run, null])))
       .then(all => {
+        this.fingerprintsLoading = false;
         this.fingerprints = new Map();
         for (const [run, series] of all) if (series) this.fingerprints.set(run, countBatches(series));
         this.view.schedule(this);
+        if (this.fingerprintsStale && this.visible) this.loadFingerprints();
       });
   }
 
