@@ -372,8 +372,8 @@ class RunsManageBrowserTest {
   void screenshot_ofRunsYouManage() {
     org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("trainscope.screenshots"),
         "SKIPPED: needs -Dtrainscope.screenshots=true");
-    try (DashboardPage p = chromium.open(served.base, 1400, 1000)) {
-      p.open("tagFilter=loss%7Cfingerprint&pins=t%3Aval%2Floss&colors=alpha%09%23d6336c&names=beta%09baseline%20lr%200.1");
+    try (DashboardPage p = chromium.open(served.base, 1400, 1300)) {
+      p.open("tagFilter=loss%7Cfingerprint&pins=t%3Aval%2Floss&colors=alpha%09%232b8a3e&names=beta%09baseline%20lr%200.1");
       p.readyChartData(VAL);
       p.readyChartData(LOSS);
       p.waitFor("sel => { const d = document.querySelector(sel).__chartData; return d && d.fingerprints && d.fingerprints.beta; }",
