@@ -1,6 +1,8 @@
 // The run list in the sidebar: a regex filter, a checkbox per run with its colour, "all" and
 // "none". Virtualised: only the rows in view exist in the DOM, so 1,000 runs scroll smoothly.
-// The swatch is a colour picker (the colour chosen is kept in the URL's `colors`), the pencil
+// The swatch opens a colour picker (the colour chosen is kept in the URL's `colors`; one picker
+// for the list, moved onto the swatch clicked: a colour input per row made every re-render of the
+// list slow to paint, seconds at 1,000 runs), the pencil
 // gives the run a display name (the URL's `names`); the folder name stays in the row's tooltip
 // and the filter matches either.
 
@@ -21,6 +23,12 @@ export class RunList {
     this.visible = [];
     this.counts = {};   // run -> {error, warning, info}: the findings' badges
     this.editor = null; // {run, input} while a display name is being edited
+    this.picker = el('input', { type: 'color', id: 'run-color-picker', class: 'run-color-picker', tabindex: '-1',
+      'aria-label': 'Run colour' });
+    this.picker.addEventListener('change', () => {
+      if (this.picker.dataset.run !== undefined) state.setPair('colors', this.picker.dataset.run, this.picker.value);
+    });
+    listEl.parentElement.append(this.picker);
     this.spacer = el('div', { style: { height: '0px' } });
     listEl.append(this.spacer);
     listEl.addEventListener('scroll', () => this.renderRows());
@@ -89,12 +97,24 @@ export class RunList {
     this.rendering = false;
   }
 
-  /** The run's swatch, a colour input: the colour chosen goes into the URL. */
+  /** The run's swatch, a button that opens the colour picker on it: the colour chosen goes into the URL. */
   colorPicker(run) {
-    const c = el('input', { type: 'color', class: 'swatch run-color', value: runColor(run),
+    const c = el('button', { type: 'button', class: 'swatch run-color', style: { background: runColor(run) },
+      'data-color': runColor(run),
       title: colorChosen(run) ? `Colour of ${run} (chosen; right-click for its own again)` : `Choose the colour of ${run}`,
       'aria-label': `Colour of ${run}` });
-    c.addEventListener('change', () => state.setPair('colors', run, c.value));
+    c.addEventListener('click', e => {
+      e.preventDefault();
+      e.stopPropagation();
+      const p = this.picker;
+      const at = c.getBoundingClientRect();
+      const panel = p.parentElement.getBoundingClientRect();
+      p.style.left = `${at.left - panel.left}px`;
+      p.style.top = `${at.top - panel.top}px`;
+      p.value = runColor(run);
+      p.dataset.run = run;
+      p.click();   // the browser's colour chooser, opened by the user's click
+    });
     c.addEventListener('contextmenu', e => {
       if (!colorChosen(run)) return;
       e.preventDefault();

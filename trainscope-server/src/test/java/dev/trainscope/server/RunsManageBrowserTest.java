@@ -100,7 +100,8 @@ class RunsManageBrowserTest {
       p.open("");
       p.readyChartData(LOSS);
       // a colour from the picker
-      p.locator(".run-item[data-run='alpha'] input.run-color").fill("#123456");
+      p.locator(".run-item[data-run='alpha'] .run-color").click();
+      p.locator("#run-color-picker").fill("#123456");
       p.waitFor("sel => { const d = document.querySelector(sel).__chartData;"
           + " return d && d.series.alpha.color === '#123456'; }", LOSS);
       // a display name
@@ -125,7 +126,7 @@ class RunsManageBrowserTest {
       assertEquals("#123456", loss.get("series").get("alpha").get("color").asText(), "the chosen colour is drawn");
       assertEquals("baseline lr 0.1", loss.get("series").get("beta").get("label").asText(), "the alias names the series");
       assertFalse(loss.get("series").get("beta").get("color").asText().equals("#123456"));
-      assertEquals("#123456", p.page.evaluate("() => document.querySelector(\".run-item[data-run='alpha'] input.run-color\").value"));
+      assertEquals("#123456", p.page.getAttribute(".run-item[data-run='alpha'] .run-color", "data-color"));
       assertEquals("baseline lr 0.1", p.page.textContent(".run-item[data-run='beta'] .run-name"));
       assertEquals("beta", p.page.getAttribute(".run-item[data-run='beta']", "title"), "the folder name on hover");
       assertEquals("g:train", groups(p).get(1), "after the pins, the groups: " + groups(p));
