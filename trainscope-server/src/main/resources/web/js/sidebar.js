@@ -11,9 +11,13 @@ function maxWidth() {
   return Math.max(MIN, Math.min(720, Math.floor(window.innerWidth * 0.6)));
 }
 
+/**
+ * Sets the layout's columns, inline and only when not the default: a CSS custom property on the
+ * layout (inherited by every element of the page) made each redraw of 1,000 runs' charts slower.
+ */
 function apply(layout, handle, width) {
   const w = Math.round(Math.max(MIN, Math.min(maxWidth(), width)));
-  layout.style.setProperty('--sidebar-width', `${w}px`);
+  layout.style.gridTemplateColumns = w === DEFAULT ? '' : `${w}px 1fr`;
   handle.setAttribute('aria-valuenow', String(w));
   return w;
 }
