@@ -1,5 +1,9 @@
-// A stable colour per run: the same run keeps its colour across reloads, filters and tabs,
-// because it comes from a hash of the name, not from the run's position in a list.
+// How a run looks in every tab: its colour and its name. A stable colour per run: the same run
+// keeps its colour across reloads, filters and tabs, because it comes from a hash of the name, not
+// from the run's position in a list, unless the user chose one (the URL's `colors`). The name
+// shown is the user's alias for the run (the URL's `names`) or its folder name.
+
+import * as state from './state.js';
 
 // Sixteen hues that stay apart on light and dark backgrounds (no two near-twins).
 const PALETTE = [
@@ -25,11 +29,31 @@ function hash(s) {
 
 const cache = new Map();
 
+/** The run's colour: the one chosen for it, else one of the palette by a hash of its name. */
 export function runColor(run) {
+  const chosen = state.pairs('colors').get(run);
+  if (chosen && HEX.test(chosen)) return chosen.toLowerCase();
+  return hashColor(run);
+}
+
+const HEX = /^#[0-9a-fA-F]{6}$/;
+
+/** The colour a run has until one is chosen. */
+export function hashColor(run) {
   let c = cache.get(run);
   if (!c) {
     c = PALETTE[hash(run) % PALETTE.length];
     cache.set(run, c);
   }
   return c;
+}
+
+/** True when the user chose the run's colour. */
+export function colorChosen(run) {
+  return HEX.test(state.pairs('colors').get(run) || '');
+}
+
+/** The name the page shows for a run: its alias, else its folder name. */
+export function runName(run) {
+  return state.pairs('names').get(run) || run;
 }

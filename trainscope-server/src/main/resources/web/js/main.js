@@ -20,7 +20,10 @@
 //   refresh(reason) is called with 'runs' (runs or tags changed), 'selection' (ticked runs or run
 //   filter), 'filter' (tag filter), 'state' (other URL state), or {live: [{run, tag, lastStep}]}.
 //   ctx: {
-//     api, state, runColor,
+//     api, state,
+//     runColor(run): the run's colour (chosen by the user, else from its name)
+//     runName(run): the name to show for a run (the user's alias, else the folder name); show the
+//                   folder name on hover (title) where the alias is shown
 //     runs(): every RunInfo, sorted by name
 //     selectedRuns(): names of the runs passing the run filter and ticked, sorted
 //     runTags(run): every TagInfo of one run, whatever the tag filter ([] for an unknown run)
@@ -37,9 +40,10 @@
 import * as state from './state.js';
 import { api } from './api.js';
 import { live } from './api.js';
-import { runColor } from './colors.js';
+import { runColor, runName } from './colors.js';
 import { RunList } from './runs.js';
 import { TabBar } from './tabbar.js';
+import { resizableSidebar } from './sidebar.js';
 import { el, clear, regex, debounce } from './util.js';
 import scalars from './tabs/scalars.js';
 import histograms from './tabs/histograms.js';
@@ -74,6 +78,7 @@ const ctx = {
   api,
   state,
   runColor,
+  runName,
   runs: () => model.runs,
   selectedRuns: () => runList.selected(),
   runTags: run => model.tagsByRun.get(run) || [],
@@ -371,6 +376,7 @@ async function main() {
   applyTheme();
   tabBar = new TabBar(document.getElementById('tabs'), id => state.set({ tab: id }, { push: true }));
   testHook(document.getElementById('tabs'), '__tabBar', () => tabBar);
+  resizableSidebar(document.getElementById('sidebar'));
   runList = new RunList(document.getElementById('run-list'), document.getElementById('run-count'),
     document.getElementById('run-filter'), document.getElementById('run-filter-error'), () => refresh('selection'));
   document.getElementById('runs-all').addEventListener('click', () => runList.setAll(true));
@@ -392,7 +398,8 @@ async function main() {
   state.subscribe(keys => {
     if (keys.has('theme')) applyTheme();
     if (keys.has('tab')) mountTab();
-    if (keys.has('runFilter') || keys.has('hidden')) {
+    if (keys.has('colors')) runList.update();
+    if (keys.has('runFilter') || keys.has('hidden') || keys.has('names')) {   // the run filter matches display names too
       runList.update();
       renderTabs();
       refresh('selection');

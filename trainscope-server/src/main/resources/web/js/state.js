@@ -14,6 +14,9 @@ const DEFAULTS = {
   groupRuns: '',      // regex whose first capture group (or match) names a run group
   theme: '',
   full: '',           // the card shown full size, tab-specific key
+  colors: '',         // colours chosen for runs: lines "run\t#rrggbb"
+  names: '',          // display names (aliases) of runs: lines "run\talias"
+  pins: '',           // keys of the Scalars cards pinned to the top, joined by '\n'
 };
 
 const listeners = new Set();
@@ -140,6 +143,38 @@ export function hiddenWithout(run) {
 
 function hiddenValue(runs) {
   return [...runs].sort().join('\n');
+}
+
+/**
+ * A state value holding a map, as lines "key\tvalue" (colors, names): a Map. Keys are run names,
+ * which hold neither a tab nor a line break in practice; a line without a tab is skipped.
+ */
+export function pairs(key) {
+  const text = state[key] || '';
+  let m = parsedPairs.get(key);
+  if (m && m.text === text) return m.map;
+  const map = new Map();
+  for (const line of text.split('\n')) {
+    const tab = line.lastIndexOf('\t');
+    if (tab > 0) map.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  parsedPairs.set(key, { text, map });
+  return map;
+}
+
+const parsedPairs = new Map();
+
+/** Sets (or, with an empty value, removes) one entry of a map held as lines (see pairs). */
+export function setPair(key, name, value) {
+  const map = new Map(pairs(key));
+  if (value) map.set(name, value); else map.delete(name);
+  set({ [key]: [...map].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, v]) => `${k}\t${v}`).join('\n') });
+}
+
+/** A state value holding a list, one item a line (pins). */
+export function list(key) {
+  const text = state[key] || '';
+  return text ? text.split('\n') : [];
 }
 
 export { DEFAULTS };

@@ -2,7 +2,9 @@
 // tools, and the data behind it. The card fetches only while it is near the viewport: the whole
 // series once at about one bucket per pixel ("overview"), and, when zoomed, the zoomed step range
 // again at one bucket per pixel, so any zoom level shows every spike. Its chart exists only while
-// it is near the viewport too.
+// it is near the viewport too. A batch fingerprint's card (roles.js) draws each bucket's first
+// point, unsmoothed and without lines, and says under the chart how many distinct batches each
+// run saw and which steps saw the same batch again, counted over every point.
 
 import { el, clear } from '../util.js';
 import { api } from '../api.js';
@@ -17,6 +19,8 @@ import { testHook } from '../testhooks.js';
 export const cardOf = new WeakMap();
 
 const CHART_HEIGHT = 240;
+/** Points of a fingerprint tag read per run to count its distinct batches. */
+const FINGERPRINT_POINTS = 200_000;
 const SEP = '\u0000';
 
 const pairKey = (tag, run) => tag + SEP + run;
@@ -24,10 +28,12 @@ const pairKey = (tag, run) => tag + SEP + run;
 export class Card {
   /**
    * spec: {key, kind: 'tag' | 'combined' | 'pair', title, tags, info (TagInfo of a single tag),
-   *        evidence (true: a finding's evidence, without the pick and full-size tools)}
+   *        evidence (true: a finding's evidence, without the pick, pin and full-size tools),
+   *        fingerprint (true: a batch fingerprint, roles.js)}
    * view: {settings(), runGroups(runs), runColor(name), runOrigin(run), toggleFull(key),
    *        togglePick(tag), isPicked(tag), removeCombined(key), schedule(card),
-   *        zoomed(card) (optional: the zoom changed, to remember it)}
+   *        zoomed(card) (optional: the zoom changed, to remember it),
+   *        runName(run), isPinned(key), togglePin(key) (optional: no pin button without)}
    */
   constructor(view, spec) {
     this.view = view;
@@ -46,6 +52,8 @@ export class Card {
     this.visible = false;
     this.error = null;
     this.chart = null;
+    this.fingerprints = new Map();  // run -> {points, distinct, more, repeats: [[step, ...] of one batch]}
+    this.fingerprintsStale = true;
     this.build();
     this.setState('waiting');
   }
@@ -71,6 +79,11 @@ export class Card {
     this.host = el('div', { class: 'sc-chart', style: { height: `${CHART_HEIGHT}px` } });
     this.status = el('div', { class: 'sc-status' });
     this.el.append(this.host, this.status);
+    if (s.fingerprint) {
+      this.el.dataset.fingerprint = 'true';
+      this.repeats = el('div', { class: 'card-desc sc-fingerprints' });
+      this.el.append(this.repeats);
+    }
     this.buildTools();
     this.chart = new Chart(this.host, {
       onZoom: (x0, x1) => this.zoomTo(x0, x1),
@@ -93,6 +106,12 @@ export class Card {
         onclick: () => this.view.togglePick(s.tags[0]) });
       t.append(this.pickBtn);
     }
+    if (s.kind === 'tag' && !s.evidence && this.view.togglePin) {
+      this.pinBtn = el('button', { type: 'button', class: 'sc-pin', 'aria-label': 'Pin to the top',
+        onclick: () => this.view.togglePin(s.key) });
+      this.setPinned(this.view.isPinned(s.key));
+      t.append(this.pinBtn);
+    }
     this.downloadBtn = el('button', { type: 'button', class: 'sc-download-btn', title: 'Download the data (CSV or JSON)',
       'aria-label': 'Download data', 'aria-haspopup': 'true', text: '⤓', onclick: (e) => { e.stopPropagation(); this.toggleDownloads(); } });
     t.append(this.downloadBtn);
@@ -103,6 +122,13 @@ export class Card {
       t.append(el('button', { type: 'button', class: 'sc-remove', title: 'Remove this combined chart', 'aria-label': 'Remove chart',
         text: '✕', onclick: () => this.view.removeCombined(s.key) }));
     }
+  }
+
+  setPinned(on) {
+    if (!this.pinBtn) return;
+    this.pinBtn.setAttribute('aria-pressed', String(on));
+    this.pinBtn.textContent = on ? '★' : '☆';
+    this.pinBtn.title = on ? 'Unpin: back to its group' : 'Pin to the top of Scalars, whatever the tag filter';
   }
 
   setPicked(on) {
@@ -145,6 +171,7 @@ export class Card {
     const runs = [...new Set([...runsByTag.values()].flat())].sort();
     this.el.dataset.runs = JSON.stringify(runs);
     this.host.dataset.runs = this.el.dataset.runs;
+    if (JSON.stringify([...runsByTag]) !== before) this.fingerprintsStale = true;
     if (JSON.stringify([...runsByTag]) !== before && this.visible) {
       this.load();
       this.view.schedule(this);
@@ -172,6 +199,7 @@ export class Card {
 
   /** Marks series as changed on the server (live updates, reloads); refetched when in view. */
   invalidate(tag, run) {
+    this.fingerprintsStale = true;
     if (tag === undefined) {
       for (const k of this.overview.keys()) this.stale.add(k);
       for (const k of this.missing) this.stale.add(k);
@@ -201,6 +229,7 @@ export class Card {
   /** Fetches whatever the card shows and does not hold yet. */
   load() {
     if (!this.visible) return;
+    if (this.spec.fingerprint && this.fingerprintsStale) this.loadFingerprints();
     const width = this.chart.plotWidth();
     const needOverview = new Map();
     const needZoom = new Map();
@@ -245,6 +274,24 @@ export class Card {
       this.error = e;
       this.view.schedule(this);
     });
+  }
+
+  /** Every point of the fingerprint tag of each run, counted into distinct batches and repeats. */
+  loadFingerprints() {
+    if (this.fingerprintsLoading) return;   // live updates while reading: read again once done
+    this.fingerprintsStale = false;
+    const tag = this.spec.tags[0];
+    const runs = this.runsByTag.get(tag) || [];
+    if (runs.length === 0) return;
+    this.fingerprintsLoading = true;
+    Promise.all(runs.map(run => api.scalarPoints(tag, [run], FINGERPRINT_POINTS).then(res => [run, res.series[0]], () => [run, null])))
+      .then(all => {
+        this.fingerprintsLoading = false;
+        this.fingerprints = new Map();
+        for (const [run, series] of all) if (series) this.fingerprints.set(run, countBatches(series));
+        this.view.schedule(this);
+        if (this.fingerprintsStale && this.visible) this.loadFingerprints();
+      });
   }
 
   /** Fine buckets of the zoomed range: one request per tag on steps, per run on a time axis. */
@@ -366,8 +413,10 @@ export class Card {
       return;
     }
     const joined = joinSeries(series.map(s => s.data), st.logY);
+    const fingerprint = !!this.spec.fingerprint;
     const model = {
-      xAxis: st.xAxis, logY: st.logY, ignoreOutliers: st.ignoreOutliers, smoothing: st.smoothing,
+      xAxis: st.xAxis, logY: st.logY, ignoreOutliers: st.ignoreOutliers, smoothing: fingerprint ? 0 : st.smoothing,
+      pointsOnly: fingerprint, runName: run => this.view.runName(run),
       zoom: this.zoom ? { x0: this.zoom.x0, x1: this.zoom.x1 } : null,
       highlight: this.highlight && st.xAxis === 'step' ? this.highlight : null,
       height: this.chartHeight(), series, joined,
@@ -376,6 +425,7 @@ export class Card {
     this.chart.render(model);
     this.expose(model);
     this.renderBadges();
+    if (fingerprint) this.renderRepeats();
     const notes = [];
     if (gone.length) notes.push(goneText(gone, this.spec.kind !== 'tag'));
     if (this.error) notes.push(`Could not refresh: ${this.error.message}`);
@@ -409,20 +459,45 @@ export class Card {
           const b = zd ? mergeZoom(ov, zd, zd.from, zd.to) : ov;
           const origin = this.origin(tag, run);
           origins.push(origin);
-          data.push(runSeries(b, { xAxis: st.xAxis, weight: st.smoothing, origin }));
+          data.push(runSeries(b, { xAxis: st.xAxis, weight: st.smoothing, origin, firstOnly: !!this.spec.fingerprint }));
         }
         if (data.length === 0) continue;
         const grouped = data.length > 1 || members.length > 1;
-        const label = (grouped ? `${name} (${members.length} runs)` : name) + (multiTag ? ` · ${tag}` : '');
+        const shownName = grouped ? name : this.view.runName(name);
+        const label = (grouped ? `${name} (${members.length} runs)` : shownName) + (multiTag ? ` · ${tag}` : '');
         const d = data.length > 1 ? groupSeries(data, st.band) : data[0];
         out.push({
-          key: pairKey(tag, name), label, tag, name, runs: members, grouped,
+          key: pairKey(tag, name), label, title: shownName !== name ? `${label}\n${name}` : label, tag, name, runs: members, grouped,
           color: this.view.runColor(name), dash, origin: Math.min(...origins),
-          band: data.length > 1 || !d.exact, groupBand: data.length > 1, data: d,
+          band: data.length > 1 || (!d.exact && !this.spec.fingerprint), groupBand: data.length > 1, data: d,
         });
       }
     });
     return out;
+  }
+
+  /** Under a fingerprint's chart: per run, how many distinct batches, and a batch seen again. */
+  renderRepeats() {
+    clear(this.repeats);
+    const runs = this.runsByTag.get(this.spec.tags[0]) || [];
+    const lines = [];
+    for (const run of runs) {
+      const f = this.fingerprints.get(run);
+      if (!f) continue;
+      const n = `${fmtStepFull(f.points)}${f.more ? '+' : ''} steps`;
+      let text;
+      if (f.repeats.length === 0) {
+        text = `${n}, every batch different`;
+      } else {
+        const [first, ...again] = f.repeats[0];
+        const shown = again.slice(0, 4).map(fmtStepFull).join(', ') + (again.length > 4 ? ` and ${again.length - 4} more` : '');
+        text = `${n}, ${fmtStepFull(f.distinct)} distinct batches: batches repeat (the batch of step ${fmtStepFull(first)} again at ${shown})`;
+      }
+      lines.push(el('div', { class: f.repeats.length ? 'sc-repeat' : null, 'data-run': run, title: run },
+        el('span', { class: 'swatch', style: { background: this.view.runColor(run) } }), ` ${this.view.runName(run)}: ${text}`));
+    }
+    this.repeats.append(...lines.slice(0, 8));
+    if (lines.length > 8) this.repeats.append(el('div', { class: 'muted', text: `… ${lines.length - 8} more runs` }));
   }
 
   renderBadges() {
@@ -481,7 +556,11 @@ export class Card {
         smoothing: m.smoothing, grouped: m.grouped, zoom: m.zoom,
         xRange: card.chart.u ? [card.chart.u.scales.x.min, card.chart.u.scales.x.max] : null,
         yRange: card.chart.u ? [card.chart.u.scales.y.min, card.chart.u.scales.y.max] : null,
-        x: m.joined.x.slice(), series,
+        // the y tick labels as last drawn (uPlot keeps them on the axis)
+        yTicks: card.chart.u && card.chart.u.axes[1]._values ? card.chart.u.axes[1]._values.filter(v => v !== null && v !== '') : null,
+        x: m.joined.x.slice(), series, pointsOnly: !!m.pointsOnly,
+        fingerprints: card.spec.fingerprint ? Object.fromEntries([...card.fingerprints].map(([r, f]) => [r, {
+          points: f.points, distinct: f.distinct, more: f.more, repeats: f.repeats.map(x => x.slice()) }])) : null,
       };
     });
   }
@@ -531,4 +610,21 @@ function goneText(gone, withTag) {
   const names = gone.map(([t, r]) => (withTag ? `${r} · ${t}` : r));
   const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
   return `No longer on the server (404): ${shown}`;
+}
+
+/**
+ * A fingerprint series' points ({steps, values} of the API) counted: how many, how many distinct
+ * values, and the steps of each value seen more than once (the most often seen first, at most 20).
+ */
+export function countBatches(series) {
+  const byValue = new Map();
+  const values = series.values;
+  for (let i = 0; i < values.length; i++) {
+    const v = String(values[i]);
+    let steps = byValue.get(v);
+    if (!steps) byValue.set(v, steps = []);
+    steps.push(Number(series.steps[i]));
+  }
+  const repeats = [...byValue.values()].filter(s => s.length > 1).sort((a, b) => b.length - a.length || a[0] - b[0]).slice(0, 20);
+  return { points: values.length, distinct: byValue.size, more: !!series.more, repeats };
 }

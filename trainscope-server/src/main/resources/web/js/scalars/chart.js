@@ -4,12 +4,14 @@
 // group's spread), and markers for NaN and infinite values at the plot's top and bottom edges.
 // Dragging selects a range to zoom into (the card then fetches finer buckets for it), a double
 // click goes back to the whole series. The y-range is computed here over the points in view.
+// The y-axis labels share one number format (axisFormat). A model with `pointsOnly` (batch
+// fingerprints) draws each series as its points, without lines.
 
 import uPlot from '../../webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { theme, withAlpha } from './theme.js';
 import { yRange, logSplits } from './yrange.js';
 import { Tooltip } from './tooltip.js';
-import { fmt, fmtStepTicks } from './format.js';
+import { fmt, fmtStepTicks, axisFormat } from './format.js';
 import { drawStepSpan } from '../views/step-span.js';
 
 const MIN_SELECT_PX = 5;
@@ -32,7 +34,7 @@ function axisSize(u, values, axisIdx, cycleNum) {
 
 /** What decides the uPlot instance's shape; anything else is a setData. */
 function structure(m) {
-  return [m.xAxis, m.logY, m.smoothing > 0, ...m.series.map(s => `${s.key}|${s.color}|${s.dash.join(',')}`)].join('\n');
+  return [m.xAxis, m.logY, m.smoothing > 0, !!m.pointsOnly, ...m.series.map(s => `${s.key}|${s.color}|${s.dash.join(',')}`)].join('\n');
 }
 
 export class Chart {
@@ -114,6 +116,11 @@ export class Chart {
     const smoothingOn = model.smoothing > 0;
     const series = [{}];
     for (const s of model.series) {
+      if (model.pointsOnly) {
+        series.push({ label: s.label, stroke: s.color, fill: s.color, width: 1, paths: () => null,
+          points: { show: true, size: 4, width: 1, stroke: s.color, fill: s.color } });
+        continue;
+      }
       series.push({
         label: s.label,
         stroke: smoothingOn ? withAlpha(s.color, theme.dark ? 0.35 : 0.28) : s.color,
@@ -141,7 +148,7 @@ export class Chart {
       xAxis.incrs = STEP_INCRS;
     }
     if (model.xAxis === 'relative') xAxis.values = (u, splits) => splits.map(v => `${fmt(v)}h`);
-    const yAxis = { ...axisBase, size: axisSize, space: 30, values: (u, splits) => splits.map(v => fmt(v)) };
+    const yAxis = { ...axisBase, size: axisSize, space: 30, values: (u, splits) => axisFormat(splits).labels };
     if (model.logY) {
       yAxis.splits = (u, i, min, max) => logSplits(min, max);
       yAxis.filter = (u, splits) => splits;

@@ -64,3 +64,67 @@ export function shorten(name, max = 48) {
   const head = Math.floor((max - 1) / 3);
   return name.slice(0, head) + '…' + name.slice(name.length - (max - 1 - head));
 }
+
+/** Decimals (fixed) or mantissa decimals (exponent) tried for an axis's ticks: no more than this. */
+const MAX_DECIMALS = 8;
+
+/**
+ * The labels of one value axis's ticks, all in one format chosen from the ticks: fixed decimals
+ * ("0.000", "0.005", "0.010") while the largest tick lies in [0.001, 1e6) and no more than five
+ * decimals tell the ticks apart, else all in exponent form ("1.0e-4", "5.0e-4"), with the fewest
+ * decimals that write every tick as the number it is (uPlot's ticks are round numbers, up to
+ * the floating-point noise of 0.1 + 0.2). Nulls (ticks uPlot hides) stay empty.
+ * Returns {kind: 'fixed' | 'exp', decimals, labels}.
+ */
+export function axisFormat(splits) {
+  const vals = splits.filter(v => v !== null && v !== undefined && Number.isFinite(v));
+  if (vals.length === 0) return { kind: 'fixed', decimals: 0, labels: splits.map(() => '') };
+  const max = Math.max(...vals.map(Math.abs));
+  const fits = (write) => vals.every(v => {
+    const back = Number(write(v));
+    return Math.abs(back - v) <= 1e-9 * Math.max(Math.abs(v), gap(vals));
+  }) && new Set(vals.map(write)).size === new Set(vals).size;
+  const least = (write) => {
+    for (let d = 0; d <= MAX_DECIMALS; d++) if (fits(v => write(v, d))) return d;
+    return MAX_DECIMALS;
+  };
+  const fixed = (v, d) => v.toFixed(d);
+  const exp = (v, d) => v.toExponential(d);
+  let kind = max !== 0 && (max < 1e-3 || max >= 1e6) ? 'exp' : 'fixed';
+  let decimals = kind === 'fixed' ? least(fixed) : 0;
+  if (kind === 'fixed' && decimals > 5) kind = 'exp';
+  if (kind === 'exp') decimals = least(exp);
+  const write = kind === 'fixed' ? fixed : exp;
+  const labels = splits.map(v => (v === null || v === undefined || !Number.isFinite(v) ? '' : clean(write(v, decimals))));
+  return { kind, decimals, labels };
+}
+
+/** The smallest distance between distinct ticks (or the largest tick when there is one). */
+function gap(vals) {
+  const s = [...new Set(vals)].sort((a, b) => a - b);
+  let g = Infinity;
+  for (let i = 1; i < s.length; i++) g = Math.min(g, s[i] - s[i - 1]);
+  return Number.isFinite(g) ? g : Math.abs(s[0]) || 1;
+}
+
+/** "-0.000" is zero: written without its sign. */
+function clean(label) {
+  return /^-0(\.0*)?(e[+-]?\d+)?$/.test(label) ? label.slice(1) : label;
+}
+
+/**
+ * A value as logged, in full: a float32 (what TensorBoard's summaries hold) with the fewest
+ * digits that read back as the same float32 ("0.05674", not "0.05674000084400177"), any other
+ * double with the fewest digits that read back as that double.
+ */
+export function fmtExact(v) {
+  if (v === null || v === undefined) return '';
+  if (!Number.isFinite(v)) return fmt(v);
+  if (Math.fround(v) === v) {
+    for (let p = 1; p <= 9; p++) {
+      const n = Number(v.toPrecision(p));
+      if (Math.fround(n) === v) return String(n);
+    }
+  }
+  return String(v);
+}

@@ -35,25 +35,35 @@ export function mergeZoom(overview, zoom, from, to) {
   return out;
 }
 
-/** Where a bucket sits on the x-axis. */
-function xOf(b, i, xAxis, origin) {
-  if (xAxis === 'step') return b.firstStep[i] === b.lastStep[i] ? b.firstStep[i] : (b.firstStep[i] + b.lastStep[i]) / 2;
-  const wall = (b.firstWall[i] + b.lastWall[i]) / 2;
+/** Where a bucket sits on the x-axis (its first point with firstOnly). */
+function xOf(b, i, xAxis, origin, firstOnly) {
+  if (xAxis === 'step') {
+    if (firstOnly || b.firstStep[i] === b.lastStep[i]) return b.firstStep[i];
+    return (b.firstStep[i] + b.lastStep[i]) / 2;
+  }
+  const wall = firstOnly ? b.firstWall[i] : (b.firstWall[i] + b.lastWall[i]) / 2;
+  return xAxis === 'wall' ? wall : (wall - origin) / 3600;
+}
+
+/** A wall time on the x-axis. */
+export function wallX(wall, xAxis, origin) {
   return xAxis === 'wall' ? wall : (wall - origin) / 3600;
 }
 
 /**
- * One run's series: {run, tag, xs, steps, walls, raw, smoothed, lo, hi, counts, marks, exact}, all
- * Float64Arrays in x order (NaN where a bucket has no finite value). `origin` is the wall time
- * relative time counts from.
+ * One run's series: {run, tag, xs, steps, walls, raw, smoothed, lo, hi, counts, first, last,
+ * firstSteps, lastSteps, firstWalls, lastWalls, marks, exact}, all Float64Arrays in x order (NaN
+ * where a bucket has no finite value). `origin` is the wall time relative time counts from.
+ * With `firstOnly` (batch fingerprints: a mean of hashes means nothing) each bucket is its first
+ * point, as logged, unsmoothed and without a band.
  */
-export function runSeries(b, { xAxis, weight, origin }) {
+export function runSeries(b, { xAxis, weight, origin, firstOnly = false }) {
   const n = b.size;
-  const sm = smoothWeighted(b.mean, b.finite, weight).values;
+  const sm = firstOnly ? b.first : smoothWeighted(b.mean, b.finite, weight).values;
   let order = null;
   const xs0 = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    xs0[i] = xOf(b, i, xAxis, origin);
+    xs0[i] = xOf(b, i, xAxis, origin, firstOnly);
     if (i > 0 && xs0[i] < xs0[i - 1]) order = true;
   }
   // Wall times need not grow with steps (clocks, several writers): keep x sorted for the chart.
@@ -67,8 +77,8 @@ export function runSeries(b, { xAxis, weight, origin }) {
   const steps = new Float64Array(n);
   const walls = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    steps[i] = b.firstStep[i] === b.lastStep[i] ? b.firstStep[i] : Math.round((b.firstStep[i] + b.lastStep[i]) / 2);
-    walls[i] = (b.firstWall[i] + b.lastWall[i]) / 2;
+    steps[i] = firstOnly || b.firstStep[i] === b.lastStep[i] ? b.firstStep[i] : Math.round((b.firstStep[i] + b.lastStep[i]) / 2);
+    walls[i] = firstOnly ? b.firstWall[i] : (b.firstWall[i] + b.lastWall[i]) / 2;
   }
   const marks = [];
   for (let i = 0; i < n; i++) {
@@ -77,11 +87,28 @@ export function runSeries(b, { xAxis, weight, origin }) {
         nan: b.nan[i], posInf: b.posInf[i], negInf: b.negInf[i], run: b.run, tag: b.tag });
     }
   }
+  const none = firstOnly ? new Float64Array(n).fill(NaN) : null;
   return {
-    run: b.run, tag: b.tag, exact: b.exact,
+    run: b.run, tag: b.tag, exact: b.exact || firstOnly,
     xs: pick(xs0), steps: pick(steps), walls: pick(walls), firstSteps: pick(b.firstStep), lastSteps: pick(b.lastStep),
-    raw: pick(b.mean), last: pick(b.last), smoothed: pick(sm), lo: pick(b.min), hi: pick(b.max), counts: pick(b.count), marks,
+    firstWalls: pick(b.firstWall), lastWalls: pick(b.lastWall), first: pick(b.first),
+    raw: pick(firstOnly ? b.first : b.mean), last: pick(b.last), smoothed: pick(sm),
+    lo: none || pick(b.min), hi: none || pick(b.max), counts: pick(b.count), marks,
   };
+}
+
+/**
+ * The real point of a bucket nearest to x on the chart's axis: its first or its last point (a
+ * bucket holds the values of both), as {step, wall, value}; the only point of a bucket of one.
+ * A first or last point that is not finite gives way to the other.
+ */
+export function nearestPoint(d, j, x, xAxis, origin) {
+  const a = { step: d.firstSteps[j], wall: d.firstWalls[j], value: d.first[j] };
+  const z = { step: d.lastSteps[j], wall: d.lastWalls[j], value: d.last[j] };
+  if (!Number.isFinite(a.value)) return z;
+  if (!Number.isFinite(z.value) || a.step === z.step) return a;
+  const at = p => (xAxis === 'step' ? p.step : wallX(p.wall, xAxis, origin));
+  return Math.abs(at(z) - x) < Math.abs(at(a) - x) ? z : a;
 }
 
 /** Sorted distinct values of several sorted arrays. */

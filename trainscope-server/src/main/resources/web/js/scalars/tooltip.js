@@ -1,10 +1,15 @@
 // The tooltip of a chart: every series at the cursor's x, nearest value to the cursor first, with
-// its smoothed and raw value, step and relative time, plus the NaN/Inf marks under the cursor.
-// Dots mark the points the rows describe.
+// its smoothed value and the nearest real point (a point as logged: its exact step and value, the
+// first or last point of the bucket under the cursor), relative time, and, where the chart shows
+// buckets of several points, the bucket's min and max, how many points and which steps; plus the
+// NaN/Inf marks under the cursor. Dots mark the line values the rows describe.
+// Each row (tbody tr) carries data-name (the run or group) and, for a run, data-step and
+// data-value (the real point, the value as a JS number's string), and data-count, data-min,
+// data-max, data-from, data-to (its steps) of its bucket, for the browser tests.
 
 import { el, clear } from '../util.js';
-import { nearest } from './series.js';
-import { fmt, fmtStepFull, fmtHours, fmtWall, fmtMark, shorten } from './format.js';
+import { nearest, nearestPoint } from './series.js';
+import { fmt, fmtExact, fmtStepFull, fmtHours, fmtWall, fmtMark, shorten } from './format.js';
 
 const MAX_ROWS = 12;
 const MARK_PX = 6;
@@ -46,7 +51,8 @@ export class Tooltip {
       const raw = d.raw[j];
       const sm = d.smoothed[j];
       const shown = model.smoothing > 0 ? sm : raw;
-      rows.push({ s, j, raw, sm, shown, d: Number.isFinite(shown) ? dist(shown) : Infinity });
+      const point = s.grouped ? null : nearestPoint(d, j, xv, model.xAxis, s.origin);
+      rows.push({ s, j, raw, sm, shown, point, d: Number.isFinite(shown) ? dist(shown) : Infinity });
     }
     rows.sort((a, b) => a.d - b.d);
     const marks = [];
@@ -69,25 +75,42 @@ export class Tooltip {
     const box = this.box;
     clear(box);
     const smoothingOn = model.smoothing > 0;
+    const shownRows = rows.slice(0, MAX_ROWS);
+    const buckets = shownRows.some(r => r.point && r.s.data.counts[r.j] > 1);
     const head = el('tr', {},
       el('th', {}), el('th', { text: model.grouped ? 'Group' : 'Run' }),
       smoothingOn ? el('th', { text: 'Smoothed' }) : null,
       el('th', { text: 'Value' }), el('th', { text: 'Step' }), el('th', { text: 'Relative' }),
-      model.xAxis === 'wall' ? el('th', { text: 'Time' }) : null);
+      model.xAxis === 'wall' ? el('th', { text: 'Time' }) : null,
+      buckets ? el('th', { text: 'Bucket min – max', title: 'The chart shows the mean of each bucket of points: its min and max, and its points' }) : null);
     const table = el('table', {}, el('thead', {}, head));
     const body = el('tbody');
-    rows.slice(0, MAX_ROWS).forEach((r, i) => {
+    shownRows.forEach((r, i) => {
       const d = r.s.data;
-      const wall = d.walls[r.j];
+      const p = r.point;
+      const wall = p ? p.wall : d.walls[r.j];
       const rel = Number.isFinite(r.s.origin) ? (wall - r.s.origin) / 3600 : NaN;
-      const tr = el('tr', { class: i === 0 ? 'near' : null },
+      const n = d.counts[r.j];
+      const tr = el('tr', { class: i === 0 ? 'near' : null, 'data-name': r.s.name },
         el('td', {}, el('span', { class: 'swatch', style: { background: r.s.color } })),
-        el('td', { class: 'sc-tip-name', text: shorten(r.s.label), title: r.s.label }),
+        el('td', { class: 'sc-tip-name', text: shorten(r.s.label), title: r.s.title || r.s.label }),
         smoothingOn ? el('td', { class: 'num', text: Number.isFinite(r.sm) ? fmt(r.sm) : '–' }) : null,
-        el('td', { class: 'num', text: valueText(r, d) }),
-        el('td', { class: 'num', text: stepText(d, r.j) }),
+        el('td', { class: 'num', text: p ? fmtExact(p.value) : valueText(r, d) }),
+        el('td', { class: 'num', text: p ? fmtStepFull(p.step) : stepText(d, r.j) }),
         el('td', { class: 'num', text: fmtHours(rel) }),
-        model.xAxis === 'wall' ? el('td', { class: 'num', text: fmtWall(wall) }) : null);
+        model.xAxis === 'wall' ? el('td', { class: 'num', text: fmtWall(wall) }) : null,
+        buckets ? el('td', { class: 'num', text: p && n > 1 ? bucketText(d, r.j) : '' }) : null);
+      if (p) {
+        tr.dataset.step = String(p.step);
+        tr.dataset.value = String(p.value);
+        tr.dataset.count = String(n);
+        if (n > 1 && Number.isFinite(d.lo[r.j])) {
+          tr.dataset.min = String(d.lo[r.j]);
+          tr.dataset.max = String(d.hi[r.j]);
+          tr.dataset.from = String(d.firstSteps[r.j]);
+          tr.dataset.to = String(d.lastSteps[r.j]);
+        }
+      }
       body.append(tr);
     });
     table.append(body);
@@ -100,7 +123,7 @@ export class Tooltip {
       for (const { s, m } of marks.slice(0, 8)) {
         list.append(el('div', { class: 'mark' },
           el('span', { class: 'swatch', style: { background: s.color } }),
-          ` ${fmtMark(m)} · ${model.multiTag ? m.tag + ' · ' : ''}${m.run}`));
+          ` ${fmtMark(m)} · ${model.multiTag ? m.tag + ' · ' : ''}${model.runName ? model.runName(m.run) : m.run}`));
       }
       box.append(list);
     }
@@ -150,12 +173,21 @@ function stepText(d, j) {
   return fmtStepFull(d.steps[j]);
 }
 
-/** The raw value at a point: a bucket's mean (saying so), or the NaN/Inf a point without finite values held. */
+/**
+ * A bucket of several points: "0.12 – 0.5 (3 points, steps 10–30)"; its min and max are of the
+ * finite values (none drawn for fingerprints, whose buckets show their first point).
+ */
+function bucketText(d, j) {
+  const range = Number.isFinite(d.lo[j]) ? `${fmtExact(d.lo[j])} – ${fmtExact(d.hi[j])} ` : '';
+  return `${range}(${fmtStepFull(d.counts[j])} points, steps ${fmtStepFull(d.firstSteps[j])}–${fmtStepFull(d.lastSteps[j])})`;
+}
+
+/** The value of a group's point: the members' mean, or the NaN/Inf a point without finite values held. */
 function valueText(r, d) {
   const n = d.counts[r.j];
   if (!Number.isFinite(r.raw)) {
     const v = d.last ? d.last[r.j] : NaN;
     return n > 1 ? `${fmt(v)} …` : fmt(v);
   }
-  return fmt(r.raw) + (n > 1 && !r.s.grouped ? ` (mean of ${fmtStepFull(n)})` : '');
+  return fmt(r.raw);
 }

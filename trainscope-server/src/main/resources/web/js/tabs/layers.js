@@ -131,7 +131,7 @@ export default {
         const body = el('div', { class: 'layers-body' }, el('p', { class: 'muted', text: 'Loading…' }));
         const section = el('section', { class: 'card layers-run', 'data-run': run, 'data-state': 'loading' },
           el('div', { class: 'card-head' }, el('span', { class: 'swatch', style: { background: ctx.runColor(run) } }),
-            el('span', { class: 'card-title', text: run })), body);
+            el('span', { class: 'card-title', text: ctx.runName(run), title: run })), body);
         views.set(run, { section, body, maps: [], data: null });
         root.append(section);
       }

@@ -135,7 +135,7 @@ export default {
     function buildColumns() {
       columns = runColumns({
         rows, tags: chosenTags(), hpTable: read(state, HP, true) ? hpTable : null, values,
-        runColor: ctx.runColor, onProblems: showProblems, seen: run => liveSeen.get(run),
+        runColor: ctx.runColor, runName: ctx.runName, onProblems: showProblems, seen: run => liveSeen.get(run),
       });
       table.setColumns(columns);
     }

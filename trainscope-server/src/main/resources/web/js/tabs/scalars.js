@@ -1,10 +1,14 @@
 // The Scalars tab: one chart per scalar tag, runs overlaid, tags grouped by their prefix before
 // '/'; smoothing, x-axis, log y, outliers, run groups in the sidebar; zoom with fresh buckets per
 // zoom; several tags on one chart (picked by hand or train/validation pairs); NaN/Inf marked.
+// Groups come in the order of ../scalars/roles.js: loss, accuracy and validation first, the
+// listener's diagnostics last. Pinned cards (the URL's `pins`) come first, in a section of their
+// own, whatever the tag filter; a batch fingerprint is drawn as points (card.js).
 // The parts live in ../scalars/: smoothing, fetch, series (buckets to lines), yrange, chart
 // (uPlot), tooltip, card, pairs, settings, schedule, theme, format.
 //
-// What the page exposes for tests (all cards are `.card.sc-card` in `#content`):
+// What the page exposes for tests (all cards are `.card.sc-card` in `#content`; sections are
+// `details.sc-group[data-group]`, "g:<prefix>" for a tag group, "pinned" for the pins):
 //   data-key     the card's key: "t:<tag>" for a tag, "c:<tags joined by tab>" for a combined chart,
 //                "p:<tags joined by tab>" for a train/validation pair
 //   data-kind    "tag" | "combined" | "pair"
@@ -13,9 +17,11 @@
 //                also on the chart's host element (.sc-chart)
 //   data-state   "waiting" (not yet near the viewport) | "loading" | "ready" | "empty" | "error"
 //   data-zoom    "x0,x1" on the current x-axis while zoomed, absent otherwise
+//   data-fingerprint  "true" on a batch fingerprint's card
 //   card.__chartData  (a getter; null until drawn; on a test's page only, ../testhooks.js) what the chart drew:
-//     { key, kind, tags, runs, xAxis, logY, ignoreOutliers, smoothing, grouped,
-//       zoom: {x0, x1} | null, xRange: [min, max], yRange: [min, max],
+//     { key, kind, tags, runs, xAxis, logY, ignoreOutliers, smoothing, grouped, pointsOnly (fingerprints),
+//       fingerprints: {<run>: {points, distinct, more, repeats: [[steps of one batch]]}} | null,
+//       zoom: {x0, x1} | null, xRange: [min, max], yRange: [min, max], yTicks: [the y tick labels drawn],
 //       x: [the chart's x column: step, hours since the series' first point, or epoch seconds],
 //       series: { <run name, or group name when grouping; "<name> | <tag>" on multi-tag charts>: {
 //         label, tag, run (null for a group), runs (members), group (null for a single run), color,
@@ -26,7 +32,7 @@
 //         marks: [{run, tag, firstStep, lastStep, nan, posInf, negInf, x}]   NaN/Inf per bucket } } }
 //   The smoothing is importable on its own: import { smooth } from '/js/scalars/smoothing.js'.
 //   Sidebar controls: #sc-smoothing (range), #sc-x-axis, #sc-logY, #sc-ignoreOutliers, #sc-x-pair,
-//   #sc-group, #sc-band. Card buttons: .sc-pick, .sc-download-btn (menu .sc-menu of links),
+//   #sc-group, #sc-band. Card buttons: .sc-pick, .sc-pin, .sc-download-btn (menu .sc-menu of links),
 //   .sc-full-btn, .sc-reset, .sc-remove; the pick bar is .sc-pickbar with .sc-combine.
 
 import { el, clear, groupByPrefix, debounce } from '../util.js';
@@ -36,6 +42,7 @@ import { readSettings, buildSettings, formatCombine } from '../scalars/settings.
 import { buildExport } from '../scalars/export.js';
 import { findPairs } from '../scalars/pairs.js';
 import { readTheme, onThemeChange } from '../scalars/theme.js';
+import { orderGroups, isFingerprint } from '../scalars/roles.js';
 
 /** Cards a tag group shows until asked for all: a run can have a million tags. */
 const PER_GROUP = 60;
@@ -60,6 +67,8 @@ class ScalarsView {
     this.groupColors = new Map();
     this.order = '';
     this.lastFull = this.state.get('full');
+    this.lastPins = this.state.get('pins');
+    this.lastLooks = this.state.get('colors') + '\u0001' + this.state.get('names');
     readTheme();
     this.settingsNow = readSettings(this.state);
     this.syncSettings = buildSettings(settingsPanel, this.state);
@@ -92,6 +101,21 @@ class ScalarsView {
 
   runColor(name) {
     return this.groupColors.get(name) || this.ctx.runColor(name);
+  }
+
+  runName(run) {
+    return this.ctx.runName(run);
+  }
+
+  isPinned(key) {
+    return this.state.list('pins').includes(key);
+  }
+
+  /** Pins a card to the top (the newest pin first) or unpins it. */
+  togglePin(key) {
+    const pins = this.state.list('pins');
+    const next = pins.includes(key) ? pins.filter(k => k !== key) : [key, ...pins];
+    this.state.set({ pins: next.join('\n') });
   }
 
   /**
@@ -207,18 +231,23 @@ class ScalarsView {
       .filter(tags => !filter || tags.some(t => filter.test(t)))
       .map(tags => ({ key: 'c:' + tags.join('\t'), kind: 'combined', title: tags.join(' + '), tags,
         runsByTag: new Map(tags.map(t => [t, runsOf(all, t)])) }));
+    const pins = this.state.list('pins').filter(k => k.startsWith('t:'));
+    const pinned = new Set(pins.map(k => k.slice(2)));
+    const tagSpec = (tag, map) => ({ key: 't:' + tag, kind: 'tag', title: tag, tags: [tag], info: (map.get(tag) || [])[0],
+      fingerprint: isFingerprint(tag, (map.get(tag) || [])[0]), runsByTag: new Map([[tag, runsOf(map, tag)]]) });
+    // pinned cards whatever the tag filter, even of a tag no selected run has (to be unpinned)
+    if (pins.length) sections.push({ key: 'pinned', title: 'Pinned', specs: [...pinned].map(tag => tagSpec(tag, all)) });
     if (combined.length) sections.push({ key: 'combined', title: 'Combined', specs: combined });
     if (st.pair) {
       const pairs = findPairs(shown).map(p => ({ key: 'p:' + p.tags.join('\t'), kind: 'pair',
         title: `${p.name}: ${p.tags.join(' vs ')}`, tags: p.tags, runsByTag: new Map(p.tags.map(t => [t, runsOf(shown, t)])) }));
       if (pairs.length) sections.push({ key: 'pairs', title: 'Train / validation', specs: pairs });
     }
-    for (const [prefix, tags] of groupByPrefix([...shown.keys()])) {
+    const unpinned = pinned.size ? [...shown.keys()].filter(t => !pinned.has(t)) : [...shown.keys()];
+    for (const [prefix, tags] of orderGroups(groupByPrefix(unpinned))) {
       // a group of thousands of tags shows its first cards and a button: every card is DOM
       const some = this.showAll.has('g:' + prefix) ? tags : tags.slice(0, PER_GROUP);
-      sections.push({ key: 'g:' + prefix, title: prefix, total: tags.length,
-        specs: some.map(tag => ({ key: 't:' + tag, kind: 'tag', title: tag,
-          tags: [tag], info: shown.get(tag)[0], runsByTag: new Map([[tag, runsOf(shown, tag)]]) })) });
+      sections.push({ key: 'g:' + prefix, title: prefix, total: tags.length, specs: some.map(tag => tagSpec(tag, shown)) });
     }
     return { sections, shown, all };
   }
@@ -320,7 +349,19 @@ class ScalarsView {
       this.settingsNow = now;
       this.syncSettings();
       const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-      if (!same(before.combine, now.combine) || before.pair !== now.pair) this.render();
+      const looks = this.state.get('colors') + '\u0001' + this.state.get('names');
+      const pins = this.state.get('pins');
+      if (!same(before.combine, now.combine) || before.pair !== now.pair || pins !== this.lastPins) this.render();
+      if (pins !== this.lastPins) {
+        this.lastPins = pins;
+        for (const c of this.cards.values()) c.setPinned(this.isPinned(c.spec.key));
+      }
+      if (looks !== this.lastLooks) {
+        // colours and display names chosen in the run list: every chart in view draws them now
+        this.lastLooks = looks;
+        this.assignGroupColors();
+        for (const c of this.cards.values()) if (c.visible) schedule(c);
+      }
       const full = this.state.get('full');
       if (full !== this.lastFull) {
         this.lastFull = full;

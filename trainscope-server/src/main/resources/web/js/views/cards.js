@@ -162,7 +162,7 @@ export class CardGrid {
         el('span', { class: 'card-title', text: title, title: tag }), tools),
       el('div', { class: 'card-run', title: run },
         el('span', { class: 'swatch', style: { background: this.ctx.runColor(run) } }),
-        el('span', { class: 'run-name', text: run })),
+        el('span', { class: 'run-name', text: this.ctx.runName(run) })),
       info.description ? el('div', { class: 'card-desc', text: info.description }) : null,
       body, note);
     const card = {

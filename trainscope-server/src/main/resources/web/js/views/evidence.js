@@ -64,7 +64,7 @@ export class EvidenceView {
     if (this.range) where.push(`showing ${fmt(Math.floor(this.range.x0))}–${fmt(Math.ceil(this.range.x1))}`);
     this.head.append(el('div', { class: 'ev-top' }, back, title),
       el('div', { class: 'ev-where muted' },
-        el('span', { class: 'swatch', style: { background: this.ctx.runColor(ev.run) } }), ` ${ev.run} · ${where.join(' · ')}`,
+        el('span', { class: 'swatch', style: { background: this.ctx.runColor(ev.run) } }), ` ${this.ctx.runName(ev.run)} · ${where.join(' · ')}`,
         this.logControl ? ' · ' : '', this.logControl || ''));
   }
 
@@ -80,6 +80,7 @@ export class EvidenceView {
         groupError: '', band: 'minmax', pair: false, combine: [] }),
       runGroups: runs => runs.map(r => [r, [r]]),
       runColor: name => this.ctx.runColor(name),
+      runName: run => this.ctx.runName(run),
       runOrigin: run => {
         const r = this.ctx.runs().find(x => x.name === run);
         return r ? r.firstWallTime : NaN;

@@ -44,7 +44,7 @@ export class RunSteps {
     const wanted = this.ctx.state.get(this.stateKey);
     const run = runs.includes(wanted) ? wanted : runs[0] || null;
     clear(this.select);
-    for (const r of runs) this.select.append(el('option', { value: r, text: r }));
+    for (const r of runs) this.select.append(el('option', { value: r, text: this.ctx.runName(r), title: r }));
     if (run) this.select.value = run;
     if (run !== this.run || force) {
       this.run = run;

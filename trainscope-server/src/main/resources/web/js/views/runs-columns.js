@@ -27,12 +27,13 @@ export const LIVE_SECONDS = 300;
  * @param hpTable /api/hparams, or null to leave out hyperparameters, metrics and status
  * @param values LastValues
  */
-export function runColumns({ rows, tags, hpTable, values, runColor, onProblems, now = Date.now() / 1000, seen = () => NaN }) {
+export function runColumns({ rows, tags, hpTable, values, runColor, runName = run => run, onProblems, now = Date.now() / 1000,
+  seen = () => NaN }) {
   const cols = [
-    { id: 'name', label: 'Run', text: r => r.run, value: r => r.run, minWidth: 160, maxWidth: 320, extra: 18,
+    { id: 'name', label: 'Run', text: r => runName(r.run), value: r => runName(r.run), minWidth: 160, maxWidth: 320, extra: 18,
       cell: r => el('span', { class: 'run-cell', title: r.run },
         el('span', { class: 'swatch', style: { background: runColor(r.run) } }),
-        el('span', { class: 'run-name', text: r.run })) },
+        el('span', { class: 'run-name', text: runName(r.run) })) },
   ];
   const status = r => statusOf(r, now, seen(r.run));
   cols.push({ id: 'status', label: 'Status', maxWidth: 110,

@@ -223,8 +223,8 @@ class FiltersBrowserTest {
       assertEquals("hparam/", p.locator("#tag-filter").inputValue());
       assertEquals("trial", p.locator("#run-filter").inputValue());
       assertEquals("0.85", p.locator("#sc-smoothing").inputValue());
-      assertFalse(p.locator("#run-list [data-run='hparams/trial_2'] input").isChecked());
-      assertTrue(p.locator("#run-list [data-run='hparams/trial_0'] input").isChecked());
+      assertFalse(p.locator("#run-list [data-run='hparams/trial_2'] input[type=checkbox]").isChecked());
+      assertTrue(p.locator("#run-list [data-run='hparams/trial_0'] input[type=checkbox]").isChecked());
       assertEquals(0.85, p.chartData(TRIALS_CARD).get("smoothing").asDouble());
 
       // another tab, then back and forward through a reload
