@@ -95,6 +95,14 @@ public interface LogdirData {
   List<PrCurveStep> prCurves(String run, String tag);
 
   /**
+   * The custom scalars dashboard's layout: the layouts the runs logged under {@code
+   * custom_scalars__config__}, merged (see {@link ScalarLayout}).
+   */
+  default ScalarLayout customScalars() {
+    return ScalarLayout.read(this);
+  }
+
+  /**
    * The hyperparameter table: one row per run that logged a session start, with the last values
    * of its experiment's metrics.
    */

@@ -20,6 +20,11 @@ public enum TagKind {
   GRAPH,
   /** Run metadata (tagged_run_metadata): profiling and memory data of a step. */
   RUN_METADATA,
-  /** Any other tensor (custom scalars layouts, meshes, ...); the bytes stay in the file. */
+  /**
+   * A layout of TensorBoard's custom scalars dashboard (tag {@code custom_scalars__config__}):
+   * categories of multiline and margin charts over scalar tags; the bytes stay in the file.
+   */
+  CUSTOM_SCALARS,
+  /** Any other tensor (meshes, ...); the bytes stay in the file. */
   TENSOR
 }

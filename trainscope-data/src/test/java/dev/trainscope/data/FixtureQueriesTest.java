@@ -261,6 +261,26 @@ class FixtureQueriesTest {
     assertArrayEquals(new double[] {3, 3, 3, 3, 3, 3, 3, 3, 3}, d.values());
   }
 
+  // ---- custom scalars ----
+
+  @Test
+  void customScalars_tensorboardXLayout_isItsOwnKind_andReadAsLogged() {
+    TagInfo config = gen.tag("custom_scalars_mesh", "custom_scalars__config__");
+    assertEquals(TagKind.CUSTOM_SCALARS, config.kind(), "no longer a generic tensor");
+    assertEquals("custom_scalars", config.plugin());
+    ScalarLayout layout = gen.customScalars();
+    assertEquals(List.of("custom_scalars_mesh"), layout.runs());
+    assertEquals(Map.of(), layout.unreadable());
+    assertEquals(List.of(new ScalarLayout.Category("Group A", false, List.of(
+        new ScalarLayout.Chart("losses", false, List.of("loss/train", "loss/val"), List.of()),
+        new ScalarLayout.Chart("margin", true, List.of(), List.of(new ScalarLayout.MarginSeries("m/mid", "m/lo", "m/hi")))))),
+        layout.categories());
+    // the margin chart's tags are scalars of the same run
+    for (String tag : List.of("m/mid", "m/lo", "m/hi")) {
+      assertEquals(TagKind.SCALAR, gen.tag("custom_scalars_mesh", tag).kind(), tag);
+    }
+  }
+
   // ---- images, audio, text ----
 
   @Test
