@@ -76,6 +76,9 @@ public interface LogdirData {
    */
   byte[] blob(String run, String tag, long step, int index) throws IOException;
 
+  /** The clips of a step of an audio tag, with their rate, channels, length and labels. */
+  List<AudioClip> audio(String run, String tag, long step) throws IOException;
+
   /** The serialized MetaGraphDef the run logged last, or null when it logged none. */
   byte[] metaGraph(String run) throws IOException;
 
