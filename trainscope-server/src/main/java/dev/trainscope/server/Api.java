@@ -72,6 +72,8 @@ final class Api {
     app.get("/api/text", this::text);
     app.get("/api/prcurves", ctx -> ctx.json(new Responses.PrCurves(run(ctx), tag(ctx),
         store.prCurves(run(ctx), tag(ctx)).stream().map(Responses.PrCurve::of).toList())));
+    app.get("/api/audio", this::audio);
+    app.get("/api/customscalars", ctx -> ctx.json(Responses.CustomScalars.of(store.customScalars())));
     app.get("/api/hparams", ctx -> ctx.json(Responses.HParams.of(store.hparams())));
     app.get("/api/progress", ctx -> ctx.json(progress(store)));
     app.get("/api/problems", this::problems);
@@ -482,6 +484,22 @@ final class Api {
     ctx.header("Cache-Control", "private, max-age=60");
     ctx.contentType(type);
     ctx.result(bytes);
+  }
+
+  /** The clips of one step of an audio tag: how each sounds and its label, as text and as safe HTML. */
+  private void audio(Context ctx) throws IOException {
+    String run = run(ctx);
+    String tag = tag(ctx);
+    long step = Params.longParam(ctx, "step", Long.MIN_VALUE);
+    if (step == Long.MIN_VALUE && ctx.queryParam("step") == null) {
+      throw new BadRequest("missing query parameter 'step'");
+    }
+    List<Responses.Clip> clips = new ArrayList<>();
+    for (dev.trainscope.data.AudioClip c : store.audio(run, tag, step)) {
+      clips.add(new Responses.Clip(c.index(), c.contentType(), c.sampleRate(), c.channels(), c.frames(), c.seconds(),
+          c.label(), c.label().isEmpty() ? "" : Markdown.toHtml(c.label())));
+    }
+    ctx.json(new Responses.Audio(run, tag, step, clips));
   }
 
   /** Text per step, as the raw strings and as safe HTML rendered from their Markdown. */
