@@ -67,6 +67,10 @@ export const api = {
   },
   text: (run, tag) => getJson('api/text', { run, tag }),
   prCurves: (run, tag) => getJson('api/prcurves', { run, tag }),
+  /** The clips of one step of an audio tag: rate, channels, length, label. */
+  audio: (run, tag, step) => getJson('api/audio', { run, tag, step }),
+  /** The custom scalars layout of every run, merged. */
+  customScalars: () => getJson('api/customscalars'),
   hparams: () => getJson('api/hparams'),
   progress: () => getJson('api/progress'),
   problems: run => getJson('api/problems', { run }),

@@ -30,6 +30,9 @@ import scalars from './tabs/scalars.js';
 import histograms from './tabs/histograms.js';
 import distributions from './tabs/distributions.js';
 import images from './tabs/images.js';
+import audio from './tabs/audio.js';
+import prCurves from './tabs/prcurves.js';
+import customScalars from './tabs/custom-scalars.js';
 import text from './tabs/text.js';
 import runsTable from './tabs/runs-table.js';
 import findingsTab from './tabs/findings.js';
@@ -39,7 +42,7 @@ import features from './tabs/features.js';
 import latent from './tabs/latent.js';
 import * as findings from './findings.js';
 
-const TABS = [scalars, histograms, distributions, images, text, layers, graph, features, latent, findingsTab, runsTable];
+const TABS = [scalars, histograms, distributions, images, audio, text, prCurves, customScalars, layers, graph, features, latent, findingsTab, runsTable];
 
 const model = {
   runs: [],             // RunInfo[]

@@ -67,4 +67,38 @@ final class EventFiles {
     }
     return found[0];
   }
+
+  /** The tensor a tag holds at a step. */
+  static dev.trainscope.events.proto.TensorProto tensor(Path file, String tag, long step) throws IOException {
+    dev.trainscope.events.proto.TensorProto[] found = new dev.trainscope.events.proto.TensorProto[1];
+    EventScanner.create().scan(file, new EventHandler() {
+      @Override
+      public void onValue(EventView event, ValueView value) {
+        if (value.tag().equals(tag) && event.step() == step && value.kind() == ValueKind.TENSOR) {
+          found[0] = value.tensor();
+        }
+      }
+    });
+    if (found[0] == null) {
+      throw new AssertionError("no tensor of " + tag + " at step " + step + " in " + file);
+    }
+    return found[0];
+  }
+
+  /** The encoded clip an old-style audio summary of a tag holds at a step. */
+  static byte[] audio(Path file, String tag, long step) throws IOException {
+    byte[][] found = new byte[1][];
+    EventScanner.create().scan(file, new EventHandler() {
+      @Override
+      public void onValue(EventView event, ValueView value) {
+        if (value.tag().equals(tag) && event.step() == step && value.kind() == ValueKind.AUDIO) {
+          found[0] = value.audio().encodedAudio();
+        }
+      }
+    });
+    if (found[0] == null) {
+      throw new AssertionError("no audio of " + tag + " at step " + step + " in " + file);
+    }
+    return found[0];
+  }
 }
