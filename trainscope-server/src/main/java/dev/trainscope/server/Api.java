@@ -215,6 +215,15 @@ final class Api {
     return Params.required(ctx, "tag");
   }
 
+  /** The required {@code step}: any long, Long.MIN_VALUE included. */
+  private static long step(Context ctx) {
+    long step = Params.longParam(ctx, "step", Long.MIN_VALUE);
+    if (step == Long.MIN_VALUE && ctx.queryParam("step") == null) {
+      throw new BadRequest("missing query parameter 'step'");
+    }
+    return step;
+  }
+
   private void runs(Context ctx) {
     ctx.json(new Responses.Runs(Responses.Run.of(store.runs()), progress(store)));
   }
@@ -470,10 +479,7 @@ final class Api {
   private void blob(Context ctx) throws IOException {
     String run = run(ctx);
     String tag = tag(ctx);
-    long step = Params.longParam(ctx, "step", Long.MIN_VALUE);
-    if (step == Long.MIN_VALUE && ctx.queryParam("step") == null) {
-      throw new BadRequest("missing query parameter 'step'");
-    }
+    long step = step(ctx);
     int index = Params.intParam(ctx, "index", 0, 0, Integer.MAX_VALUE);
     byte[] bytes = store.blob(run, tag, step, index);
     String type = MediaTypes.sniff(bytes);
@@ -490,10 +496,7 @@ final class Api {
   private void audio(Context ctx) throws IOException {
     String run = run(ctx);
     String tag = tag(ctx);
-    long step = Params.longParam(ctx, "step", Long.MIN_VALUE);
-    if (step == Long.MIN_VALUE && ctx.queryParam("step") == null) {
-      throw new BadRequest("missing query parameter 'step'");
-    }
+    long step = step(ctx);
     List<Responses.Clip> clips = new ArrayList<>();
     for (dev.trainscope.data.AudioClip c : store.audio(run, tag, step)) {
       clips.add(new Responses.Clip(c.index(), c.contentType(), c.sampleRate(), c.channels(), c.frames(), c.seconds(),

@@ -6,8 +6,9 @@
 
 import uPlot from '../../webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { el, fmt } from '../util.js';
-import { themeColors, onThemeChange, alpha } from '../theme.js';
+import { themeColors, alpha } from '../theme.js';
 import { redrawSoon } from '../schedule.js';
+import { followBox } from './chart-box.js';
 
 export class LineChart {
   /**
@@ -23,15 +24,7 @@ export class LineChart {
     this.model = null;
     this.width = 0;
     this.rebuildNow = () => this.build();
-    this.ro = new ResizeObserver(() => {
-      const w = this.wrap.clientWidth;
-      if (w && w !== this.width) {
-        this.width = w;
-        if (this.u) this.u.setSize(this.size()); else redrawSoon(this.rebuildNow);
-      }
-    });
-    this.ro.observe(this.wrap);
-    this.offTheme = onThemeChange(() => redrawSoon(this.rebuildNow));
+    this.unfollow = followBox(this);
   }
 
   /**
@@ -101,8 +94,7 @@ export class LineChart {
   }
 
   destroy() {
-    this.ro.disconnect();
-    this.offTheme();
+    this.unfollow();
     if (this.u) this.u.destroy();
     this.u = null;
   }

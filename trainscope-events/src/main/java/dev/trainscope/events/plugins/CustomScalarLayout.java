@@ -161,29 +161,25 @@ public record CustomScalarLayout(int version, List<Category> categories) impleme
   }
 
   private static Multiline multiline(ProtoReader r) {
-    List<String> tags = new ArrayList<>();
-    for (int t; (t = r.readTag()) != 0; ) {
-      if (ProtoReader.fieldNumber(t) == 1) {
-        r.expect(t, ProtoReader.LEN, "tag");
-        tags.add(r.readString());
-      } else {
-        r.skipField(t);
-      }
-    }
-    return new Multiline(tags);
+    return new Multiline(repeated(r, "tag", ProtoReader::readString));
   }
 
   private static Margin margin(ProtoReader r) {
-    List<MarginSeries> series = new ArrayList<>();
+    return new Margin(repeated(r, "series", x -> x.readMessage(CustomScalarLayout::series)));
+  }
+
+  /** The values of a message whose one field (number 1) is a repeated string or message. */
+  private static <T> List<T> repeated(ProtoReader r, String name, ProtoReader.Decoder<T> value) {
+    List<T> out = new ArrayList<>();
     for (int t; (t = r.readTag()) != 0; ) {
       if (ProtoReader.fieldNumber(t) == 1) {
-        r.expect(t, ProtoReader.LEN, "series");
-        series.add(r.readMessage(CustomScalarLayout::series));
+        r.expect(t, ProtoReader.LEN, name);
+        out.add(value.decode(r));
       } else {
         r.skipField(t);
       }
     }
-    return new Margin(series);
+    return out;
   }
 
   private static MarginSeries series(ProtoReader r) {
