@@ -76,6 +76,10 @@ export const api = {
   meshes: run => getJson('api/meshes', { run }),
   /** One element of a mesh's batch at a step: flat vertices, faces and colours. */
   mesh: (run, name, step, sample = 0) => getJson('api/mesh', { run, name, step, sample }),
+  /** The clips of one step of an audio tag: rate, channels, length, label. */
+  audio: (run, tag, step) => getJson('api/audio', { run, tag, step }),
+  /** The custom scalars layout of every run, merged. */
+  customScalars: () => getJson('api/customscalars'),
   hparams: () => getJson('api/hparams'),
   progress: () => getJson('api/progress'),
   problems: run => getJson('api/problems', { run }),

@@ -49,6 +49,9 @@ import scalars from './tabs/scalars.js';
 import histograms from './tabs/histograms.js';
 import distributions from './tabs/distributions.js';
 import images from './tabs/images.js';
+import audio from './tabs/audio.js';
+import prCurves from './tabs/prcurves.js';
+import customScalars from './tabs/custom-scalars.js';
 import text from './tabs/text.js';
 import runsTable from './tabs/runs-table.js';
 import findingsTab from './tabs/findings.js';
@@ -61,7 +64,8 @@ import mesh from './tabs/mesh.js';
 import * as findings from './findings.js';
 import { testHook } from './testhooks.js';
 
-const TABS = [scalars, histograms, distributions, images, text, layers, graph, features, latent, mesh, findingsTab, runsTable, hparams];
+const TABS = [scalars, histograms, distributions, images, audio, text, prCurves, customScalars, layers, graph, features,
+  latent, mesh, findingsTab, runsTable, hparams];
 
 const model = {
   runs: [],             // RunInfo[]

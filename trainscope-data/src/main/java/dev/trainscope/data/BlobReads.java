@@ -113,6 +113,30 @@ final class BlobReads {
     return extract(e, found.entry().ref(), found.kind(), tag, index, found.run().name);
   }
 
+  /** The clips of a step of an audio tag, with their rate, channels, length and labels, read from the file. */
+  List<AudioClip> audio(String run, String tag, long step) throws IOException {
+    Found found = committed.read(run, tag, TagKind.AUDIO, (r, t) -> {
+      int i = t.blobs == null ? -1 : t.blobs.indexOf(step);
+      if (i < 0) {
+        throw new NoSuchTagException(run, tag, "tag '" + tag + "' of run '" + run + "' has no clip at step " + step);
+      }
+      return new Found(r, t.blobs.get(i), t.kind);
+    });
+    ValueRef ref = found.entry().ref();
+    SummaryValue v = value(readEvent(found.run(), ref), ref, tag, run);
+    try {
+      if (v.value() instanceof AudioProto a) {
+        return AudioClip.of(a);
+      }
+      if (v.value() instanceof TensorProto t) {
+        return AudioClip.of(t);
+      }
+    } catch (MalformedProtoException e) {
+      throw changed(run, ref, "the value cannot be read as audio: " + e.getMessage());
+    }
+    throw changed(run, ref, "the value holds no audio");
+  }
+
   /** A blob's entry, found under its run's read lock and read from the file after the lock is let go. */
   private record Found(Run run, TagData.BlobEntry entry, TagKind kind) {}
 

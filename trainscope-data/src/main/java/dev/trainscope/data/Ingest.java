@@ -286,7 +286,7 @@ final class Ingest implements EventHandler {
         add(t, e, new TagData.BlobEntry(ref(e, v), 1, 0, 0, "application/x-protobuf"));
         return;
       }
-      default: // GRAPH (Keras model), MESH, TENSOR, RUN_METADATA under a summary tag
+      default: // GRAPH (Keras model), MESH, CUSTOM_SCALARS, TENSOR, RUN_METADATA under a summary tag
         add(t, e, new TagData.BlobEntry(ref(e, v), 1, 0, 0,
             t.kind == TagKind.GRAPH ? "application/json" : "application/x-protobuf"));
     }
@@ -317,6 +317,7 @@ final class Ingest implements EventHandler {
       case PluginNames.HPARAMS: return TagKind.HPARAMS;
       case PluginNames.GRAPH_KERAS_MODEL: return TagKind.GRAPH;
       case PluginNames.MESH: return v.kind() == ValueKind.TENSOR ? TagKind.MESH : TagKind.TENSOR;
+      case PluginNames.CUSTOM_SCALARS: return TagKind.CUSTOM_SCALARS;
       default: return TagKind.TENSOR;
     }
   }

@@ -76,6 +76,9 @@ public interface LogdirData {
    */
   byte[] blob(String run, String tag, long step, int index) throws IOException;
 
+  /** The clips of a step of an audio tag, with their rate, channels, length and labels. */
+  List<AudioClip> audio(String run, String tag, long step) throws IOException;
+
   /** The serialized MetaGraphDef the run logged last, or null when it logged none. */
   byte[] metaGraph(String run) throws IOException;
 
@@ -108,6 +111,14 @@ public interface LogdirData {
    */
   default MeshStep mesh(String run, String name, long step, int sample) throws IOException {
     return Meshes.read(this, run, name, step, sample);
+  }
+
+  /**
+   * The custom scalars dashboard's layout: the layouts the runs logged under {@code
+   * custom_scalars__config__}, merged (see {@link ScalarLayout}).
+   */
+  default ScalarLayout customScalars() {
+    return ScalarLayout.read(this);
   }
 
   /**

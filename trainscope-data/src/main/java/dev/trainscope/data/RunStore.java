@@ -298,6 +298,11 @@ public final class RunStore implements LogdirData, AutoCloseable {
   }
 
   @Override
+  public List<AudioClip> audio(String run, String tag, long step) throws IOException {
+    return blobReads.audio(run, tag, step);
+  }
+
+  @Override
   public byte[] metaGraph(String run) throws IOException {
     return blobReads.metaGraph(run);
   }

@@ -25,6 +25,11 @@ public enum TagKind {
    * {@link LogdirData#meshes} groups the parts into meshes.
    */
   MESH,
-  /** Any other tensor (custom scalars layouts, ...); the bytes stay in the file. */
+  /**
+   * A layout of TensorBoard's custom scalars dashboard (tag {@code custom_scalars__config__}):
+   * categories of multiline and margin charts over scalar tags; the bytes stay in the file.
+   */
+  CUSTOM_SCALARS,
+  /** Any other tensor; the bytes stay in the file. */
   TENSOR
 }

@@ -2,6 +2,7 @@ package dev.trainscope.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -261,6 +262,26 @@ class FixtureQueriesTest {
     assertArrayEquals(new double[] {3, 3, 3, 3, 3, 3, 3, 3, 3}, d.values());
   }
 
+  // ---- custom scalars ----
+
+  @Test
+  void customScalars_tensorboardXLayout_isItsOwnKind_andReadAsLogged() {
+    TagInfo config = gen.tag("custom_scalars_mesh", "custom_scalars__config__");
+    assertEquals(TagKind.CUSTOM_SCALARS, config.kind(), "no longer a generic tensor");
+    assertEquals("custom_scalars", config.plugin());
+    ScalarLayout layout = gen.customScalars();
+    assertEquals(List.of("custom_scalars_mesh"), layout.runs());
+    assertEquals(Map.of(), layout.unreadable());
+    assertEquals(List.of(new ScalarLayout.Category("Group A", false, List.of(
+        new ScalarLayout.Chart("losses", false, List.of("loss/train", "loss/val"), List.of()),
+        new ScalarLayout.Chart("margin", true, List.of(), List.of(new ScalarLayout.MarginSeries("m/mid", "m/lo", "m/hi")))))),
+        layout.categories());
+    // the margin chart's tags are scalars of the same run
+    for (String tag : List.of("m/mid", "m/lo", "m/hi")) {
+      assertEquals(TagKind.SCALAR, gen.tag("custom_scalars_mesh", tag).kind(), tag);
+    }
+  }
+
   // ---- images, audio, text ----
 
   @Test
@@ -355,7 +376,37 @@ class FixtureQueriesTest {
       assertEquals("WAVE", new String(wav, 8, 4, StandardCharsets.US_ASCII));
       int riffSize = (wav[4] & 0xFF) | (wav[5] & 0xFF) << 8 | (wav[6] & 0xFF) << 16 | (wav[7] & 0xFF) << 24;
       assertEquals(wav.length - 8, riffSize, "the RIFF size covers the whole clip");
+      List<AudioClip> clips = gen.audio("media", "audio/sine", b.step());
+      JsonNode sample = m.get("first_sample");
+      assertEquals(List.of(new AudioClip(0, "audio/wav", sample.get("sample_rate").asDouble(),
+          sample.get("num_channels").asInt(), sample.get("length_frames").asLong(), "")), clips);
+      assertEquals(0.25, clips.get(0).seconds(), "2000 frames at 8 kHz");
     }
+    assertThrows(NoSuchTagException.class, () -> gen.audio("media", "audio/sine", 99));
+    assertThrows(NoSuchTagException.class, () -> gen.audio("media", "image/rgb_chw_uint8", 0));
+  }
+
+  @Test
+  void audioClip_wavHeader_lengthFromTheDataChunk_unknownSizesCountWhatIsThere() {
+    byte[] wav = wav(44_100, 2, 16, 4 * 10, 4 * 10);
+    assertEquals(new AudioClip.Wav(44_100, 2, 10), AudioClip.Wav.read(wav));
+    assertEquals(new AudioClip.Wav(44_100, 2, 10), AudioClip.Wav.read(wav(44_100, 2, 16, 0, 40)), "size 0: streamed");
+    assertEquals(new AudioClip.Wav(44_100, 2, 10), AudioClip.Wav.read(wav(44_100, 2, 16, 0xFFFF_FFFFL, 40)));
+    assertEquals(new AudioClip.Wav(8_000, 1, 3), AudioClip.Wav.read(wav(8_000, 1, 16, 100, 6)), "cut short");
+    assertNull(AudioClip.Wav.read(new byte[] {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E'}), "no chunks");
+    assertNull(AudioClip.Wav.read("ID3 an mp3".getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** A 16-bit PCM WAV with a LIST chunk of odd length (padded) before fmt, declaring a data size of its own. */
+  private static byte[] wav(int rate, int channels, int bits, long declared, int dataBytes) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + 8 + 3 + 1 + 8 + 16 + 8 + dataBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(b.capacity() - 8).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+    b.put("LIST".getBytes(StandardCharsets.US_ASCII)).putInt(3).put(new byte[] {1, 2, 3, 0});
+    int block = channels * bits / 8;
+    b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) channels)
+        .putInt(rate).putInt(rate * block).putShort((short) block).putShort((short) bits);
+    b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt((int) declared);
+    return b.array();
   }
 
   @Test

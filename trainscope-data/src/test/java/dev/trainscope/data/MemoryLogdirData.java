@@ -22,7 +22,14 @@ import java.util.TreeMap;
 public final class MemoryLogdirData implements LogdirData {
   /** One tag's values; only the list of its kind is filled. */
   private record Tag(TagInfo info, ScalarPoints scalars, List<HistogramStep> histograms, List<BlobInfo> blobs,
-      Map<Long, List<byte[]>> blobBytes, List<TextStep> text, List<PrCurveStep> prCurves) {}
+      Map<Long, List<byte[]>> blobBytes, List<TextStep> text, List<PrCurveStep> prCurves,
+      Map<Long, List<AudioClip>> clips) {
+
+    Tag(TagInfo info, ScalarPoints scalars, List<HistogramStep> histograms, List<BlobInfo> blobs,
+        Map<Long, List<byte[]>> blobBytes, List<TextStep> text, List<PrCurveStep> prCurves) {
+      this(info, scalars, histograms, blobs, blobBytes, text, prCurves, Map.of());
+    }
+  }
 
   private record Run(RunInfo info, List<Problem> problems, Map<String, Tag> tags, List<String> modelFiles,
       Map<String, byte[]> modelBytes, byte[] metaGraph, List<MeshInfo> meshes) {}
@@ -88,7 +95,13 @@ public final class MemoryLogdirData implements LogdirData {
           }
           bytes.put(b.step(), items);
         }
-        return new Tag(t, null, null, blobs, bytes, null, null);
+        Map<Long, List<AudioClip>> clips = new HashMap<>();
+        if (t.kind() == TagKind.AUDIO) {
+          for (BlobInfo b : blobs) {
+            clips.put(b.step(), source.audio(run, tag, b.step()));
+          }
+        }
+        return new Tag(t, null, null, blobs, bytes, null, null, clips);
     }
   }
 
@@ -259,6 +272,15 @@ public final class MemoryLogdirData implements LogdirData {
       throw new NoSuchTagException(run, tag, "tag '" + tag + "' holds " + t.info().kind() + " values, not blobs");
     }
     return t.blobs();
+  }
+
+  @Override
+  public List<AudioClip> audio(String run, String tag, long step) {
+    List<AudioClip> clips = find(run, tag, TagKind.AUDIO).clips().get(step);
+    if (clips == null) {
+      throw new NoSuchTagException(run, tag, "tag '" + tag + "' has no clip at step " + step);
+    }
+    return clips;
   }
 
   @Override

@@ -74,6 +74,8 @@ final class Api {
     app.get("/api/meshes", ctx -> ctx.json(new Responses.Meshes(run(ctx),
         store.meshes(run(ctx)).stream().map(Responses.Mesh::of).toList())));
     app.get("/api/mesh", this::mesh);
+    app.get("/api/audio", this::audio);
+    app.get("/api/customscalars", ctx -> ctx.json(Responses.CustomScalars.of(store.customScalars())));
     app.get("/api/hparams", ctx -> ctx.json(Responses.HParams.of(store.hparams())));
     app.get("/api/progress", ctx -> ctx.json(progress(store)));
     app.get("/api/problems", this::problems);
@@ -213,6 +215,15 @@ final class Api {
 
   private static String tag(Context ctx) {
     return Params.required(ctx, "tag");
+  }
+
+  /** The required {@code step}: any long, Long.MIN_VALUE included. */
+  private static long step(Context ctx) {
+    long step = Params.longParam(ctx, "step", Long.MIN_VALUE);
+    if (step == Long.MIN_VALUE && ctx.queryParam("step") == null) {
+      throw new BadRequest("missing query parameter 'step'");
+    }
+    return step;
   }
 
   private void runs(Context ctx) {
@@ -478,10 +489,7 @@ final class Api {
   private void blob(Context ctx) throws IOException {
     String run = run(ctx);
     String tag = tag(ctx);
-    long step = Params.longParam(ctx, "step", Long.MIN_VALUE);
-    if (step == Long.MIN_VALUE && ctx.queryParam("step") == null) {
-      throw new BadRequest("missing query parameter 'step'");
-    }
+    long step = step(ctx);
     int index = Params.intParam(ctx, "index", 0, 0, Integer.MAX_VALUE);
     byte[] bytes = store.blob(run, tag, step, index);
     String type = MediaTypes.sniff(bytes);
@@ -504,6 +512,19 @@ final class Api {
     }
     int sample = Params.intParam(ctx, "sample", 0, 0, Integer.MAX_VALUE);
     ctx.json(Responses.MeshData.of(store.mesh(run, name, step, sample)));
+  }
+
+  /** The clips of one step of an audio tag: how each sounds and its label, as text and as safe HTML. */
+  private void audio(Context ctx) throws IOException {
+    String run = run(ctx);
+    String tag = tag(ctx);
+    long step = step(ctx);
+    List<Responses.Clip> clips = new ArrayList<>();
+    for (dev.trainscope.data.AudioClip c : store.audio(run, tag, step)) {
+      clips.add(new Responses.Clip(c.index(), c.contentType(), c.sampleRate(), c.channels(), c.frames(), c.seconds(),
+          c.label(), c.label().isEmpty() ? "" : Markdown.toHtml(c.label())));
+    }
+    ctx.json(new Responses.Audio(run, tag, step, clips));
   }
 
   /** Text per step, as the raw strings and as safe HTML rendered from their Markdown. */

@@ -44,6 +44,8 @@ final class LiveEvents implements StoreListener, AutoCloseable {
     return t;
   });
   private long ticks;
+  /** Held while a client is greeted and while an update is sent: a new client hears "hello" first. */
+  private final Object sending = new Object();
 
   LiveEvents(LogdirData store, long periodMillis) {
     this.store = store;
@@ -54,11 +56,13 @@ final class LiveEvents implements StoreListener, AutoCloseable {
   void connect(SseClient client) {
     client.keepAlive();
     client.onClose(() -> clients.remove(client));
-    clients.add(client);
-    try {
-      client.sendEvent("hello", Json.MAPPER.writeValueAsString(new Responses.Hello(Api.progress(store))));
-    } catch (JsonProcessingException e) {
-      client.close(); // the page reconnects
+    synchronized (sending) {
+      clients.add(client);
+      try {
+        client.sendEvent("hello", Json.MAPPER.writeValueAsString(new Responses.Hello(Api.progress(store))));
+      } catch (JsonProcessingException e) {
+        client.close(); // the page reconnects
+      }
     }
   }
 
@@ -102,6 +106,12 @@ final class LiveEvents implements StoreListener, AutoCloseable {
   }
 
   private void flush() {
+    synchronized (sending) {
+      flushNow();
+    }
+  }
+
+  private void flushNow() {
     try {
       ticks++;
       if (clients.isEmpty()) {

@@ -9,6 +9,7 @@ import dev.trainscope.data.MeshStep;
 import dev.trainscope.data.PrCurveStep;
 import dev.trainscope.data.RunInfo;
 import dev.trainscope.data.ScalarBuckets;
+import dev.trainscope.data.ScalarLayout;
 import dev.trainscope.data.ScalarPoints;
 import dev.trainscope.data.TagInfo;
 import dev.trainscope.events.Problem;
@@ -151,6 +152,35 @@ final class Responses {
           p.falseNegatives(), p.precision(), p.recall());
     }
   }
+
+  /** {@code /api/audio}: the clips of one step. */
+  record Audio(String run, String tag, long step, List<Clip> clips) {}
+
+  /** A clip: its type, rate (frames a second), channels, length, and label as written and as safe HTML. */
+  record Clip(int index, String contentType, double sampleRate, int channels, long frames, double seconds,
+      String label, String labelHtml) {}
+
+  /** {@code /api/customscalars}: the custom scalars layout of every run, merged. */
+  record CustomScalars(List<Category> categories, List<String> runs, Map<String, String> unreadable) {
+    static CustomScalars of(ScalarLayout l) {
+      return new CustomScalars(l.categories().stream().map(c -> new Category(c.title(), c.closed(),
+          c.charts().stream().map(ch -> new Chart(ch.title(), ch.margin() ? "margin" : "multiline", ch.tags(),
+              ch.series().stream().map(m -> new MarginSeries(m.value(), m.lower(), m.upper())).toList())).toList()))
+          .toList(), l.runs(), l.unreadable());
+    }
+  }
+
+  /** A category of charts, collapsed when {@code closed}. */
+  record Category(String title, boolean closed, List<Chart> charts) {}
+
+  /**
+   * A chart: {@code kind} "multiline" (a line per run and scalar tag matching any of the regular
+   * expressions {@code tags}) or "margin" (per {@code series}, the value tag's line in a band).
+   */
+  record Chart(String title, String kind, List<String> tags, List<MarginSeries> series) {}
+
+  /** The exact tags of a margin chart's value and bounds. */
+  record MarginSeries(String value, String lower, String upper) {}
 
   /** {@code /api/meshes}: a run's meshes. */
   record Meshes(String run, List<Mesh> meshes) {}

@@ -1,4 +1,4 @@
-// The Images tab: one card per (tag, run) of image and audio tags. A step slider (latest step by
+// The Images tab: one card per (tag, run) of image tags (audio has a tab of its own). A step slider (latest step by
 // default, keyboard-operable) picks the step; a batch (count > 1) shows all its items together;
 // "steps side by side" shows the last N steps up to the chosen one as columns. Brightness and
 // contrast are CSS filters on every image; "actual size" shows one screen pixel per image pixel,
@@ -7,9 +7,8 @@
 // Settings (URL): x.imgBrightness, x.imgContrast (0..3, default 1), x.imgActual (1 = actual
 // size), x.imgSteps (steps side by side, default 1).
 //
-// For tests: each card is div.card[data-tab=images][data-run][data-tag][data-kind=image|audio]
-// [data-state=ready]; every <img> (or <audio>) carries data-step and data-index, and
-// data-zoom for images; the slider is input.step-range; card.__chartData = {kind, steps:
+// For tests: each card is div.card[data-tab=images][data-run][data-tag][data-kind=image]
+// [data-state=ready]; every <img> carries data-step, data-index and data-zoom; the slider is input.step-range; card.__chartData = {kind, steps:
 // [{step, wallTime, count, width, height, contentType}], selectedStep, shownSteps}.
 
 import { CardGrid } from '../views/cards.js';
@@ -27,7 +26,7 @@ const WINDOW = 'x.imgSteps';
 export default {
   id: 'images',
   title: 'Images',
-  kinds: ['image', 'audio'],
+  kinds: ['image'],
 
   mount(container, ctx, settings) {
     const { state } = ctx;
@@ -44,7 +43,7 @@ export default {
     let current = opts();
 
     const grid = new CardGrid(container, ctx, {
-      tab: 'images', kinds: this.kinds, noun: 'image or audio',
+      tab: 'images', kinds: this.kinds, noun: 'image',
       create(card) {
         let blobs = [];
         let shown = [];

@@ -5,8 +5,9 @@
 
 import uPlot from '../../webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { el, fmt } from '../util.js';
-import { themeColors, onThemeChange, alpha } from '../theme.js';
+import { themeColors, alpha } from '../theme.js';
 import { redrawSoon } from '../schedule.js';
+import { followBox } from './chart-box.js';
 import { xValues, fmtX, fmtDuration } from './format.js';
 import { drawStepSpan } from './step-span.js';
 
@@ -27,15 +28,7 @@ export class BandsChart {
     this.data = null;
     this.width = 0;
     this.rebuildNow = () => this.build();
-    this.ro = new ResizeObserver(() => {
-      const w = this.wrap.clientWidth;
-      if (w && w !== this.width) {
-        this.width = w;
-        if (this.u) this.u.setSize(this.size()); else redrawSoon(this.rebuildNow);
-      }
-    });
-    this.ro.observe(this.wrap);
-    this.offTheme = onThemeChange(() => redrawSoon(this.rebuildNow));
+    this.unfollow = followBox(this);
   }
 
   /** d: {steps, wallTimes, bands[9][n]} with numbers; xAxis: step | relative | wall. */
@@ -153,8 +146,7 @@ export class BandsChart {
   }
 
   destroy() {
-    this.ro.disconnect();
-    this.offTheme();
+    this.unfollow();
     if (this.u) this.u.destroy();
     this.wrap.remove();
     this.legend.remove();

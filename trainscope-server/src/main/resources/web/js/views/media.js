@@ -1,4 +1,4 @@
-// Images and audio clips of one (tag, run): the items of the steps in a window laid out as
+// Images of one (tag, run): the items of the steps in a window laid out as
 // columns (one per step) of the batch's items, sized to the card. Small images are enlarged by a
 // whole factor and drawn with crisp pixels (a 28 x 28 digit stays sharp); large ones are shrunk
 // to fit; "actual size" shows every pixel once and lets the area scroll.
@@ -17,25 +17,18 @@ export const MAX_ITEMS = 32;
  */
 export function renderMedia(area, cols, { urlOf, tag, showStepHeads }) {
   const columns = cols.map(b => {
-    const audio = b.contentType.startsWith('audio/');
     const items = [];
     const n = Math.min(b.count, MAX_ITEMS);
     for (let i = 0; i < n; i++) {
       const src = urlOf(b.step, i);
-      let media;
-      if (audio) {
-        media = el('audio', { controls: true, preload: 'none', src, 'data-step': b.step, 'data-index': i,
-          'aria-label': `${tag}, step ${b.step}${b.count > 1 ? `, clip ${i + 1}` : ''}` });
-      } else {
-        media = el('img', { src, alt: `${tag}, step ${b.step}${b.count > 1 ? `, image ${i + 1} of ${b.count}` : ''}`,
-          'data-step': b.step, 'data-index': i, decoding: 'async', draggable: 'false' });
-        media.dataset.w = b.width;
-        media.dataset.h = b.height;
-        media.addEventListener('error', () => {
-          media.replaceWith(el('span', { class: 'media-error', 'data-step': b.step, 'data-index': i,
-            text: `image of step ${b.step} failed to load` }));
-        }, { once: true });
-      }
+      const media = el('img', { src, alt: `${tag}, step ${b.step}${b.count > 1 ? `, image ${i + 1} of ${b.count}` : ''}`,
+        'data-step': b.step, 'data-index': i, decoding: 'async', draggable: 'false' });
+      media.dataset.w = b.width;
+      media.dataset.h = b.height;
+      media.addEventListener('error', () => {
+        media.replaceWith(el('span', { class: 'media-error', 'data-step': b.step, 'data-index': i,
+          text: `image of step ${b.step} failed to load` }));
+      }, { once: true });
       items.push(el('figure', { class: 'media-item' }, media,
         b.count > 1 ? el('figcaption', { text: `#${i}` }) : null));
     }

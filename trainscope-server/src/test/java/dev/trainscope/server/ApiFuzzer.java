@@ -48,11 +48,11 @@ class ApiFuzzer {
 
   /** The API's words, for the fuzzer to splice in: routes, parameters, the store's runs and tags, edge numbers. */
   @DictionaryEntries({"/api/", "runs", "tags", "scalars", "download", "histograms", "distributions", "blobs", "blob",
-      "text", "prcurves", "hparams", "progress", "problems", "findings", "graphs", "graph", "graph/node", "graph/search",
+      "text", "prcurves", "audio", "customscalars", "hparams", "progress", "problems", "findings", "graphs", "graph", "graph/node", "graph/search",
       "layers", "export", "&tags=", "meshes", "mesh", "&name=", "&sample=", "mesh/tetrahedron", "custom_scalars_mesh",
       "?run=", "&run=", "&tag=", "&from=", "&to=", "&buckets=", "&limit=", "&format=json", "&maxSteps=",
       "&step=", "&index=", "&source=run_graph", "&node=", "&q=", "&columns=", "&expand=", "&expanded", "&all=1",
-      "media", "pr_curves", "loss/train", "image/rgb_chw_uint8", "-9223372036854775808", "9223372036854775807",
+      "media", "pr_curves", "loss/train", "image/rgb_chw_uint8", "audio/sine", "-9223372036854775808", "9223372036854775807",
       "2147483648", "-1", "%00", "%2F", "%FF", "\"source\":", "\"run\":", "\"expand\":", "\"all\":"})
   @FuzzTest
   void request_anyTarget_answersWithoutServerError(byte[] input) throws IOException {

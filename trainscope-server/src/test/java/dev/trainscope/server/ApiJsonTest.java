@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainscope.data.RunStore;
 import dev.trainscope.events.proto.GraphDefProto;
 import dev.trainscope.events.proto.NodeDef;
+import dev.trainscope.writer.CustomScalars;
 import dev.trainscope.writer.HParam;
 import dev.trainscope.writer.HParamMetric;
 import dev.trainscope.writer.SessionStatus;
@@ -138,6 +139,11 @@ class ApiJsonTest {
   }
 
   static void answers(String name, String pathAndQuery) throws Exception {
+    answers(base, name, pathAndQuery);
+  }
+
+  /** As {@link #answers(String, String)}, of the server at {@code base}. */
+  static void answers(String base, String name, String pathAndQuery) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), pathAndQuery + ": " + r.body());
@@ -236,6 +242,41 @@ class ApiJsonTest {
   @Test
   void blobs_audio() throws Exception {
     answers("blobs-audio", "/api/blobs?run=train&tag=voice");
+  }
+
+  @Test
+  void audio() throws Exception {
+    answers("audio", "/api/audio?run=train&tag=voice&step=2");
+  }
+
+  @Test
+  void customScalars_none() throws Exception {
+    answers("customscalars-none", "/api/customscalars");
+  }
+
+  /** Two runs of their own, both with a layout: categories of one title merged, a chart logged alike kept once. */
+  @Test
+  void customScalars_mergedAcrossRuns() throws Exception {
+    Path logdir = tmp.resolve("layouts");
+    InstantSource clock = InstantSource.fixed(Instant.ofEpochSecond(1_700_000_000L));
+    try (SummaryWriter a = SummaryWriter.builder(logdir.resolve("a")).clock(clock).build();
+        SummaryWriter b = SummaryWriter.builder(logdir.resolve("b")).clock(clock).build()) {
+      a.customScalars(CustomScalars.builder().category("Training")
+          .multiline("losses", "^loss/(train|val)$")
+          .margin("accuracy in its interval", "acc", "acc/low", "acc/high")
+          .category("Hidden", true).multiline("lr", "lr")
+          .build());
+      b.customScalars(CustomScalars.builder().category("Training")
+          .multiline("losses", "^loss/(train|val)$")
+          .multiline("gradients", "grad_norm/.*")
+          .build());
+    }
+    try (RunStore layouts = RunStore.builder().logdir(logdir).reloadInterval(Duration.ZERO).build()) {
+      layouts.reload();
+      try (DashboardServer s = new DashboardServer(layouts, 50)) {
+        answers("http://127.0.0.1:" + s.start("127.0.0.1", 0), "customscalars", "/api/customscalars");
+      }
+    }
   }
 
   @Test

@@ -53,18 +53,34 @@ final class EventFiles {
 
   /** The encoded image (a PNG) an old-style image summary of a tag holds at a step. */
   static byte[] image(Path file, String tag, long step) throws IOException {
-    byte[][] found = new byte[1][];
+    return value(file, tag, step, ValueKind.IMAGE, v -> v.image().encodedImage());
+  }
+
+  /** The tensor a tag holds at a step. */
+  static dev.trainscope.events.proto.TensorProto tensor(Path file, String tag, long step) throws IOException {
+    return value(file, tag, step, ValueKind.TENSOR, ValueView::tensor);
+  }
+
+  /** The encoded clip an old-style audio summary of a tag holds at a step. */
+  static byte[] audio(Path file, String tag, long step) throws IOException {
+    return value(file, tag, step, ValueKind.AUDIO, v -> v.audio().encodedAudio());
+  }
+
+  /** What {@code read} takes from the value of a tag of the given kind at a step (the last one in the file). */
+  private static <T> T value(Path file, String tag, long step, ValueKind kind,
+      java.util.function.Function<ValueView, T> read) throws IOException {
+    List<T> found = new ArrayList<>();
     EventScanner.create().scan(file, new EventHandler() {
       @Override
       public void onValue(EventView event, ValueView value) {
-        if (value.tag().equals(tag) && event.step() == step && value.kind() == ValueKind.IMAGE) {
-          found[0] = value.image().encodedImage();
+        if (value.tag().equals(tag) && event.step() == step && value.kind() == kind) {
+          found.add(read.apply(value));
         }
       }
     });
-    if (found[0] == null) {
-      throw new AssertionError("no image of " + tag + " at step " + step + " in " + file);
+    if (found.isEmpty()) {
+      throw new AssertionError("no " + kind + " of " + tag + " at step " + step + " in " + file);
     }
-    return found[0];
+    return found.get(found.size() - 1);
   }
 }

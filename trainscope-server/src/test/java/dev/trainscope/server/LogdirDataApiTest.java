@@ -9,6 +9,7 @@ import dev.trainscope.data.MemoryLogdirData;
 import dev.trainscope.data.RunInfo;
 import dev.trainscope.data.RunStore;
 import dev.trainscope.data.TagInfo;
+import dev.trainscope.data.TagKind;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -60,7 +61,7 @@ class LogdirDataApiTest {
   /** Every query the dashboard makes of the fixture, and a few that fail. */
   private static List<String> paths(RunStore store) {
     List<String> out = new ArrayList<>(List.of("/api/runs", "/api/tags", "/api/progress", "/api/problems",
-        "/api/hparams", "/api/graphs", "/api/tags?run=no-such-run"));
+        "/api/hparams", "/api/graphs", "/api/customscalars", "/api/tags?run=no-such-run"));
     for (RunInfo r : store.runs()) {
       String run = "run=" + enc(r.name());
       out.add("/api/tags?" + run);
@@ -79,6 +80,9 @@ class LogdirDataApiTest {
             for (BlobInfo s : store.blobs(r.name(), t.tag())) {
               for (int i = 0; i <= Math.max(1, s.count()); i++) { // one past the last item: 404
                 out.add("/api/blob" + q + "&step=" + s.step() + "&index=" + i);
+              }
+              if (t.kind() == TagKind.AUDIO) {
+                out.add("/api/audio" + q + "&step=" + s.step());
               }
             }
           }

@@ -38,11 +38,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Chromium.Tests.class)
 class TabsBrowserTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final List<String> TABS = List.of("scalars", "histograms", "distributions", "images", "text", "runs");
+  static final List<String> TABS = List.of("scalars", "histograms", "distributions", "images", "audio", "text",
+      "prcurves", "customscalars", "runs");
   /** The cards of each tab, and when they are done: every one that has been asked for has answered. */
   static final Map<String, String> CARDS = Map.of(
       "scalars", ".sc-card", "histograms", ".card[data-tab=histograms]", "distributions", ".card[data-tab=distributions]",
-      "images", ".card[data-tab=images]", "text", ".card[data-tab=text]");
+      "images", ".card[data-tab=images]", "text", ".card[data-tab=text]", "audio", ".card[data-tab=audio]",
+      "prcurves", ".pr-card", "customscalars", ".cs-card");
 
   static Served served;
   static Chromium chromium;

@@ -1,5 +1,6 @@
 package dev.trainscope.writer;
 
+import dev.trainscope.events.plugins.CustomScalarLayout;
 import dev.trainscope.events.plugins.HParamsPluginData;
 import dev.trainscope.events.plugins.PluginNames;
 import dev.trainscope.events.plugins.PrCurvePluginData;
@@ -522,6 +523,16 @@ final class DefaultSummaryWriter implements SummaryWriter {
           + "' (its first curve had " + first + "), was " + numThresholds);
     }
     enqueue(t, body, null, step, w);
+  }
+
+  // ---- custom scalars ----
+
+  @Override
+  public void customScalars(CustomScalars layout) {
+    Require.nonNull(layout, "layout");
+    double w = wall(Double.NaN, false);
+    byte[] body = tensorField(TensorProto.ofStrings(TensorShape.SCALAR, List.of(layout.layout.toByteArray())));
+    enqueue(tag(main, CustomScalarLayout.TAG, Kind.CUSTOM_SCALARS), body, null, 0, w);
   }
 
   // ---- raw tensors ----

@@ -18,6 +18,8 @@ enum Kind {
   AUDIO("audio", PluginNames.AUDIO, SummaryMetadata.DATA_CLASS_BLOB_SEQUENCE),
   PR_CURVE("pr_curve", PluginNames.PR_CURVES, SummaryMetadata.DATA_CLASS_TENSOR),
   HPARAMS("hparams", PluginNames.HPARAMS, SummaryMetadata.DATA_CLASS_TENSOR),
+  /** A custom scalars layout: TensorBoard's plugin sets no data class. */
+  CUSTOM_SCALARS("custom scalars layout", PluginNames.CUSTOM_SCALARS, SummaryMetadata.DATA_CLASS_UNKNOWN),
   /** A raw tensor with metadata the caller gives. */
   TENSOR("tensor", null, SummaryMetadata.DATA_CLASS_UNKNOWN);
 

@@ -151,6 +151,16 @@ public interface SummaryWriter extends AutoCloseable, Flushable {
   void prCurve(String tag, boolean[] labels, float[] predictions, int numThresholds, long step,
       double wallTimeSeconds);
 
+  // ---- custom scalars ----
+
+  /**
+   * The layout of TensorBoard's custom scalars dashboard, under the tag {@code
+   * custom_scalars__config__} at step 0 (a DT_STRING scalar holding the serialized {@code Layout},
+   * plugin {@code custom_scalars}); a later layout replaces an earlier one, as TensorBoard reads the
+   * latest.
+   */
+  void customScalars(CustomScalars layout);
+
   // ---- raw tensors ----
 
   /**
