@@ -506,10 +506,7 @@ final class Api {
   private void mesh(Context ctx) throws IOException {
     String run = run(ctx);
     String name = Params.required(ctx, "name");
-    long step = Params.longParam(ctx, "step", Long.MIN_VALUE);
-    if (step == Long.MIN_VALUE && ctx.queryParam("step") == null) {
-      throw new BadRequest("missing query parameter 'step'");
-    }
+    long step = step(ctx);
     int sample = Params.intParam(ctx, "sample", 0, 0, Integer.MAX_VALUE);
     ctx.json(Responses.MeshData.of(store.mesh(run, name, step, sample)));
   }

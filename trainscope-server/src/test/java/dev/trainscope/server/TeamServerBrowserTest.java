@@ -33,8 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Chromium.Tests.class)
 class TeamServerBrowserTest {
   static final String TOKEN = "browser-test-token-0123456789";
-  static final List<String> TABS = List.of("scalars", "histograms", "distributions", "images", "text", "runs",
-      "findings", "layers", "graph", "features", "latent", "mesh");
+  /** Every tab of the page (the test checks the page has no other), each opened through the prefix with the cookie. */
+  static final List<String> TABS = List.of("scalars", "histograms", "distributions", "images", "audio", "text",
+      "prcurves", "customscalars", "runs", "findings", "layers", "graph", "features", "latent", "mesh", "hparams");
 
   static Served served;
   static Chromium chromium;
@@ -111,6 +112,8 @@ class TeamServerBrowserTest {
       assertEquals(SameSiteAttribute.STRICT, cookie.sameSite);
       assertEquals("", p.page.evaluate("() => document.cookie"), "the page's scripts cannot read the token");
 
+      Object pageTabs = p.page.evaluate("() => [...document.querySelectorAll('#tabs button[data-tab]')].map(b => b.dataset.tab).sort()");
+      assertEquals(TABS.stream().sorted().toList(), pageTabs, "the tabs this test opens are all the page's tabs");
       Map<String, Object> shown = new LinkedHashMap<>();
       for (String tab : TABS) {
         p.tab(tab);
