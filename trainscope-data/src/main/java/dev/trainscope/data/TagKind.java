@@ -21,5 +21,10 @@ public enum TagKind {
   /** Run metadata (tagged_run_metadata): profiling and memory data of a step. */
   RUN_METADATA,
   /** Any other tensor (custom scalars layouts, meshes, ...); the bytes stay in the file. */
-  TENSOR
+  TENSOR,
+  /**
+   * An embedding for the projector: vectors named by a {@code projector_config.pbtxt} beside the
+   * run's event files, or a rank-2 tensor logged without a plugin (which is also listed as TENSOR).
+   */
+  EMBEDDING
 }
