@@ -37,9 +37,10 @@ import layers from './tabs/layers.js';
 import graph from './tabs/graph.js';
 import features from './tabs/features.js';
 import latent from './tabs/latent.js';
+import projector from './tabs/projector.js';
 import * as findings from './findings.js';
 
-const TABS = [scalars, histograms, distributions, images, text, layers, graph, features, latent, findingsTab, runsTable];
+const TABS = [scalars, histograms, distributions, images, text, layers, graph, features, latent, projector, findingsTab, runsTable];
 
 const model = {
   runs: [],             // RunInfo[]

@@ -57,8 +57,8 @@ final class DashboardPage implements AutoCloseable {
   }
 
   void waitForShell() {
-    page.waitForFunction("() => document.querySelectorAll('#tabs button[data-tab]').length === 11"
-        + " && document.querySelector('#content').children.length > 0");
+    waitFor("() => document.querySelectorAll('#tabs button[data-tab]').length === 12"
+        + " && document.querySelector('#content').children.length > 0", null);
   }
 
   /** The URL's state: everything after '#'. */
