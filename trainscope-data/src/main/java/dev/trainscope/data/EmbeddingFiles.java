@@ -129,7 +129,10 @@ final class EmbeddingFiles {
     try {
       stat = storage.stat(configPath);
     } catch (IOException e) {
-      stat = null;
+      // the storage cannot be reached now (a bucket throttling, a network down): keep what was listed
+      List<Found> kept = held == null ? List.<Found>of() : held.found();
+      listings.put(run, new Listing(held == null ? "" : held.configKey(), now, kept));
+      return kept;
     }
     String key = stat == null ? "" : stat.size() + "/" + stat.identity() + "/" + stat.changeTag();
     if (held != null && held.configKey().equals(key)) {

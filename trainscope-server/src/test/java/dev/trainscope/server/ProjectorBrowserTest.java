@@ -208,4 +208,52 @@ class ProjectorBrowserTest {
       assertEquals(null, none);
     }
   }
+
+  /**
+   * With {@code -Dtrainscope.screenshots=true}: rewrites docs/screenshots/projector.png, 2,000 real
+   * MNIST digits (../shared/data/mnist-10k) as 784 pixels each, written with writer.embedding() with
+   * their labels and images, in UMAP 2-D coloured by label, a digit clicked with its neighbours.
+   */
+  @org.junit.jupiter.api.Tag("screenshots")
+  @Test
+  void screenshot_ofMnistDigits(Chromium chromium) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("trainscope.screenshots"),
+        "SKIPPED: needs -Dtrainscope.screenshots=true");
+    Path mnist = Path.of(System.getProperty("trainscope.shared", "../../shared")).resolve("data/mnist-10k");
+    assertTrue(java.nio.file.Files.isDirectory(mnist), "the MNIST digits are needed at " + mnist.toAbsolutePath());
+    int n = 2000;
+    float[][] x = new float[n][784];
+    List<String> labels = new ArrayList<>();
+    List<BufferedImage> images = new ArrayList<>();
+    try (var in = new java.io.DataInputStream(new java.util.zip.GZIPInputStream(
+        java.nio.file.Files.newInputStream(mnist.resolve("images-idx3-ubyte.gz"))));
+        var lab = new java.io.DataInputStream(new java.util.zip.GZIPInputStream(
+            java.nio.file.Files.newInputStream(mnist.resolve("labels-idx1-ubyte.gz"))))) {
+      in.readNBytes(16);
+      lab.readNBytes(8);
+      for (int i = 0; i < n; i++) {
+        BufferedImage im = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+        for (int j = 0; j < 784; j++) {
+          int v = in.readUnsignedByte();
+          x[i][j] = v / 255f;
+          int g = 255 - v;
+          im.setRGB(j % 28, j / 28, (g << 16) | (g << 8) | g);
+        }
+        images.add(im);
+        labels.add(Integer.toString(lab.readUnsignedByte()));
+      }
+    }
+    try (SummaryWriter log = SummaryWriter.create(logdir.resolve("mnist"))) {
+      log.scalar("loss", 1, 0);
+      log.embedding("digits", x, labels, images, 0);
+    }
+    try (Served s = Served.loaded(logdir); DashboardPage p = chromium.open(s.base, 1400, 900)) {
+      p.open("tab=projector&x.pmethod=umap&x.pdims=2");
+      waitReady(p);
+      p.page.evaluate("() => document.querySelector('.projector-tab').__projector.select(3)");
+      p.waitFor("() => document.querySelectorAll('.projector-neighbours li').length === 10", null);
+      Thread.sleep(1500);
+      p.screenshot(Path.of("../docs/screenshots/projector.png"));
+    }
+  }
 }

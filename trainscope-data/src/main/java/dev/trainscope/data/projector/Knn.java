@@ -23,9 +23,7 @@ final class Knn {
     int[] index = new int[n * kk];
     float[] distance = new float[n * kk];
     IntStream.range(0, n).parallel().forEach(i -> {
-      int[] bestI = new int[kk];
-      float[] bestD = new float[kk];
-      java.util.Arrays.fill(bestD, Float.POSITIVE_INFINITY);
+      TopK best = new TopK(kk);
       int base = i * d;
       for (int j = 0; j < n; j++) {
         if (j == i) {
@@ -37,20 +35,11 @@ final class Knn {
           float diff = rows[base + x] - rows[other + x];
           s += diff * diff;
         }
-        if (s < bestD[kk - 1]) {
-          int p = kk - 1;
-          while (p > 0 && bestD[p - 1] > s) {
-            bestD[p] = bestD[p - 1];
-            bestI[p] = bestI[p - 1];
-            p--;
-          }
-          bestD[p] = s;
-          bestI[p] = j;
-        }
+        best.offer(j, s);
       }
       for (int p = 0; p < kk; p++) {
-        index[i * kk + p] = bestI[p];
-        distance[i * kk + p] = (float) Math.sqrt(bestD[p]);
+        index[i * kk + p] = best.index[p];
+        distance[i * kk + p] = (float) Math.sqrt(best.distance[p]);
       }
     });
     return new Graph(n, kk, index, distance);

@@ -252,9 +252,7 @@ public final class Projections {
       qn += v * v;
     }
     double queryNorm = Math.sqrt(qn);
-    int[] bestI = new int[kk];
-    double[] bestD = new double[kk];
-    java.util.Arrays.fill(bestD, Double.POSITIVE_INFINITY);
+    TopK best = new TopK(kk);
     EmbeddingInfo.Rows visit = (i, row) -> {
       if (i == index || kk == 0) {
         return;
@@ -277,16 +275,7 @@ public final class Projections {
         }
         dist = Math.sqrt(s2);
       }
-      if (dist < bestD[kk - 1]) {
-        int p = kk - 1;
-        while (p > 0 && bestD[p - 1] > dist) {
-          bestD[p] = bestD[p - 1];
-          bestI[p] = bestI[p - 1];
-          p--;
-        }
-        bestD[p] = dist;
-        bestI[p] = i;
-      }
+      best.offer(i, dist);
     };
     if (all != null) {
       float[] row = new float[d];
@@ -298,8 +287,8 @@ public final class Projections {
       store.embeddingRows(run, tag, step, 0, info.rows(), visit);
     }
     List<Neighbour> out = new ArrayList<>(kk);
-    for (int p = 0; p < kk && bestD[p] != Double.POSITIVE_INFINITY; p++) {
-      out.add(new Neighbour(bestI[p], bestD[p]));
+    for (int p = 0; p < kk && best.distance[p] != Double.POSITIVE_INFINITY; p++) {
+      out.add(new Neighbour(best.index[p], best.distance[p]));
     }
     return out;
   }

@@ -52,9 +52,7 @@ final class Mnist {
   static double knnAccuracy(float[] points, int n, int dims, int[] labels, int k) {
     int right = 0;
     for (int i = 0; i < n; i++) {
-      int[] bestI = new int[k];
-      double[] bestD = new double[k];
-      java.util.Arrays.fill(bestD, Double.POSITIVE_INFINITY);
+      TopK best = new TopK(k);
       for (int j = 0; j < n; j++) {
         if (j == i) {
           continue;
@@ -64,28 +62,19 @@ final class Mnist {
           double diff = points[i * dims + a] - points[j * dims + a];
           s += diff * diff;
         }
-        if (s < bestD[k - 1]) {
-          int p = k - 1;
-          while (p > 0 && bestD[p - 1] > s) {
-            bestD[p] = bestD[p - 1];
-            bestI[p] = bestI[p - 1];
-            p--;
-          }
-          bestD[p] = s;
-          bestI[p] = j;
-        }
+        best.offer(j, s);
       }
       int[] votes = new int[10];
       for (int p = 0; p < k; p++) {
-        votes[labels[bestI[p]]]++;
+        votes[labels[best.index[p]]]++;
       }
-      int best = 0;
+      int vote = 0;
       for (int c = 1; c < 10; c++) {
-        if (votes[c] > votes[best]) {
-          best = c;
+        if (votes[c] > votes[vote]) {
+          vote = c;
         }
       }
-      if (best == labels[i]) {
+      if (vote == labels[i]) {
         right++;
       }
     }
