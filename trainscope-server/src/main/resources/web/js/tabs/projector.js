@@ -129,7 +129,7 @@ export default {
     const dimsSelect = el('select', { 'aria-label': 'Dimensions', class: 'projector-dims' },
       el('option', { value: '2', text: '2-D' }), el('option', { value: '3', text: '3-D' }));
     const colourSelect = el('select', { 'aria-label': 'Colour by', class: 'projector-colour' });
-    const labelSelect = el('select', { 'aria-label': 'Label by', class: 'projector-label' });
+    const labelSelect = el('select', { 'aria-label': 'Label by', class: 'projector-labelby' });
     const search = el('input', { type: 'search', class: 'projector-search', placeholder: 'regex over the metadata',
       autocomplete: 'off', spellcheck: 'false' });
     const searchNote = el('div', { class: 'note projector-matches' });
@@ -148,7 +148,8 @@ export default {
       el('label', { class: 'field' }, 'Neighbours by', metricSelect),
       el('div', { class: 'projector-buttons' }, isolateButton, allButton), legend);
 
-    const renderer = new THREE.WebGLRenderer({ antialias: false, preserveDrawingBuffer: true });
+    const renderer = new THREE.WebGLRenderer({ antialias: false, alpha: true, preserveDrawingBuffer: true });
+    renderer.setClearColor(0x000000, 0); // the stage's background, light or dark, shows through
     renderer.setPixelRatio(window.devicePixelRatio || 1);
     stage.prepend(renderer.domElement);
     const scene = new THREE.Scene();

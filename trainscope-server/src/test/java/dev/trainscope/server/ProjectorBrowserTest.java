@@ -118,7 +118,7 @@ class ProjectorBrowserTest {
       }
 
       // search the "cluster" column (the label column) with a regular expression: exactly its rows
-      p.locator(".projector-label").selectOption("cluster");
+      p.locator(".projector-labelby").selectOption("cluster");
       p.locator(".projector-search").fill("^c[13]$");
       p.waitFor("() => document.querySelector('.projector-matches').textContent === '120 matches'", null);
       d = drawn(p);
