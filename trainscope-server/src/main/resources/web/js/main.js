@@ -61,11 +61,12 @@ import features from './tabs/features.js';
 import latent from './tabs/latent.js';
 import hparams from './tabs/hparams.js';
 import mesh from './tabs/mesh.js';
+import projector from './tabs/projector.js';
 import * as findings from './findings.js';
 import { testHook } from './testhooks.js';
 
 const TABS = [scalars, histograms, distributions, images, audio, text, prCurves, customScalars, layers, graph, features,
-  latent, mesh, findingsTab, runsTable, hparams];
+  latent, projector, mesh, findingsTab, runsTable, hparams];
 
 const model = {
   runs: [],             // RunInfo[]

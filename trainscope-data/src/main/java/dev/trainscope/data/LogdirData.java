@@ -122,6 +122,48 @@ public interface LogdirData {
   }
 
   /**
+   * The embeddings of a run, for the projector: those its {@code projector_config.pbtxt} names
+   * and the rank-2 tensors it logged without a plugin, each also listed by {@link #tags} as a tag
+   * of kind {@link TagKind#EMBEDDING}. None where an implementation keeps none.
+   */
+  default List<EmbeddingInfo> embeddings(String run) {
+    run(run);
+    return List.of();
+  }
+
+  /** The embedding of a run listed under {@code tag} at {@code step}. */
+  default EmbeddingInfo embedding(String run, String tag, long step) {
+    for (EmbeddingInfo e : embeddings(run)) {
+      if (e.tag().equals(tag) && e.step() == step) {
+        return e;
+      }
+    }
+    throw new NoSuchTagException(run, tag, "run '" + run + "' has no embedding '" + tag + "' at step " + step);
+  }
+
+  /**
+   * Hands rows {@code from <= i < from + max} of an embedding's vectors to {@code sink}, one at a
+   * time, read from the files as they go (an embedding is never held whole).
+   */
+  default void embeddingRows(String run, String tag, long step, int from, int max, EmbeddingInfo.Rows sink)
+      throws IOException {
+    embedding(run, tag, step);
+    throw new IOException("this store does not read embeddings");
+  }
+
+  /** The metadata of an embedding (no columns when it has none). */
+  default EmbeddingInfo.Metadata embeddingMetadata(String run, String tag, long step) throws IOException {
+    embedding(run, tag, step);
+    return new EmbeddingInfo.Metadata(List.of(), List.of());
+  }
+
+  /** The bytes of an embedding's sprite image, as stored. */
+  default byte[] embeddingSprite(String run, String tag, long step) throws IOException {
+    embedding(run, tag, step);
+    throw new NoSuchTagException(run, tag, "the embedding '" + tag + "' has no sprite");
+  }
+
+  /**
    * The hyperparameter table: one row per run that logged a session start, with the last values
    * of its experiment's metrics.
    */

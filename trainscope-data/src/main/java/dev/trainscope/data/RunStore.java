@@ -48,6 +48,7 @@ public final class RunStore implements LogdirData, AutoCloseable {
   private final CommittedRuns committed;
   private final BlobReads blobReads;
   private final HParamsJoin hparams;
+  private final EmbeddingFiles embeddings;
 
   private RunStore(Builder b) {
     this.sources = List.copyOf(b.sources);
@@ -68,6 +69,7 @@ public final class RunStore implements LogdirData, AutoCloseable {
     this.committed = new CommittedRuns(runs, problems);
     this.blobReads = new BlobReads(committed);
     this.hparams = new HParamsJoin(runs);
+    this.embeddings = new EmbeddingFiles(committed, blobReads);
   }
 
   public static Builder builder() {
@@ -255,14 +257,58 @@ public final class RunStore implements LogdirData, AutoCloseable {
     return committed.problems(run);
   }
 
+  /** {@inheritDoc} The run's embeddings follow its event files' tags, as tags of kind EMBEDDING. */
   @Override
   public List<TagInfo> tags(String run) {
-    return committed.tags(run);
+    List<TagInfo> tags = committed.tags(run);
+    List<EmbeddingInfo> found = embeddings.list(run, tags);
+    if (found.isEmpty()) {
+      return tags;
+    }
+    List<TagInfo> out = new ArrayList<>(tags);
+    out.addAll(EmbeddingFiles.asTags(run, found));
+    return out;
   }
 
   @Override
   public TagInfo tag(String run, String tag) {
-    return committed.tag(run, tag);
+    try {
+      return committed.tag(run, tag);
+    } catch (NoSuchTagException e) {
+      for (TagInfo t : EmbeddingFiles.asTags(run, embeddings(run))) {
+        if (t.tag().equals(tag)) {
+          return t;
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** {@inheritDoc} Read again from the run's folder when its config changed (looked at most once a second). */
+  @Override
+  public List<EmbeddingInfo> embeddings(String run) {
+    return embeddings.list(run, committed.tags(run));
+  }
+
+  @Override
+  public EmbeddingInfo embedding(String run, String tag, long step) {
+    return embeddings.find(run, tag, step, committed.tags(run));
+  }
+
+  @Override
+  public void embeddingRows(String run, String tag, long step, int from, int max, EmbeddingInfo.Rows sink)
+      throws IOException {
+    embeddings.rows(run, tag, step, from, max, committed.tags(run), sink);
+  }
+
+  @Override
+  public EmbeddingInfo.Metadata embeddingMetadata(String run, String tag, long step) throws IOException {
+    return embeddings.metadata(run, tag, step, committed.tags(run));
+  }
+
+  @Override
+  public byte[] embeddingSprite(String run, String tag, long step) throws IOException {
+    return embeddings.sprite(run, tag, step, committed.tags(run));
   }
 
   @Override

@@ -31,5 +31,10 @@ public enum TagKind {
    */
   CUSTOM_SCALARS,
   /** Any other tensor; the bytes stay in the file. */
-  TENSOR
+  TENSOR,
+  /**
+   * An embedding for the projector: vectors named by a {@code projector_config.pbtxt} beside the
+   * run's event files, or a rank-2 tensor logged without a plugin (which is also listed as TENSOR).
+   */
+  EMBEDDING
 }

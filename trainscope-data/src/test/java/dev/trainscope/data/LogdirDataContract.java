@@ -41,7 +41,8 @@ abstract class LogdirDataContract {
     assertEquals(names.stream().sorted().toList(), names);
     for (RunInfo r : data().runs()) {
       assertEquals(r, data().run(r.name()));
-      assertEquals(r.tags(), data().tags(r.name()).size(), r.name());
+      // RunInfo counts the event files' tags; the projector's embeddings are listed besides them
+      assertEquals(r.tags(), data().tags(r.name()).stream().filter(t -> t.kind() != TagKind.EMBEDDING).count(), r.name());
     }
   }
 

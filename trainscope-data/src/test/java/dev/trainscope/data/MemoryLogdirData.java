@@ -55,7 +55,9 @@ public final class MemoryLogdirData implements LogdirData {
       String run = r.name();
       Map<String, Tag> tags = new LinkedHashMap<>();
       for (TagInfo t : source.tags(run)) {
-        tags.put(t.tag(), copyTag(source, t));
+        if (t.kind() != TagKind.EMBEDDING) { // the projector's files: this copy keeps the event files' data
+          tags.put(t.tag(), copyTag(source, t));
+        }
       }
       List<String> models = source.modelFiles(run, ".onnx");
       Map<String, byte[]> modelBytes = new HashMap<>();

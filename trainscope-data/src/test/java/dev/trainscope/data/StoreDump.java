@@ -47,6 +47,7 @@ public final class StoreDump {
             }
           }
           case HPARAMS -> out.add(at + "hparams");
+          case EMBEDDING -> out.add(at + store.embeddings(run.name()));
           default -> {
             if (!blobs) {
               out.add(at + store.blobs(run.name(), t.tag()));

@@ -48,6 +48,7 @@ final class Api {
   private final dev.trainscope.diagnose.Roles roles;
 
   private final GraphService graphs;
+  private final dev.trainscope.data.projector.Projections projections;
   /** Request bodies being read. */
   private final java.util.concurrent.Semaphore bodyReaders = new java.util.concurrent.Semaphore(BODY_READERS);
 
@@ -56,6 +57,7 @@ final class Api {
     this.findings = findings;
     this.roles = roles;
     this.graphs = graphs;
+    this.projections = new dev.trainscope.data.projector.Projections(store);
   }
 
   void register(Javalin app) {
@@ -121,6 +123,44 @@ final class Api {
         Params.required(ctx, "node"))));
     app.get("/api/graph/search", ctx -> ctx.json(graphs.search(graphRun(ctx), Params.required(ctx, "source"),
         Params.required(ctx, "q"), Params.intParam(ctx, "limit", 50, 1, 1000))));
+    app.get("/api/embeddings", ctx -> ctx.json(new Responses.Embeddings(run(ctx),
+        store.embeddings(run(ctx)).stream().map(Responses.Embedding::of).toList())));
+    app.get("/api/embedding/vectors", this::embeddingVectors);
+    app.get("/api/embedding/metadata", ctx -> {
+      dev.trainscope.data.EmbeddingInfo e = readableEmbedding(ctx);
+      dev.trainscope.data.EmbeddingInfo.Metadata m = store.embeddingMetadata(e.run(), e.tag(), e.step());
+      ctx.json(new Responses.EmbeddingMetadata(e.run(), e.tag(), e.step(), m.columns(), m.rows()));
+    });
+    app.get("/api/embedding/sprite", ctx -> {
+      dev.trainscope.data.EmbeddingInfo e = readableEmbedding(ctx);
+      byte[] bytes = store.embeddingSprite(e.run(), e.tag(), e.step());
+      String type = MediaTypes.sniff(bytes);
+      if (!type.startsWith("image/")) {
+        throw new Refused(415, "the sprite of '" + Params.shorten(e.tag()) + "' is not an image this page can show");
+      }
+      ctx.header("Content-Security-Policy", BLOB_CSP);
+      ctx.header("Cache-Control", "private, max-age=60");
+      ctx.contentType(type);
+      ctx.result(bytes);
+    });
+    app.get("/api/embedding/projection", this::projection);
+    app.get("/api/embedding/neighbors", ctx -> {
+      dev.trainscope.data.EmbeddingInfo e = readableEmbedding(ctx);
+      int index = Params.intParam(ctx, "index", -1, 0, Integer.MAX_VALUE);
+      if (index < 0) {
+        throw new BadRequest("missing query parameter 'index'");
+      }
+      String metric = ctx.queryParamAsClass("metric", String.class).getOrDefault("cosine");
+      if (!metric.equals("cosine") && !metric.equals("euclidean")) {
+        throw new BadRequest("query parameter 'metric' must be cosine or euclidean, was '" + Params.shorten(metric) + "'");
+      }
+      int k = Params.intParam(ctx, "k", 10, 1, 1000);
+      List<Responses.Neighbour> out = new ArrayList<>();
+      for (var n : projections.neighbours(e.run(), e.tag(), e.step(), index, k, metric)) {
+        out.add(new Responses.Neighbour(n.index(), n.distance()));
+      }
+      ctx.json(new Responses.Neighbours(e.run(), e.tag(), e.step(), index, metric, out));
+    });
     app.get("/api/layers", ctx -> {
       String run = run(ctx);
       int columns = Params.intParam(ctx, "columns", 200, 1, 5000);
@@ -201,6 +241,94 @@ final class Api {
       throw new dev.trainscope.data.NoSuchRunException(run);
     }
     ctx.json(new Responses.Explanation(e.subject(), e.runs(), FindingJson.roles(e, r -> r), FindingJson.coverage(e)));
+  }
+
+  /**
+   * The embedding a request names ({@code run}, {@code tag}, {@code step}): 404 when there is none,
+   * 409 with the reason when its files cannot be read.
+   */
+  private dev.trainscope.data.EmbeddingInfo readableEmbedding(Context ctx) {
+    long step = Params.longParam(ctx, "step", Long.MIN_VALUE);
+    if (step == Long.MIN_VALUE && ctx.queryParam("step") == null) {
+      throw new BadRequest("missing query parameter 'step'");
+    }
+    dev.trainscope.data.EmbeddingInfo e = store.embedding(run(ctx), tag(ctx), step);
+    if (!e.problem().isEmpty()) {
+      throw new Refused(409, "the embedding '" + Params.shorten(e.tag()) + "' cannot be read: " + e.problem());
+    }
+    return e;
+  }
+
+  /**
+   * An embedding's vectors as little-endian float32, row after row ({@code X-Rows} x {@code
+   * X-Dims}), from row {@code from}, at most {@code limit} rows: streamed from the files, a row at
+   * a time, whatever the embedding's size.
+   */
+  private void embeddingVectors(Context ctx) throws IOException {
+    dev.trainscope.data.EmbeddingInfo e = readableEmbedding(ctx);
+    int from = Params.intParam(ctx, "from", 0, 0, Integer.MAX_VALUE);
+    int limit = Params.intParam(ctx, "limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+    int rows = (int) Math.max(0, Math.min((long) e.rows() - from, limit));
+    ctx.contentType("application/octet-stream");
+    ctx.header("X-Rows", Integer.toString(rows));
+    ctx.header("X-Dims", Integer.toString(e.dims()));
+    ctx.header("Content-Length", Long.toString(4L * rows * e.dims()));
+    java.io.OutputStream out = new java.io.BufferedOutputStream(ctx.outputStream(), 1 << 16);
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * e.dims()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    try {
+      store.embeddingRows(e.run(), e.tag(), e.step(), from, rows, (i, row) -> {
+        buf.clear();
+        buf.asFloatBuffer().put(row);
+        try {
+          out.write(buf.array(), 0, buf.capacity());
+        } catch (IOException x) {
+          throw new java.io.UncheckedIOException(x);
+        }
+      });
+    } catch (java.io.UncheckedIOException x) {
+      throw x.getCause();
+    }
+    out.flush();
+  }
+
+  /**
+   * A projection of an embedding: {@code method} pca (default), tsne or umap; {@code dims} 2 or 3;
+   * t-SNE's {@code perplexity} and {@code iterations}, UMAP's {@code neighbors}, {@code minDist}
+   * and {@code iterations} (epochs). Computed once per embedding and parameters, then cached.
+   */
+  private void projection(Context ctx) throws IOException {
+    dev.trainscope.data.EmbeddingInfo e = readableEmbedding(ctx);
+    String m = ctx.queryParamAsClass("method", String.class).getOrDefault("pca");
+    dev.trainscope.data.projector.Projections.Method method;
+    try {
+      method = dev.trainscope.data.projector.Projections.Method.valueOf(m.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException x) {
+      throw new BadRequest("query parameter 'method' must be pca, tsne or umap, was '" + Params.shorten(m) + "'");
+    }
+    int dims = Params.intParam(ctx, "dims", 2, 2, 3);
+    var dflt = dev.trainscope.data.projector.Projections.Params.of(method, dims);
+    double perplexity = doubleParam(ctx, "perplexity", dflt.perplexity());
+    double minDist = doubleParam(ctx, "minDist", dflt.minDist());
+    var params = new dev.trainscope.data.projector.Projections.Params(method, dims, perplexity,
+        Params.intParam(ctx, "iterations", dflt.iterations(), 1, 5000), Params.intParam(ctx, "neighbors", dflt.neighbours(), 2, 200),
+        minDist);
+    ctx.json(Responses.Projection.of(e.run(), e.tag(), e.step(), projections.project(e.run(), e.tag(), e.step(), params)));
+  }
+
+  private static double doubleParam(Context ctx, String name, double dflt) {
+    String v = ctx.queryParam(name);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      double d = Double.parseDouble(v);
+      if (!Double.isFinite(d)) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException x) {
+      throw new BadRequest("query parameter '" + name + "' must be a number, was '" + Params.shorten(v) + "'");
+    }
   }
 
   /** A graph's run: "" for a model given on the command line. */

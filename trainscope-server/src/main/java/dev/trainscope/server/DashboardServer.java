@@ -40,12 +40,11 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   /**
-   * The page's import map (index.html), which maps the bare specifier 'three' for three.js's
-   * modules: an inline script, allowed by its hash and nothing else inline. (Its addresses start
-   * with "./": an import map takes a value without it for another bare specifier, and maps to null.)
+   * The page's one inline script is index.html's import map (three.js's modules import the bare
+   * name 'three'; its addresses start with "./", as an import map needs for a relative URL), allowed
+   * by its SHA-256 and nothing else inline.
    */
   static final String IMPORT_MAP_HASH = "'sha256-mmrGvH2AwD2A+nSP2WUSAHPRRC7VOlXmerG4jNhLZsA='";
-
   static final String CSP = "default-src 'self'; script-src 'self' " + IMPORT_MAP_HASH + "; style-src 'self' 'unsafe-inline'; "
       + "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; "
       + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

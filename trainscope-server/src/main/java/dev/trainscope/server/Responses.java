@@ -296,4 +296,38 @@ final class Responses {
 
   /** A tag's last step so far. */
   record TagStep(String run, String tag, long lastStep) {}
+
+  /** {@code /api/embeddings?run=}: the run's embeddings for the projector. */
+  record Embeddings(String run, List<Embedding> embeddings) {}
+
+  /** An embedding: where it comes from, its shape, metadata columns, sprite, and why it cannot be drawn ("" when it can). */
+  record Embedding(String tag, long step, String tensorName, String source, int rows, int dims,
+      List<String> metadataColumns, int spriteWidth, int spriteHeight, String problem) {
+    static Embedding of(dev.trainscope.data.EmbeddingInfo e) {
+      return new Embedding(e.tag(), e.step(), e.tensorName(), e.source(), e.rows(), e.dims(), e.metadataColumns(),
+          e.spriteWidth(), e.spriteHeight(), e.problem());
+    }
+  }
+
+  /** {@code /api/embedding/metadata}: the column names and the values, a row per vector. */
+  record EmbeddingMetadata(String run, String tag, long step, List<String> columns, List<List<String>> rows) {}
+
+  /**
+   * {@code /api/embedding/projection}: {@code dims} coordinates per row placed ({@code indices}, or
+   * every row when null); for PCA the share of the variance of the first components; the time it
+   * took to compute (when it was not cached).
+   */
+  record Projection(String run, String tag, long step, String method, int dims, int rows, int[] indices,
+      float[] coords, double[] variance, long millis) {
+    static Projection of(String run, String tag, long step, dev.trainscope.data.projector.Projections.Projection p) {
+      return new Projection(run, tag, step, p.params().method().name().toLowerCase(Locale.ROOT), p.params().dims(),
+          p.rows(), p.indices(), p.coords(), p.variance(), p.millis());
+    }
+  }
+
+  /** {@code /api/embedding/neighbors}: the rows nearest to one, nearest first. */
+  record Neighbours(String run, String tag, long step, int index, String metric, List<Neighbour> neighbours) {}
+
+  /** A neighbour: its row and its distance (cosine: 1 - cosine similarity). */
+  record Neighbour(int index, double distance) {}
 }

@@ -53,7 +53,9 @@ class ApiFuzzer {
       "?run=", "&run=", "&tag=", "&from=", "&to=", "&buckets=", "&limit=", "&format=json", "&maxSteps=",
       "&step=", "&index=", "&source=run_graph", "&node=", "&q=", "&columns=", "&expand=", "&expanded", "&all=1",
       "media", "pr_curves", "loss/train", "image/rgb_chw_uint8", "audio/sine", "-9223372036854775808", "9223372036854775807",
-      "2147483648", "-1", "%00", "%2F", "%FF", "\"source\":", "\"run\":", "\"expand\":", "\"all\":"})
+      "2147483648", "-1", "embeddings", "embedding/vectors", "embedding/metadata", "embedding/sprite",
+      "embedding/projection", "embedding/neighbors", "&method=tsne", "&method=umap", "&dims=3", "&perplexity=",
+      "&iterations=", "&neighbors=", "&minDist=", "&metric=euclidean", "&k=", "emb", "%00", "%2F", "%FF", "\"source\":", "\"run\":", "\"expand\":", "\"all\":"})
   @FuzzTest
   void request_anyTarget_answersWithoutServerError(byte[] input) throws IOException {
     int newline = indexOf(input, (byte) '\n');

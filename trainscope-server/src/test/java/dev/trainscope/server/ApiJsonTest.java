@@ -107,15 +107,20 @@ class ApiJsonTest {
       for (long s = 0; s < 6; s += 2) {
         log.scalar("loss", 1.5 / (1 + s), s, 1_700_000_000.0 + s);
       }
+      log.embedding("features", EMBEDDING, List.of("digit", "parity"), List.of(List.of("1", "odd"), List.of("2", "even"),
+          List.of("3", "odd"), List.of("4", "even"), List.of("5", "odd"), List.of("6", "even")), null, 4);
     }
     for (String run : List.of("train", "val")) {
       try (Stream<Path> files = Files.list(logdir.resolve(run))) {
-        List<Path> all = files.toList();
+        List<Path> all = files.filter(f -> f.getFileName().toString().contains("tfevents")).toList();
         assertEquals(1, all.size(), run + ": " + all);
         Files.move(all.get(0), all.get(0).resolveSibling("events.out.tfevents.1700000000.host.1.0"));
       }
     }
   }
+
+  /** The embedding of run {@code val}: six points in 3-D whose first two principal axes are clear. */
+  static final float[][] EMBEDDING = {{1, 0, 0}, {2, 0.5f, 0}, {3, 0, 0.25f}, {-1, 0, 0}, {-2, -0.5f, 0}, {-3, 0, -0.25f}};
 
   /** Asserts that {@code GET pathAndQuery} answers 200 with the JSON of {@code api/<name>.json}. */
   /** A text answer (CSV, JSON Lines) compared exactly with {@code api/NAME}. */
@@ -151,6 +156,9 @@ class ApiJsonTest {
     JsonNode actual = JSON.readTree(body);
     if (actual.path("layoutMillis").isNumber()) { // a graph view's layout time, measured
       ((com.fasterxml.jackson.databind.node.ObjectNode) actual).put("layoutMillis", 0.0);
+    }
+    if (actual.path("millis").isNumber()) { // a projection's computing time, measured
+      ((com.fasterxml.jackson.databind.node.ObjectNode) actual).put("millis", 0);
     }
     JsonNode expected = null;
     try (InputStream in = ApiJsonTest.class.getResourceAsStream("api/" + name + ".json")) {
@@ -297,6 +305,26 @@ class ApiJsonTest {
   @Test
   void mesh() throws Exception {
     answers("mesh", "/api/mesh?run=train&name=shape&step=0");
+  }
+
+  @Test
+  void embeddings() throws Exception {
+    answers("embeddings", "/api/embeddings?run=val");
+  }
+
+  @Test
+  void embeddingMetadata() throws Exception {
+    answers("embedding-metadata", "/api/embedding/metadata?run=val&tag=features&step=4");
+  }
+
+  @Test
+  void embeddingProjection() throws Exception {
+    answers("embedding-projection", "/api/embedding/projection?run=val&tag=features&step=4&method=pca&dims=3");
+  }
+
+  @Test
+  void embeddingNeighbours() throws Exception {
+    answers("embedding-neighbors", "/api/embedding/neighbors?run=val&tag=features&step=4&index=0&k=3&metric=euclidean");
   }
 
   @Test

@@ -134,6 +134,32 @@ public interface SummaryWriter extends AutoCloseable, Flushable {
   void audio(String tag, float[] samples, int channels, float sampleRate, long step, double wallTimeSeconds);
 
   /** Markdown text, shown by TensorBoard's text dashboard (which sanitises it). */
+  /**
+   * An embedding for the projector, laid out as {@code torch.utils.tensorboard}'s {@code
+   * add_embedding} writes it beside the event files ({@code <logdir>/<step as 5 digits>/<tag>/} with
+   * {@code tensors.tsv}, {@code metadata.tsv}, {@code sprite.png}, and an entry appended to {@code
+   * projector_config.pbtxt}), so TensorBoard's projector shows it as well. Written at once, not
+   * through the event queue.
+   *
+   * @param vectors one row per point, all of the same length
+   * @param labels one label per row, or null for none
+   * @param images one image per row, all of the same size, shown as the points' sprites; or null
+   * @param step at least 0
+   */
+  default void embedding(String tag, float[][] vectors, List<String> labels, List<BufferedImage> images, long step) {
+    embedding(tag, vectors, null, labels == null ? null : labels.stream().map(List::of).toList(), images, step);
+  }
+
+  /**
+   * As {@link #embedding(String, float[][], List, List, long)} with metadata of several columns:
+   * {@code header} names them (null for a single column, which has no header row) and {@code
+   * metadata} holds a row of values per vector.
+   */
+  default void embedding(String tag, float[][] vectors, List<String> header, List<List<String>> metadata,
+      List<BufferedImage> images, long step) {
+    EmbeddingWriter.write(logdir(), tag, vectors, header, metadata, images, step);
+  }
+
   void text(String tag, String markdown, long step);
 
   void text(String tag, String markdown, long step, double wallTimeSeconds);
