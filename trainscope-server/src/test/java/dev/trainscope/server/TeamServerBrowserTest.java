@@ -35,7 +35,7 @@ class TeamServerBrowserTest {
   static final String TOKEN = "browser-test-token-0123456789";
   /** Every tab of the page (the test checks the page has no other), each opened through the prefix with the cookie. */
   static final List<String> TABS = List.of("scalars", "histograms", "distributions", "images", "audio", "text",
-      "prcurves", "customscalars", "runs", "findings", "layers", "graph", "features", "latent", "mesh", "hparams");
+      "prcurves", "customscalars", "runs", "findings", "layers", "graph", "features", "latent", "projector", "mesh", "hparams");
 
   static Served served;
   static Chromium chromium;
