@@ -32,7 +32,11 @@ public final class MemoryLogdirData implements LogdirData {
   }
 
   private record Run(RunInfo info, List<Problem> problems, Map<String, Tag> tags, List<String> modelFiles,
-      Map<String, byte[]> modelBytes, byte[] metaGraph, List<MeshInfo> meshes) {}
+      Map<String, byte[]> modelBytes, byte[] metaGraph, List<MeshInfo> meshes, List<TagInfo> embeddingTags,
+      List<Embedding> embeddings) {}
+
+  /** An embedding as the source listed it, with its vectors, metadata and sprite (null: none) when readable. */
+  private record Embedding(EmbeddingInfo info, float[][] rows, EmbeddingInfo.Metadata metadata, byte[] sprite) {}
 
   private final Map<String, Run> runs = new TreeMap<>();
   private final LoadProgress progress;
@@ -54,8 +58,11 @@ public final class MemoryLogdirData implements LogdirData {
     for (RunInfo r : source.runs()) {
       String run = r.name();
       Map<String, Tag> tags = new LinkedHashMap<>();
+      List<TagInfo> embeddingTags = new ArrayList<>(); // listed after the event files' tags, whose names they may share
       for (TagInfo t : source.tags(run)) {
-        if (t.kind() != TagKind.EMBEDDING) { // the projector's files: this copy keeps the event files' data
+        if (t.kind() == TagKind.EMBEDDING) {
+          embeddingTags.add(t);
+        } else {
           tags.put(t.tag(), copyTag(source, t));
         }
       }
@@ -65,9 +72,67 @@ public final class MemoryLogdirData implements LogdirData {
         modelBytes.put(m, source.modelFile(run, m, ".onnx"));
       }
       out.runs.put(run, new Run(r, source.problems(run), tags, models, modelBytes, source.metaGraph(run),
-          source.meshes(run)));
+          source.meshes(run), embeddingTags, copyEmbeddings(source, run)));
     }
     return out;
+  }
+
+  private static List<Embedding> copyEmbeddings(LogdirData source, String run) throws IOException {
+    List<Embedding> out = new ArrayList<>();
+    for (EmbeddingInfo e : source.embeddings(run)) {
+      if (!e.problem().isEmpty()) {
+        out.add(new Embedding(e, null, null, null));
+        continue;
+      }
+      float[][] rows = new float[e.rows()][];
+      source.embeddingRows(run, e.tag(), e.step(), 0, e.rows(), (i, v) -> rows[i] = v.clone());
+      byte[] sprite = e.spriteWidth() > 0 ? source.embeddingSprite(run, e.tag(), e.step()) : null;
+      out.add(new Embedding(e, rows, source.embeddingMetadata(run, e.tag(), e.step()), sprite));
+    }
+    return out;
+  }
+
+  private Embedding findEmbedding(String run, String tag, long step) {
+    EmbeddingInfo wanted = embedding(run, tag, step);
+    for (Embedding e : find(run).embeddings()) {
+      if (e.info().equals(wanted)) {
+        return e;
+      }
+    }
+    throw new NoSuchTagException(run, tag);
+  }
+
+  @Override
+  public List<EmbeddingInfo> embeddings(String run) {
+    return find(run).embeddings().stream().map(Embedding::info).toList();
+  }
+
+  @Override
+  public void embeddingRows(String run, String tag, long step, int from, int max, EmbeddingInfo.Rows sink)
+      throws IOException {
+    Embedding e = findEmbedding(run, tag, step);
+    if (e.rows() == null) {
+      throw new IOException("the embedding '" + tag + "' cannot be read: " + e.info().problem());
+    }
+    int end = (int) Math.min(e.rows().length, (long) from + Math.max(0, max));
+    for (int i = from; i < end; i++) {
+      sink.row(i, e.rows()[i].clone());
+    }
+  }
+
+  @Override
+  public EmbeddingInfo.Metadata embeddingMetadata(String run, String tag, long step) {
+    Embedding e = findEmbedding(run, tag, step);
+    return e.metadata() == null ? new EmbeddingInfo.Metadata(List.of(), List.of()) : e.metadata();
+  }
+
+  @Override
+  public byte[] embeddingSprite(String run, String tag, long step) {
+    Embedding e = findEmbedding(run, tag, step);
+    if (e.sprite() == null) {
+      throw new NoSuchTagException(run, tag, "the embedding '" + tag + "' at step " + step + " has no sprite");
+    }
+    return e.sprite().clone();
   }
 
   private static Tag copyTag(LogdirData source, TagInfo t) throws IOException {
@@ -168,12 +233,22 @@ public final class MemoryLogdirData implements LogdirData {
     for (Tag t : find(run).tags().values()) {
       out.add(t.info());
     }
+    out.addAll(find(run).embeddingTags());
     return out;
   }
 
   @Override
   public TagInfo tag(String run, String tag) {
-    return find(run, tag, null).info();
+    try {
+      return find(run, tag, null).info();
+    } catch (NoSuchTagException e) {
+      for (TagInfo t : find(run).embeddingTags()) {
+        if (t.tag().equals(tag)) {
+          return t;
+        }
+      }
+      throw e;
+    }
   }
 
   @Override
