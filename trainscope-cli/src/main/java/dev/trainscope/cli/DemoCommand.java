@@ -117,7 +117,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--skip", split = ",", paramLabel = "WHAT", description = "Leave these out of the log, comma"
       + " separated: metrics, learning-rate, speed, weights, gradients, updates, activations, inputs, fingerprints,"
-      + " predictions, filters, feature-maps, feature-views, graph (default: log everything).")
+      + " predictions, filters, feature-maps, feature-views, graph, embedding (default: log"
+      + " everything).")
   List<String> skip = new ArrayList<>();
 
   @Option(names = "--no-log", description = "Train without the Trainscope listener and write nothing (the baseline"

@@ -168,7 +168,8 @@ class DemoCommandTest {
     Run k = new Run("--skip", "graph,feature_views,typo", "--logdir", dir.toString());
     assertEquals(2, k.exit.get(1, TimeUnit.MINUTES));
     assertEquals("trainscope demo: unknown --skip 'typo'; known: metrics, learning-rate, speed, weights, gradients,"
-        + " updates, activations, inputs, fingerprints, predictions, filters, feature-maps, feature-views, graph\n",
+        + " updates, activations, inputs, fingerprints, predictions, filters, feature-maps, feature-views, graph,"
+        + " embedding\n",
         k.err.toString());
   }
 

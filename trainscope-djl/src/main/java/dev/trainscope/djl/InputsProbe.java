@@ -6,9 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.listener.TrainingListener.BatchData;
 import dev.trainscope.events.meaning.Role;
 import dev.trainscope.writer.Denormalize;
-import dev.trainscope.writer.ImageBatch;
 import dev.trainscope.writer.Images;
-import dev.trainscope.writer.Layout;
 
 /**
  * The inputs: the histogram of a training batch's values, and grids of the first samples of a
@@ -68,53 +66,13 @@ final class InputsProbe extends Probe {
   /** A grid of the first samples of a batch, if they can be seen as images. */
   private void pictures(Context c, String tag, NDArray data, long step, NDManager scope) {
     long[] sh = data.getShape().getShape();
-    if (sh.length < 2 || sh[0] == 0) {
-      return;
-    }
-    long perSample = data.getShape().size() / sh[0];
-    int ch;
-    int h;
-    int w;
-    Layout layout = Layout.CHW;
-    if (imageShape != null) {
-      ch = imageShape[0];
-      h = imageShape[1];
-      w = imageShape[2];
-      if ((long) ch * h * w != perSample) {
-        return;
-      }
-    } else if (sh.length == 4 && isChannels(sh[1])) {
-      ch = (int) sh[1];
-      h = Math.toIntExact(sh[2]);
-      w = Math.toIntExact(sh[3]);
-    } else if (sh.length == 4 && isChannels(sh[3])) {
-      ch = (int) sh[3];
-      h = Math.toIntExact(sh[1]);
-      w = Math.toIntExact(sh[2]);
-      layout = Layout.HWC;
-    } else if (sh.length == 3) {
-      ch = 1;
-      h = Math.toIntExact(sh[1]);
-      w = Math.toIntExact(sh[2]);
-    } else if (sh.length == 2 && isSquare(sh[1])) {
-      ch = 1;
-      h = (int) Math.round(Math.sqrt(sh[1]));
-      w = h;
-    } else {
+    Pictures.Sample as = Pictures.sampleShape(sh, imageShape);
+    if (as == null) {
       return;
     }
     int k = (int) Math.min(sh[0], perGrid);
     float[] v = floats(TrainscopeListener.head(data, k, scope), scope);
     Denormalize undo = normalization != null ? normalization : Pictures.unitRange(v);
-    c.log.image(tag, Images.grid(new ImageBatch(v, k, ch, h, w, layout), undo), step);
-  }
-
-  private static boolean isChannels(long c) {
-    return c == 1 || c == 3 || c == 4;
-  }
-
-  private static boolean isSquare(long n) {
-    long r = Math.round(Math.sqrt(n));
-    return r > 1 && r * r == n;
+    c.log.image(tag, Images.grid(as.batch(v, k), undo), step);
   }
 }

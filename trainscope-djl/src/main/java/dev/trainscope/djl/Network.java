@@ -180,6 +180,15 @@ final class Network {
     return x;
   }
 
+  /** Runs the first {@code count} steps in inference mode on {@code input}; returns the last one's output. */
+  NDList forwardFirst(ParameterStore store, NDList input, int count) {
+    NDList x = input;
+    for (int i = 0; i < count; i++) {
+      x = steps.get(i).forward(store, x, false);
+    }
+    return x;
+  }
+
   interface StepVisitor {
     void visit(int step, NDList output);
   }

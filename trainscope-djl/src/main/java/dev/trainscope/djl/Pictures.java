@@ -1,6 +1,7 @@
 package dev.trainscope.djl;
 
 import dev.trainscope.writer.Denormalize;
+import dev.trainscope.writer.ImageBatch;
 import dev.trainscope.writer.Images;
 import dev.trainscope.writer.Layout;
 import java.awt.image.BufferedImage;
@@ -23,6 +24,53 @@ final class Pictures {
   static final int MIN_MAP_PIXELS = 28;
   static final int COLUMNS = 8;
   static final int PADDING = 2;
+
+  /** How one sample of a batch is seen as a picture: its channels, height, width and layout. */
+  record Sample(int channels, int height, int width, Layout layout) {
+    /** The first {@code count} samples of {@code values} as a batch of pictures. */
+    ImageBatch batch(float[] values, int count) {
+      return new ImageBatch(values, count, channels, height, width, layout);
+    }
+  }
+
+  /**
+   * How the samples of a batch of shape {@code shape} (samples first) are seen as pictures: as
+   * {@code imageShape} (channels, height, width) when given and it fits; else {@code [N, C, H, W]}
+   * when C is 1, 3 or 4, {@code [N, H, W, C]} when C is, {@code [N, H, W]} as grey, {@code [N, S]}
+   * with S a square as a grey square. Null when they cannot be.
+   */
+  static Sample sampleShape(long[] shape, int[] imageShape) {
+    if (shape.length < 2 || shape[0] == 0) {
+      return null;
+    }
+    long perSample = 1;
+    for (int i = 1; i < shape.length; i++) {
+      perSample *= shape[i];
+    }
+    if (imageShape != null) {
+      return (long) imageShape[0] * imageShape[1] * imageShape[2] == perSample
+          ? new Sample(imageShape[0], imageShape[1], imageShape[2], Layout.CHW) : null;
+    } else if (shape.length == 4 && isChannels(shape[1])) {
+      return new Sample((int) shape[1], Math.toIntExact(shape[2]), Math.toIntExact(shape[3]), Layout.CHW);
+    } else if (shape.length == 4 && isChannels(shape[3])) {
+      return new Sample((int) shape[3], Math.toIntExact(shape[1]), Math.toIntExact(shape[2]), Layout.HWC);
+    } else if (shape.length == 3) {
+      return new Sample(1, Math.toIntExact(shape[1]), Math.toIntExact(shape[2]), Layout.CHW);
+    } else if (shape.length == 2 && isSquare(shape[1])) {
+      int side = (int) Math.round(Math.sqrt(shape[1]));
+      return new Sample(1, side, side, Layout.CHW);
+    }
+    return null;
+  }
+
+  private static boolean isChannels(long c) {
+    return c == 1 || c == 3 || c == 4;
+  }
+
+  private static boolean isSquare(long n) {
+    long r = Math.round(Math.sqrt(n));
+    return r > 1 && r * r == n;
+  }
 
   /** The factor that makes {@code size} at least {@code min} pixels. */
   static int scaleFor(int size, int min) {

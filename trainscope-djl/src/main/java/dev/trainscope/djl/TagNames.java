@@ -127,6 +127,11 @@ public final class TagNames {
   public static final String INPUTS_VAL = "inputs/val";
   public static final String INPUTS_HISTOGRAM = "inputs/histogram";
   public static final String INPUTS_FINGERPRINT = "inputs/fingerprint";
+  /**
+   * The embedding of the first validation samples by the penultimate layer, for the projector:
+   * written beside the event files ({@code <logdir>/<step>/penultimate/}), not in them.
+   */
+  public static final String EMBEDDING = "penultimate";
   public static final String PREDICTIONS = "predictions";
   public static final String LATENT_TRAVERSAL = "latent/traversal";
   public static final String LATENT_RECONSTRUCTIONS = "latent/reconstructions";

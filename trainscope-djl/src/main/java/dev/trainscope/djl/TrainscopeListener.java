@@ -48,7 +48,9 @@ import java.util.Set;
  * Builder#featureViewsBudget}), for chosen channels of the convolutions, the 9 validation images
  * that excite each most with their deconvnet and guided back-propagation reconstructions ({@link
  * FeatureViews}); and once, at the first training step, when the input's shape is known, the block
- * tree as a graph ({@link BlockGraph}) whose layer nodes carry the layer names of the tags. Scalars
+ * tree as a graph ({@link BlockGraph}) whose layer nodes carry the layer names of the tags; and
+ * once, when training ends, the penultimate layer's output for the first validation samples as an
+ * embedding for the projector, with their labels ({@link Logged#EMBEDDING}). Scalars
  * go every {@link Builder#scalarsEvery} steps (1), histograms every {@link Builder#histogramsEvery}
  * (50), pictures and predictions every {@link Builder#imagesEvery} (200); {@link Builder#skip}
  * leaves out what is not wanted.
@@ -87,6 +89,8 @@ public final class TrainscopeListener implements TrainingListener {
    * the first validation pass and seldom a later one.
    */
   public static final double DEFAULT_FEATURE_BUDGET = 0.02;
+  /** How many validation samples the embedding holds by default: see {@link Builder#embeddingSamples}. */
+  public static final int DEFAULT_EMBEDDING_SAMPLES = 1000;
   /** The name of the probe batch's forward pass in {@link #probeSeconds}. */
   public static final String PROBE_PASS = "probe pass";
 
@@ -136,6 +140,7 @@ public final class TrainscopeListener implements TrainingListener {
         new FeatureViewsProbe(b.featureChannels, b.featureLayers.isEmpty() ? null : new LinkedHashMap<>(b.featureLayers),
             b.featureSamples, b.inputNormalization, b.featureBudget),
         new GraphProbe(),
+        new EmbeddingProbe(b.embeddingSamples, b.inputNormalization, b.inputImageShape, b.classNames),
         new HParamsProbe(b.hparams, logged.contains(Logged.METRICS)));
     List<Probe> on = new ArrayList<>();
     for (Probe p : all) {
@@ -428,6 +433,7 @@ public final class TrainscopeListener implements TrainingListener {
     private final Map<String, int[]> featureLayers = new LinkedHashMap<>();
     private int featureSamples = Integer.MAX_VALUE;
     private double featureBudget = DEFAULT_FEATURE_BUDGET;
+    private int embeddingSamples = DEFAULT_EMBEDDING_SAMPLES;
 
     private Builder(Path logdir, SummaryWriter writer) {
       this.logdir = logdir;
@@ -623,6 +629,16 @@ public final class TrainscopeListener implements TrainingListener {
         throw new IllegalArgumentException("featureViewsBudget must be in (0, 1], was " + fraction);
       }
       this.featureBudget = fraction;
+      return this;
+    }
+
+    /**
+     * The embedding ({@link Logged#EMBEDDING}) holds the first {@code n} samples of the first
+     * validation pass; {@value #DEFAULT_EMBEDDING_SAMPLES} by default. They are copied out of the
+     * engine during that pass and run through the network once more when training ends.
+     */
+    public Builder embeddingSamples(int n) {
+      this.embeddingSamples = Require.inRange(n, 1, 100_000, "embeddingSamples");
       return this;
     }
 
