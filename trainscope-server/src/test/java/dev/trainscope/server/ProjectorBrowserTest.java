@@ -197,9 +197,10 @@ class ProjectorBrowserTest {
     }
     try (Served s = Served.loaded(logdir); DashboardPage p = chromium.open(s.base)) {
       p.open("tab=projector");
-      p.waitFor("() => document.querySelector('.projector-tab')?.dataset.state === 'empty'", null);
-      assertEquals("No embeddings in the selected runs: log them with add_embedding or writer.embedding()",
-          p.locator(".projector-status").textContent());
+      // the shell shows the tab's reason (its empty()) in its place and on its greyed button
+      String why = "No embeddings in the selected runs: log them with add_embedding or writer.embedding()";
+      p.waitFor("why => document.querySelector('.tab-empty[data-tab=projector]')?.textContent.includes(why)"
+          + " && document.querySelector('#tabs button[data-tab=projector]').dataset.empty === why", why);
       Object reason = p.page.evaluate("async () => (await import('./js/tabs/projector.js')).default.empty({"
           + " selectedRuns: () => ['plain'], runTags: () => [{ tag: 'loss', kind: 'scalar' }] })");
       assertEquals("No embeddings in the selected runs: log them with add_embedding or writer.embedding()", reason);
