@@ -545,6 +545,7 @@ export default {
     search.value = stateOf('x.psearch');
     search.addEventListener('input', debounce(() => { ctx.state.set({ 'x.psearch': search.value }); applySearch(); }, 150));
     isolateButton.addEventListener('click', () => {
+      applySearch(); // the search box as it reads now, not as its debounced handler last saw it
       const keep = view.matches ? new Set(view.matches)
         : view.selected !== null ? new Set([view.selected, ...view.neighbours.map(x => x.index)]) : null;
       if (!keep || !view.projection) return;

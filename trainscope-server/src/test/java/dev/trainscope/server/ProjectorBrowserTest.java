@@ -127,6 +127,7 @@ class ProjectorBrowserTest {
         assertEquals(row % 4 == 1 || row % 4 == 3 ? 1 : 0, d.get("marks").get(i).asInt(), "mark of row " + row);
       }
       p.locator(".projector-search").fill("");
+      p.waitFor("() => document.querySelector('.projector-matches').textContent === ''", null);
 
       // a point's neighbours, by cosine then by Euclidean distance, against a brute-force ranking
       for (String metric : List.of("cosine", "euclidean")) {
