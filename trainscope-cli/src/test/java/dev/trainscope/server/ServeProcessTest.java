@@ -88,8 +88,11 @@ public class ServeProcessTest {
     try {
       String base = "http://127.0.0.1:" + port(p, log);
       java.net.http.HttpResponse<String> r = Requests.get(base + "/api/explain?run=run");
-      for (long until = System.nanoTime() + 30_000_000_000L; r.statusCode() == 404 && System.nanoTime() < until; ) {
-        Thread.sleep(100); // the store loads after the server listens; the findings follow
+      for (long until = System.nanoTime() + 30_000_000_000L;
+          (r.statusCode() == 404 || r.body().contains("\"roles\":[]")) && System.nanoTime() < until; ) {
+        // the store loads after the server listens, the run is known before its values are read,
+        // and the findings follow the values: wait until the run's tags have been read as roles
+        Thread.sleep(100);
         r = Requests.get(base + "/api/explain?run=run");
       }
       String explained = r.body();
