@@ -103,7 +103,39 @@ public final class Conventions {
     return byName;
   }
 
+  /** A tag's name and kind, the key of what its name says. */
+  private record Named(String tag, TagKind kind) {}
+
+  /** Remembered for a name that says nothing (compared by identity). */
+  private static final TagMeaning NOTHING = new TagMeaning(Role.OTHER, Split.UNKNOWN, "", "", java.util.Map.of(), "no meaning");
+
+  /** At most this many names are remembered; past it, names are read each time. */
+  static final int REMEMBERED = 16_384;
+
+  /**
+   * What each name said, as runs share their tag names (10,000 runs of one sweep log the same
+   * three): the regular expressions run once per name instead of once per tag of each run.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<Named, TagMeaning> BY_NAME =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** What a tag's name and kind say (remembered), or null. */
   private static TagMeaning byName(String tag, TagKind kind) {
+    Named key = new Named(tag, kind);
+    TagMeaning m = BY_NAME.get(key);
+    if (m == null) {
+      m = readName(tag, kind);
+      if (m == null) {
+        m = NOTHING;
+      }
+      if (BY_NAME.size() < REMEMBERED) {
+        BY_NAME.putIfAbsent(key, m);
+      }
+    }
+    return m == NOTHING ? null : m;
+  }
+
+  private static TagMeaning readName(String tag, TagKind kind) {
     String low = tag.toLowerCase(Locale.ROOT);
     TagMeaning pictures = trainscopePictures(tag, kind);
     if (pictures != null) {

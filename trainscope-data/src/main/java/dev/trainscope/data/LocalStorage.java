@@ -37,16 +37,34 @@ final class LocalStorage implements Storage {
 
   @Override
   public Listing listEventFiles() throws IOException {
+    return listEventFiles(folder -> {});
+  }
+
+  /** {@inheritDoc} Each folder's files are told of when the walk leaves the folder. */
+  @Override
+  public Listing listEventFiles(java.util.function.Consumer<List<FileStat>> folderRead) throws IOException {
     if (!Files.isDirectory(root)) {
       throw new NoSuchFileException(root.toString(), null, "log directory does not exist or is not a directory");
     }
     List<FileStat> out = new ArrayList<>();
     List<Unlisted> unlisted = new ArrayList<>();
+    // the event files of each folder being walked, innermost last
+    java.util.ArrayDeque<List<FileStat>> open = new java.util.ArrayDeque<>();
     Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), MAX_DEPTH, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        open.addLast(new ArrayList<>(1));
+        return FileVisitResult.CONTINUE;
+      }
+
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
         if (attrs.isRegularFile() && file.getFileName().toString().contains("tfevents")) {
-          out.add(new FileStat(relative(file), attrs.size(), identity(attrs), changeTag(attrs)));
+          FileStat f = new FileStat(relative(file), attrs.size(), identity(attrs), changeTag(attrs));
+          out.add(f);
+          if (!open.isEmpty()) {
+            open.getLast().add(f);
+          }
         }
         return FileVisitResult.CONTINUE;
       }
@@ -68,6 +86,10 @@ final class LocalStorage implements Storage {
         // walk here): what it listed so far is kept, the rest of the log directory is walked on.
         if (e != null && !(e instanceof NoSuchFileException)) {
           unlisted.add(new Unlisted(relative(dir), reason(e)));
+        }
+        List<FileStat> files = open.pollLast();
+        if (files != null && !files.isEmpty()) {
+          folderRead.accept(files);
         }
         return FileVisitResult.CONTINUE;
       }
@@ -108,6 +130,10 @@ final class LocalStorage implements Storage {
   @Override
   public FileStat stat(String path) throws IOException {
     Path p = resolve(path);
+    if (!p.toFile().exists()) {
+      // the common answer (a run without a projector config) without an exception made for it
+      return null;
+    }
     try {
       BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class);
       return attrs.isRegularFile() ? new FileStat(path, attrs.size(), identity(attrs), changeTag(attrs)) : null;

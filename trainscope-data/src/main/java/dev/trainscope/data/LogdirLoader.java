@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -142,10 +143,16 @@ final class LogdirLoader {
     Map<String, Source> sourceOf = new HashMap<>();
     Set<String> unreachable = new LinkedHashSet<>();
     List<Problem> unlisted = new ArrayList<>();
+    Set<String> started = new HashSet<>();
     for (Source s : sources) {
       List<Storage.FileStat> files;
       try {
-        Storage.Listing listing = s.storage().listEventFiles();
+        // a run new to the store starts loading as soon as its folder is listed, while the walk
+        // goes on (10,000 runs take a third of a second to list); with one source only, where a
+        // run's files all come from the one folder the walk has left
+        Storage.Listing listing = sources.size() == 1
+            ? s.storage().listEventFiles(folder -> startEarly(s, folder, started))
+            : s.storage().listEventFiles();
         files = listing.files();
         for (Storage.Unlisted u : listing.unlisted()) {
           unlisted.add(new Problem(Problem.Kind.IO_ERROR, s.storage().location() + "/" + u.path(), 0,
@@ -177,6 +184,9 @@ final class LogdirLoader {
     }
     for (Map.Entry<String, List<Storage.FileStat>> e : found.entrySet()) {
       String name = e.getKey();
+      if (started.contains(name)) {
+        continue; // added, listed and scheduled while the walk went on
+      }
       Run run = runs.get(name);
       boolean added = false;
       if (run == null) {
@@ -196,6 +206,26 @@ final class LogdirLoader {
     firstPollDone = true;
     LoadProgress p = progress();
     listeners.tell(l -> l.progress(p));
+  }
+
+  /**
+   * Adds and schedules the run of a folder the walk has just left, when the store does not know it
+   * yet: what the loop after the listing would do for it, done sooner.
+   */
+  private void startEarly(Source s, List<Storage.FileStat> folder, Set<String> started) {
+    String path = folder.get(0).path();
+    int slash = path.lastIndexOf('/');
+    String name = s.runName(slash < 0 ? "" : path.substring(0, slash));
+    if (closed || runs.containsKey(name) || !started.add(name)) {
+      return;
+    }
+    Run run = new Run(name, s);
+    runs.put(name, run);
+    update(run, new ArrayList<>(folder));
+    listeners.tell(l -> l.runAdded(name));
+    if (run.hasPending() || run.resetRequested) {
+      schedule(run);
+    }
   }
 
   /** Brings a run's file list up to date with a listing. */

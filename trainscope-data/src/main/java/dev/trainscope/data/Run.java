@@ -119,24 +119,27 @@ final class Run {
 
   long bytesRead() {
     long n = 0;
-    for (RunFile f : files) {
-      n += f.bytesRead();
+    List<RunFile> fs = files;
+    for (int i = 0; i < fs.size(); i++) {
+      n += fs.get(i).bytesRead();
     }
     return n;
   }
 
   long bytesKnown() {
     long n = 0;
-    for (RunFile f : files) {
-      n += f.knownSize;
+    List<RunFile> fs = files;
+    for (int i = 0; i < fs.size(); i++) {
+      n += fs.get(i).knownSize;
     }
     return n;
   }
 
   /** True when some file has bytes not looked at yet (and is not waiting for a retry). */
   boolean hasPending() {
-    for (RunFile f : files) {
-      if (f.pending()) {
+    List<RunFile> fs = files;
+    for (int i = 0; i < fs.size(); i++) {
+      if (fs.get(i).pending()) {
         return true;
       }
     }

@@ -30,6 +30,16 @@ public interface Storage extends Closeable {
    */
   Listing listEventFiles() throws IOException;
 
+  /**
+   * Lists as {@link #listEventFiles()} does, and may tell {@code folderRead} of a folder's event
+   * files as soon as that folder has been read, before the walk goes on, so that the first runs of
+   * a big log directory load while the rest is listed. The returned listing holds every file,
+   * those told of included. By default nothing is told before the listing is whole.
+   */
+  default Listing listEventFiles(java.util.function.Consumer<List<FileStat>> folderRead) throws IOException {
+    return listEventFiles();
+  }
+
   /** The file's current size and identity, or null when it does not exist (any more). */
   FileStat stat(String path) throws IOException;
 
