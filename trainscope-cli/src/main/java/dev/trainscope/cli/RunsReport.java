@@ -27,7 +27,9 @@ final class RunsReport {
    * access denied, no such bucket, throttling) goes to {@code err} with its path or URL and makes
    * the exit status 1.
    */
-  static int print(String logdir, boolean json, PrintWriter out, PrintWriter err) throws IOException {
+  static int print(String logdir, boolean json, PrintWriter terminal, PrintWriter err) throws IOException {
+    // picocli's writer flushes at each line: 70,000 writes for 10,000 runs; buffered, a few hundred
+    PrintWriter out = new PrintWriter(new java.io.BufferedWriter(terminal, 1 << 16));
     String refused = Logdirs.problem(logdir);
     if (refused != null) {
       err.println("trainscope inspect --runs: " + Terminal.safe(refused));

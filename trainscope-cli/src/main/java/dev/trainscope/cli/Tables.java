@@ -14,16 +14,20 @@ final class Tables {
         width[i] = Math.max(width[i], row[i].codePointCount(0, row[i].length()));
       }
     }
+    int line = 3;
+    for (int w : width) {
+      line += w + 2;
+    }
     for (String[] row : rows) {
-      StringBuilder sb = new StringBuilder("   ");
+      StringBuilder sb = new StringBuilder(line).append("   ");
       for (int i = 0; i < row.length; i++) {
         int pad = width[i] - row[i].codePointCount(0, row[i].length());
         if (i == rightAligned) {
-          sb.append(" ".repeat(pad)).append(row[i]);
+          spaces(sb, pad).append(row[i]);
         } else {
           sb.append(row[i]);
           if (i < row.length - 1) {
-            sb.append(" ".repeat(pad));
+            spaces(sb, pad);
           }
         }
         if (i < row.length - 1) {
@@ -32,6 +36,13 @@ final class Tables {
       }
       out.println(sb.toString().stripTrailing());
     }
+  }
+
+  private static StringBuilder spaces(StringBuilder sb, int n) {
+    for (int i = 0; i < n; i++) {
+      sb.append(' ');
+    }
+    return sb;
   }
 
   /**
