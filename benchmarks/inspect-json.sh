@@ -4,7 +4,8 @@
 # alternated ROUNDS times (the order rotates). Prints every measurement (wall and CPU seconds) and
 # the medians with each build's ratio to the bare pass; figures in BENCHMARKS.md ("Issue 22").
 #
-# Usage: benchmarks/inspect-json.sh FILE ROUNDS OLD_JAR NEW_JAR [JAVA_OPTS for the inspects]
+# Usage: benchmarks/inspect-json.sh FILE ROUNDS OLD_JAR NEW_JAR [JAVA_OPTS for the inspects; default: the
+# launcher's for inspect, its JIT thresholds; "" for none]
 # The file: java -cp <trainscope-events jar>:benchmarks/target/classes dev.trainscope.benchmarks.BarePass --generate DIR
 set -euo pipefail
 
@@ -12,8 +13,9 @@ file="$1"
 rounds="$2"
 old="$3"
 new="$4"
-opts="${5:-}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# JVM options for both builds; by default the launcher's for inspect (its JIT thresholds, read from ./trainscope)
+opts="${5-$(sed -n 's/^  jit="\(.*\)"$/\1/p' "$here/trainscope")}"
 events="$(ls "$here"/trainscope-cli/target/lib/trainscope-events-*.jar | head -1)"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT

@@ -17,6 +17,9 @@ jars=("$3" "$4")
 port="${5:-6124}"
 runs="$(find "$dir" -name '*tfevents*' -printf '%h\n' | sort -u | wc -l)"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# inspect runs with the launcher's JIT thresholds for one-shot commands (read from ./trainscope);
+# serve with the JVM's defaults, as the launcher runs them. INSPECT_OPTS= (empty) measures without.
+inspect_opts="${INSPECT_OPTS-$(sed -n 's/^  jit="\(.*\)"$/\1/p' "$here/trainscope")}"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 
@@ -26,7 +29,7 @@ now() { date +%s.%N; }
 inspect_runs() {
   local t0 t1 cpu
   t0="$(now)"
-  cpu="$( { /usr/bin/time -f '%U %S' java -XX:+UseParallelGC -jar "$1" inspect --runs "$dir" > /dev/null; } 2>&1 | tail -1)"
+  cpu="$( { /usr/bin/time -f '%U %S' java -XX:+UseParallelGC $inspect_opts -jar "$1" inspect --runs "$dir" > /dev/null; } 2>&1 | tail -1)"
   t1="$(now)"
   echo "$(echo "$t1 - $t0" | bc) $(echo "$cpu" | awk '{print $1 + $2}')"
 }

@@ -27,5 +27,9 @@ if /i "%~1"=="demo" (
 rem the parallel collector, as bin/trainscope (BENCHMARKS.md), unless TRAINSCOPE_JAVA_OPTS names one
 set "GC=-XX:+UseParallelGC"
 echo.%TRAINSCOPE_JAVA_OPTS% | findstr /r /c:"-XX:+Use[A-Za-z0-9]*GC" >nul && set "GC="
-"%JAVA%" %GC% %TRAINSCOPE_JAVA_OPTS% -cp "%CP%" dev.trainscope.cli.Main %*
+rem inspect and doctor read a log directory once: C2 only for code that ran 30 times the default, as bin/trainscope
+set "JIT="
+if /i "%~1"=="inspect" set "JIT=-XX:Tier4InvocationThreshold=150000 -XX:Tier4MinInvocationThreshold=18000 -XX:Tier4CompileThreshold=450000 -XX:Tier4BackEdgeThreshold=1200000"
+if /i "%~1"=="doctor" set "JIT=-XX:Tier4InvocationThreshold=150000 -XX:Tier4MinInvocationThreshold=18000 -XX:Tier4CompileThreshold=450000 -XX:Tier4BackEdgeThreshold=1200000"
+"%JAVA%" %GC% %JIT% %TRAINSCOPE_JAVA_OPTS% -cp "%CP%" dev.trainscope.cli.Main %*
 exit /b %ERRORLEVEL%
