@@ -505,7 +505,11 @@ public final class Demo {
       int stepsPerEpoch = Math.toIntExact((trainSet.size() + batch - 1) / batch);
 
       Tally tally = new Tally(progress, stepsPerEpoch);
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+      // with the listener, the loss keeps its value for it (TrainscopeListener.recording): the same
+      // loss, read once instead of evaluated again each step
+      Loss loss = options.logdir() != null ? TrainscopeListener.recording(Loss.softmaxCrossEntropyLoss())
+          : Loss.softmaxCrossEntropyLoss();
+      DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
           .addEvaluator(new Accuracy())
           .optOptimizer(r.optimizer())
           .addTrainingListeners(tally);

@@ -26,13 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The small CNN trained for one short epoch (10 steps of 64 digits), validated on 1,200 digits:
- * the listener embeds the first 1,000 of them by the penultimate layer (the flattened output of the
+ * the listener embeds the first 500 of them (its default) by the penultimate layer (the flattened output of the
  * second convolution block, 400 numbers) when training ends, with their labels and pictures;
  * checked against the network's children but the last run directly on those digits after the epoch.
  */
 class EmbeddingListenerTest {
   static final int VAL = 1200;
-  static final int EMBEDDED = 1000;
+  static final int EMBEDDED = TrainscopeListener.DEFAULT_EMBEDDING_SAMPLES;
+  /** The sprite's grid: ceil(sqrt(500)) = 23 cells a side. */
+  static final int SIDE = (int) Math.ceil(Math.sqrt(EMBEDDED));
   static final long STEPS = 10;
 
   @TempDir
@@ -90,13 +92,13 @@ class EmbeddingListenerTest {
       assertEquals(Integer.toString(Fixture.MNIST.label(Mnist.TRAIN_COUNT + i)), labels.get(i), "digit " + i);
     }
 
-    // The sprite: the digits in order, in a 32 x 32 grid of 28 x 28 cells, the normalisation undone.
+    // The sprite: the digits in order, in a 23 x 23 grid of 28 x 28 cells, the normalisation undone.
     BufferedImage sprite = ImageIO.read(folder.resolve("sprite.png").toFile());
-    assertEquals(32 * 28, sprite.getWidth());
-    for (int i : new int[] {0, 1, 517, EMBEDDED - 1}) {
+    assertEquals(SIDE * 28, sprite.getWidth());
+    for (int i : new int[] {0, 1, 317, EMBEDDED - 1}) {
       for (int y = 0; y < 28; y += 3) {
         for (int x = 0; x < 28; x += 3) {
-          int grey = sprite.getRGB((i % 32) * 28 + x, (i / 32) * 28 + y) & 0xFF;
+          int grey = sprite.getRGB((i % SIDE) * 28 + x, (i / SIDE) * 28 + y) & 0xFF;
           int raw = Fixture.MNIST.pixel(Mnist.TRAIN_COUNT + i, y, x);
           assertTrue(Math.abs(grey - raw) <= 1, "digit " + i + " (" + y + ", " + x + "): " + grey + " vs " + raw);
         }

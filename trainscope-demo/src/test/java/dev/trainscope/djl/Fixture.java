@@ -103,10 +103,16 @@ final class Fixture {
    */
   static Trained train(SequentialBlock net, int seed, int epochs, ArrayDataset train, ArrayDataset val,
       Shape inputShape, Function<Model, List<TrainingListener>> listeners) throws Exception {
+    return train(net, seed, epochs, train, val, inputShape, Loss.softmaxCrossEntropyLoss(), listeners);
+  }
+
+  /** As {@link #train(SequentialBlock, int, int, ArrayDataset, ArrayDataset, Shape, Function)} with this loss. */
+  static Trained train(SequentialBlock net, int seed, int epochs, ArrayDataset train, ArrayDataset val,
+      Shape inputShape, Loss loss, Function<Model, List<TrainingListener>> listeners) throws Exception {
     Engine.getInstance().setRandomSeed(seed);
     try (Model model = Model.newInstance("test")) {
       model.setBlock(net);
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+      DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
           .addEvaluator(new Accuracy())
           .optOptimizer(Optimizer.adam().optLearningRateTracker(LR).build());
       for (TrainingListener l : listeners.apply(model)) {

@@ -40,7 +40,7 @@ public enum Logged {
   GRAPH,
   /**
    * Once, when training ends: the first validation samples ({@link
-   * TrainscopeListener.Builder#embeddingSamples}, 1,000) run through the network up to its last
+   * TrainscopeListener.Builder#embeddingSamples}, 500) run through the network up to its last
    * layer, written as an embedding for the projector with their labels and pictures ({@link
    * TagNames#EMBEDDING}). Nothing for a network that is not a {@code SequentialBlock} of two layers
    * or more.

@@ -1,6 +1,7 @@
 package dev.trainscope.djl;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.TrainingListener.BatchData;
@@ -31,6 +32,15 @@ final class MetricsProbe extends Probe {
   void step(Context c, Step s) {
     BatchData b = s.batch;
     for (Evaluator e : c.evaluators) {
+      if (e instanceof RecordingLoss r) {
+        // the value the trainer back-propagated, as the loss's accumulator would compute it again
+        // for a batch on one device (its sum, once): one read instead of a forward of the loss
+        NDArray v = r.take();
+        if (v != null && b.getLabels().size() == 1 && v.getShape().isScalar()) {
+          c.log.scalar(c.metricTag(e, false), v.getFloat(), s.step);
+          continue;
+        }
+      }
       e.resetAccumulator(TRAIN_KEY);
       for (Device d : b.getLabels().keySet()) {
         e.updateAccumulator(TRAIN_KEY, b.getLabels().get(d), b.getPredictions().get(d));
