@@ -415,7 +415,7 @@ public final class TrainscopeListener implements TrainingListener {
   /** A tensor copied out of the engine: its bytes, shape and type. */
   record Sample(byte[] bytes, Shape shape, DataType type) {
     static Sample of(NDArray a) {
-      ByteBuffer b = a.toByteBuffer();
+      ByteBuffer b = a.toByteBuffer(true); // in place: one copy, into the array
       byte[] bytes = new byte[b.remaining()];
       b.get(bytes);
       return new Sample(bytes, a.getShape(), a.getDataType());
