@@ -172,13 +172,17 @@ final class RunLoader {
     return true;
   }
 
+  /** Each loader thread's buffer for {@link #print}: 10,000 small runs allocated 10 MB of them, one a file. */
+  private static final ThreadLocal<ByteBuffer> PRINT_SCRATCH =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(2 * Run.PRINT_BYTES));
+
   /**
    * The checksums of the first and the last {@link Run#PRINT_BYTES} (or fewer) bytes before {@code
    * at}, or null when the file no longer holds {@code at} bytes.
    */
   private static int[] print(SeekableByteChannel ch, long at) throws IOException {
     int head = (int) Math.min(at, Run.PRINT_BYTES);
-    ByteBuffer b = ByteBuffer.allocate(2 * head);
+    ByteBuffer b = PRINT_SCRATCH.get().clear().limit(2 * head);
     ch.position(0);
     while (b.position() < head) {
       if (ch.read(b.limit(head)) < 0) {
@@ -186,12 +190,14 @@ final class RunLoader {
       }
     }
     ch.position(at - head);
+    b.limit(2 * head); // before asking what remains: the head's reads left the limit at the head's end
     while (b.hasRemaining()) {
-      if (ch.read(b.limit(2 * head)) < 0) {
+      if (ch.read(b) < 0) {
         return null;
       }
     }
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    // b.array() from 0: the scratch is a heap buffer of its own, not a slice
     crc.update(b.array(), 0, head);
     int first = (int) crc.getValue();
     crc.reset();

@@ -300,6 +300,32 @@ class HostileFilesTest {
     }
   }
 
+  /**
+   * The last bytes read, rewritten in place while the file also grew: the size says "appended", so
+   * only the checksum of the last {@link Run#PRINT_BYTES} read tells (it read zeros instead of the
+   * file until 2026-12-07, and such a rewrite went unseen).
+   */
+  @Test
+  void load_fileRewrittenInPlaceNearTheEndReadAndGrown_isReadAgain() throws Exception {
+    MemoryStorage storage = new MemoryStorage();
+    MemoryStorage.File f = storage.create("run/" + TestEvents.fileName(0));
+    f.append(scalarRecords("loss", 0, 399, 1f)); // more than two prints of 4 KB
+    int read = f.size();
+    byte[] last = scalarRecords("loss", 399, 399, 5f); // the last record again: another value, the same length
+    assertEquals(scalarRecords("loss", 399, 399, 1f).length, last.length);
+    try (RunStore store = store(storage, 1 << 20)) {
+      store.reload();
+      f.overwrite(read - last.length, last);
+      f.append(scalarRecords("loss", 400, 409, 5f));
+      store.reload();
+      assertEquals(1, store.run("run").restarts(), "the checksum of the last bytes read changed: read again");
+      List<Double> v = values(store, "run", "loss");
+      assertEquals(410, v.size());
+      assertEquals(1.0, v.get(398));
+      assertEquals(5.0, v.get(399), "the rewritten value, not the one read before");
+    }
+  }
+
   @Test
   void load_fileRewrittenInPlaceBehindTheStoresBack_changeTagAloneTriggersTheReload() throws Exception {
     MemoryStorage storage = new MemoryStorage();
