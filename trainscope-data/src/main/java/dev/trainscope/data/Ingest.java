@@ -40,11 +40,10 @@ final class Ingest implements EventHandler {
   final List<TagData> added = new ArrayList<>();
   /**
    * The tag strings of this run's files, kept across chunks: the same String for the same tag,
-   * which {@link #known} compares by identity.
+   * which {@link TagOrder} compares by identity.
    */
   final TagStrings tagStrings = new TagStrings();
-  private String lastTag;
-  private TagData lastData;
+  private final TagOrder<TagData> order = new TagOrder<>();
 
   Ingest(RunData d, String run, Consumer<Problem> problems) {
     this.d = d;
@@ -137,7 +136,7 @@ final class Ingest implements EventHandler {
    */
   @Override
   public boolean onScalar(double wall, long step, String tag, float value, boolean tensor) {
-    TagData t = known(tag);
+    TagData t = order.find(tag, d.tags);
     if (t == null || t.kind != TagKind.SCALAR) {
       return false;
     }
@@ -155,41 +154,13 @@ final class Ingest implements EventHandler {
     return true;
   }
 
-  /**
-   * The tag's data, or null when the run has no such tag yet. The scanner hands out one String per
-   * distinct tag, and a training loop logs its tags in the same order every step: the tag that
-   * followed the last one last time is checked first.
-   */
-  private TagData known(String name) {
-    TagData last = lastData;
-    TagData t;
-    if (last != null && name == last.nextName) {
-      t = last.next;
-    } else if (name == lastTag) {
-      t = last;
-    } else {
-      t = d.tags.get(name);
-      if (t == null) {
-        return null;
-      }
-      if (last != null) {
-        last.nextName = name;
-        last.next = t;
-      }
-    }
-    lastTag = name;
-    lastData = t;
-    return t;
-  }
-
   @Override
   public void onValue(EventView e, ValueView v) {
     String name = v.tag();
-    TagData t = known(name);
+    TagData t = order.find(name, d.tags);
     if (t == null) {
       t = create(name, v);
-      lastTag = name;
-      lastData = t;
+      order.added(name, t);
     }
     long step = e.step();
     double wall = e.wallTime();
@@ -333,7 +304,6 @@ final class Ingest implements EventHandler {
       t = new TagData(run, name, kind, plugin, md, d.clock);
       d.tags.put(name, t);
       added.add(t);
-      lastTag = null;
     }
     return t;
   }

@@ -313,7 +313,7 @@ public final class ScalarExport {
   static final int STORE_PAGE = 100_000;
 
   /** A tag of the run being read. */
-  private static final class Tag {
+  private static final class Tag extends TagOrder.Linked<Tag> {
     final String name;
     final boolean scalar;
     final boolean wanted;
@@ -332,9 +332,6 @@ public final class ScalarExport {
     /** In the batch being read; alone in it: written as read. */
     boolean inBatch;
     boolean direct;
-    /** The tag that came after this one last time, for the lookup's shortcut (as Ingest's). */
-    String nextName;
-    Tag next;
 
     Tag(String name, boolean scalar, boolean wanted) {
       this.name = name;
@@ -424,8 +421,7 @@ public final class ScalarExport {
     private long maxStep = Long.MIN_VALUE;
     /** Points held by the first read; -1 once past the budget. */
     private long held;
-    private String lastName;
-    private Tag last;
+    private final TagOrder<Tag> order = new TagOrder<>();
     private ScalarExportWriter out;
     int problems;
 
@@ -485,8 +481,7 @@ public final class ScalarExport {
         }
         long before = out.points();
         position = 0;
-        lastName = null;
-        last = null;
+        order.forget();
         readAll();
         for (Tag t : batch) {
           t.inBatch = false;
@@ -573,7 +568,7 @@ public final class ScalarExport {
 
     @Override
     public boolean onScalar(double wall, long step, String tag, float value, boolean tensor) {
-      Tag t = known(tag);
+      Tag t = order.find(tag, tags);
       if (t == null || !t.scalar) {
         return false; // a new tag, or a mismatch: the general path decides
       }
@@ -584,15 +579,14 @@ public final class ScalarExport {
     @Override
     public void onValue(EventView e, ValueView v) {
       String name = v.tag();
-      Tag t = known(name);
+      Tag t = order.find(name, tags);
       if (t == null) {
         if (name.length() > Ingest.MAX_TAG_CHARS) {
           return; // the store skips it (and reports it)
         }
         t = new Tag(name, isScalarTag(v), tagFilter.test(name));
         tags.put(name, t);
-        lastName = name;
-        last = t;
+        order.added(name, t);
       }
       if (t.scalar && v.isScalar()) {
         point(t, e.step(), e.wallTime(), v.scalar());
@@ -607,28 +601,6 @@ public final class ScalarExport {
         return true;
       }
       return v.kind() == ValueKind.TENSOR && md != null && PluginNames.SCALARS.equals(md.pluginName()) && v.isScalar();
-    }
-
-    private Tag known(String name) {
-      Tag l = last;
-      Tag t;
-      if (l != null && name == l.nextName) {
-        t = l.next;
-      } else if (name == lastName) {
-        t = l;
-      } else {
-        t = tags.get(name);
-        if (t == null) {
-          return null;
-        }
-        if (l != null) {
-          l.nextName = name;
-          l.next = t;
-        }
-      }
-      lastName = name;
-      last = t;
-      return t;
     }
 
     private void start(long step) {

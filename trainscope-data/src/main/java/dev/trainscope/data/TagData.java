@@ -7,7 +7,7 @@ import dev.trainscope.events.proto.SummaryMetadata;
  * Everything a run holds for one tag: scalars in a compressed series, anything else in a list of
  * its kind's values in step order. Guarded by the owning run's lock.
  */
-final class TagData {
+final class TagData extends TagOrder.Linked<TagData> {
   /** A histogram step: its buckets, or null while evicted, and where to read them again. */
   static final class HistEntry {
     final ValueRef ref;
@@ -41,9 +41,6 @@ final class TagData {
   final StepList<?> entries;
   long droppedRestart;
   long droppedSession;
-  /** The tag (by identity) that came right after this one last time, and its data: see Ingest. */
-  String nextName;
-  TagData next;
   /** The chunk in which this tag last got values, to tell listeners once per chunk. */
   long touchedInChunk = -1;
 
