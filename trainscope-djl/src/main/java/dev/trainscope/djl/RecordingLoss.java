@@ -33,9 +33,4 @@ final class RecordingLoss extends Loss {
     latest = null;
     return value;
   }
-
-  /** The loss it wraps. */
-  Loss wrapped() {
-    return loss;
-  }
 }
