@@ -105,7 +105,7 @@ class PluginTabsBrowserTest {
         for (int i = 0; i < chirp.length; i++) {
           chirp[i] = (float) (0.5 * Math.sin(2 * Math.PI * (300 + 200 * s) * i / 16000.0));
         }
-        w.audio("audio/chirp", chirp, 1, 16000, s);
+        w.audio("audio/chirp", chirp, 1, 16000, "chirp at *" + (300 + 200 * s) + " Hz*", s);
       }
       w.tensor("audio/labelled", TensorProto.ofStrings(TensorShape.of(2, 2), List.of(LOW,
           "**first** clip".getBytes(StandardCharsets.UTF_8), HIGH, "second".getBytes(StandardCharsets.UTF_8))),
@@ -370,6 +370,12 @@ class PluginTabsBrowserTest {
         Map.Entry<String, byte[]> got = ImagesBrowserTest.fetchFromPage(p, labelled + " audio[data-index='" + i + "']");
         assertArrayEquals(expected[i], got.getValue(), "clip " + i);
       }
+      // a label the writer logged beside its clip
+      String chirp = ".card[data-tab=audio][data-run='java'][data-tag='audio/chirp']";
+      p.locator(chirp).scrollIntoViewIfNeeded();
+      assertEquals("chirp at *500 Hz*", p.readyChartData(chirp).get("clips").get(0).get("label").asText());
+      assertEquals("chirp at <em>500 Hz</em>", p.page.evaluate(
+          "sel => document.querySelector(sel).querySelector('.audio-label p').innerHTML", chirp));
       // the clip plays: the browser reads its length from the bytes served
       Object seconds = p.page.evaluate("sel => new Promise(res => { const a = document.querySelector(sel);"
           + " a.preload = 'auto'; a.onloadedmetadata = () => res(a.duration); a.load(); })", labelled + " audio[data-index='1']");

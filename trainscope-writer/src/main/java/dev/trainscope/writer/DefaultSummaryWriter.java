@@ -452,21 +452,28 @@ final class DefaultSummaryWriter implements SummaryWriter {
 
   @Override
   public void audio(String tag, float[] samples, int channels, float sampleRate, long step) {
-    audio(tag, samples, channels, sampleRate, step, Double.NaN, false);
+    audio(tag, samples, channels, sampleRate, "", step, Double.NaN, false);
+  }
+
+  @Override
+  public void audio(String tag, float[] samples, int channels, float sampleRate, String labelMarkdown, long step) {
+    Require.nonNull(labelMarkdown, "labelMarkdown");
+    audio(tag, samples, channels, sampleRate, labelMarkdown, step, Double.NaN, false);
   }
 
   @Override
   public void audio(String tag, float[] samples, int channels, float sampleRate, long step, double wallTimeSeconds) {
-    audio(tag, samples, channels, sampleRate, step, wallTimeSeconds, true);
+    audio(tag, samples, channels, sampleRate, "", step, wallTimeSeconds, true);
   }
 
-  /** The audio plugin's DT_STRING [1, 2] tensor: the clip's WAV bytes and its label (none). */
-  private void audio(String tag, float[] samples, int channels, float sampleRate, long step, double wall,
+  /** The audio plugin's DT_STRING [1, 2] tensor: the clip's WAV bytes and its label (UTF-8 Markdown, empty for none). */
+  private void audio(String tag, float[] samples, int channels, float sampleRate, String label, long step, double wall,
       boolean given) {
     Require.tag(tag, "tag");
     byte[] wav = Wav.encode(samples, channels, sampleRate);
     double w = wall(wall, given);
-    byte[] body = tensorField(TensorProto.ofStrings(TensorShape.of(1, 2), List.of(wav, new byte[0])));
+    byte[] body = tensorField(TensorProto.ofStrings(TensorShape.of(1, 2),
+        List.of(wav, label.getBytes(StandardCharsets.UTF_8))));
     enqueue(tag(main, tag, Kind.AUDIO), body, null, step, w);
   }
 

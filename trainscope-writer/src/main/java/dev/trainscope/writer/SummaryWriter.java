@@ -122,7 +122,7 @@ public interface SummaryWriter extends AutoCloseable, Flushable {
 
   void images(String tag, List<BufferedImage> images, int columns, long step, double wallTimeSeconds);
 
-  // ---- text ----
+  // ---- audio ----
 
   /**
    * An audio clip for TensorBoard's audio plugin: {@code samples} in [-1, 1] (clipped), interleaved
@@ -132,6 +132,15 @@ public interface SummaryWriter extends AutoCloseable, Flushable {
 
   /** {@link #audio(String, float[], int, float, long)} at a wall time of the caller's. */
   void audio(String tag, float[] samples, int channels, float sampleRate, long step, double wallTimeSeconds);
+
+  /**
+   * {@link #audio(String, float[], int, float, long)} with a label: Markdown shown under the clip
+   * (stored beside the WAV bytes, where {@code tf.summary.audio}'s labels go; the Audio tab and
+   * TensorBoard render it). An empty label is none.
+   */
+  void audio(String tag, float[] samples, int channels, float sampleRate, String labelMarkdown, long step);
+
+  // ---- text ----
 
   /** Markdown text, shown by TensorBoard's text dashboard (which sanitises it). */
   /**

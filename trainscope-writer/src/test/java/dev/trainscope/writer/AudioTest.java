@@ -70,6 +70,22 @@ class AudioTest {
   }
 
   @Test
+  void audio_withLabel_labelBesideTheClip() throws Exception {
+    try (SummaryWriter w = SummaryWriter.create(dir)) {
+      w.audio("speech/clip", new float[] {0.25f, -0.25f}, 1, 16000, "**spoken:** *zwölf*", 7);
+      assertThrows(IllegalArgumentException.class, () -> w.audio("speech/clip", new float[1], 1, 16000, null, 8));
+    }
+    List<Read.Value> vs = Read.values(Read.onlyEventFile(dir), "speech/clip");
+    assertEquals(1, vs.size());
+    TensorProto t = (TensorProto) vs.get(0).value().value();
+    assertEquals(TensorShape.of(1, 2), t.shape());
+    assertEquals("**spoken:** *zwölf*", new String(t.strings().get(1), java.nio.charset.StandardCharsets.UTF_8));
+    try (AudioInputStream in = AudioSystem.getAudioInputStream(new ByteArrayInputStream(t.strings().get(0)))) {
+      assertEquals(2, in.getFrameLength());
+    }
+  }
+
+  @Test
   void audio_badArguments_throwAndWriteNothing() {
     try (SummaryWriter w = SummaryWriter.create(dir)) {
       assertThrows(IllegalArgumentException.class, () -> w.audio("a", new float[3], 2, 8000, 0));
