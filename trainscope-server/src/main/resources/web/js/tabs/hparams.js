@@ -192,7 +192,26 @@ export default {
     function colorCol() {
       const ms = metricCols();
       const id = state.get(COLOR);
-      return ms.find(c => c.id === id) || ms[0] || null;
+      return ms.find(c => c.id === id) || mostTelling(ms, universe());
+    }
+
+    /**
+     * The metric lines are coloured by until the user picks one: the one most sessions have a number
+     * for, then the one with the most distinct values (a placeholder such as Lightning's hp_metric of -1,
+     * the same in every session, colours nothing apart), then the first.
+     */
+    function mostTelling(ms, rows) {
+      let best = null;
+      let bestKey = null;
+      for (const c of ms) {
+        const values = rows.map(r => c.value(r)).filter(v => typeof v === 'number' && Number.isFinite(v));
+        const key = [values.length, new Set(values).size];
+        if (!best || key[0] > bestKey[0] || (key[0] === bestKey[0] && key[1] > bestKey[1])) {
+          best = c;
+          bestKey = key;
+        }
+      }
+      return best;
     }
 
     function tableColumns(rows) {

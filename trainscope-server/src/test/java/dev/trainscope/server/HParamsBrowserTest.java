@@ -254,6 +254,39 @@ class HParamsBrowserTest {
     }
   }
 
+  /**
+   * Lines are coloured by the metric that tells sessions apart until one is chosen: not Lightning's
+   * placeholder hp_metric (-1 in every session) even when it comes first, but a metric the user picks
+   * stays picked.
+   */
+  @Test
+  void colourBy_defaultsToAMetricThatVaries_notAConstantPlaceholder(Chromium chromium) throws Exception {
+    try (SummaryWriter log = SummaryWriter.builder(tmp.resolve("exp")).build()) {
+      log.hparamsExperiment(List.of(HParam.interval("lr", 1e-4, 1e-1)),
+          List.of(HParamMetric.of("hp_metric"), HParamMetric.of("val/acc"), HParamMetric.of("val/loss")));
+    }
+    for (int i = 0; i < 4; i++) {
+      try (SummaryWriter log = SummaryWriter.builder(tmp.resolve("exp/t" + i)).build()) {
+        log.hparamsSessionStart(Map.of("lr", Math.pow(10, -1 - i)));
+        log.scalar("hp_metric", -1, 0);
+        log.scalar("val/acc", 0.5 + 0.1 * i, 0);
+        if (i < 2) {
+          log.scalar("val/loss", 1.0 / (i + 1), 0); // varies too, but half the sessions lack it
+        }
+        log.hparamsSessionEnd(SessionStatus.SUCCESS);
+      }
+    }
+    try (Served s = Served.loaded(tmp); DashboardPage p = chromium.open(s.base)) {
+      p.open("tab=hparams&x.hpView=parallel");
+      p.waitFor("n => { const d = " + DATA + "; return d && d.rows.length === n; }", 4);
+      p.waitFor("() => document.querySelector('.hp-color').value === 'm:val/acc'", null);
+      p.open("tab=hparams&x.hpView=parallel&x.hpColor=" + java.net.URLEncoder.encode("m:hp_metric", StandardCharsets.UTF_8));
+      p.waitFor("n => { const d = " + DATA + "; return d && d.rows.length === n; }", 4);
+      p.waitFor("() => document.querySelector('.hp-color').value === 'm:hp_metric'", null);
+      p.assertNoErrors();
+    }
+  }
+
   /** With {@code -Dtrainscope.screenshots=true}, rewrites docs/screenshots/hparams-{table,parallel,scatter}.png. */
   @Tag("screenshots")
   @Test
