@@ -3,7 +3,6 @@ package dev.trainscope.data;
 import dev.trainscope.events.meaning.Role;
 import dev.trainscope.events.plugins.HParamsPluginData;
 import dev.trainscope.events.plugins.ProtoValue;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,12 +29,6 @@ import java.util.regex.Pattern;
  * its real metrics logged as plain scalars beside it.
  */
 final class HParamsJoin {
-  /**
-   * A run whose last event is younger than this is taken to be still training. Trainings log at
-   * least every few minutes (an epoch's validation, a step's loss); one silent for longer has
-   * stopped or hangs, and a log directory does not say which.
-   */
-  static final Duration LIVE = Duration.ofMinutes(10);
 
   /** PyTorch's add_hparams logs each call into a sub-run named by a timestamp: "run/1712345678.123". */
   private static final Pattern TIMESTAMP_RUN = Pattern.compile("\\d{9,}(\\.\\d+)?");
@@ -155,7 +148,7 @@ final class HParamsJoin {
           lastWall = w;
         }
       }
-      boolean live = lastWall > now - LIVE.toSeconds();
+      boolean live = lastWall > now - HParamsTable.LIVE.toSeconds();
       HParamsPluginData.SessionEndInfo end = e.getValue().end();
       HParamsTable.State state = null;
       if (end != null && end.status() == HParamsPluginData.STATUS_FAILURE) {

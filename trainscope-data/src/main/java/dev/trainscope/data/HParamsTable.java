@@ -1,5 +1,6 @@
 package dev.trainscope.data;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,15 @@ import java.util.Objects;
  * @param columns the hyperparameters, then the metrics, each with its type and domain
  */
 public record HParamsTable(List<String> hparams, List<String> metrics, List<Column> columns, List<Row> rows) {
+  /**
+   * A run whose last event is younger than this is taken to be still training (a session that
+   * logged no end is {@link State#RUNNING}, else {@link State#FINISHED}, inferred). Trainings log
+   * at least every few minutes (an epoch's validation, a step's loss); one silent for longer has
+   * stopped or hangs, and a log directory does not say which. The dashboard's Runs tab judges plain
+   * runs by the same window (the API hands it over), so the two tabs never disagree.
+   */
+  public static final Duration LIVE = Duration.ofMinutes(10);
+
   public HParamsTable {
     hparams = List.copyOf(hparams);
     metrics = List.copyOf(metrics);

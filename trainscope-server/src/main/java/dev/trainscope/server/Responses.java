@@ -211,9 +211,12 @@ final class Responses {
 
   /**
    * {@code /api/hparams}: the hyperparameters and metrics named anywhere, the columns (hparams,
-   * then metrics) with their types and domains, and a row per run with a session.
+   * then metrics) with their types and domains, and a row per run with a session; {@code
+   * liveSeconds}: a run whose last event is younger is taken to be still training (the rows' state,
+   * and the Runs tab's status of runs without a session).
    */
-  record HParams(List<String> hparams, List<String> metrics, List<HParamsColumn> columns, List<HParamsRow> rows) {
+  record HParams(List<String> hparams, List<String> metrics, List<HParamsColumn> columns, List<HParamsRow> rows,
+      long liveSeconds) {
     static HParams of(HParamsTable t) {
       List<HParamsRow> rows = new ArrayList<>(t.rows().size());
       for (HParamsTable.Row r : t.rows()) {
@@ -230,7 +233,7 @@ final class Responses {
             c.type().name().toLowerCase(java.util.Locale.ROOT), c.domain(), c.interval(), c.displayName(),
             c.description()));
       }
-      return new HParams(t.hparams(), t.metrics(), columns, rows);
+      return new HParams(t.hparams(), t.metrics(), columns, rows, HParamsTable.LIVE.toSeconds());
     }
   }
 

@@ -13,8 +13,11 @@ export const count = v => (v === null || v === undefined || Number.isNaN(v) ? ''
 const missing = v => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || v === '';
 const collator = new Intl.Collator(undefined, { numeric: true });
 
-/** A run whose last event is at most this old (seconds) is taken as still training. */
-export const LIVE_SECONDS = 300;
+/**
+ * A run whose last event is at most this old (seconds) is taken as still training, until the server
+ * says its own window (/api/hparams' liveSeconds, by which it judges sessions): one window for both tabs.
+ */
+const DEFAULT_LIVE_SECONDS = 600;
 
 /**
  * The run first, then what people compare runs by, results before settings: the status, the
@@ -35,14 +38,15 @@ export function runColumns({ rows, tags, hpTable, values, runColor, runName = ru
         el('span', { class: 'swatch', style: { background: runColor(r.run) } }),
         el('span', { class: 'run-name', text: runName(r.run) })) },
   ];
-  const status = r => statusOf(r, now, seen(r.run));
+  const live = hpTable && hpTable.liveSeconds > 0 ? hpTable.liveSeconds : DEFAULT_LIVE_SECONDS;
+  const status = r => statusOf(r, now, seen(r.run), live);
   cols.push({ id: 'status', label: 'Status', maxWidth: 110,
     title: 'The session\'s end as logged (hparams); running: no end logged and an event in the last '
-      + `${LIVE_SECONDS / 60} minutes`,
+      + `${live / 60} minutes; finished?: a session that logged no end and has been silent longer`,
     text: r => status(r).text, value: r => status(r).text || null,
     cell: r => {
       const s = status(r);
-      return s.text ? el('span', { class: `run-status status-${s.text}`, text: s.text, title: s.title }) : '';
+      return s.text ? el('span', { class: `run-status status-${s.cls || s.text}`, text: s.text, title: s.title }) : '';
     } });
   if (hpTable) metricColumns(cols, rows, hpTable);
   for (const tag of tags) {
@@ -137,22 +141,23 @@ function sortable(v) {
 
 /**
  * A run's status: the end its session logged (success, failure, aborted); else running when its
- * last event (its wall time, or when the page last heard of new steps: `seen`, in seconds) is
- * recent; else, for a session that logged no end, unknown. {text, title}.
+ * last event (its wall time, or when the page last heard of new steps: `seen`, in seconds) is at
+ * most `live` seconds old; else, for a session that logged no end, finished? (the HParams tab's
+ * word and rule for it). {text, title}.
  */
-export function statusOf(r, now, seen = NaN) {
+export function statusOf(r, now, seen = NaN, live = DEFAULT_LIVE_SECONDS) {
   const hp = r.hp;
   if (hp && hp.status) {
     return { text: hp.status.replace(/^STATUS_/, '').toLowerCase(),
       title: `The session's end, as logged${hp.from ? ` (in ${hp.from})` : ''}` };
   }
   const age = now - Math.max(Number.isFinite(r.end) ? r.end : -Infinity, Number.isFinite(seen) ? seen : -Infinity);
-  if (Number.isFinite(age) && age <= LIVE_SECONDS) {
+  if (Number.isFinite(age) && age <= live) {
     return { text: 'running', title: `No end logged; the last event came ${fmtAge(Math.max(0, age))} ago` };
   }
   if (hp) {
-    return { text: 'unknown', title: 'The session logged no end, and no event came in the last '
-      + `${LIVE_SECONDS / 60} minutes: it stopped without saying how, or is paused` };
+    return { text: 'finished?', cls: 'inferred', title: 'The session logged no end, and no event came in the last '
+      + `${live / 60} minutes: taken to have finished (it may have stopped without saying how, or be paused)` };
   }
   return { text: '', title: '' };
 }

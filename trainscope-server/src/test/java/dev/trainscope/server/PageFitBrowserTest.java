@@ -46,8 +46,8 @@ class PageFitBrowserTest {
    * Runs like the demo's: "cnn" with a tag of every kind the tabs show (scalars, per-layer scalars,
    * histograms, an image, text, a graph, feature views, a latent traversal) and a loss that turns
    * NaN (a finding); nine hparams trials "trial-N" with nine hyperparameters and two metrics,
-   * all ended but "trial-live" (no end, events now: still training) and "trial-quiet" (no end,
-   * events a day old).
+   * all ended but "trial-live" (no end, events 7 minutes old: still training, by the one window
+   * both the Runs and the HParams tab judge by) and "trial-quiet" (no end, events a day old).
    */
   void writeDemoLike() throws Exception {
     try (SummaryWriter log = SummaryWriter.create(logdir.resolve("cnn"))) {
@@ -72,9 +72,7 @@ class PageFitBrowserTest {
     for (int i = 0; i < 9; i++) {
       String name = i == 7 ? "trial-live" : i == 8 ? "trial-quiet" : "trial-" + i;
       var builder = SummaryWriter.builder(logdir.resolve(name));
-      if (i != 7) {
-        builder.clock(InstantSource.fixed(dayAgo));
-      }
+      builder.clock(InstantSource.fixed(i == 7 ? Instant.now().minus(Duration.ofMinutes(7)) : dayAgo));
       try (SummaryWriter log = builder.build()) {
         List<HParam> hparams = new ArrayList<>();
         Map<String, Object> values = new LinkedHashMap<>();
@@ -405,7 +403,12 @@ class PageFitBrowserTest {
         status.put(r.get("run").asText(), r.get("values").get("status").asText());
       }
       assertEquals("running", status.get("trial-live"), status.toString());
-      assertEquals("unknown", status.get("trial-quiet"), status.toString());
+      assertEquals("finished?", status.get("trial-quiet"), status.toString());
+      // the HParams tab's states, judged by the server: the same words for the same runs
+      JsonNode states = p.json("async () => Object.fromEntries((await (await fetch('api/hparams')).json()).rows"
+          + ".map(r => [r.run, r.state + (r.stateInferred ? '?' : '')]))", null);
+      assertEquals("running?", states.get("trial-live").asText(), states.toString());
+      assertEquals("finished?", states.get("trial-quiet").asText(), states.toString());
       assertEquals("success", status.get("trial-0"), status.toString());
       assertEquals("running", status.get("cnn"), "no session, events now: " + status);
       // the long value: cut in the cell, whole in its title
