@@ -5,6 +5,7 @@
 
 import { StepSlider } from './step-slider.js';
 import { el, clear } from '../util.js';
+import { runLabel } from '../colors.js';
 
 /** The step of `steps` (ascending) to show for `step`: itself, else the last before it, else the first. */
 export function stepAtOrBefore(steps, step) {
@@ -44,7 +45,7 @@ export class RunSteps {
     const wanted = this.ctx.state.get(this.stateKey);
     const run = runs.includes(wanted) ? wanted : runs[0] || null;
     clear(this.select);
-    for (const r of runs) this.select.append(el('option', { value: r, text: this.ctx.runName(r), title: r }));
+    for (const r of runs) this.select.append(runLabel(r, { value: r }, 'option'));
     if (run) this.select.value = run;
     if (run !== this.run || force) {
       this.run = run;
