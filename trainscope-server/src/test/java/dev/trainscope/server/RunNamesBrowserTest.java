@@ -196,6 +196,15 @@ class RunNamesBrowserTest {
       p.locator(".hp-toolbar button[data-view='table']").click();
       assertEquals(List.of("second | beta\nclick: open the curves"), labels(p, ".hp-table tr[data-run=beta] .hp-open"));
       assertEquals(List.of(), fetched.stream().filter(u -> u.contains("/api/hparams")).toList(), "a rename fetches no session again");
+
+      // a card tab: the card's run label follows, the images are not fetched again
+      p.tab("images");
+      p.waitFor("() => document.querySelector('.card[data-tab=images][data-run=alpha]')?.dataset.state === 'ready'", null);
+      fetched.clear();
+      rename(p, "alpha", "third");
+      p.waitFor("() => document.querySelector('.card[data-run=alpha] .card-run .run-name').textContent === 'third'", null);
+      assertEquals(List.of("third | alpha"), labels(p, ".card[data-run=alpha] .card-run .run-name"));
+      assertEquals(List.of(), fetched.stream().filter(u -> u.contains("/api/blob")).toList(), "a rename fetches no image again");
       p.assertNoErrors();
     }
   }
