@@ -4,6 +4,7 @@
 // shown is the user's alias for the run (the URL's `names`) or its folder name.
 
 import * as state from './state.js';
+import { el } from './util.js';
 
 // Sixteen hues that stay apart on light and dark backgrounds (no two near-twins).
 const PALETTE = [
@@ -56,4 +57,23 @@ export function colorChosen(run) {
 /** The name the page shows for a run: its alias, else its folder name. */
 export function runName(run) {
   return state.pairs('names').get(run) || run;
+}
+
+/**
+ * A run's name as the page shows it: an element (a span unless {@code tag} says otherwise, e.g.
+ * 'option') whose text is runName(run) and whose hover title is the folder name, as the run list
+ * shows it (attrs may give another title). relabelRuns() gives it the new alias after a rename, so a tab need not draw again.
+ * An element holding only text (an option) may go on after the name: attrs['data-name-after'].
+ */
+export function runLabel(run, attrs = {}, tag = 'span') {
+  return el(tag, { class: 'run-name', title: run, ...attrs, text: runName(run) + (attrs['data-name-after'] || ''),
+    'data-name-of': run });
+}
+
+/** Gives every label runLabel made under {@code root} its run's display name now (after a rename). */
+export function relabelRuns(root) {
+  for (const node of root.querySelectorAll('[data-name-of]')) {
+    const name = runName(node.dataset.nameOf) + (node.dataset.nameAfter || '');
+    if (node.textContent !== name) node.textContent = name;
+  }
 }

@@ -23,7 +23,10 @@
 //     api, state,
 //     runColor(run): the run's colour (chosen by the user, else from its name)
 //     runName(run): the name to show for a run (the user's alias, else the folder name); show the
-//                   folder name on hover (title) where the alias is shown
+//                   folder name on hover (title) where the alias is shown. Labels made by
+//                   colors.js's runLabel(run) follow a rename by themselves; a tab that draws
+//                   names (canvases, charts) draws them again on refresh('state') when
+//                   state.get('names') changed, from the data it holds
 //     runs(): every RunInfo, sorted by name
 //     selectedRuns(): names of the runs passing the run filter and ticked, sorted
 //     runTags(run): every TagInfo of one run, whatever the tag filter ([] for an unknown run)
@@ -40,7 +43,7 @@
 import * as state from './state.js';
 import { api } from './api.js';
 import { live } from './api.js';
-import { runColor, runName } from './colors.js';
+import { runColor, runName, relabelRuns } from './colors.js';
 import { RunList } from './runs.js';
 import { TabBar } from './tabbar.js';
 import { resizableSidebar } from './sidebar.js';
@@ -404,10 +407,16 @@ async function main() {
     if (keys.has('theme')) applyTheme();
     if (keys.has('tab')) mountTab();
     if (keys.has('colors')) runList.update();
-    if (keys.has('runFilter') || keys.has('hidden') || keys.has('names')) {   // the run filter matches display names too
+    if (keys.has('names')) {   // a rename: every run label the tab made with runLabel shows the new name
+      relabelRuns(document.getElementById('content'));
+      relabelRuns(document.getElementById('tab-settings'));
+    }
+    if (keys.has('runFilter') || keys.has('hidden') || keys.has('names')) {
       runList.update();
       renderTabs();
-      refresh('selection');
+      // a rename alone changes the selection only through a run filter (it matches display names
+      // too); without one the tab hears 'state' and draws the names again from what it holds
+      if (keys.has('runFilter') || keys.has('hidden') || state.get('runFilter')) refresh('selection');
     }
     if (keys.has('tagFilter')) {
       checkFilter();

@@ -20,6 +20,7 @@ import { nums } from '../api.js';
 import { RE2JS } from '../../vendor/re2js/index.js';
 import { LineChart } from '../views/line-chart.js';
 import { testHook } from '../testhooks.js';
+import { runLabel } from '../colors.js';
 
 /** Points fetched per request; a series stops at MAX_POINTS, with a note. */
 const PAGE = 10000;
@@ -93,7 +94,7 @@ class ChartCard {
       const columns = align(this.series);
       this.plot.setData({
         columns,
-        series: this.series.map(s => ({ label: `${s.run} ${s.tag}`, color: this.ctx.runColor(s.run),
+        series: this.series.map(s => ({ label: `${this.ctx.runName(s.run)} ${s.tag}`, color: this.ctx.runColor(s.run),
           width: s.role === 'lower' || s.role === 'upper' ? 0.75 : 1.5, dash: s.role === 'line' || s.role === 'value' ? undefined : [4, 3],
           points: columns[0].length === 1 })),
         bands: this.bands.map(([upper, lower]) => ({ upper: upper + 1, lower: lower + 1,
@@ -101,9 +102,9 @@ class ChartCard {
       });
       this.legend.replaceChildren(...this.series.filter(s => s.role === 'line' || s.role === 'value').map(s =>
         el('span', { class: 'pr-legend-item' }, el('span', { class: 'swatch', style: { background: this.ctx.runColor(s.run) } }),
-          `${s.run}: ${s.tag}`)));
+          runLabel(s.run), `: ${s.tag}`)));
       if (!this.series.length) notes.push('No scalar of the selected runs matches this chart.');
-      this.note.textContent = notes.join(' ');
+      this.note.replaceChildren(...notes.flatMap((n, i) => (i ? [' ', n] : [n])));   // text, or a node naming a run
       this.el.dataset.state = 'ready';
     } catch (e) {
       this.el.dataset.state = 'error';
@@ -161,7 +162,7 @@ class ChartCard {
           { run, tag: m.upper, role: 'upper', points: upper });
         this.bands.push([base + 2, base + 1]);
         if (!lower.steps.length || !upper.steps.length) {
-          notes.push(`${run} has no scalar ${!lower.steps.length ? m.lower : m.upper}: no band.`);
+          notes.push(el('span', {}, runLabel(run), ` has no scalar ${!lower.steps.length ? m.lower : m.upper}: no band.`));
         }
       }
     }
@@ -253,11 +254,13 @@ export default {
         }
         root.append(details);
       }
-      const unreadable = Object.entries(layout.unreadable || {}).map(([run, why]) => `${run}: ${why}`);
+      const unreadable = Object.entries(layout.unreadable || {}).map(([run, why]) => el('div', {}, runLabel(run), `: ${why}`));
       message.hidden = layout.categories.length > 0 && unreadable.length === 0;
-      message.textContent = layout.categories.length === 0
-        ? 'No custom scalars layout in the log directory: write one with add_custom_scalars, TensorFlow\'s custom_scalar summary or writer.customScalars().'
-        : unreadable.join('\n');
+      if (layout.categories.length === 0) {
+        message.textContent = 'No custom scalars layout in the log directory: write one with add_custom_scalars, TensorFlow\'s custom_scalar summary or writer.customScalars().';
+      } else {
+        message.replaceChildren(...unreadable);
+      }
     }
 
     /** The selection or data changed: every chart draws again when next in view. */

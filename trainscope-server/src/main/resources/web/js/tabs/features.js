@@ -151,6 +151,7 @@ export default {
     rs.refresh();
     return {
       refresh(reason) {
+        if (reason === 'state' && !rs.choiceChanged()) return;
         if (reason === 'runs' || reason === 'selection' || reason === 'state') {
           rs.refresh(reason === 'runs');
         } else if (reason && reason.live && reason.live.some(u => u.run === rs.run

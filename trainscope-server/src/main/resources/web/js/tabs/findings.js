@@ -27,6 +27,7 @@ import { EvidenceView } from '../views/evidence.js';
 import { select, read } from '../views/controls.js';
 import { el, clear, fmt } from '../util.js';
 import { num } from '../api.js';
+import { runLabel, runName } from '../colors.js';
 
 const SEVERITY = 'x.severity';
 
@@ -164,8 +165,10 @@ function uncheckedText(checks) {
 
 function verdictSection(v, placed, all, ctx, open) {
   const head = el('h3', { class: 'fd-run-name' }, ...v.runs.map(r => el('span', { class: 'swatch', title: r,
-    style: { background: ctx.runColor(r) } })), el('span', { text: v.subject }));
-  if (v.runs.length > 1 || v.runs[0] !== v.subject) head.append(el('span', { class: 'muted', text: ` (runs ${v.runs.join(', ')})` }));
+    style: { background: ctx.runColor(r) } })), v.runs.includes(v.subject) ? runLabel(v.subject) : el('span', { text: v.subject }));
+  if (v.runs.length > 1 || v.runs[0] !== v.subject) {
+    head.append(el('span', { class: 'muted' }, ' (runs ', ...v.runs.flatMap((r, i) => (i ? [', ', runLabel(r)] : [runLabel(r)])), ')'));
+  }
   const section = el('section', { class: 'fd-verdict fd-run', 'data-subject': v.subject, 'data-runs': JSON.stringify(v.runs),
     'data-run': v.runs[0], 'data-healthy': String(v.healthy), 'data-severity': v.healthy ? '' : v.severity || '' }, head);
   if (v.healthy) {
@@ -196,7 +199,7 @@ function verdictSection(v, placed, all, ctx, open) {
 function card(f, place, severity, rootFinding) {
   const where = [`rule ${f.rule}`, `steps ${fmt(f.fromStep)}–${fmt(f.toStep)}`];
   if (f.layer) where.push(`layer ${f.layer}`);
-  where.push(`run ${f.run}`);
+  where.push('run ');
   const evidence = el('dl', { class: 'fd-numbers' });
   for (const [k, v] of Object.entries(f.evidence || {})) {
     evidence.append(el('dt', { text: k }), el('dd', { text: fmt(num(v)) }));
@@ -205,14 +208,14 @@ function card(f, place, severity, rootFinding) {
   if ((f.tags || []).length) links.append(el('span', { class: 'muted', text: 'evidence: ' }));
   for (const tag of f.tags || []) {
     links.append(el('a', { class: 'fd-evidence', href: '#', 'data-tag': tag, text: tag,
-      title: `Show ${tag} of ${f.run} around steps ${f.fromStep}–${f.toStep}`,
+      title: `Show ${tag} of ${runName(f.run)} around steps ${f.fromStep}–${f.toStep}`,
       onclick: e => { e.preventDefault(); findings.openEvidence(f, tag); } }), ' ');
   }
   const parts = [
     el('div', { class: 'fd-head' }, el('span', { class: `sev sev-${severity}`, text: severity,
       title: severity !== f.severity ? `the worst of what it explains; this finding alone: ${f.severity}` : undefined }),
     el('span', { class: 'fd-text', text: f.summary })),
-    el('div', { class: 'fd-where muted', text: where.join(' · ') }),
+    el('div', { class: 'fd-where muted' }, where.join(' · '), runLabel(f.run)),
   ];
   if (f.basis) parts.push(el('div', { class: 'fd-basis muted', text: `based on ${f.basis}` }));
   if (place === 'consequence') {
@@ -294,7 +297,7 @@ function explanation(x) {
       if (r.layer) meaning.push(`layer ${r.layer}`);
       if (r.param) meaning.push(r.param);
       return el('tr', { class: 'fd-role', 'data-run': r.run, 'data-tag': r.tag, 'data-role': r.role, 'data-split': r.split,
-        'data-source': r.source }, ...(several ? [el('td', { text: r.run })] : []),
+        'data-source': r.source }, ...(several ? [el('td', {}, runLabel(r.run))] : []),
       el('td', {}, el('code', { text: r.tag })), el('td', { text: meaning.join(', ') }), el('td', { class: 'muted', text: r.source }));
     })));
   out.push(el('h4', {}, 'Tags read as ', el('span', { class: 'muted',

@@ -16,6 +16,7 @@ import { parseSteps } from '../views/histogram-data.js';
 import { el, clear, fmt, debounce } from '../util.js';
 import * as findings from '../findings.js';
 import { apiUrl } from '../api.js';
+import { runLabel } from '../colors.js';
 
 const ROLE_TITLES = {
   weights: 'Weights', biases: 'Biases', gradients: 'Gradients', pre_activations: 'Pre-activations',
@@ -140,7 +141,8 @@ export default {
       }
       clear(sourceSelect);
       for (const s of sources) {
-        sourceSelect.append(el('option', { value: keyOf(s), text: s.run ? `${s.run} · ${s.label}` : `model · ${s.label}` }));
+        sourceSelect.append(s.run ? runLabel(s.run, { value: keyOf(s), 'data-name-after': ` · ${s.label}` }, 'option')
+          : el('option', { value: keyOf(s), text: `model · ${s.label}` }));
       }
       if (sources.length === 0) {
         tab.dataset.state = 'empty';

@@ -25,6 +25,7 @@ import { el, fmt, regex } from '../util.js';
 import { VirtualTable } from '../views/virtual-table.js';
 import { read } from '../views/controls.js';
 import { testHook } from '../testhooks.js';
+import { runLabel } from '../colors.js';
 import {
   sessions, columns, defaultHidden, parseFilters, serializeFilters, passes, sortRows, domainOf, extentOf, toCsv, STATES,
 } from '../views/hparams-model.js';
@@ -38,7 +39,7 @@ const FILTER = 'x.hpFilter';
 const STATE = 'x.hpState';
 const PICK = 'x.hpPick';
 const SYNC = 'x.hpSync';
-const KEYS = [VIEW, COLOR, SORT, HIDE, FILTER, STATE, PICK, SYNC, 'runFilter'];
+const KEYS = [VIEW, COLOR, SORT, HIDE, FILTER, STATE, PICK, SYNC, 'runFilter', 'names'];
 
 /** Axes the scatter matrix draws at most: more would leave each plot too small to read. */
 const SCATTER_X = 6;
@@ -220,14 +221,14 @@ export default {
       return cols.filter(c => c.kind === 'run' || !hide.has(c.id)).map(c => {
         const base = { id: c.id, label: c.label, title: c.title || c.label, value: c.value, num: c.type === 'number' };
         if (c.kind === 'run') {
-          return { ...base, minWidth: 200, maxWidth: 420, extra: 40, text: r => r.run, cell: r => {
+          return { ...base, minWidth: 200, maxWidth: 420, extra: 40, text: r => ctx.runName(r.run), cell: r => {
             const box = el('input', { type: 'checkbox', class: 'hp-pick', 'aria-label': `tick ${r.run}`,
               title: 'Tick to select only the ticked sessions' });
             box.checked = p.has(r.run);
             box.addEventListener('change', () => togglePick(r.run, box.checked));
             return el('span', { class: 'run-cell' }, box, el('span', { class: 'swatch', style: { background: ctx.runColor(r.run) } }),
-              el('button', { type: 'button', class: 'link hp-open run-name', text: r.run, title: `${r.runs.join('\n')}\nclick: open the curves` ,
-                onclick: () => openCurves(r.run) }));
+              runLabel(r.run, { class: 'link hp-open run-name', type: 'button', title: `${r.runs.join('\n')}\nclick: open the curves`,
+                onclick: () => openCurves(r.run) }, 'button'));
           } };
         }
         if (c.kind === 'state') {
@@ -365,7 +366,7 @@ export default {
         const axisIds = new Set(axes.map(a => a.id));
         const others = Object.fromEntries(Object.entries(f).filter(([id]) => !axisIds.has(id)));
         const lines = rows.filter(r => passes(r, cols, others, st));
-        drawParallel(parallel.chart, { axes, rows: lines, colorCol: colorCol(), filters: f,
+        drawParallel(parallel.chart, { axes, rows: lines, colorCol: colorCol(), filters: f, runName: ctx.runName,
           onBrush: brushed => {
             const next = { ...filters(), ...brushed };
             for (const [id, x] of Object.entries(next)) if (x === null) delete next[id];
@@ -384,7 +385,7 @@ export default {
           message.textContent = 'Nothing to plot: the scatter matrix needs a hyperparameter that varies across the sessions '
             + 'passing the filters and a metric they logged.';
         }
-        drawScatter(scatter.chart, { xs, ys, rows: shown, colorCol: colorCol(), onOpen: openCurves });
+        drawScatter(scatter.chart, { xs, ys, rows: shown, colorCol: colorCol(), runName: ctx.runName, onOpen: openCurves });
       }
     }
 

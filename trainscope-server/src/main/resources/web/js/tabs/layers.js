@@ -12,6 +12,7 @@ import * as findings from '../findings.js';
 import { nums } from '../api.js';
 import { el, clear, debounce } from '../util.js';
 import { onThemeChange } from '../theme.js';
+import { runLabel } from '../colors.js';
 
 const MAX_RUNS = 12;
 const TITLES = {
@@ -131,7 +132,7 @@ export default {
         const body = el('div', { class: 'layers-body' }, el('p', { class: 'muted', text: 'Loading…' }));
         const section = el('section', { class: 'card layers-run', 'data-run': run, 'data-state': 'loading' },
           el('div', { class: 'card-head' }, el('span', { class: 'swatch', style: { background: ctx.runColor(run) } }),
-            el('span', { class: 'card-title', text: ctx.runName(run), title: run })), body);
+            runLabel(run, { class: 'card-title' })), body);
         views.set(run, { section, body, maps: [], data: null });
         root.append(section);
       }

@@ -18,6 +18,7 @@ import { el, clear, fmt } from '../util.js';
 import { StepSlider } from '../views/step-slider.js';
 import { testHook } from '../testhooks.js';
 import { onThemeChange } from '../theme.js';
+import { runLabel } from '../colors.js';
 
 const EMPTY = 'No meshes in the selected runs: log them with add_mesh, TensorFlow\'s mesh summary or writer.mesh()';
 
@@ -211,7 +212,7 @@ class MeshCard {
     const swatch = el('span', { class: 'swatch', style: { background: ctx.runColor(run) } });
     this.note = el('span', { class: 'card-desc' });
     this.el.append(el('div', { class: 'card-head' }, el('span', { class: 'card-title', title: mesh.name }, mesh.name),
-      el('span', { class: 'card-run' }, swatch, run), this.note));
+      el('span', { class: 'card-run', title: run }, swatch, runLabel(run)), this.note));
     this.view = new MeshView(this.el);
     const controls = el('div', { class: 'mesh-controls' });
     this.el.append(controls);

@@ -2,7 +2,8 @@
 // selected runs overlaid, precision (y) against recall (x), one point per threshold. A step slider
 // per tag runs over the steps any run holds; each run shows its curve at the latest step at or
 // before the chosen one (its first step when it has none so early). Pointing at the chart shows the
-// nearest point's run, step, threshold, precision, recall and TP/FP/TN/FN counts.
+// nearest point's run, step, threshold, precision, recall and TP/FP/TN/FN counts. Runs are named by
+// their display names (the folder name on hover).
 //
 // The tensor behind a curve (TensorBoard's pr_curves plugin) is [6, n] floats: rows TP, FP, TN, FN,
 // precision, recall at the thresholds i / (n - 1), i = 0..n-1.
@@ -19,6 +20,7 @@ import { num } from '../api.js';
 import { StepSlider } from '../views/step-slider.js';
 import { LineChart } from '../views/line-chart.js';
 import { testHook } from '../testhooks.js';
+import { runLabel } from '../colors.js';
 
 /** A pointer further than this many CSS pixels from every point shows no readout. */
 const HOVER_PX = 40;
@@ -103,11 +105,11 @@ class PrCard {
     this.shown.forEach((s, k) => columns.push(rows.map(r => (r[1] === k ? r[2] : null))));
     this.chart.setData({
       columns,
-      series: this.shown.map(({ run }) => ({ label: run, color: this.ctx.runColor(run), points: true })),
+      series: this.shown.map(({ run }) => ({ label: this.ctx.runName(run), color: this.ctx.runColor(run), points: true })),
     });
     this.legend.replaceChildren(...this.shown.map(({ run, curve }) => el('span', { class: 'pr-legend-item' },
       el('span', { class: 'swatch', style: { background: this.ctx.runColor(run) } }),
-      `${run} (step ${fmt(curve.step)})`)));
+      runLabel(run), ` (step ${fmt(curve.step)})`)));
     this.showHover(null);
   }
 
@@ -148,7 +150,7 @@ class PrCard {
     clear(this.readout);
     this.readout.append(
       el('span', { class: 'swatch', style: { background: this.ctx.runColor(p.run) } }),
-      el('b', { text: p.run }), ` step ${fmt(h.step)} · threshold ${fmt(h.threshold)} · precision ${fmt(h.precision)}`
+      runLabel(p.run, {}, 'b'), ` step ${fmt(h.step)} · threshold ${fmt(h.threshold)} · precision ${fmt(h.precision)}`
         + ` · recall ${fmt(h.recall)} · TP ${fmt(h.tp)} · FP ${fmt(h.fp)} · TN ${fmt(h.tn)} · FN ${fmt(h.fn)}`);
   }
 

@@ -15,6 +15,7 @@ import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import { apiUrl, ApiError } from '../api.js';
 import { el, clear, regex, debounce } from '../util.js';
 import { testHook } from '../testhooks.js';
+import { runLabel } from '../colors.js';
 
 const REASON = 'No embeddings in the selected runs: log them with add_embedding or writer.embedding()';
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
@@ -205,7 +206,7 @@ export default {
       const wanted = stateOf('x.prun');
       const run = runs.includes(wanted) ? wanted : runs[0] || null;
       clear(runSelect);
-      for (const r of runs) runSelect.append(el('option', { value: r, text: r }));
+      for (const r of runs) runSelect.append(runLabel(r, { value: r }, 'option'));
       if (!run) {
         tab.dataset.state = 'empty';
         status.textContent = REASON;

@@ -20,6 +20,7 @@
 
 import { el, groupByPrefix } from '../util.js';
 import { ApiError } from '../api.js';
+import { runLabel } from '../colors.js';
 
 const KEY_SEP = '\n';
 
@@ -161,8 +162,7 @@ export class CardGrid {
       el('div', { class: 'card-head' },
         el('span', { class: 'card-title', text: title, title: tag }), tools),
       el('div', { class: 'card-run', title: run },
-        el('span', { class: 'swatch', style: { background: this.ctx.runColor(run) } }),
-        el('span', { class: 'run-name', text: this.ctx.runName(run) })),
+        el('span', { class: 'swatch', style: { background: this.ctx.runColor(run) } }), runLabel(run)),
       info.description ? el('div', { class: 'card-desc', text: info.description }) : null,
       body, note);
     const card = {

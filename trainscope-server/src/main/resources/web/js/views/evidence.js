@@ -18,6 +18,7 @@ import { BandsChart } from './bands-chart.js';
 import { nums } from '../api.js';
 import * as findings from '../findings.js';
 import { testHook } from '../testhooks.js';
+import { runLabel } from '../colors.js';
 
 /** Values spanning more than this ratio (all positive) are drawn on a log axis. */
 const LOG_SPAN = 100;
@@ -39,7 +40,7 @@ export class EvidenceView {
     parent.append(this.el);
     this.renderHead();
     if (!info) {
-      this.body.append(el('p', { class: 'empty error', text: `The run “${ev.run}” has no tag “${ev.tag}” (any more).` }));
+      this.body.append(el('p', { class: 'empty error' }, 'The run “', runLabel(ev.run), `” has no tag “${ev.tag}” (any more).`));
       this.el.dataset.state = 'empty';
     } else if (info.kind === 'scalar') {
       this.scalar();
@@ -64,7 +65,7 @@ export class EvidenceView {
     if (this.range) where.push(`showing ${fmt(Math.floor(this.range.x0))}–${fmt(Math.ceil(this.range.x1))}`);
     this.head.append(el('div', { class: 'ev-top' }, back, title),
       el('div', { class: 'ev-where muted' },
-        el('span', { class: 'swatch', style: { background: this.ctx.runColor(ev.run) } }), ` ${this.ctx.runName(ev.run)} · ${where.join(' · ')}`,
+        el('span', { class: 'swatch', style: { background: this.ctx.runColor(ev.run) } }), ' ', runLabel(ev.run), ` · ${where.join(' · ')}`,
         this.logControl ? ' · ' : '', this.logControl || ''));
   }
 

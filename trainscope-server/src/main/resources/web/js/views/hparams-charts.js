@@ -14,6 +14,12 @@ function esc(s) {
   return String(s).replace(/[&<>"']/g, ch => `&#${ch.charCodeAt(0)};`);
 }
 
+/** A session's run in a tooltip: its display name, and the folder name under it when they differ. */
+function runText(run, runName) {
+  const name = runName(run);
+  return name === run ? esc(run) : `${esc(name)}<br><span style="opacity:0.7">${esc(run)}</span>`;
+}
+
 function colors() {
   const css = getComputedStyle(document.documentElement);
   return { fg: css.getPropertyValue('--fg').trim() || '#222', muted: css.getPropertyValue('--muted').trim() || '#777',
@@ -58,9 +64,10 @@ export function mountChart(host) {
 /**
  * Draws parallel coordinates of {@code rows} over {@code axes} (columns) into {@code chart}, with
  * the brushes {@code filters} holds; {@code onBrush(filters for the axes)} hears a brush drawn,
- * moved or cleared; {@code onOpen(run)} a click on a line.
+ * moved or cleared; {@code onOpen(run)} a click on a line; {@code runName(run)} names a line's run
+ * in its tooltip.
  */
-export function drawParallel(chart, { axes, rows, colorCol, filters, onBrush, onOpen }) {
+export function drawParallel(chart, { axes, rows, colorCol, filters, runName = run => run, onBrush, onOpen }) {
   const c = colors();
   const domains = axes.map(a => (a.type === 'number' ? null : domainOf(a, rows)));
   const colorDim = colorCol ? axes.findIndex(a => a.id === colorCol.id) : -1;
@@ -73,7 +80,7 @@ export function drawParallel(chart, { axes, rows, colorCol, filters, onBrush, on
   chart.setOption({
     animation: false,
     textStyle: { color: c.fg },
-    tooltip: { trigger: 'item', confine: true, formatter: p => esc(p.name) },
+    tooltip: { trigger: 'item', confine: true, formatter: p => runText(p.name, runName) },
     parallel: { left: 40, right: visual ? 90 : 40, top: 60, bottom: 30,
       parallelAxisDefault: {
         realtime: false, nameLocation: 'end', nameGap: 14, nameRotate: 20,
@@ -132,9 +139,10 @@ function brushFilters(chart, axes, domains) {
 
 /**
  * Draws a matrix of scatter plots: a column per hyperparameter, a row per metric, a point per
- * session coloured by {@code colorCol}; {@code onOpen(run)} hears a click on a point.
+ * session coloured by {@code colorCol}; {@code onOpen(run)} hears a click on a point; {@code
+ * runName(run)} names a point's run in its tooltip.
  */
-export function drawScatter(chart, { xs, ys, rows, colorCol, onOpen }) {
+export function drawScatter(chart, { xs, ys, rows, colorCol, runName = run => run, onOpen }) {
   const c = colors();
   const grids = [];
   const xAxes = [];
@@ -173,7 +181,7 @@ export function drawScatter(chart, { xs, ys, rows, colorCol, onOpen }) {
     animation: false,
     textStyle: { color: c.fg },
     tooltip: { trigger: 'item', confine: true,
-      formatter: p => `${esc(p.name)}<br>${fmt(p.value[1])} at ${esc(typeof p.value[0] === 'number' ? fmt(p.value[0]) : p.value[0])}` },
+      formatter: p => `${runText(p.name, runName)}<br>${fmt(p.value[1])} at ${esc(typeof p.value[0] === 'number' ? fmt(p.value[0]) : p.value[0])}` },
     grid: grids, xAxis: xAxes, yAxis: yAxes, series, visualMap: visual ? [visual] : [],
   }, { notMerge: true });
   chart.off('click');

@@ -5,6 +5,7 @@
 
 import { StepSlider } from './step-slider.js';
 import { el, clear } from '../util.js';
+import { runLabel } from '../colors.js';
 
 /** The step of `steps` (ascending) to show for `step`: itself, else the last before it, else the first. */
 export function stepAtOrBefore(steps, step) {
@@ -36,15 +37,25 @@ export class RunSteps {
     this.slider = new StepSlider(this.bar, { label: 'Step', onChange: () => this.onStep(this.slider.step()) });
     this.run = undefined;       // nothing built yet: the first refresh builds, even for no run
     this.steps = new Map();     // tag -> [steps], from /api/blobs
+    this.wanted = undefined;    // the URL's choice of run at the last refresh
+  }
+
+  /**
+   * Whether the URL's choice of run moved since the last refresh: other state (a rename, whose
+   * labels follow by themselves, or another tab's key) needs no refresh and no fetch.
+   */
+  choiceChanged() {
+    return this.ctx.state.get(this.stateKey) !== this.wanted;
   }
 
   /** Re-reads which runs qualify and (re)builds the chosen one's view when it changed. */
   async refresh(force = false) {
     const runs = this.runsWith(this.ctx);
     const wanted = this.ctx.state.get(this.stateKey);
+    this.wanted = wanted;
     const run = runs.includes(wanted) ? wanted : runs[0] || null;
     clear(this.select);
-    for (const r of runs) this.select.append(el('option', { value: r, text: this.ctx.runName(r), title: r }));
+    for (const r of runs) this.select.append(runLabel(r, { value: r }, 'option'));
     if (run) this.select.value = run;
     if (run !== this.run || force) {
       this.run = run;

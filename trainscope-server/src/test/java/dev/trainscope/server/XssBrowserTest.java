@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainscope.writer.SummaryWriter;
 import java.awt.image.BufferedImage;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,7 @@ class XssBrowserTest {
         log.histogram(IMG + "/weights", new double[] {step, step + 1, step + 2, 0.5}, step);
         log.image(SCRIPT + "/image", img, step);
         log.text(IMG + "/notes", TEXT, step);
+        log.prCurve("pr", new boolean[] {true, false, true, false}, new float[] {0.9f, 0.2f, 0.6f, 0.4f}, 5, step);
       }
       log.hparams(Map.of("optimizer", SCRIPT, IMG, 0.1), Map.of(SCRIPT + "/metric", 0.5), "trial");
     }
@@ -65,6 +68,9 @@ class XssBrowserTest {
       served.close();
     }
   }
+
+  /** A display name given in the run list (the URL's names): user text, never markup. */
+  static final String ALIAS = "<img src=x onerror=window.__pwned=2>";
 
   /** What must never be in the page: elements or handlers from the names and text. */
   static void assertNoInjectedMarkup(DashboardPage p, String tab) {
@@ -175,6 +181,48 @@ class XssBrowserTest {
       // one session: nothing varies, so no scatter plot, and a note saying so
       p.locator(".hp-toolbar button[data-view='scatter']").click();
       p.waitFor("() => document.querySelector('.hp-view .empty').innerText.startsWith('Nothing to plot')", null);
+
+      assertEquals(null, p.page.evaluate("() => window.__pwned"));
+      p.assertNoErrors();
+    }
+  }
+
+  @Test
+  void hostileDisplayNames_areTextInHParamsAndPrCurves() {
+    String names = URLEncoder.encode(IMG + "\t" + ALIAS + " pr\n" + IMG + "/trial\t" + ALIAS + " hp", StandardCharsets.UTF_8)
+        .replace("+", "%20");
+    try (DashboardPage p = chromium.open(served.base)) {
+      p.open("names=" + names + "&tab=hparams");
+      p.waitFor("() => document.querySelectorAll('.hp-table tr[data-run]').length === 1", null);
+      assertEquals(ALIAS + " hp", p.page.textContent(".hp-table tr[data-run] .hp-open"), "the alias as text in the table");
+      assertNoInjectedMarkup(p, "hparams table");
+      p.locator(".hp-toolbar button[data-view='parallel']").click();
+      p.waitFor("() => document.querySelector('.hp-parallel').__chart", null);
+      String tip = (String) p.page.evaluate("() => { const c = document.querySelector('.hp-parallel').__chart;"
+          + " return c.getOption().tooltip[0].formatter({ name: c.getOption().series[0].data[0].name }); }");
+      String esc = (ALIAS + " hp").replace("<", "&#60;").replace(">", "&#62;");
+      assertEquals(esc + "<br><span style=\"opacity:0.7\">" + (IMG + "/trial").replace("<", "&#60;").replace(">", "&#62;") + "</span>",
+          tip, "the tooltip's HTML escapes the alias and the folder");
+      // the tooltip as ECharts writes it into the page
+      // (the pointer midway between the line's first two points: its points are its polyline's)
+      var mid = p.json("() => { const host = document.querySelector('.hp-parallel'); const c = host.__chart;"
+          + " const pts = c.getModel().getSeriesByIndex(0).getData().getItemGraphicEl(0).shape.points; const r = host.getBoundingClientRect();"
+          + " return { x: r.left + (pts[0][0] + pts[1][0]) / 2, y: r.top + (pts[0][1] + pts[1][1]) / 2 }; }", null);
+      p.page.mouse().move(mid.get("x").asDouble() - 20, mid.get("y").asDouble() - 20);
+      p.page.mouse().move(mid.get("x").asDouble(), mid.get("y").asDouble());
+      p.waitFor("a => [...document.querySelectorAll('.hp-parallel div')].some(d => d.textContent.includes(a))", ALIAS + " hp");
+      assertNoInjectedMarkup(p, "hparams tooltip");
+
+      p.tab("prcurves");
+      p.readyChartData(".pr-card[data-tag='pr']");
+      assertEquals(ALIAS + " pr", p.page.textContent(".pr-card .pr-legend .run-name"), "the alias as text in the legend");
+      assertEquals(IMG, p.page.getAttribute(".pr-card .pr-legend .run-name", "title"), "the folder on hover");
+      hoverAll(p, ".pr-card .line-chart");
+      var at = p.json("r => document.querySelector('.pr-card').__pointAt(r, 2)", IMG);
+      p.page.mouse().move(at.get("x").asDouble(), at.get("y").asDouble());
+      p.waitFor("() => document.querySelector('.pr-card').__chartData.hover", null);
+      assertEquals(ALIAS + " pr", p.page.textContent(".pr-card .pr-readout .run-name"), "the readout names the run as text");
+      assertNoInjectedMarkup(p, "prcurves");
 
       assertEquals(null, p.page.evaluate("() => window.__pwned"));
       p.assertNoErrors();
