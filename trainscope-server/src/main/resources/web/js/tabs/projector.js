@@ -597,7 +597,9 @@ export default {
           if (reason === 'runs') view.run = null;
           refreshRuns();
         } else if (reason === 'state') {
-          if (runSelect.value !== stateOf('x.prun') && stateOf('x.prun')) refreshRuns();
+          // the run asked for (the select, a link, Back) is not the one shown: the select already shows
+          // the user's choice, so compare with what is loaded
+          if (stateOf('x.prun') && stateOf('x.prun') !== view.run) refreshRuns();
           else if (view.list && wantedKey() !== view.loadedKey) load();
         }
       },
