@@ -23,7 +23,8 @@ function runText(run, runName) {
 function colors() {
   const css = getComputedStyle(document.documentElement);
   return { fg: css.getPropertyValue('--fg').trim() || '#222', muted: css.getPropertyValue('--muted').trim() || '#777',
-    grid: css.getPropertyValue('--grid').trim() || '#eee', border: css.getPropertyValue('--border').trim() || '#ccc' };
+    grid: css.getPropertyValue('--grid').trim() || '#eee', border: css.getPropertyValue('--border').trim() || '#ccc',
+    card: css.getPropertyValue('--card').trim() || '#fff' };
 }
 
 /** A value as the chart takes it: a category's text, a number, or '-' (ECharts' missing value). */
@@ -274,8 +275,8 @@ export function drawScatter(chart, { xs, ys, rows, colorCol, runName = run => ru
       data.push(scale ? { name: r.run, value: [xv, yv], itemStyle: scale.of(r) } : { name: r.run, value: [xv, yv] });
     }
     if (lost) {
-      titles.push({ text: `${lost} n/a`, right: `${100 - (left0 + (i + 1) * w) + 1.6}%`, top: `${top + j * h - 0.8}%`,
-        textStyle: { color: c.muted, fontSize: 10, fontWeight: 'normal' } });
+      titles.push({ text: `${lost} n/a`, right: `${100 - (left0 + (i + 1) * w) + 1.6}%`, top: `${top + j * h + 1.6}%`,
+        backgroundColor: c.card, padding: [1, 3], textStyle: { color: c.muted, fontSize: 10, fontWeight: 'normal' } });
     }
     series.push({ type: 'scatter', xAxisIndex: k, yAxisIndex: k, data, symbolSize: 7,
       itemStyle: { opacity: 0.85, color: '#e8590c' }, emphasis: { scale: 1.8 } });

@@ -448,7 +448,10 @@ class HParamsBrowserTest {
     }
   }
 
-  /** With {@code -Dtrainscope.screenshots=true}, rewrites docs/screenshots/hparams-{table,parallel,scatter}.png. */
+  /**
+   * With {@code -Dtrainscope.screenshots=true}, rewrites docs/screenshots/hparams-{table,parallel,scatter}.png
+   * and hparams-experiments.png (two experiments, all shown: missing values at n/a).
+   */
   @Tag("screenshots")
   @Test
   void screenshots_ofTheThreeViews(Chromium chromium) throws Exception {
@@ -470,6 +473,15 @@ class HParamsBrowserTest {
       p.waitFor("() => document.querySelector('.hp-scatter').__chart", null);
       p.page.waitForTimeout(500);
       p.screenshot(out.resolve("hparams-scatter.png"));
+      p.assertNoErrors();
+    }
+    Path two = tmp.resolve("two");
+    writeTwoExperiments(two);
+    try (Served s = Served.loaded(two); DashboardPage p = chromium.open(s.base, 1500, 860)) {
+      p.open("tab=hparams&theme=light&x.hpView=parallel&x.hpExp=*");
+      p.waitFor("() => { const d = " + DATA + "; return d && d.rows.length === 11 && d.note; }", null);
+      p.page.waitForTimeout(500);
+      p.screenshot(out.resolve("hparams-experiments.png"));
       p.assertNoErrors();
     }
   }
