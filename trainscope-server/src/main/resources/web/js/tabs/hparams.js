@@ -21,18 +21,20 @@
 // with a value in range (n/a cannot be brushed). The scatter matrix leaves out the points without
 // both values and counts them in each plot.
 //
-// State (URL): x.hpExp the experiment shown ('*' all; absent: the default); x.hpView table|parallel|scatter; x.hpColor the metric column colouring lines and
-// points; x.hpSort a column id, '-' first for descending; x.hpHide the hidden column ids joined
-// by '\n' ('-' none hidden; absent: the metrics' min and max); x.hpFilter the filters (JSON, see
-// ../views/hparams-model.js); x.hpState the states shown joined by ','; x.hpPick the sessions
-// ticked in the table joined by '\n'; x.hpSync 0 leaves the sidebar's ticks alone.
+// State (URL): x.hpExp the experiment shown ('*' all; absent: the default); x.hpView
+// table|parallel|scatter; x.hpColor the metric column colouring lines and points; x.hpSort a column
+// id, '-' first for descending; x.hpHide the hidden column ids joined by '\n' ('-' none hidden;
+// absent: the metrics' min and max); x.hpFilter the filters (JSON, see ../views/hparams-model.js);
+// x.hpState the states shown joined by ','; x.hpPick the sessions ticked in the table joined by
+// '\n'; x.hpSync 0 leaves the sidebar's ticks alone.
 //
-// For tests: div.hp-view.__hparamsData (a getter on a test's page) = {columns: [{id, label}]
-// (every column, hidden or not), shown: [column ids shown], rows: [{run, values: {id: value}}]
-// (the rows passing the filters, in the table's order), universe: n, selected: [runs ticked by
-// the tab], experiment: the experiment shown or '*', experiments: [{name, sessions}] (those among
-// the runs passing the run filter), note: the charts' note on missing values}; .hp-parallel.__chart and .hp-scatter.__chart: the ECharts instances. The table is
-// table.runs-table inside .hp-table; rows tr[data-run]; headers th[data-col].
+// For tests: div.hp-view.__hparamsData (a getter on a test's page) = {columns: [{id, label}] (every
+// column, hidden or not), shown: [column ids shown], rows: [{run, values: {id: value}}] (the rows
+// passing the filters, in the table's order), universe: n, selected: [runs ticked by the tab],
+// experiment: the experiment shown or '*', experiments: [{name, sessions}] (those among the runs
+// passing the run filter), note: the charts' note on missing values}; .hp-parallel.__chart and
+// .hp-scatter.__chart: the ECharts instances. The table is table.runs-table inside .hp-table; rows
+// tr[data-run]; headers th[data-col].
 
 import { el, fmt, regex } from '../util.js';
 import { VirtualTable } from '../views/virtual-table.js';
