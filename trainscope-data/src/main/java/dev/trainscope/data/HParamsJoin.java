@@ -81,18 +81,22 @@ final class HParamsJoin {
       }
     }
     Columns columns = new Columns();
+    Groups groups = new Groups();
     List<HParamsTable.Row> rows = new ArrayList<>();
     double now = clock.millis() / 1000.0;
     for (Map.Entry<String, Logged> e : sessions.entrySet()) {
       String name = e.getKey();
       HParamsPluginData.SessionStartInfo s = e.getValue().start();
-      HParamsPluginData.Experiment experiment = experimentOf(name, experiments);
+      String experimentRun = experimentRun(name, experiments);
+      HParamsPluginData.Experiment experiment = experimentRun == null ? null : experiments.get(experimentRun);
       Set<String> sessionRuns = new LinkedHashSet<>();
       sessionRuns.add(name);
+      String home = name;
       int slash = name.lastIndexOf('/');
       if (slash > 0 && TIMESTAMP_RUN.matcher(name.substring(slash + 1)).matches()
           && runs.containsKey(name.substring(0, slash))) {
-        sessionRuns.add(name.substring(0, slash));
+        home = name.substring(0, slash);
+        sessionRuns.add(home);
       }
       Map<String, Double> metrics = new LinkedHashMap<>();
       Map<String, HParamsTable.Metric> stats = new LinkedHashMap<>();
@@ -164,11 +168,14 @@ final class HParamsJoin {
         // it together with the start, before training
         state = live ? HParamsTable.State.RUNNING : HParamsTable.State.FINISHED;
       }
-      rows.add(new HParamsTable.Row(name, new ArrayList<>(sessionRuns), values, metrics, stats,
+      groups.add(name, experimentRun, home, experiment, values.keySet());
+      rows.add(new HParamsTable.Row(name, "", new ArrayList<>(sessionRuns), values, metrics, stats,
           end == null ? "" : end.statusName(), state, inferred, s.startTimeSecs(),
           end == null ? Double.NaN : end.endTimeSecs(), lastWall));
     }
-    return new HParamsTable(columns.hparamNames(), columns.metricNames(), columns.build(rows), rows);
+    List<HParamsTable.Row> named = groups.name(rows);
+    return new HParamsTable(columns.hparamNames(), columns.metricNames(), columns.build(named), named,
+        groups.experiments(named));
   }
 
   /** {@code run}'s path below {@code session} with a trailing '/', or the whole run name and '/'. */
@@ -182,16 +189,86 @@ final class HParamsJoin {
    */
   static HParamsPluginData.Experiment experimentOf(String run,
       Map<String, HParamsPluginData.Experiment> experiments) {
-    for (String r = run; ; r = r.contains("/") ? r.substring(0, r.lastIndexOf('/')) : ".") {
-      HParamsPluginData.Experiment found = experiments.get(r);
-      if (found != null) {
-        return found;
+    String found = experimentRun(run, experiments);
+    return found == null ? null : experiments.get(found);
+  }
+
+  /** The run holding the experiment {@link #experimentOf} finds, or null. */
+  static String experimentRun(String run, Map<String, HParamsPluginData.Experiment> experiments) {
+    for (String r = run; ; r = parent(r)) {
+      if (experiments.containsKey(r)) {
+        return r;
       }
       if (r.equals(".")) {
         break;
       }
     }
-    return experiments.size() == 1 ? experiments.values().iterator().next() : null;
+    return experiments.size() == 1 ? experiments.keySet().iterator().next() : null;
+  }
+
+  /** The folder above a run: "a/b" for "a/b/c", "." for a top-level run and for "." itself. */
+  private static String parent(String run) {
+    return run.contains("/") ? run.substring(0, run.lastIndexOf('/')) : ".";
+  }
+
+  /**
+   * Which experiment each session belongs to, by name. An experiment logged in a folder above the
+   * session (TensorFlow's hp.hparams_config, Keras' tuning, this project's writer) is named by the
+   * run that holds it. A session whose experiment is logged in its own run (PyTorch's add_hparams,
+   * tensorboardX and Lightning log one with every session) or that has none is grouped with the
+   * sessions in the same folder with the same hyperparameter names (a sweep's trials, each logging
+   * its own copy of the experiment), named by that folder; the training's run stands for an
+   * add_hparams sub-run named by a timestamp. Where one folder holds several such groups, or an
+   * experiment is logged in the folder itself, each group's name adds its hyperparameter names in
+   * brackets. A name is stable while the files are: the same sessions always get the same one.
+   */
+  private static final class Groups {
+    /** A loose session's folder and hparam names, or null for one anchored to an experiment's run. */
+    private final Map<String, String> anchored = new HashMap<>();
+    private final Map<String, String> folder = new HashMap<>();
+    private final Map<String, List<String>> keys = new HashMap<>();
+
+    void add(String session, String experimentRun, String home, HParamsPluginData.Experiment experiment,
+        Set<String> values) {
+      if (experimentRun != null && !experimentRun.equals(session) && !experimentRun.equals(home)) {
+        anchored.put(session, experimentRun);
+        return;
+      }
+      TreeSet<String> names = new TreeSet<>(values);
+      if (experiment != null && experimentRun != null && (experimentRun.equals(session) || experimentRun.equals(home))) {
+        experiment.hparamInfos().forEach(h -> names.add(h.name()));
+      }
+      folder.put(session, parent(home));
+      keys.put(session, new ArrayList<>(names));
+    }
+
+    /** The rows (built with "" for an experiment) with their experiment's name. */
+    List<HParamsTable.Row> name(List<HParamsTable.Row> rows) {
+      Map<String, Set<List<String>>> perFolder = new HashMap<>();
+      folder.forEach((session, f) -> perFolder.computeIfAbsent(f, k -> new LinkedHashSet<>()).add(keys.get(session)));
+      Set<String> anchors = new LinkedHashSet<>(anchored.values());
+      List<HParamsTable.Row> out = new ArrayList<>(rows.size());
+      for (HParamsTable.Row r : rows) {
+        String name = anchored.get(r.run());
+        if (name == null) {
+          String f = folder.get(r.run());
+          name = perFolder.get(f).size() == 1 && !anchors.contains(f) ? f
+              : f + " [" + String.join(", ", keys.get(r.run())) + "]";
+        }
+        out.add(new HParamsTable.Row(r.run(), name, r.runs(), r.values(), r.metrics(), r.stats(), r.status(),
+            r.state(), r.stateInferred(), r.startTime(), r.endTime(), r.lastWallTime()));
+      }
+      return out;
+    }
+
+    /** Each experiment with its number of sessions, by name. */
+    List<HParamsTable.Experiment> experiments(List<HParamsTable.Row> rows) {
+      Map<String, Integer> counts = new TreeMap<>();
+      rows.forEach(r -> counts.merge(r.experiment(), 1, Integer::sum));
+      List<HParamsTable.Experiment> out = new ArrayList<>();
+      counts.forEach((name, n) -> out.add(new HParamsTable.Experiment(name, n)));
+      return out;
+    }
   }
 
   private double lastWall(String run) {

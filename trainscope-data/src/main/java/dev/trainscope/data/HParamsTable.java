@@ -17,8 +17,10 @@ import java.util.Objects;
  * @param metrics the metric labels of the sessions (a log directory may hold several experiments),
  *     in the order of the sessions; each row has those of its own experiment
  * @param columns the hyperparameters, then the metrics, each with its type and domain
+ * @param experiments the experiments the sessions belong to, by name (see {@link Row#experiment})
  */
-public record HParamsTable(List<String> hparams, List<String> metrics, List<Column> columns, List<Row> rows) {
+public record HParamsTable(List<String> hparams, List<String> metrics, List<Column> columns, List<Row> rows,
+    List<Experiment> experiments) {
   /**
    * A run whose last event is younger than this is taken to be still training (a session that
    * logged no end is {@link State#RUNNING}, else {@link State#FINISHED}, inferred). Trainings log
@@ -33,6 +35,14 @@ public record HParamsTable(List<String> hparams, List<String> metrics, List<Colu
     metrics = List.copyOf(metrics);
     columns = List.copyOf(columns);
     rows = List.copyOf(rows);
+    experiments = List.copyOf(experiments);
+  }
+
+  /** An experiment of the log directory: its name and how many sessions belong to it. */
+  public record Experiment(String name, int sessions) {
+    public Experiment {
+      Objects.requireNonNull(name, "name");
+    }
   }
 
   /** What a column holds. */
@@ -72,6 +82,10 @@ public record HParamsTable(List<String> hparams, List<String> metrics, List<Colu
   /**
    * One session.
    *
+   * @param experiment the experiment it belongs to: the run holding the experiment's summary when
+   *     that is in a folder above the session; else (the session logged its own, or none) the folder
+   *     holding the sessions with the same hyperparameter names, with those names in brackets where
+   *     the folder needs telling apart
    * @param runs the session's run first, then the other runs its metrics or curves are in (a
    *     metric's group names a sub-run; PyTorch's add_hparams logs a session into a sub-run of the
    *     training's run)
@@ -86,10 +100,11 @@ public record HParamsTable(List<String> hparams, List<String> metrics, List<Colu
    * @param stateInferred true when {@code state} was inferred rather than logged
    * @param lastWallTime the latest wall time among {@code runs}, NaN when none
    */
-  public record Row(String run, List<String> runs, Map<String, Object> values, Map<String, Double> metrics,
+  public record Row(String run, String experiment, List<String> runs, Map<String, Object> values, Map<String, Double> metrics,
       Map<String, Metric> stats, String status, State state, boolean stateInferred, double startTime,
       double endTime, double lastWallTime) {
     public Row {
+      Objects.requireNonNull(experiment, "experiment");
       runs = List.copyOf(runs);
       values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
       metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));

@@ -213,17 +213,18 @@ final class Responses {
    * {@code /api/hparams}: the hyperparameters and metrics named anywhere, the columns (hparams,
    * then metrics) with their types and domains, and a row per run with a session; {@code
    * liveSeconds}: a run whose last event is younger is taken to be still training (the rows' state,
-   * and the Runs tab's status of runs without a session).
+   * and the Runs tab's status of runs without a session); {@code experiments}: each experiment's
+   * name and number of sessions, the name each row's {@code experiment} gives.
    */
   record HParams(List<String> hparams, List<String> metrics, List<HParamsColumn> columns, List<HParamsRow> rows,
-      long liveSeconds) {
+      List<HParamsExperiment> experiments, long liveSeconds) {
     static HParams of(HParamsTable t) {
       List<HParamsRow> rows = new ArrayList<>(t.rows().size());
       for (HParamsTable.Row r : t.rows()) {
         Map<String, HParamsMetric> stats = new java.util.LinkedHashMap<>();
         r.stats().forEach((k, m) -> stats.put(k, new HParamsMetric(m.run(), m.tag(), m.lastStep(), m.last(), m.min(),
             m.max())));
-        rows.add(new HParamsRow(r.run(), r.runs(), r.values(), r.metrics(), stats, r.status(),
+        rows.add(new HParamsRow(r.run(), r.experiment(), r.runs(), r.values(), r.metrics(), stats, r.status(),
             r.state().name().toLowerCase(java.util.Locale.ROOT), r.stateInferred(), r.startTime(), r.endTime(),
             r.lastWallTime()));
       }
@@ -233,7 +234,9 @@ final class Responses {
             c.type().name().toLowerCase(java.util.Locale.ROOT), c.domain(), c.interval(), c.displayName(),
             c.description()));
       }
-      return new HParams(t.hparams(), t.metrics(), columns, rows, HParamsTable.LIVE.toSeconds());
+      List<HParamsExperiment> experiments = t.experiments().stream()
+          .map(x -> new HParamsExperiment(x.name(), x.sessions())).toList();
+      return new HParams(t.hparams(), t.metrics(), columns, rows, experiments, HParamsTable.LIVE.toSeconds());
     }
   }
 
@@ -245,13 +248,16 @@ final class Responses {
   record HParamsColumn(String name, String kind, String type, List<Object> domain, List<Double> interval,
       String displayName, String description) {}
 
+  /** An experiment of the log directory and how many sessions belong to it. */
+  record HParamsExperiment(String name, int sessions) {}
+
   /**
-   * A run's session: its runs (the session's first), hyperparameter values, each metric's last
+   * A run's session: the experiment it belongs to (a name in {@code experiments}), its runs (the session's first), hyperparameter values, each metric's last
    * value ({@code metrics}) and last, least and greatest value ({@code stats}), the logged status
    * and the state (running, finished or failed; {@code stateInferred} when read from the run's
    * liveness rather than logged), and times.
    */
-  record HParamsRow(String run, List<String> runs, Map<String, Object> values, Map<String, Double> metrics,
+  record HParamsRow(String run, String experiment, List<String> runs, Map<String, Object> values, Map<String, Double> metrics,
       Map<String, HParamsMetric> stats, String status, String state, boolean stateInferred, double startTime,
       double endTime, double lastWallTime) {}
 

@@ -6,20 +6,35 @@
 // ECharts. The sessions passing the filters (or those ticked in the table, among them) become the
 // runs ticked in the sidebar, so every other tab shows them; clicking a session opens its curves.
 //
-// The universe is the sessions whose run passes the sidebar's run filter, ticked or not: the tab
-// drives the ticks, so a session it unticked can come back when a brush widens.
+// The universe is the sessions whose run passes the sidebar's run filter, ticked or not, of the
+// experiment chosen: the tab drives the ticks, so a session it unticked can come back when a brush
+// widens.
 //
-// State (URL): x.hpView table|parallel|scatter; x.hpColor the metric column colouring lines and
-// points; x.hpSort a column id, '-' first for descending; x.hpHide the hidden column ids joined
-// by '\n' ('-' none hidden; absent: the metrics' min and max); x.hpFilter the filters (JSON, see
-// ../views/hparams-model.js); x.hpState the states shown joined by ','; x.hpPick the sessions
-// ticked in the table joined by '\n'; x.hpSync 0 leaves the sidebar's ticks alone.
+// Experiments: a log directory may hold several (the server names each session's, see
+// docs/API.md). With more than one among the runs passing the run filter, the toolbar offers a
+// choice: one experiment (by default the one with the most sessions, ties to the most recent) or
+// all of them. Every view, the filters, the Columns list and the "colour by" choices show only the
+// columns the sessions in view have a value for (one experiment's, or the union for all).
+// Missing values (all experiments, or a session that did not log a metric) are drawn on purpose:
+// the parallel coordinates put them at "n/a", below each numeric axis's least value and as the
+// lowest category of a text axis, and say how many sessions lack one; a brush keeps only sessions
+// with a value in range (n/a cannot be brushed). The scatter matrix leaves out the points without
+// both values and counts them in each plot.
 //
-// For tests: div.hp-view.__hparamsData (a getter on a test's page) = {columns: [{id, label}]
-// (every column, hidden or not), shown: [column ids shown], rows: [{run, values: {id: value}}]
-// (the rows passing the filters, in the table's order), universe: n, selected: [runs ticked by
-// the tab]}; .hp-parallel.__chart and .hp-scatter.__chart: the ECharts instances. The table is
-// table.runs-table inside .hp-table; rows tr[data-run]; headers th[data-col].
+// State (URL): x.hpExp the experiment shown ('*' all; absent: the default); x.hpView
+// table|parallel|scatter; x.hpColor the metric column colouring lines and points; x.hpSort a column
+// id, '-' first for descending; x.hpHide the hidden column ids joined by '\n' ('-' none hidden;
+// absent: the metrics' min and max); x.hpFilter the filters (JSON, see ../views/hparams-model.js);
+// x.hpState the states shown joined by ','; x.hpPick the sessions ticked in the table joined by
+// '\n'; x.hpSync 0 leaves the sidebar's ticks alone.
+//
+// For tests: div.hp-view.__hparamsData (a getter on a test's page) = {columns: [{id, label}] (every
+// column, hidden or not), shown: [column ids shown], rows: [{run, values: {id: value}}] (the rows
+// passing the filters, in the table's order), universe: n, selected: [runs ticked by the tab],
+// experiment: the experiment shown or '*', experiments: [{name, sessions}] (those among the runs
+// passing the run filter), note: the charts' note on missing values}; .hp-parallel.__chart and
+// .hp-scatter.__chart: the ECharts instances. The table is table.runs-table inside .hp-table; rows
+// tr[data-run]; headers th[data-col].
 
 import { el, fmt, regex } from '../util.js';
 import { VirtualTable } from '../views/virtual-table.js';
@@ -39,7 +54,9 @@ const FILTER = 'x.hpFilter';
 const STATE = 'x.hpState';
 const PICK = 'x.hpPick';
 const SYNC = 'x.hpSync';
-const KEYS = [VIEW, COLOR, SORT, HIDE, FILTER, STATE, PICK, SYNC, 'runFilter', 'names'];
+const EXP = 'x.hpExp';
+const ALL = '*';
+const KEYS = [EXP, VIEW, COLOR, SORT, HIDE, FILTER, STATE, PICK, SYNC, 'runFilter', 'names'];
 
 /** Axes the scatter matrix draws at most: more would leave each plot too small to read. */
 const SCATTER_X = 6;
@@ -51,6 +68,41 @@ function passingRunFilter(ctx) {
   const re = regex(ctx.state.get('runFilter'));
   const names = ctx.runs().map(r => r.name);
   return re && !(re instanceof Error) ? names.filter(n => re.test(n)) : names;
+}
+
+/** The experiments of some sessions: [{name, sessions, last}] by name, last the latest time one was active. */
+function experimentsOf(rows) {
+  const by = new Map();
+  for (const r of rows) {
+    const name = r.experiment || '';
+    const x = by.get(name) || { name, sessions: 0, last: -Infinity };
+    x.sessions++;
+    const t = [r.lastWallTime, r.startTime].map(Number).find(Number.isFinite);
+    if (t !== undefined && t > x.last) x.last = t;
+    by.set(name, x);
+  }
+  return [...by.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The experiment shown by default: the one with the most sessions, ties to the most recent. */
+function defaultExperiment(exps) {
+  let best = null;
+  for (const x of exps) {
+    if (!best || x.sessions > best.sessions || (x.sessions === best.sessions && x.last > best.last)) best = x;
+  }
+  return best ? best.name : null;
+}
+
+/** Whether a session has a value for a column (a metric: logged, even if its last value is NaN). */
+function hasValue(c, r) {
+  if (c.kind === 'hparam') return r.values && r.values[c.name] !== undefined && r.values[c.name] !== null;
+  if (c.kind === 'metric') return c.name in r.stats || Number.isFinite(r.metrics[c.name]);
+  return true;
+}
+
+/** An experiment's name as the chooser shows it. */
+function experimentLabel(name) {
+  return name === '.' ? '(top level)' : name;
 }
 
 export default {
@@ -76,7 +128,13 @@ export default {
       onclick: () => state.set({ [FILTER]: undefined, [STATE]: undefined, [PICK]: undefined }) });
     const csvButton = el('button', { type: 'button', class: 'link hp-csv', text: 'download CSV',
       title: 'The sessions passing the filters, every column, in the table\'s order', onclick: () => downloadCsv() });
-    const toolbar = el('div', { class: 'hp-toolbar' },
+    const experimentSelect = el('select', { class: 'hp-experiment', 'aria-label': 'Experiment',
+      onchange: () => state.set({ [EXP]: experimentSelect.value, [PICK]: undefined }) });
+    const experimentField = el('label', { class: 'hp-color-field hp-experiment-field', hidden: true,
+      title: 'The log directory holds several experiments: show one, with its own columns, or all of them' },
+    'experiment ', experimentSelect);
+    const note = el('div', { class: 'hp-note', hidden: true });
+    const toolbar = el('div', { class: 'hp-toolbar' }, experimentField,
       el('div', { class: 'segmented', role: 'group', 'aria-label': 'View' }, ...viewButtons),
       el('label', { class: 'hp-color-field' }, 'colour by ', colorSelect), summary, el('span', { class: 'spacer' }),
       clearButton, csvButton);
@@ -84,7 +142,7 @@ export default {
     const parallelHost = el('div', { class: 'hp-parallel hp-chart' });
     const scatterHost = el('div', { class: 'hp-scatter hp-chart' });
     const message = el('div', { class: 'empty', hidden: true });
-    const view = el('div', { class: 'hp-view' }, toolbar, message, tableHost, parallelHost, scatterHost);
+    const view = el('div', { class: 'hp-view' }, toolbar, message, note, tableHost, parallelHost, scatterHost);
     container.append(view);
 
     const syncBox = el('input', { type: 'checkbox', class: 'hp-sync',
@@ -99,7 +157,8 @@ export default {
 
     let table = { columns: [], rows: [] };
     let all = [];          // sessions
-    let cols = [];
+    let allCols = [];      // every column of the table
+    let cols = [];         // the columns the sessions in view have a value for (see narrow())
     let loaded = false;
     let error = '';
     let shownRows = [];
@@ -118,6 +177,12 @@ export default {
     });
 
     function filters() { return parseFilters(state.get(FILTER)); }
+    /** The filters on the columns in view: one on another experiment's column waits in the URL. */
+    function activeFilters() {
+      const f = filters();
+      const ids = new Set(cols.map(c => c.id));
+      return Object.fromEntries(Object.entries(f).filter(([id]) => ids.has(id)));
+    }
     function states() {
       const v = state.get(STATE);
       return v ? new Set(String(v).split(',')) : null;
@@ -137,13 +202,35 @@ export default {
       state.set({ [FILTER]: serializeFilters(next) });
     }
 
-    function universe() {
+    /** The sessions whose run passes the run filter, of every experiment. */
+    function candidates() {
       const names = new Set(passingRunFilter(ctx));
       return all.filter(s => names.has(s.run));
     }
 
+    /** The experiment shown, or null for all (also when there is only one). */
+    function experiment() {
+      const exps = experimentsOf(candidates());
+      if (exps.length < 2) return null;
+      const v = state.get(EXP);
+      if (v === ALL) return null;
+      return exps.some(x => x.name === v) ? v : defaultExperiment(exps);
+    }
+
+    function universe() {
+      const x = experiment();
+      const rows = candidates();
+      return x === null ? rows : rows.filter(s => s.experiment === x);
+    }
+
+    /** The columns the sessions in view have a value for. */
+    function narrow() {
+      const rows = universe();
+      cols = allCols.filter(c => rows.some(r => hasValue(c, r)));
+    }
+
     function passing(rows) {
-      const f = filters();
+      const f = activeFilters();
       const st = states();
       return rows.filter(r => passes(r, cols, f, st));
     }
@@ -155,14 +242,15 @@ export default {
     }
 
     function filtering() {
-      return Object.keys(filters()).length > 0 || states() !== null || picks().size > 0;
+      return Object.keys(activeFilters()).length > 0 || states() !== null || picks().size > 0;
     }
 
     /** Ticks the runs of the selected sessions in the sidebar, unticks the rest; forgets it when nothing filters. */
     function syncTicks(force) {
       if (!read(state, SYNC, true) || !loaded) return;
-      const key = `${state.get(FILTER) || ''}|${state.get(STATE) || ''}|${state.get(PICK) || ''}`;
+      const key = `${state.get(FILTER) || ''}|${state.get(STATE) || ''}|${state.get(PICK) || ''}|${experiment()}`;
       if (!force && key === applied) return;
+      narrow();
       applied = key;
       if (!filtering()) {
         if (wrote !== null && state.get('hidden') === wrote) state.set({ hidden: '' });
@@ -278,7 +366,7 @@ export default {
     }
 
     function renderFilters(rows) {
-      const f = filters();
+      const f = activeFilters();
       const st = states();
       const hide = hidden();
       const parts = [];
@@ -324,6 +412,15 @@ export default {
     }
 
     function renderToolbar(rows, shown) {
+      const exps = experimentsOf(candidates());
+      experimentField.hidden = exps.length < 2;
+      if (exps.length >= 2) {
+        const total = exps.reduce((n, x) => n + x.sessions, 0);
+        experimentSelect.replaceChildren(...exps.map(x => el('option', { value: x.name, text: `${experimentLabel(x.name)} (${x.sessions})` })),
+          el('option', { value: ALL, text: `all experiments (${total})` }));
+        const x = experiment();
+        experimentSelect.value = x === null ? ALL : x;
+      }
       const v = read(state, VIEW, 'table');
       for (const b of viewButtons) b.setAttribute('aria-pressed', String(b.dataset.view === v));
       const color = colorCol();
@@ -338,6 +435,7 @@ export default {
 
     function render() {
       if (destroyed) return;
+      narrow();
       const rows = universe();
       const shown = sorted(passing(rows));
       shownRows = shown;
@@ -347,6 +445,7 @@ export default {
       const nothing = loaded && rows.length === 0;
       message.hidden = !nothing;
       if (nothing) message.textContent = emptyText();
+      note.hidden = true;
       tableHost.hidden = nothing || v !== 'table';
       parallelHost.hidden = nothing || v !== 'parallel';
       scatterHost.hidden = nothing || v !== 'scatter';
@@ -359,20 +458,22 @@ export default {
         if (!parallel) parallel = mountChart(parallelHost);
         testHook(parallelHost, '__chart', () => parallel.chart);
         const hide = hidden();
-        const f = filters();
+        const f = activeFilters();
         const st = states();
         // axes: the shown hparams and metrics; lines: the sessions passing the filters of other columns
         const axes = cols.filter(c => (c.kind === 'hparam' || c.kind === 'metric') && !hide.has(c.id));
         const axisIds = new Set(axes.map(a => a.id));
         const others = Object.fromEntries(Object.entries(f).filter(([id]) => !axisIds.has(id)));
         const lines = rows.filter(r => passes(r, cols, others, st));
-        drawParallel(parallel.chart, { axes, rows: lines, colorCol: colorCol(), filters: f, runName: ctx.runName,
+        const drawn = drawParallel(parallel.chart, { axes, rows: lines, colorCol: colorCol(), filters: f, runName: ctx.runName,
           onBrush: brushed => {
             const next = { ...filters(), ...brushed };
             for (const [id, x] of Object.entries(next)) if (x === null) delete next[id];
             if (serializeFilters(next) !== serializeFilters(filters())) state.set({ [FILTER]: serializeFilters(next) });
           },
           onOpen: openCurves });
+        showNote(drawn.missing ? `${drawn.missing} of ${lines.length} session${lines.length === 1 ? '' : 's'} lack a value on some axes: `
+          + 'drawn at n/a, below the axis (a brush keeps only sessions with a value in range)' : '');
       } else {
         if (!scatter) scatter = mountChart(scatterHost);
         testHook(scatterHost, '__chart', () => scatter.chart);
@@ -385,8 +486,15 @@ export default {
           message.textContent = 'Nothing to plot: the scatter matrix needs a hyperparameter that varies across the sessions '
             + 'passing the filters and a metric they logged.';
         }
-        drawScatter(scatter.chart, { xs, ys, rows: shown, colorCol: colorCol(), runName: ctx.runName, onOpen: openCurves });
+        const drawn = drawScatter(scatter.chart, { xs, ys, rows: shown, colorCol: colorCol(), runName: ctx.runName, onOpen: openCurves });
+        showNote(drawn.missing ? `${drawn.missing} of ${shown.length} session${shown.length === 1 ? '' : 's'} lack a value on some axes: `
+          + 'a plot leaves out the points without both values and says how many (n/a)' : '');
       }
+    }
+
+    function showNote(text) {
+      note.hidden = !text;
+      note.textContent = text;
     }
 
     function emptyText() {
@@ -411,6 +519,9 @@ export default {
       rows: shownRows.map(r => ({ run: r.run, values: Object.fromEntries(cols.map(c => [c.id, c.value(r)])) })),
       universe: universe().length,
       selected: selection(shownRows).map(r => r.run),
+      experiment: experiment() ?? ALL,
+      experiments: experimentsOf(candidates()).map(x => ({ name: x.name, sessions: x.sessions })),
+      note: note.hidden ? '' : note.textContent,
     }));
 
     async function load() {
@@ -422,9 +533,10 @@ export default {
       }
       if (destroyed) return;
       all = sessions(table);
-      cols = columns(table);
+      allCols = columns(table);
+      narrow();
       loaded = true;
-      applied = `${state.get(FILTER) || ''}|${state.get(STATE) || ''}|${state.get(PICK) || ''}`;
+      applied = `${state.get(FILTER) || ''}|${state.get(STATE) || ''}|${state.get(PICK) || ''}|${experiment()}`;
       render();
     }
 

@@ -23,7 +23,8 @@ function runText(run, runName) {
 function colors() {
   const css = getComputedStyle(document.documentElement);
   return { fg: css.getPropertyValue('--fg').trim() || '#222', muted: css.getPropertyValue('--muted').trim() || '#777',
-    grid: css.getPropertyValue('--grid').trim() || '#eee', border: css.getPropertyValue('--border').trim() || '#ccc' };
+    grid: css.getPropertyValue('--grid').trim() || '#eee', border: css.getPropertyValue('--border').trim() || '#ccc',
+    card: css.getPropertyValue('--card').trim() || '#fff' };
 }
 
 /** A value as the chart takes it: a category's text, a number, or '-' (ECharts' missing value). */
@@ -33,14 +34,22 @@ function chartValue(col, row) {
   return col.type === 'number' ? v : String(v);
 }
 
-function colorMap(colorCol, rows, dimension, seriesIndex) {
+/**
+ * Each session's colour by {@code colorCol} over the rows' extent (GRADIENT, low to high; grey and
+ * faint without a value), and the scale as a graphic for the chart's right edge; null when there is
+ * nothing to colour by. Items carry their colour themselves rather than an extra value for a
+ * visualMap: a parallel line has one value per axis, and a point without the colour value stays drawn.
+ */
+function colorScale(colorCol, rows, c) {
   const ext = colorCol ? extentOf(colorCol, rows) : null;
   if (!ext) return null;
-  const c = colors();
   return {
-    type: 'continuous', dimension, seriesIndex, min: ext[0], max: ext[1] > ext[0] ? ext[1] : ext[0] + 1,
-    inRange: { color: GRADIENT }, calculable: false, orient: 'vertical', right: 4, top: 'middle', itemHeight: 120,
-    text: [fmt(ext[1]), fmt(ext[0])], textStyle: { color: c.muted, fontSize: 10 },
+    legend: colorLegend(ext, c),
+    of(r) {
+      const v = colorCol.value(r);
+      return typeof v === 'number' && Number.isFinite(v)
+        ? { color: gradientColor(ext[1] > ext[0] ? (v - ext[0]) / (ext[1] - ext[0]) : 0.5) } : { color: c.muted, opacity: 0.5 };
+    },
   };
 }
 
@@ -61,27 +70,75 @@ export function mountChart(host) {
   return { chart, destroy() { ro.disconnect(); chart.dispose(); } };
 }
 
+/** Where a session without a value sits on a parallel axis: its label, and the lowest category of a text axis. */
+const NA = 'n/a';
+
+/** A colour of GRADIENT at t in [0, 1]. */
+function gradientColor(t) {
+  const x = Math.max(0, Math.min(1, t)) * (GRADIENT.length - 1);
+  const i = Math.min(GRADIENT.length - 2, Math.floor(x));
+  const f = x - i;
+  const rgb = k => [1, 3, 5].map(j => parseInt(GRADIENT[k].slice(j, j + 2), 16));
+  const [a, b] = [rgb(i), rgb(i + 1)];
+  return `rgb(${a.map((v, j) => Math.round(v + (b[j] - v) * f)).join(',')})`;
+}
+
+/**
+ * A numeric parallel axis that has sessions without a value: those are drawn at an "n/a" mark
+ * below the least value (by a sixth of the span; on a log axis, of its decades), where the axis
+ * starts. {type, min, na, label(v)}.
+ */
+function naAxis(a, rows, log) {
+  const ext = extentOf(a, rows);
+  if (!ext) return { type: 'value', min: 0, max: 1, na: 0, label: v => (v === 0 ? NA : '') };
+  let na;
+  let near;
+  if (log) {
+    const step = Math.pow(10, Math.max(0.3, Math.log10(ext[1] / ext[0]) / 6));
+    na = ext[0] / step;
+    near = v => v < na * Math.sqrt(step);
+  } else {
+    const span = ext[1] - ext[0] || Math.abs(ext[0]) || 1;
+    na = ext[0] - span / 6;
+    near = v => v < na + span / 12;
+  }
+  const same = v => Math.abs(v - na) <= 1e-9 * Math.max(1, Math.abs(na));
+  return { type: log ? 'log' : 'value', min: na, na, label: v => (same(v) ? NA : near(v) ? '' : fmt(v)) };
+}
+
 /**
  * Draws parallel coordinates of {@code rows} over {@code axes} (columns) into {@code chart}, with
  * the brushes {@code filters} holds; {@code onBrush(filters for the axes)} hears a brush drawn,
  * moved or cleared; {@code onOpen(run)} a click on a line; {@code runName(run)} names a line's run
- * in its tooltip.
+ * in its tooltip. A session without a value on an axis is drawn at that axis's "n/a" mark (ECharts
+ * cannot break a parallel line), in grey when it has no value for {@code colorCol}. A line holds
+ * one value per axis and nothing else (its colour is its own style), so that every ECharts action
+ * (showTip, highlight) finds each value on an axis. Returns {missing: the sessions lacking a
+ * value on some axis}.
  */
 export function drawParallel(chart, { axes, rows, colorCol, filters, runName = run => run, onBrush, onOpen }) {
   const c = colors();
-  const domains = axes.map(a => (a.type === 'number' ? null : domainOf(a, rows)));
-  const colorDim = colorCol ? axes.findIndex(a => a.id === colorCol.id) : -1;
+  const lacking = axes.map(a => rows.some(r => chartValue(a, r) === '-'));
+  const domains = axes.map((a, i) => (a.type === 'number' ? null : (lacking[i] ? [NA] : []).concat(domainOf(a, rows))));
+  const numeric = axes.map((a, i) => (a.type === 'number' && lacking[i] ? naAxis(a, rows, logScale(a, rows)) : null));
+  const scale = colorScale(colorCol, rows, c);
+  let missing = 0;
   const data = rows.map(r => {
-    const value = axes.map(a => chartValue(a, r));
-    if (colorCol && colorDim < 0) value.push(chartValue(colorCol, r));
-    return { name: r.run, value };
+    let lacks = false;
+    const value = axes.map((a, i) => {
+      const v = chartValue(a, r);
+      if (v !== '-') return v;
+      lacks = true;
+      return numeric[i] ? numeric[i].na : NA;
+    });
+    if (lacks) missing++;
+    return scale ? { name: r.run, value, lineStyle: scale.of(r) } : { name: r.run, value };
   });
-  const visual = colorMap(colorCol, rows, colorDim >= 0 ? colorDim : axes.length, 0);
   chart.setOption({
     animation: false,
     textStyle: { color: c.fg },
     tooltip: { trigger: 'item', confine: true, formatter: p => runText(p.name, runName) },
-    parallel: { left: 40, right: visual ? 90 : 40, top: 60, bottom: 30,
+    parallel: { left: 40, right: scale ? 90 : 40, top: 60, bottom: 30,
       parallelAxisDefault: {
         realtime: false, nameLocation: 'end', nameGap: 14, nameRotate: 20,
         nameTextStyle: { color: c.fg, fontSize: 11, width: 120, overflow: 'truncate' },
@@ -92,21 +149,57 @@ export function drawParallel(chart, { axes, rows, colorCol, filters, runName = r
     parallelAxis: axes.map((a, i) => {
       const base = { dim: i, id: a.id, name: a.label };
       if (a.type !== 'number') return { ...base, type: 'category', data: domains[i] };
+      const na = numeric[i];
+      if (na) {
+        return { ...base, type: na.type, logBase: 10, scale: true, min: na.min, max: na.max,
+          axisLabel: { color: c.muted, fontSize: 10, formatter: na.label } };
+      }
       return logScale(a, rows) ? { ...base, type: 'log', logBase: 10 } : { ...base, type: 'value', scale: true };
     }),
-    visualMap: visual ? [visual] : [],
+    graphic: scale ? [scale.legend] : [],
     series: [{ type: 'parallel', data, smooth: false, progressive: 0, inactiveOpacity: 0.04, activeOpacity: 1,
-      lineStyle: { width: 1.5, opacity: 0.85, color: visual ? undefined : '#e8590c' }, emphasis: { lineStyle: { width: 3 } } }],
+      lineStyle: { width: 1.5, opacity: 0.85, color: '#e8590c' }, emphasis: { lineStyle: { width: 3 } } }],
   }, { notMerge: true });
+  tooltipAtLines(chart);
   // the filters as brushes; the event they raise matches the filters already held, so no loop
   axes.forEach((a, i) => {
     const intervals = intervalsOf(filters[a.id], domains[i]);
     if (intervals.length) chart.dispatchAction({ type: 'axisAreaSelect', parallelAxisId: a.id, intervals });
   });
   chart.off('axisareaselected');
-  chart.on('axisareaselected', () => onBrush(brushFilters(chart, axes, domains)));
+  chart.on('axisareaselected', () => onBrush(brushFilters(chart, axes, domains, lacking)));
   chart.off('click');
   chart.on('click', p => { if (p.name) onOpen(p.name); });
+  return { missing };
+}
+
+/**
+ * Where showTip puts a line's tooltip: where the line crosses the middle axis. ECharts 5.3 finds a
+ * series item's point through the series' getTooltipPosition, else its coordinate system's
+ * dataToPoint(values); the parallel one's dataToPoint takes one value and its axis, so showTip
+ * with a dataIndex (the keyboard, a test) threw on every parallel chart. The series model is new
+ * with each setOption (notMerge), so this follows each one.
+ */
+function tooltipAtLines(chart) {
+  const series = chart.getModel().getSeriesByIndex(0);
+  const sys = series && series.coordinateSystem;
+  if (!sys || !sys.dimensions || !sys.dimensions.length) return;
+  series.getTooltipPosition = dataIndex => {
+    const dim = sys.dimensions[Math.floor(sys.dimensions.length / 2)];
+    const data = series.getData();
+    return sys.dataToPoint(data.get(data.mapDimension(dim) || dim, dataIndex), dim);
+  };
+}
+
+/** The colour scale of the lines, at the right: the greatest value on top. */
+function colorLegend(ext, c) {
+  const stops = GRADIENT.map((color, i) => ({ offset: 1 - i / (GRADIENT.length - 1), color }));
+  const text = (y, t) => ({ type: 'text', x: 5, y, style: { text: t, fill: c.muted, fontSize: 10, textAlign: 'center' } });
+  return { type: 'group', right: 12, top: 'middle', silent: true, children: [
+    text(0, fmt(ext[1])),
+    { type: 'rect', x: 0, y: 16, shape: { width: 10, height: 120 }, style: { fill: new echarts.graphic.LinearGradient(0, 0, 0, 1, stops) } },
+    text(142, fmt(ext[0])),
+  ] };
 }
 
 /** A filter as brush intervals: a numeric range, or each chosen category's index. */
@@ -119,8 +212,8 @@ function intervalsOf(f, domain) {
   return [];
 }
 
-/** The brushes on every axis as filters ({axis id: range or {in}}; null where none). */
-function brushFilters(chart, axes, domains) {
+/** The brushes on every axis as filters ({axis id: range or {in}}; null where none); n/a is not a value. */
+function brushFilters(chart, axes, domains, lacking) {
   const out = {};
   axes.forEach((a, i) => {
     const model = chart.getModel().getComponent('parallelAxis', i);
@@ -130,7 +223,7 @@ function brushFilters(chart, axes, domains) {
     } else if (a.type === 'number') {
       out[a.id] = [Math.min(...intervals.map(x => x[0])), Math.max(...intervals.map(x => x[1]))];
     } else {
-      const chosen = domains[i].filter((v, k) => intervals.some(([lo, hi]) => k >= lo && k <= hi));
+      const chosen = domains[i].filter((v, k) => !(lacking[i] && k === 0) && intervals.some(([lo, hi]) => k >= lo && k <= hi));
       out[a.id] = { in: chosen };
     }
   });
@@ -140,7 +233,9 @@ function brushFilters(chart, axes, domains) {
 /**
  * Draws a matrix of scatter plots: a column per hyperparameter, a row per metric, a point per
  * session coloured by {@code colorCol}; {@code onOpen(run)} hears a click on a point; {@code
- * runName(run)} names a point's run in its tooltip.
+ * runName(run)} names a point's run in its tooltip. A plot leaves out the sessions without both
+ * values and counts them in its corner ("3 n/a"). Returns {missing: the sessions lacking a value
+ * on some axis}.
  */
 export function drawScatter(chart, { xs, ys, rows, colorCol, runName = run => run, onOpen }) {
   const c = colors();
@@ -148,16 +243,18 @@ export function drawScatter(chart, { xs, ys, rows, colorCol, runName = run => ru
   const xAxes = [];
   const yAxes = [];
   const series = [];
-  const left = 9;
+  const left0 = 9;
   const right = colorCol ? 9 : 3;
   const top = 4;
   const bottom = 8;
-  const w = (100 - left - right) / Math.max(1, xs.length);
+  const w = (100 - left0 - right) / Math.max(1, xs.length);
   const h = (100 - top - bottom) / Math.max(1, ys.length);
   const axisLine = { lineStyle: { color: c.muted } };
+  const titles = [];
+  const scale = colorScale(colorCol, rows, c);
   ys.forEach((y, j) => xs.forEach((x, i) => {
     const k = grids.length;
-    grids.push({ left: `${left + i * w + 1.2}%`, top: `${top + j * h + 1.5}%`, width: `${w - 2.4}%`, height: `${h - 4}%` });
+    grids.push({ left: `${left0 + i * w + 1.2}%`, top: `${top + j * h + 1.5}%`, width: `${w - 2.4}%`, height: `${h - 4}%` });
     const cat = x.type !== 'number';
     xAxes.push({ gridIndex: k, type: cat ? 'category' : logScale(x, rows) ? 'log' : 'value', scale: true, data: cat ? domainOf(x, rows) : undefined,
       name: j === ys.length - 1 ? x.label : '', nameLocation: 'middle', nameGap: 22,
@@ -167,23 +264,33 @@ export function drawScatter(chart, { xs, ys, rows, colorCol, runName = run => ru
       nameGap: 38, nameTextStyle: { color: c.fg, fontSize: 11 }, axisLine, splitLine: { lineStyle: { color: c.grid } },
       axisLabel: { color: c.muted, fontSize: 9, hideOverlap: true, formatter: v => fmt(v) } });
     const data = [];
+    let lost = 0;
     for (const r of rows) {
       const xv = chartValue(x, r);
       const yv = chartValue(y, r);
-      if (xv === '-' || yv === '-') continue;
-      data.push({ name: r.run, value: [xv, yv, colorCol ? chartValue(colorCol, r) : 0] });
+      if (xv === '-' || yv === '-') {
+        lost++;
+        continue;
+      }
+      data.push(scale ? { name: r.run, value: [xv, yv], itemStyle: scale.of(r) } : { name: r.run, value: [xv, yv] });
+    }
+    if (lost) {
+      titles.push({ text: `${lost} n/a`, right: `${100 - (left0 + (i + 1) * w) + 1.6}%`, top: `${top + j * h + 1.6}%`,
+        backgroundColor: c.card, padding: [1, 3], textStyle: { color: c.muted, fontSize: 10, fontWeight: 'normal' } });
     }
     series.push({ type: 'scatter', xAxisIndex: k, yAxisIndex: k, data, symbolSize: 7,
-      itemStyle: { opacity: 0.85, color: colorCol ? undefined : '#e8590c' }, emphasis: { scale: 1.8 } });
+      itemStyle: { opacity: 0.85, color: '#e8590c' }, emphasis: { scale: 1.8 } });
   }));
-  const visual = colorMap(colorCol, rows, 2, series.map((s, i) => i));
+
   chart.setOption({
     animation: false,
     textStyle: { color: c.fg },
     tooltip: { trigger: 'item', confine: true,
       formatter: p => `${runText(p.name, runName)}<br>${fmt(p.value[1])} at ${esc(typeof p.value[0] === 'number' ? fmt(p.value[0]) : p.value[0])}` },
-    grid: grids, xAxis: xAxes, yAxis: yAxes, series, visualMap: visual ? [visual] : [],
+    grid: grids, xAxis: xAxes, yAxis: yAxes, series, graphic: scale ? [scale.legend] : [], title: titles,
   }, { notMerge: true });
   chart.off('click');
   chart.on('click', p => { if (p.name) onOpen(p.name); });
+  const lacks = r => xs.concat(ys).some(a => chartValue(a, r) === '-');
+  return { missing: xs.length && ys.length ? rows.filter(lacks).length : 0 };
 }

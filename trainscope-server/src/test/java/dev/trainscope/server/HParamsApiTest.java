@@ -58,6 +58,20 @@ class HParamsApiTest {
     return out;
   }
 
+  /** The experiments' names and session counts, as {@code experiments} lists them. */
+  static Map<String, Integer> experiments(JsonNode table) {
+    Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    table.get("experiments").forEach(x -> out.put(x.get("name").asText(), x.get("sessions").asInt()));
+    return out;
+  }
+
+  /** Each row's experiment, by run. */
+  static Map<String, String> experimentOfRows(JsonNode table) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    table.get("rows").forEach(r -> out.put(r.get("run").asText(), r.get("experiment").asText()));
+    return out;
+  }
+
   static List<String> names(JsonNode node) {
     List<String> out = new ArrayList<>();
     node.fieldNames().forEachRemaining(out::add);
@@ -126,6 +140,59 @@ class HParamsApiTest {
       List<String> kinds = new ArrayList<>();
       t.get("columns").forEach(c -> kinds.add(c.get("kind").asText()));
       assertEquals(kinds.lastIndexOf("hparam") + 1, kinds.indexOf("metric"), kinds.toString());
+
+      // the experiments: tensorboardX's trials (each logs its own copy) one, named by their folder;
+      // Keras' by the run holding its experiment; each Lightning training its own
+      String tbx = "gen-tensorboardX/hparams";
+      String kerasExp = "keras-tf2-TensorBoard-Tutorial/archive/hparam_tuning";
+      assertEquals(Map.of(tbx, 3, kerasExp, 1, "NeRF-from-scratch/lightning_logs", 1,
+          "Text-Generation-With-LSTM/lightning_logs", 1), experiments(t));
+      assertEquals(List.of("NeRF-from-scratch/lightning_logs", "Text-Generation-With-LSTM/lightning_logs", tbx, kerasExp),
+          new ArrayList<>(experiments(t).keySet()), "by name");
+      for (int i = 0; i < 3; i++) {
+        assertEquals(tbx, rows.get(tbx + "/trial_" + i).get("experiment").asText());
+      }
+      assertEquals(kerasExp, keras.get("experiment").asText());
+      assertEquals("Text-Generation-With-LSTM/lightning_logs", lstm.get("experiment").asText());
+      assertEquals("NeRF-from-scratch/lightning_logs",
+          rows.get("NeRF-from-scratch/lightning_logs/version_0").get("experiment").asText());
+    }
+  }
+
+  /**
+   * Experiments without an experiment summary above their sessions: a sweep whose trials each log
+   * theirs with add_hparams (timestamped sub-runs of each trial's run) is one experiment named by
+   * its folder; a second kind of trial in the same folder (other hparams) is told apart by its
+   * hparam names; a lone session at the top level belongs to ".".
+   */
+  @Test
+  void experimentsWithoutASummaryAbove_groupedByFolderAndHparamNames() throws Exception {
+    Path logdir = tmp.resolve("logs");
+    for (int i = 0; i < 3; i++) {
+      try (SummaryWriter log = SummaryWriter.builder(logdir.resolve("sweep/lr_" + i)).build()) {
+        log.hparams(Map.of("lr", 0.1 * (i + 1), "batch", 32), Map.of("hparam/acc", 0.5 + 0.1 * i));
+      }
+    }
+    try (SummaryWriter log = SummaryWriter.builder(logdir.resolve("sweep/wd_0")).build()) {
+      log.hparams(Map.of("weight_decay", 0.01), Map.of("hparam/acc", 0.4));
+    }
+    try (SummaryWriter log = SummaryWriter.builder(logdir.resolve("solo")).build()) {
+      log.hparamsSessionStart(Map.of("lr", 0.3));
+    }
+    try (Served s = Served.loaded(logdir)) {
+      JsonNode t = hparams(s);
+      assertEquals(Map.of(".", 1, "sweep [batch, lr]", 3, "sweep [weight_decay]", 1), experiments(t));
+      Map<String, String> of = experimentOfRows(t);
+      assertEquals("solo=.", of.entrySet().stream().filter(e -> e.getKey().startsWith("solo")).findFirst()
+          .orElseThrow().toString());
+      of.forEach((run, exp) -> {
+        if (run.startsWith("sweep/lr_")) {
+          assertEquals("sweep [batch, lr]", exp, run);
+        } else if (run.startsWith("sweep/wd_")) {
+          assertEquals("sweep [weight_decay]", exp, run);
+        }
+      });
+      assertEquals(5, of.size(), of.toString());
     }
   }
 
@@ -260,6 +327,18 @@ class HParamsApiTest {
       assertEquals("val loss", cols.get("validation/loss").get("displayName").asText());
       assertEquals(List.of("lr", "optimizer", "dropout", "use_bn", "layers"),
           JSON.convertValue(t.get("hparams"), List.class));
+
+      // three experiments, though a and b share the column lr and the metric name loss: a and b by
+      // the runs holding their experiments; c's add_hparams session, which logs its own, by the
+      // folder holding c
+      assertEquals(Map.of("a", 2, "b", 3, ".", 1), experiments(t));
+      Map<String, String> of = experimentOfRows(t);
+      assertEquals("a", of.get("a/trial_0"));
+      assertEquals("a", of.get("a/trial_1"));
+      assertEquals("b", of.get("b/old"));
+      assertEquals("b", of.get("b/resumed"));
+      assertEquals("b", of.get("b/live"));
+      assertEquals(".", c.get("experiment").asText());
     }
   }
 }

@@ -287,7 +287,171 @@ class HParamsBrowserTest {
     }
   }
 
-  /** With {@code -Dtrainscope.screenshots=true}, rewrites docs/screenshots/hparams-{table,parallel,scatter}.png. */
+  static final String PARALLEL = "document.querySelector('.hp-parallel').__chart";
+
+  /** The ids of the parallel chart's axes. */
+  List<String> axes(DashboardPage p) {
+    List<String> out = new ArrayList<>();
+    p.json("() => " + PARALLEL + ".getOption().parallelAxis.map(a => a.id)", null).forEach(a -> out.add(a.asText()));
+    return out;
+  }
+
+  static List<String> ids(JsonNode columns) {
+    List<String> out = new ArrayList<>();
+    columns.forEach(c -> out.add(c.get("id").asText()));
+    return out;
+  }
+
+  /**
+   * Two experiments in one log directory, written with the writer: {@code search} (8 sessions: lr,
+   * batch size, optimizer; validation accuracy and training loss) and {@code ablation} (3 sessions:
+   * dropout, layers, batch norm; F1). Returns each search trial's accuracy, by run.
+   */
+  static Map<String, Double> writeTwoExperiments(Path logdir) throws Exception {
+    InstantSource clock = InstantSource.fixed(Instant.ofEpochSecond(1_790_000_000L));
+    try (SummaryWriter log = SummaryWriter.builder(logdir.resolve("search")).clock(clock).build()) {
+      log.hparamsExperiment(List.of(HParam.interval("lr", 1e-4, 1e-1), HParam.discrete("batch_size", 32.0, 64.0),
+          HParam.discrete("optimizer", "adam", "sgd")), List.of(HParamMetric.of(ACC), HParamMetric.of("train/loss")));
+    }
+    Map<String, Double> accuracy = new java.util.TreeMap<>();
+    for (int i = 0; i < 8; i++) {
+      String run = "search/trial_" + i;
+      try (SummaryWriter log = SummaryWriter.builder(logdir.resolve(run)).clock(clock).build()) {
+        log.hparamsSessionStart(Map.of("lr", Math.pow(10, -4 + 3 * i / 7.0), "batch_size", i % 2 == 0 ? 32.0 : 64.0,
+            "optimizer", i % 3 == 0 ? "sgd" : "adam"));
+        double acc = 0.5 + 0.05 * i;
+        log.scalar(ACC, acc, 10, 1_790_000_010.0);
+        log.scalar("train/loss", 1.0 / (i + 1), 10, 1_790_000_010.0);
+        log.hparamsSessionEnd(SessionStatus.SUCCESS);
+        accuracy.put(run, (double) (float) acc);
+      }
+    }
+    try (SummaryWriter log = SummaryWriter.builder(logdir.resolve("ablation")).clock(clock).build()) {
+      log.hparamsExperiment(List.of(HParam.interval("dropout", 0, 0.5), HParam.discrete("layers", 2.0, 4.0, 8.0),
+          HParam.of("use_bn", HParam.Type.BOOL)), List.of(HParamMetric.of("val/f1")));
+    }
+    for (int i = 0; i < 3; i++) {
+      try (SummaryWriter log = SummaryWriter.builder(logdir.resolve("ablation/run_" + i)).clock(clock).build()) {
+        log.hparamsSessionStart(Map.of("dropout", 0.1 * i, "layers", Math.pow(2, i + 1), "use_bn", i != 1));
+        log.scalar("val/f1", 0.6 + 0.1 * i, 5, 1_790_000_005.0);
+        log.hparamsSessionEnd(SessionStatus.SUCCESS);
+      }
+    }
+    return accuracy;
+  }
+
+  /**
+   * Two experiments: the larger is shown by default with exactly its columns in the table and as
+   * the parallel chart's axes; choosing the other changes both; "all experiments" shows the union,
+   * sessions lacking a value drawn at each axis's n/a mark and counted in a note (and in the
+   * scatter matrix's plots); the choice survives a reload; a brush still filters the table and
+   * ticks the runs; showTip works on a line coloured by a metric that is not an axis.
+   */
+  @Test
+  void severalExperiments_oneChosen_itsColumnsOnly_missingValuesDrawnAtNa(Chromium chromium) throws Exception {
+    Map<String, Double> accuracy = writeTwoExperiments(tmp);
+    List<String> search = List.of("h:lr", "h:batch_size", "h:optimizer", "m:" + ACC, "m:train/loss");
+    List<String> ablation = List.of("h:dropout", "h:layers", "h:use_bn", "m:val/f1");
+    try (Served s = Served.loaded(tmp); DashboardPage p = chromium.open(s.base, 1400, 900)) {
+      p.open("tab=hparams&x.hpView=parallel");
+      p.waitFor("n => { const d = " + DATA + "; return d && d.rows.length === n && " + PARALLEL + "; }", 8);
+      JsonNode d = data(p);
+      assertEquals("search", d.get("experiment").asText(), "the experiment with the most sessions");
+      assertEquals("[{\"name\":\"ablation\",\"sessions\":3},{\"name\":\"search\",\"sessions\":8}]",
+          d.get("experiments").toString());
+      assertEquals(new TreeSet<>(accuracy.keySet()), new TreeSet<>(runs(d.get("rows"))));
+      assertEquals(search, axes(p));
+      assertEquals("", d.get("note").asText(), "every session has every axis");
+      assertTrue(p.locator(".hp-experiment-field").isVisible());
+      assertEquals(List.of("search (8)", "ablation (3)", "all experiments (11)").stream().sorted().toList(),
+          p.locator("select.hp-experiment option").allTextContents().stream().sorted().toList());
+
+      // the other experiment: its axes, its table columns, its colour choices
+      p.locator("select.hp-experiment").selectOption("ablation");
+      p.waitFor("() => { const d = " + DATA + "; return d.experiment === 'ablation' && d.rows.length === 3; }", null);
+      assertTrue(p.hash().contains("x.hpExp=ablation"), p.hash());
+      p.waitFor("() => " + PARALLEL + ".getOption().parallelAxis.length === 4", null);
+      assertEquals(ablation, axes(p));
+      assertEquals(List.of("m:val/f1"), p.locator("select.hp-color option").all().stream()
+          .map(o -> o.getAttribute("value")).toList());
+      p.locator(".hp-toolbar button[data-view='table']").click();
+      p.waitFor("() => " + DATA + ".shown.length === 6", null);
+      assertEquals("[\"run\",\"state\",\"h:dropout\",\"h:layers\",\"h:use_bn\",\"m:val/f1\"]",
+          data(p).get("shown").toString());
+      assertEquals(List.of("run", "state", "h:dropout", "h:layers", "h:use_bn", "m:val/f1", "m:val/f1:min", "m:val/f1:max"),
+          ids(data(p).get("columns")));
+      assertEquals(List.of("state", "h:dropout", "h:layers", "h:use_bn", "m:val/f1"), p.locator(".hp-filters .hp-filter").all()
+          .stream().map(f -> f.getAttribute("data-col")).toList(), "min and max hidden");
+      assertEquals(List.of("state", "h:dropout", "h:layers", "h:use_bn", "m:val/f1", "m:val/f1:min", "m:val/f1:max"),
+          p.locator(".hp-columns input[data-col]").all().stream().map(f -> f.getAttribute("data-col")).toList());
+
+      // the choice survives a reload
+      p.page.reload();
+      p.waitForShell();
+      p.waitFor("() => { const d = " + DATA + "; return d && d.experiment === 'ablation' && d.rows.length === 3; }", null);
+      assertEquals("ablation", p.locator("select.hp-experiment").inputValue());
+
+      // all experiments: the union, lines without a value at each axis's n/a mark
+      p.locator("select.hp-experiment").selectOption("*");
+      p.locator(".hp-toolbar button[data-view='parallel']").click();
+      p.waitFor("() => { const d = " + DATA + "; return d.experiment === '*' && d.rows.length === 11 && d.note; }", null);
+      // (the server's order: the sessions' by run name, hparams before metrics)
+      List<String> union = new ArrayList<>(ablation.subList(0, 3));
+      union.addAll(search.subList(0, 3));
+      union.addAll(List.of("m:val/f1", "m:" + ACC, "m:train/loss"));
+      p.waitFor("n => " + PARALLEL + ".getOption().parallelAxis.length === n", union.size());
+      assertEquals(union, axes(p));
+      assertTrue(data(p).get("note").asText().startsWith("11 of 11 sessions lack a value on some axes"),
+          data(p).get("note").asText());
+      JsonNode option = p.json("() => { const o = " + PARALLEL + ".getOption();"
+          + " return { axes: o.parallelAxis.map(a => ({ min: a.min ?? null, data: a.data ?? null })),"
+          + " lines: Object.fromEntries(o.series[0].data.map(x => [x.name, x.value])) }; }", null);
+      int lr = union.indexOf("h:lr");
+      int opt = union.indexOf("h:optimizer");
+      int f1 = union.indexOf("m:val/f1");
+      double lrMark = option.get("axes").get(lr).get("min").asDouble();
+      assertTrue(lrMark < 1e-4, "the n/a mark is below the least lr: " + lrMark);
+      assertEquals("n/a", option.get("axes").get(opt).get("data").get(0).asText(), "n/a the lowest category");
+      JsonNode ablationLine = option.get("lines").get("ablation/run_0");
+      assertEquals(lrMark, ablationLine.get(lr).asDouble(), "a session without lr is drawn at lr's n/a mark");
+      assertEquals("n/a", ablationLine.get(opt).asText());
+      assertEquals(option.get("axes").get(f1).get("min").asDouble(), option.get("lines").get("search/trial_3").get(f1).asDouble());
+      assertEquals(accuracy.get("search/trial_3"), option.get("lines").get("search/trial_3").get(union.indexOf("m:" + ACC)).asDouble(), 1e-9);
+      // the scatter matrix leaves the points without both values out and counts them in each plot
+      p.locator(".hp-toolbar button[data-view='scatter']").click();
+      p.waitFor("() => document.querySelector('.hp-scatter').__chart && " + DATA + ".note", null);
+      JsonNode titles = p.json("() => (document.querySelector('.hp-scatter').__chart.getOption().title || []).map(t => t.text)", null);
+      assertTrue(titles.toString().contains("\"3 n/a\"") && titles.toString().contains("\"8 n/a\"")
+          && titles.toString().contains("\"11 n/a\""), titles.toString());
+
+      // back to one experiment by the URL; a brush on accuracy still filters the table and ticks the runs
+      p.open("tab=hparams&x.hpView=parallel&x.hpExp=search");
+      p.waitFor("() => { const d = " + DATA + "; return d && d.experiment === 'search' && d.rows.length === 8; }", null);
+      p.waitFor("() => " + PARALLEL + ".getOption().parallelAxis.length === 5", null);
+      p.page.evaluate("() => " + PARALLEL + ".dispatchAction({type: 'axisAreaSelect', parallelAxisId: 'm:" + ACC
+          + "', intervals: [[0.74, 1]]})");
+      List<String> good = accuracy.entrySet().stream().filter(e -> e.getValue() >= 0.74).map(Map.Entry::getKey).toList();
+      assertEquals(3, good.size(), good.toString());
+      p.waitFor("n => " + DATA + ".rows.length === n", good.size());
+      assertEquals(new TreeSet<>(good), new TreeSet<>(runs(data(p).get("rows"))));
+      p.waitFor("n => document.querySelector('#run-count').textContent.startsWith(n + ' of')", good.size());
+
+      // showTip on a line coloured by a metric that is not an axis (accuracy hidden)
+      p.open("tab=hparams&x.hpView=parallel&x.hpExp=search&x.hpColor=" + java.net.URLEncoder.encode("m:" + ACC,
+          StandardCharsets.UTF_8) + "&x.hpHide=" + java.net.URLEncoder.encode(String.join("\n", "m:" + ACC, "m:" + ACC
+          + ":min", "m:" + ACC + ":max", "m:train/loss:min", "m:train/loss:max"), StandardCharsets.UTF_8));
+      p.waitFor("() => " + PARALLEL + " && " + PARALLEL + ".getOption().parallelAxis.length === 4", null);
+      assertEquals("m:" + ACC, p.locator("select.hp-color").inputValue());
+      p.page.evaluate("() => " + PARALLEL + ".dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: 0})");
+      p.waitFor("() => document.querySelector('.hp-parallel').textContent.includes('search/trial_')", null);
+      p.assertNoErrors();
+    }
+  }
+
+  /**
+   * With {@code -Dtrainscope.screenshots=true}, rewrites docs/screenshots/hparams-{table,parallel,scatter}.png
+   * and hparams-experiments.png (two experiments, all shown: missing values at n/a).
+   */
   @Tag("screenshots")
   @Test
   void screenshots_ofTheThreeViews(Chromium chromium) throws Exception {
@@ -309,6 +473,15 @@ class HParamsBrowserTest {
       p.waitFor("() => document.querySelector('.hp-scatter').__chart", null);
       p.page.waitForTimeout(500);
       p.screenshot(out.resolve("hparams-scatter.png"));
+      p.assertNoErrors();
+    }
+    Path two = tmp.resolve("two");
+    writeTwoExperiments(two);
+    try (Served s = Served.loaded(two); DashboardPage p = chromium.open(s.base, 1500, 860)) {
+      p.open("tab=hparams&theme=light&x.hpView=parallel&x.hpExp=*");
+      p.waitFor("() => { const d = " + DATA + "; return d && d.rows.length === 11 && d.note; }", null);
+      p.page.waitForTimeout(500);
+      p.screenshot(out.resolve("hparams-experiments.png"));
       p.assertNoErrors();
     }
   }
