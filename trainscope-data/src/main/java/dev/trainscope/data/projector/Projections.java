@@ -230,7 +230,8 @@ public final class Projections implements AutoCloseable {
 
     Progress progress() {
       Progress s = snapshot;
-      return new Progress(key.params(), key.embedding().rows(), !begun, iteration, key.params().iterations(),
+      boolean waiting = !begun && workers.getActiveCount() >= WORKERS; // else about to begin
+      return new Progress(key.params(), key.embedding().rows(), waiting, iteration, key.params().iterations(),
           (System.nanoTime() - start) / 1_000_000, s == null ? 0 : s.layoutIteration(), s == null ? null : s.indices(),
           s == null ? null : s.coords());
     }
