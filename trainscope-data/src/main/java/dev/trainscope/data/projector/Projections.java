@@ -199,7 +199,7 @@ public final class Projections implements AutoCloseable {
     volatile boolean begun;
     volatile int iteration;
     volatile Progress snapshot; // the last layout copied, with the rows it places
-    long snapshotAt; // touched by the computing thread only
+    long snapshotAt = start; // touched by the computing thread only
     int[] indices; // touched by the computing thread only
 
     Job(Key key) {

@@ -156,18 +156,18 @@ final class SpaceTree {
   /**
    * Adds the repulsion on point {@code i} to {@code force} (unnormalised: {@code sum q^2 Z (y_i -
    * y_j)}) and returns its part of Z ({@code sum q Z}); {@code stack} holds {@link #stackSize}.
+   * Written out for 2 and 3 dimensions (the third is 0 in 2-D), in locals, without allocating.
    */
   double repulsion(float[] y, int i, double theta, double[] force, int[] stack) {
-    return dims == 2 ? repulsion2(y, i, theta * theta, force, stack) : repulsion3(y, i, theta * theta, force, stack);
-  }
-
-  /** The same for a quadtree, unrolled. */
-  private double repulsion2(float[] y, int i, double thetaSq, double[] force, int[] stack) {
+    boolean three = dims == 3;
+    double thetaSq = theta * theta;
     double sumQ = 0;
     double fx = 0;
     double fy = 0;
-    double px = y[2 * i];
-    double py = y[2 * i + 1];
+    double fz = 0;
+    double px = y[dims * i];
+    double py = y[dims * i + 1];
+    double pz = three ? y[dims * i + 2] : 0;
     int top = 0;
     stack[top++] = 0;
     while (top > 0) {
@@ -175,9 +175,10 @@ final class SpaceTree {
       if (leafPoint[node] == i) {
         continue;
       }
-      double dx = px - com[2 * node];
-      double dy = py - com[2 * node + 1];
-      double d2 = dx * dx + dy * dy;
+      double dx = px - com[dims * node];
+      double dy = py - com[dims * node + 1];
+      double dz = three ? pz - com[dims * node + 2] : 0;
+      double d2 = dx * dx + dy * dy + dz * dz;
       int first = firstChild[node];
       if (first < 0 || widthSq[node] < thetaSq * d2) {
         if (first < 0 && leafPoint[node] < 0 && d2 == 0) {
@@ -189,53 +190,9 @@ final class SpaceTree {
         mult *= q;
         fx += mult * dx;
         fy += mult * dy;
-      } else {
-        for (int c = 0; c < 4; c++) {
-          if (count[first + c] > 0) {
-            stack[top++] = first + c;
-          }
-        }
-      }
-    }
-    force[0] += fx;
-    force[1] += fy;
-    return sumQ;
-  }
-
-  /** The same for an octree, unrolled. */
-  private double repulsion3(float[] y, int i, double thetaSq, double[] force, int[] stack) {
-    double sumQ = 0;
-    double fx = 0;
-    double fy = 0;
-    double fz = 0;
-    double px = y[3 * i];
-    double py = y[3 * i + 1];
-    double pz = y[3 * i + 2];
-    int top = 0;
-    stack[top++] = 0;
-    while (top > 0) {
-      int node = stack[--top];
-      if (leafPoint[node] == i) {
-        continue;
-      }
-      double dx = px - com[3 * node];
-      double dy = py - com[3 * node + 1];
-      double dz = pz - com[3 * node + 2];
-      double d2 = dx * dx + dy * dy + dz * dz;
-      int first = firstChild[node];
-      if (first < 0 || widthSq[node] < thetaSq * d2) {
-        if (first < 0 && leafPoint[node] < 0 && d2 == 0) {
-          continue;
-        }
-        double q = 1 / (1 + d2);
-        double mult = count[node] * q;
-        sumQ += mult;
-        mult *= q;
-        fx += mult * dx;
-        fy += mult * dy;
         fz += mult * dz;
       } else {
-        for (int c = 0; c < 8; c++) {
+        for (int c = 0; c < fan; c++) {
           if (count[first + c] > 0) {
             stack[top++] = first + c;
           }
@@ -244,7 +201,9 @@ final class SpaceTree {
     }
     force[0] += fx;
     force[1] += fy;
-    force[2] += fz;
+    if (three) {
+      force[2] += fz;
+    }
     return sumQ;
   }
 
