@@ -320,10 +320,17 @@ final class Api {
     boolean wait = "1".equals(ctx.queryParam("wait"));
     dev.trainscope.data.projector.Projections.Answer answer;
     try {
-      answer = wait ? projections.project(e.run(), e.tag(), e.step(), params)
-          : projections.request(e.run(), e.tag(), e.step(), params);
+      if (wait) {
+        try (ClientWatch gone = ClientWatch.of(ctx)) { // a client that left stops renewing the lease
+          answer = projections.project(e.run(), e.tag(), e.step(), params, gone);
+        }
+      } else {
+        answer = projections.request(e.run(), e.tag(), e.step(), params);
+      }
     } catch (dev.trainscope.data.projector.Projections.BusyException x) {
       throw new Refused(503, x.getMessage());
+    } catch (java.util.concurrent.CancellationException x) {
+      throw new Refused(499, "the client has gone");
     }
     if (answer instanceof dev.trainscope.data.projector.Projections.Progress p) {
       ctx.status(202).json(Responses.ProjectionProgress.of(e.run(), e.tag(), e.step(), p, since));

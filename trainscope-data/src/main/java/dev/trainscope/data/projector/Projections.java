@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * The projector's projections and nearest neighbours of the embeddings of a store, computed on the
@@ -304,6 +305,15 @@ public final class Projections implements AutoCloseable {
 
   /** The projection of an embedding, from the cache when it was computed before; waits for it to be computed. */
   public Projection project(String run, String tag, long step, Params params) throws IOException {
+    return project(run, tag, step, params, () -> false);
+  }
+
+  /**
+   * As {@link #project(String, String, long, Params)}, for a caller that may go away: once {@code
+   * gone} says so it stops waiting (and renewing the computation's lease) with a {@link
+   * CancellationException}.
+   */
+  public Projection project(String run, String tag, long step, Params params, BooleanSupplier gone) throws IOException {
     Key key = key(run, tag, step, params);
     while (true) {
       Job job;
@@ -333,23 +343,29 @@ public final class Projections implements AutoCloseable {
         job.run(); // PCA: a few seconds at most, on the caller's thread as before
       }
       try {
-        return await(job);
+        return await(job, gone);
       } catch (CancellationException e) {
         if (isClosed()) {
           throw new BusyException("the server is stopping");
+        }
+        if (gone.getAsBoolean()) {
+          throw e;
         } // else dropped while it waited for a worker, by newer ones: ask again
       }
     }
   }
 
   /** The job's projection, asking for it every second (or quarter of the lease, if shorter) while it is computed. */
-  private Projection await(Job job) throws IOException {
+  private Projection await(Job job, BooleanSupplier gone) throws IOException {
     long every = Math.max(1, Math.min(1_000_000_000L, abandonNanos / 4));
     try {
       while (true) {
         try {
           return job.result.get(every, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+          if (gone.getAsBoolean()) {
+            throw new CancellationException("the caller has gone");
+          }
           job.ask(); // still wanted
         }
       }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trainscope.data.RunStore;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,6 +137,18 @@ class ProjectionsTest {
           new Projections.Params(Projections.Method.UMAP, 3, 30, 500, 15, 0.1));
       assertEquals(600 * 3, p.coords().length);
       assertNull(p.indices());
+    }
+  }
+
+  @Test
+  void blockingProject_whoseCallerHasGone_stopsWaiting_andTheComputationStops() throws Exception {
+    try (RunStore store = storeWith(1500, 20, 6); Projections projections = new Projections(store, 300)) {
+      assertThrows(CancellationException.class, () -> projections.project("r", "points", 0, tsne(5000), () -> true));
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (projections.underWay() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals(0, projections.underWay(), "nobody renews its lease");
     }
   }
 
