@@ -296,7 +296,7 @@ export default {
         await adopt();
         if (my !== generation) return;
         view.projection = p;
-        build(e, p, true);
+        build(e, p);
         applySearch();
       };
       try {
@@ -360,8 +360,8 @@ export default {
       }
     }
 
-    /** (Re)builds the point cloud from the projection, the isolated rows, the colours and the marks; an intermediate t-SNE/UMAP layout keeps the sprite as it is. */
-    function build(e, projection, intermediate = false) {
+    /** (Re)builds the point cloud from the projection (or a t-SNE/UMAP's layout so far), the isolated rows, the colours and the marks. */
+    function build(e, projection) {
       const dims = projection.dims;
       const all = projection.indices ? Array.from(projection.indices) : null;
       const count = all ? all.length : projection.rows;
@@ -397,7 +397,7 @@ export default {
       points = new THREE.Points(geometry, material);
       scene.add(points);
       setCamera(dims, geometry.boundingSphere);
-      if (!intermediate) setSprite(e);
+      setSprite(e);
       recolour();
     }
 
@@ -433,8 +433,15 @@ export default {
       material.uniforms.useAtlas.value = 0;
       if (!e.spriteWidth) return;
       const url = apiUrl('api/embedding/sprite', { run: view.run, tag: e.tag, step: e.step });
-      new THREE.TextureLoader().load(url.pathname + url.search, tex => {
+      const key = url.pathname + url.search;
+      if (view.spriteKey === key && material.uniforms.atlas.value) { // loaded: a t-SNE redrawn as it runs reuses it
+        material.uniforms.useAtlas.value = 1;
+        material.uniforms.size.value = Math.max(material.uniforms.size.value, 14);
+        return;
+      }
+      new THREE.TextureLoader().load(key, tex => {
         if (view.info !== e) return;
+        view.spriteKey = key;
         tex.magFilter = THREE.NearestFilter;
         tex.minFilter = THREE.LinearFilter;
         tex.generateMipmaps = false;

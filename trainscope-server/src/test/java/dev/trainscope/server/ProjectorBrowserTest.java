@@ -246,7 +246,8 @@ class ProjectorBrowserTest {
   /**
    * With {@code -Dtrainscope.screenshots=true}: rewrites docs/screenshots/projector.png, 2,000 real
    * MNIST digits (../shared/data/mnist-10k) as 784 pixels each, written with writer.embedding() with
-   * their labels and images, in UMAP 2-D coloured by label, a digit clicked with its neighbours.
+   * their labels and images, in UMAP 2-D coloured by label, a digit clicked with its neighbours;
+   * and docs/screenshots/projector-tsne-progress.png, the same in t-SNE while it runs.
    */
   @org.junit.jupiter.api.Tag("screenshots")
   @Test
@@ -288,6 +289,13 @@ class ProjectorBrowserTest {
       p.waitFor("() => document.querySelectorAll('.projector-neighbours li').length === 10", null);
       Thread.sleep(1500);
       p.screenshot(Path.of("../docs/screenshots/projector.png"));
+
+      // the same digits in t-SNE, caught while it runs: the layout so far and how far it has got
+      p.locator(".projector-method").selectOption("tsne");
+      p.waitFor("() => /^t-SNE iteration/.test(document.querySelector('.projector-status').textContent)"
+          + " && document.querySelector('.projector-tab').__projector.drawn().progress.some(x => x.layout > 150)", null, 240_000);
+      p.screenshot(Path.of("../docs/screenshots/projector-tsne-progress.png"));
+      waitReady(p);
     }
   }
 }
