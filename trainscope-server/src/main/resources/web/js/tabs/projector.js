@@ -68,6 +68,7 @@ const VERTEX = `
   attribute float mark;
   uniform float size;
   uniform float perspective;
+  uniform float near;
   varying vec3 vColour;
   varying float vCell;
   varying float vMark;
@@ -75,7 +76,7 @@ const VERTEX = `
     vec4 mv = modelViewMatrix * vec4(position, 1.0);
     gl_Position = projectionMatrix * mv;
     float s = size * (mark > 1.5 ? 1.8 : 1.0);
-    gl_PointSize = perspective > 0.5 ? s * 12.0 / max(-mv.z, 0.01) : s;
+    gl_PointSize = perspective > 0.5 ? s * 12.0 / max(-mv.z, near) : s;
     vColour = colour;
     vCell = cell;
     vMark = mark;
@@ -158,7 +159,7 @@ export default {
     const scene = new THREE.Scene();
     const material = new THREE.ShaderMaterial({
       vertexShader: VERTEX, fragmentShader: FRAGMENT, transparent: true, depthWrite: false,
-      uniforms: { size: { value: 4 }, perspective: { value: 0 }, atlas: { value: null }, useAtlas: { value: 0 },
+      uniforms: { size: { value: 4 }, perspective: { value: 0 }, near: { value: 0.01 }, atlas: { value: null }, useAtlas: { value: 0 },
         grid: { value: new THREE.Vector2(1, 1) }, dim: { value: 1 } },
     });
     let camera = null;
@@ -291,7 +292,8 @@ export default {
           : `${name} iteration ${p.iteration.toLocaleString()} of ${p.iterations.toLocaleString()}`
             + ` · ${(p.elapsedMillis / 1000).toFixed(1)} s`;
         status.textContent = text;
-        view.progress.push({ text, iteration: p.iteration, layout: p.coords ? p.layoutIteration : 0 });
+        view.progress.push({ text, iteration: p.iteration, layout: p.coords ? p.layoutIteration : 0,
+          ms: Math.round(performance.now() - t0) });
         if (!p.coords) return;
         await adopt();
         if (my !== generation) return;
@@ -411,7 +413,10 @@ export default {
         camera = new THREE.PerspectiveCamera(50, w / h, r / 100, r * 100);
         camera.position.set(c.x + r * 1.6, c.y + r * 1.2, c.z + r * 2.2);
         material.uniforms.perspective.value = 1;
-        material.uniforms.size.value = Math.max(2, 4 * r / 6);
+        // sizes relative to the layout's radius: a t-SNE's first layouts span 1e-4, where an absolute
+        // floor would make every point thousands of pixels wide (minutes a frame on a CPU rasteriser)
+        material.uniforms.size.value = 4 * r / 6;
+        material.uniforms.near.value = r / 100;
       } else {
         camera = new THREE.OrthographicCamera(-r * w / h, r * w / h, r, -r, -r * 100, r * 100);
         camera.userData.half = r * 1.05;
@@ -619,7 +624,7 @@ export default {
         marks: points ? Array.from(points.geometry.getAttribute('mark').array) : [],
         dims: view.projection ? view.projection.dims : 0,
         timing: view.timing,
-        progress: (view.progress || []).slice(), // [{text, iteration, layout}] of the last t-SNE/UMAP asked for
+        progress: (view.progress || []).slice(), // [{text, iteration, layout, ms}] of the last t-SNE/UMAP asked for
       }),
       select: row => select(row),
       /** Rotates the 3-D view a little each frame for `frames` frames; resolves to the frame times in ms. */
