@@ -352,6 +352,33 @@ final class EmbeddingFiles {
 
   // ---- reading ----
 
+  /**
+   * What changes when the vectors change: the tensor file's size, identity and change tag, as the
+   * storage states them now (not as listed: the listing follows the config, not the files it names),
+   * or the wall time and size of the event-file record that holds the tensor.
+   */
+  String version(String run, String tag, long step, List<TagInfo> eventTags) throws IOException {
+    EmbeddingInfo info = find(run, tag, step, eventTags);
+    requireReadable(info);
+    if (info.source().equals("tensor")) {
+      for (BlobInfo b : committed.blobs(run, tag)) {
+        if (b.step() == step) {
+          return "tensor " + b.wallTime() + " " + b.bytes();
+        }
+      }
+      throw new NoSuchTagException(run, tag, "the embedding '" + tag + "' is no longer logged at step " + step);
+    }
+    Found f = found(run, tag, step);
+    if (f == null) {
+      throw new NoSuchTagException(run, tag, "the embedding '" + tag + "' is no longer listed");
+    }
+    Storage.FileStat stat = committed.find(run).source.storage().stat(f.tensorPath());
+    if (stat == null) {
+      throw new NoSuchFileException(f.tensorPath(), null, "the tensor file no longer exists");
+    }
+    return info.source() + " " + stat.size() + " " + stat.identity() + " " + stat.changeTag();
+  }
+
   /** Reads rows {@code from <= i < from + max} of an embedding, one at a time. */
   void rows(String run, String tag, long step, int from, int max, List<TagInfo> eventTags, EmbeddingInfo.Rows sink)
       throws IOException {

@@ -151,6 +151,16 @@ public interface LogdirData {
     throw new IOException("this store does not read embeddings");
   }
 
+  /**
+   * What changes when an embedding's vectors change, even where its listing does not (a tensor
+   * file rewritten with the same shape, a tensor logged again at the same step): a cache of what
+   * was computed from the vectors keys by it. "" where the vectors never change (a snapshot).
+   */
+  default String embeddingVersion(String run, String tag, long step) throws IOException {
+    embedding(run, tag, step);
+    return "";
+  }
+
   /** The metadata of an embedding (no columns when it has none). */
   default EmbeddingInfo.Metadata embeddingMetadata(String run, String tag, long step) throws IOException {
     embedding(run, tag, step);

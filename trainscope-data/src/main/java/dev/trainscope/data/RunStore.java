@@ -301,6 +301,12 @@ public final class RunStore implements LogdirData, AutoCloseable {
     embeddings.rows(run, tag, step, from, max, committed.tags(run), sink);
   }
 
+  /** {@inheritDoc} A file's size, identity and modification time; an event-file tensor's wall time and size. */
+  @Override
+  public String embeddingVersion(String run, String tag, long step) throws IOException {
+    return embeddings.version(run, tag, step, committed.tags(run));
+  }
+
   @Override
   public EmbeddingInfo.Metadata embeddingMetadata(String run, String tag, long step) throws IOException {
     return embeddings.metadata(run, tag, step, committed.tags(run));

@@ -294,7 +294,11 @@ final class Api {
   /**
    * A projection of an embedding: {@code method} pca (default), tsne or umap; {@code dims} 2 or 3;
    * t-SNE's {@code perplexity} and {@code iterations}, UMAP's {@code neighbors}, {@code minDist}
-   * and {@code iterations} (epochs). Computed once per embedding and parameters, then cached.
+   * and {@code iterations} (epochs). Computed once per embedding, version of its vectors and
+   * parameters, then cached. A t-SNE or UMAP not computed yet answers at once, 202 with its
+   * progress (and the layout as it is, when newer than iteration {@code since}), until it is done;
+   * the page asks again every half second, which keeps the computation going (see {@link
+   * dev.trainscope.data.projector.Projections}); {@code wait=1} waits for the projection instead.
    */
   private void projection(Context ctx) throws IOException {
     dev.trainscope.data.EmbeddingInfo e = readableEmbedding(ctx);
@@ -312,7 +316,32 @@ final class Api {
     var params = new dev.trainscope.data.projector.Projections.Params(method, dims, perplexity,
         Params.intParam(ctx, "iterations", dflt.iterations(), 1, 5000), Params.intParam(ctx, "neighbors", dflt.neighbours(), 2, 200),
         minDist);
-    ctx.json(Responses.Projection.of(e.run(), e.tag(), e.step(), projections.project(e.run(), e.tag(), e.step(), params)));
+    int since = Params.intParam(ctx, "since", 0, 0, Integer.MAX_VALUE);
+    boolean wait = "1".equals(ctx.queryParam("wait"));
+    dev.trainscope.data.projector.Projections.Answer answer;
+    try {
+      if (wait) {
+        try (ClientWatch gone = ClientWatch.of(ctx)) { // a client that left stops renewing the lease
+          answer = projections.project(e.run(), e.tag(), e.step(), params, gone);
+        }
+      } else {
+        answer = projections.request(e.run(), e.tag(), e.step(), params);
+      }
+    } catch (dev.trainscope.data.projector.Projections.BusyException x) {
+      throw new Refused(503, x.getMessage());
+    } catch (java.util.concurrent.CancellationException x) {
+      throw new Refused(499, "the client has gone");
+    }
+    if (answer instanceof dev.trainscope.data.projector.Projections.Progress p) {
+      ctx.status(202).json(Responses.ProjectionProgress.of(e.run(), e.tag(), e.step(), p, since));
+    } else if (answer instanceof dev.trainscope.data.projector.Projections.Projection p) {
+      ctx.json(Responses.Projection.of(e.run(), e.tag(), e.step(), p));
+    }
+  }
+
+  /** Stops the projections under way. */
+  void close() {
+    projections.close();
   }
 
   private static double doubleParam(Context ctx, String name, double dflt) {

@@ -64,6 +64,7 @@ public final class DashboardServer implements AutoCloseable {
   private final LogdirData store;
   private final Javalin app;
   private final GraphService graphs;
+  private final Api api;
   private String bindHost = "127.0.0.1";
   private int bindPort;
   private final LiveEvents live;
@@ -153,7 +154,8 @@ public final class DashboardServer implements AutoCloseable {
     });
     dev.trainscope.diagnose.Roles roles = dev.trainscope.diagnose.Roles.defaults();
     this.graphs = new GraphService(store, findings, roles, models, layoutMillis);
-    new Api(store, findings, roles, graphs).register(app);
+    this.api = new Api(store, findings, roles, graphs);
+    api.register(app);
     app.sse("/api/events", live::connect);
     app.before(ctx -> {
       String host = ctx.header("Host");
@@ -239,6 +241,7 @@ public final class DashboardServer implements AutoCloseable {
   @Override
   public void close() {
     graphs.close(); // layouts under way stop at their next phase
+    api.close(); // so do projections
     findings.close();
     live.close();
     app.stop();

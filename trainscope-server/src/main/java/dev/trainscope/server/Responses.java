@@ -334,6 +334,24 @@ final class Responses {
     }
   }
 
+  /**
+   * {@code /api/embedding/projection} while a t-SNE or UMAP is computed (status 202): {@code
+   * state} "waiting" (for a worker) or "running", the iterations done of how many, the time since
+   * it was first asked for, and the layout as it was after {@code layoutIteration} iterations
+   * ({@code indices} and {@code coords} as in {@link Projection}), or null for both when there is
+   * none yet or the request already had it ({@code since}).
+   */
+  record ProjectionProgress(String run, String tag, long step, String method, int dims, String state, int rows,
+      int iteration, int iterations, long elapsedMillis, int layoutIteration, int[] indices, float[] coords) {
+    static ProjectionProgress of(String run, String tag, long step, dev.trainscope.data.projector.Projections.Progress p,
+        int since) {
+      boolean layout = p.coords() != null && p.layoutIteration() > since;
+      return new ProjectionProgress(run, tag, step, p.params().method().name().toLowerCase(Locale.ROOT),
+          p.params().dims(), p.waiting() ? "waiting" : "running", p.rows(), p.iteration(), p.iterations(), p.millis(),
+          p.layoutIteration(), layout ? p.indices() : null, layout ? p.coords() : null);
+    }
+  }
+
   /** {@code /api/embedding/neighbors}: the rows nearest to one, nearest first. */
   record Neighbours(String run, String tag, long step, int index, String metric, List<Neighbour> neighbours) {}
 

@@ -8,7 +8,8 @@
 //
 // State in the URL: x.prun, x.pemb (tag@step), x.pmethod, x.pdims, x.pcolor, x.plabel, x.psearch.
 // For tests (on a page with window.__trainscopeTest, see testhooks.js): div.projector-tab[data-state=
-// empty|loading|ready|error] and its __projector: drawn() (rows, positions, marks, timing), select(row), rotate(frames).
+// empty|loading|ready|error] and its __projector: drawn() (rows, positions, marks, timing, progress), select(row),
+// rotate(frames). A t-SNE or UMAP under way shows "t-SNE iteration 350 of 500" and its layout as it goes.
 
 import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
@@ -17,6 +18,8 @@ import { el, clear, regex, debounce } from '../util.js';
 import { testHook } from '../testhooks.js';
 import { runLabel } from '../colors.js';
 
+/** How often a t-SNE or UMAP under way is asked about (the server stops one nobody asks about for a minute). */
+const POLL_MS = 500;
 const REASON = 'No embeddings in the selected runs: log them with add_embedding or writer.embedding()';
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
   '#bcbd22', '#17becf', '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7',
@@ -66,6 +69,7 @@ const VERTEX = `
   attribute float mark;
   uniform float size;
   uniform float perspective;
+  uniform float near;
   varying vec3 vColour;
   varying float vCell;
   varying float vMark;
@@ -73,7 +77,7 @@ const VERTEX = `
     vec4 mv = modelViewMatrix * vec4(position, 1.0);
     gl_Position = projectionMatrix * mv;
     float s = size * (mark > 1.5 ? 1.8 : 1.0);
-    gl_PointSize = perspective > 0.5 ? s * 12.0 / max(-mv.z, 0.01) : s;
+    gl_PointSize = perspective > 0.5 ? s * 12.0 / max(-mv.z, near) : s;
     vColour = colour;
     vCell = cell;
     vMark = mark;
@@ -156,7 +160,7 @@ export default {
     const scene = new THREE.Scene();
     const material = new THREE.ShaderMaterial({
       vertexShader: VERTEX, fragmentShader: FRAGMENT, transparent: true, depthWrite: false,
-      uniforms: { size: { value: 4 }, perspective: { value: 0 }, atlas: { value: null }, useAtlas: { value: 0 },
+      uniforms: { size: { value: 4 }, perspective: { value: 0 }, near: { value: 0.01 }, atlas: { value: null }, useAtlas: { value: 0 },
         grid: { value: new THREE.Vector2(1, 1) }, dim: { value: 1 } },
     });
     let camera = null;
@@ -264,16 +268,16 @@ export default {
       status.textContent = `Computing ${methodSelect.selectedOptions[0].text} of ${e.rows.toLocaleString()} points…`;
       const t0 = performance.now();
       const params = { run: view.run, tag: e.tag, step: e.step };
-      try {
-        const [projection, metadata] = await Promise.all([
-          getJson('api/embedding/projection', { ...params, method, dims }),
-          sameEmbedding && view.metadata ? view.metadata : getJson('api/embedding/metadata', params),
-        ]);
-        if (my !== generation) return;
-        const t1 = performance.now();
+      const metadataAnswer = sameEmbedding && view.metadata ? Promise.resolve(view.metadata)
+        : getJson('api/embedding/metadata', params);
+      metadataAnswer.catch(() => {}); // a failure is met where it is awaited, in adopt()
+      let adopted = false;
+      const adopt = async () => { // the embedding's metadata becomes the view's, once, before anything is drawn
+        const metadata = await metadataAnswer;
+        if (my !== generation || adopted) return;
+        adopted = true;
         view.info = e;
         view.runOfInfo = view.run;
-        view.projection = projection;
         view.metadata = metadata;
         if (!sameEmbedding) {
           view.visible = null;
@@ -281,6 +285,30 @@ export default {
           view.neighbours = [];
           fillColumns(metadata.columns);
         }
+      };
+      const name = methodSelect.selectedOptions[0].text;
+      view.progress = [];
+      const onProgress = async p => { // a t-SNE or UMAP under way: say how far, draw its layout as it is
+        const text = p.state === 'waiting' ? `${name}: waiting for the server (busy with other projections)…`
+          : `${name} iteration ${p.iteration.toLocaleString()} of ${p.iterations.toLocaleString()}`
+            + ` · ${(p.elapsedMillis / 1000).toFixed(1)} s`;
+        status.textContent = text;
+        view.progress.push({ text, iteration: p.iteration, layout: p.coords ? p.layoutIteration : 0,
+          ms: Math.round(performance.now() - t0) });
+        if (!p.coords) return;
+        await adopt();
+        if (my !== generation) return;
+        view.projection = p;
+        build(e, p);
+        applySearch();
+      };
+      try {
+        const projection = await projectionOf({ ...params, method, dims }, () => my !== generation, onProgress);
+        if (my !== generation) return;
+        await adopt();
+        if (my !== generation) return;
+        const t1 = performance.now();
+        view.projection = projection;
         build(e, projection);
         await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
         const t2 = performance.now();
@@ -315,7 +343,27 @@ export default {
       return c < 0 ? null : md.rows.map(r => r[c]);
     }
 
-    /** (Re)builds the point cloud from the projection, the isolated rows, the colours and the marks. */
+    /**
+     * The projection asked for; while the server answers 202 (a t-SNE or UMAP under way), hands each
+     * progress to onProgress and asks again every POLL_MS (which also tells the server it is still
+     * wanted), with `since` the layout it already has. Null when stale() says the page moved on.
+     */
+    async function projectionOf(query, stale, onProgress) {
+      let since = 0;
+      for (;;) {
+        const res = await fetch(apiUrl('api/embedding/projection', { ...query, since }), { headers: { Accept: 'application/json' } });
+        if (!res.ok) throw new ApiError(res.status, (await res.text()) || res.statusText);
+        const answer = await res.json();
+        if (stale()) return null;
+        if (res.status !== 202) return answer;
+        if (answer.coords) since = answer.layoutIteration;
+        await onProgress(answer);
+        await new Promise(r => setTimeout(r, POLL_MS));
+        if (stale()) return null;
+      }
+    }
+
+    /** (Re)builds the point cloud from the projection (or a t-SNE/UMAP's layout so far), the isolated rows, the colours and the marks. */
     function build(e, projection) {
       const dims = projection.dims;
       const all = projection.indices ? Array.from(projection.indices) : null;
@@ -366,7 +414,10 @@ export default {
         camera = new THREE.PerspectiveCamera(50, w / h, r / 100, r * 100);
         camera.position.set(c.x + r * 1.6, c.y + r * 1.2, c.z + r * 2.2);
         material.uniforms.perspective.value = 1;
-        material.uniforms.size.value = Math.max(2, 4 * r / 6);
+        // sizes relative to the layout's radius: a t-SNE's first layouts span 1e-4, where an absolute
+        // floor would make every point thousands of pixels wide (minutes a frame on a CPU rasteriser)
+        material.uniforms.size.value = 4 * r / 6;
+        material.uniforms.near.value = r / 100;
       } else {
         camera = new THREE.OrthographicCamera(-r * w / h, r * w / h, r, -r, -r * 100, r * 100);
         camera.userData.half = r * 1.05;
@@ -388,8 +439,15 @@ export default {
       material.uniforms.useAtlas.value = 0;
       if (!e.spriteWidth) return;
       const url = apiUrl('api/embedding/sprite', { run: view.run, tag: e.tag, step: e.step });
-      new THREE.TextureLoader().load(url.pathname + url.search, tex => {
+      const key = url.pathname + url.search;
+      if (view.spriteKey === key && material.uniforms.atlas.value) { // loaded: a t-SNE redrawn as it runs reuses it
+        material.uniforms.useAtlas.value = 1;
+        material.uniforms.size.value = Math.max(material.uniforms.size.value, 14);
+        return;
+      }
+      new THREE.TextureLoader().load(key, tex => {
         if (view.info !== e) return;
+        view.spriteKey = key;
         tex.magFilter = THREE.NearestFilter;
         tex.minFilter = THREE.LinearFilter;
         tex.generateMipmaps = false;
@@ -567,6 +625,7 @@ export default {
         marks: points ? Array.from(points.geometry.getAttribute('mark').array) : [],
         dims: view.projection ? view.projection.dims : 0,
         timing: view.timing,
+        progress: (view.progress || []).slice(), // [{text, iteration, layout, ms}] of the last t-SNE/UMAP asked for
       }),
       select: row => select(row),
       /** Rotates the 3-D view a little each frame for `frames` frames; resolves to the frame times in ms. */

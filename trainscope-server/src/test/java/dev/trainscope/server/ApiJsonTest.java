@@ -1,6 +1,7 @@
 package dev.trainscope.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -160,6 +162,11 @@ class ApiJsonTest {
     if (actual.path("millis").isNumber()) { // a projection's computing time, measured
       ((com.fasterxml.jackson.databind.node.ObjectNode) actual).put("millis", 0);
     }
+    matches(name, actual, pathAndQuery);
+  }
+
+  /** Asserts that {@code actual} is the JSON of {@code api/<name>.json}, else writes it to target/api-json. */
+  static void matches(String name, JsonNode actual, String what) throws Exception {
     JsonNode expected = null;
     try (InputStream in = ApiJsonTest.class.getResourceAsStream("api/" + name + ".json")) {
       if (in != null) {
@@ -173,7 +180,7 @@ class ApiJsonTest {
       Files.writeString(out, shown + "\n", StandardCharsets.UTF_8);
       assertEquals(expected == null ? "(no expected document api/" + name + ".json)"
           : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(expected), shown,
-          pathAndQuery + " (answer in " + out + ")");
+          what + " (answer in " + out + ")");
     }
   }
 
@@ -320,6 +327,47 @@ class ApiJsonTest {
   @Test
   void embeddingProjection() throws Exception {
     answers("embedding-projection", "/api/embedding/projection?run=val&tag=features&step=4&method=pca&dims=3");
+  }
+
+  /**
+   * A t-SNE asked for the first time answers at once, 202 with its progress (its measured parts, the
+   * iterations done, the time, the layout so far, zeroed here), then, asked again, the projection.
+   */
+  @Test
+  void embeddingProjection_tsneInProgress_thenDone() throws Exception {
+    String q = "/api/embedding/projection?run=val&tag=features&step=4&method=tsne&dims=2&perplexity=2";
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + q)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, r.statusCode(), r.body());
+    com.fasterxml.jackson.databind.node.ObjectNode progress = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(r.body());
+    assertTrue(List.of("waiting", "running").contains(progress.get("state").asText()), r.body());
+    progress.put("state", "running").put("iteration", 0).put("elapsedMillis", 0).put("layoutIteration", 0)
+        .putNull("indices").putNull("coords");
+    matches("embedding-projection-progress", progress, q);
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (r.statusCode() == 202 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      r = http.send(HttpRequest.newBuilder(URI.create(base + q)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode done = JSON.readTree(r.body());
+    List<String> fields = new ArrayList<>();
+    done.fieldNames().forEachRemaining(fields::add);
+    assertEquals(List.of("run", "tag", "step", "method", "dims", "rows", "indices", "coords", "variance", "millis"), fields);
+    assertEquals(12, done.get("coords").size());
+  }
+
+  /** The progress of a t-SNE with the layout so far: every field, as the page reads them. */
+  @Test
+  void embeddingProjection_progressWithItsLayout() throws Exception {
+    var params = new dev.trainscope.data.projector.Projections.Params(
+        dev.trainscope.data.projector.Projections.Method.TSNE, 2, 30, 1000, 15, 0.1);
+    var p = new dev.trainscope.data.projector.Projections.Progress(params, 12000, false, 360, 1000, 4250, 350,
+        new int[] {0, 11999}, new float[] {1.5f, -2f, 0.25f, 3f});
+    matches("embedding-projection-progress-layout",
+        JSON.readTree(Json.MAPPER.writeValueAsString(Responses.ProjectionProgress.of("val", "features", 4, p, 300))),
+        "a progress with its layout");
+    JsonNode without = JSON.readTree(Json.MAPPER.writeValueAsString(Responses.ProjectionProgress.of("val", "features", 4, p, 350)));
+    assertTrue(without.get("coords").isNull() && without.get("indices").isNull(), "no layout the page already has: " + without);
   }
 
   @Test

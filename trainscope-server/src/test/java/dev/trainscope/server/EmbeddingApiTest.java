@@ -135,7 +135,7 @@ class EmbeddingApiTest {
     for (String method : List.of("pca", "tsne", "umap")) {
       for (int dims : new int[] {2, 3}) {
         String q = "/api/embedding/projection?" + E + "&method=" + method + "&dims=" + dims + "&perplexity=10";
-        JsonNode p = json(q);
+        JsonNode p = method.equals("pca") ? json(q) : polled(q);
         assertEquals(N, p.get("rows").asInt());
         assertTrue(p.get("indices").isNull(), "every row placed");
         JsonNode c = p.get("coords");
@@ -161,6 +161,40 @@ class EmbeddingApiTest {
         assertEquals(p.get("coords"), again.get("coords"));
       }
     }
+  }
+
+  /**
+   * A t-SNE or UMAP not computed yet: 202 at once with its progress, asked again until 200 with
+   * the projection; the iterations reported never go back, and a layout comes once per {@code since}.
+   */
+  private static JsonNode polled(String q) throws Exception {
+    HttpResponse<byte[]> r = get(q);
+    assertEquals(202, r.statusCode(), q + ": answered at once with its progress: " + new String(r.body()));
+    int last = 0;
+    int since = 0;
+    while (r.statusCode() == 202) {
+      JsonNode p = JSON.readTree(r.body());
+      assertTrue(List.of("waiting", "running").contains(p.get("state").asText()), p.toString());
+      assertTrue(p.get("iteration").asInt() >= last, p.toString());
+      assertEquals(q.contains("method=umap") ? 300 : 500, p.get("iterations").asInt());
+      last = p.get("iteration").asInt();
+      if (!p.get("coords").isNull()) {
+        assertTrue(p.get("layoutIteration").asInt() > since, "a layout only when newer than since: " + p);
+        since = p.get("layoutIteration").asInt();
+        assertEquals(N * p.get("dims").asInt(), p.get("coords").size());
+      }
+      Thread.sleep(20);
+      r = get(q + "&since=" + since);
+    }
+    assertEquals(200, r.statusCode(), q + ": " + new String(r.body()));
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void projection_wait_answersTheProjectionItself() throws Exception {
+    JsonNode p = json("/api/embedding/projection?" + E + "&method=tsne&dims=2&perplexity=5&wait=1");
+    assertEquals("tsne", p.get("method").asText());
+    assertEquals(N * 2, p.get("coords").size());
   }
 
   @Test
@@ -209,6 +243,7 @@ class EmbeddingApiTest {
         {"/api/embedding/projection?" + E + "&perplexity=NaN", "400"},
         {"/api/embedding/projection?" + E + "&perplexity=1000", "400"},
         {"/api/embedding/projection?" + E + "&minDist=%00", "400"},
+        {"/api/embedding/projection?" + E + "&method=tsne&since=-1", "400"},
         {"/api/embedding/neighbors?" + E, "400"},
         {"/api/embedding/neighbors?" + E + "&index=" + N, "400"},
         {"/api/embedding/neighbors?" + E + "&index=1&metric=manhattan", "400"},

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainscope.writer.SummaryWriter;
 import java.awt.image.BufferedImage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,8 +154,36 @@ class ProjectorBrowserTest {
       p.locator(".projector-all").click();
       p.waitFor("n => document.querySelector('.projector-tab').__projector.drawn().rows.length === n", N);
 
-      // 3-D t-SNE: every point, three coordinates, not all on a plane
+      // t-SNE: "t-SNE iteration i of 500" while the server computes it (the first answer is its
+      // progress, the page asks again every half second), then the final layout, as the server has it
       p.locator(".projector-method").selectOption("tsne");
+      p.waitFor("() => /^t-SNE iteration [0-9,]+ of 500/.test(document.querySelector('.projector-status').textContent)",
+          null, 240_000);
+      waitReady(p);
+      d = drawn(p);
+      assertEquals(2, d.get("dims").asInt());
+      assertEquals(N, d.get("rows").size());
+      assertTrue(d.get("progress").size() >= 1, "progress was shown: " + d.get("progress"));
+      int before = 0;
+      for (JsonNode step : d.get("progress")) {
+        assertTrue(step.get("text").asText().matches("t-SNE iteration [0-9,]+ of 500 · [0-9.]+ s"), step.toString());
+        assertTrue(step.get("iteration").asInt() >= before, d.get("progress").toString());
+        before = step.get("iteration").asInt();
+      }
+      assertTrue(p.locator(".projector-status").textContent().startsWith(N + " of " + N + " points"),
+          p.locator(".projector-status").textContent());
+      HttpResponse<String> fin = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(s.base
+          + "/api/embedding/projection?run=emb&tag=features&step=2&method=tsne&dims=2")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, fin.statusCode(), "cached once done");
+      JsonNode coords = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fin.body()).get("coords");
+      for (int i = 0; i < N; i++) {
+        int row = d.get("rows").get(i).asInt();
+        assertEquals(coords.get(row * 2).asDouble(), d.get("positions").get(i * 3).asDouble(), 1e-4, "x of row " + row);
+        assertEquals(coords.get(row * 2 + 1).asDouble(), d.get("positions").get(i * 3 + 1).asDouble(), 1e-4, "y of row " + row);
+      }
+
+      // 3-D t-SNE: every point, three coordinates, not all on a plane
       p.locator(".projector-dims").selectOption("3");
       p.waitFor("() => document.querySelector('.projector-tab').dataset.state === 'ready'"
           + " && document.querySelector('.projector-tab').__projector.drawn().dims === 3", null, 240_000);
@@ -214,7 +246,8 @@ class ProjectorBrowserTest {
   /**
    * With {@code -Dtrainscope.screenshots=true}: rewrites docs/screenshots/projector.png, 2,000 real
    * MNIST digits (../shared/data/mnist-10k) as 784 pixels each, written with writer.embedding() with
-   * their labels and images, in UMAP 2-D coloured by label, a digit clicked with its neighbours.
+   * their labels and images, in UMAP 2-D coloured by label, a digit clicked with its neighbours;
+   * and docs/screenshots/projector-tsne-progress.png, the same in t-SNE while it runs.
    */
   @org.junit.jupiter.api.Tag("screenshots")
   @Test
@@ -256,6 +289,13 @@ class ProjectorBrowserTest {
       p.waitFor("() => document.querySelectorAll('.projector-neighbours li').length === 10", null);
       Thread.sleep(1500);
       p.screenshot(Path.of("../docs/screenshots/projector.png"));
+
+      // the same digits in t-SNE, caught while it runs: the layout so far and how far it has got
+      p.locator(".projector-method").selectOption("tsne");
+      p.waitFor("() => /^t-SNE iteration/.test(document.querySelector('.projector-status').textContent)"
+          + " && document.querySelector('.projector-tab').__projector.drawn().progress.some(x => x.layout > 150)", null, 240_000);
+      p.screenshot(Path.of("../docs/screenshots/projector-tsne-progress.png"));
+      waitReady(p);
     }
   }
 }

@@ -29,13 +29,7 @@ final class Knn {
         if (j == i) {
           continue;
         }
-        int other = j * d;
-        float s = 0;
-        for (int x = 0; x < d; x++) {
-          float diff = rows[base + x] - rows[other + x];
-          s += diff * diff;
-        }
-        best.offer(j, s);
+        best.offer(j, squaredDistance(rows, base, j * d, d));
       }
       for (int p = 0; p < kk; p++) {
         index[i * kk + p] = best.index[p];
@@ -43,5 +37,29 @@ final class Knn {
       }
     });
     return new Graph(n, kk, index, distance);
+  }
+
+  /** The squared distance of two rows, in four independent sums that the processor adds at once. */
+  static float squaredDistance(float[] rows, int a, int b, int d) {
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int x = 0;
+    for (; x + 3 < d; x += 4) {
+      float e0 = rows[a + x] - rows[b + x];
+      float e1 = rows[a + x + 1] - rows[b + x + 1];
+      float e2 = rows[a + x + 2] - rows[b + x + 2];
+      float e3 = rows[a + x + 3] - rows[b + x + 3];
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+      s2 += e2 * e2;
+      s3 += e3 * e3;
+    }
+    for (; x < d; x++) {
+      float e = rows[a + x] - rows[b + x];
+      s0 += e * e;
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 }

@@ -8,52 +8,112 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * The projector's projections and nearest neighbours of the embeddings of a store, computed on the
  * server (where the vectors are: a page would first have to fetch 400 MB for an embedding of
- * 100,000 x 1,000) and cached per embedding and parameters, so every page and every reload after
- * the first gets them at once.
+ * 100,000 x 1,000) and cached per embedding, version of its vectors ({@link
+ * LogdirData#embeddingVersion}) and parameters, so every page and every reload after the first gets
+ * them at once, and a tensor rewritten in place is projected anew.
  *
  * <ul>
  *   <li>PCA: the covariance from every row, or from {@value #PCA_FIT_ROWS} evenly spaced rows of a
  *       larger embedding, its leading eigenvectors ({@link Pca}), and every row projected on them.
  *   <li>t-SNE and UMAP: at most {@value #MAX_SAMPLE} evenly spaced rows (as TensorBoard's
  *       projector samples them), first reduced to their {@value #REDUCED_DIMS} leading principal
- *       components; the answer names the rows it placed.
+ *       components; the answer names the rows it placed. They take up to a minute, so they run in
+ *       the background ({@value #WORKERS} at once, at most {@value #MAX_JOBS} started or waiting)
+ *       and {@link #request} answers at once with their {@link Progress}, the layout as it is every
+ *       {@value #SNAPSHOT_MILLIS} ms included, until the projection is done.
  *   <li>Neighbours: every row compared with the one asked about, by cosine or Euclidean distance,
  *       from vectors held in memory up to {@value #MAX_HELD_CELLS} numbers, read again from the
  *       files beyond that.
  * </ul>
- * Thread-safe; a projection asked for while it is being computed waits for that computation.
+ *
+ * <p>A projection asked for while it is being computed is that computation, whoever asked first.
+ * A computation goes on while someone wants it: every request for it (the first, each poll, and a
+ * caller of {@link #project} every second while it waits) renews its lease of {@code abandonMillis}
+ * (a minute by default); one nobody has asked about for that long stops at its next iteration and
+ * leaves nothing behind. A page that polls is never stopped, and a client that went away costs at
+ * most that minute. Thread-safe.
  */
-public final class Projections {
+public final class Projections implements AutoCloseable {
   public static final int MAX_SAMPLE = 10_000;
   public static final int PCA_FIT_ROWS = 10_000;
   public static final int REDUCED_DIMS = 50;
   public static final long MAX_HELD_CELLS = 1L << 25;
   static final int CACHED = 32;
+  /** t-SNE and UMAP computed at once; each uses every core. */
+  static final int WORKERS = 2;
+  /**
+   * t-SNE and UMAP under way or waiting for a worker; beyond this a new one drops the waiting one
+   * asked for least recently (were it still wanted, its next poll starts it again).
+   */
+  static final int MAX_JOBS = 16;
+  /** How often the layout of a computation under way is copied for the pages that poll it. */
+  static final long SNAPSHOT_MILLIS = 500;
+  /** Failures kept for the pages that poll them, newest first. */
+  static final int FAILURES = 8;
+  /** The default lease of a computation: how long one nobody asks about goes on. */
+  public static final long ABANDON_MILLIS = 60_000;
 
   private final LogdirData store;
-  private final Map<Key, CompletableFuture<Projection>> running = new ConcurrentHashMap<>();
-  private final Map<Key, Projection> cache = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Key, Projection> e) {
-      return size() > CACHED;
-    }
-  };
+  private final long abandonNanos;
+  private final Object lock = new Object();
+  private final Map<Key, Job> running = new HashMap<>(); // guarded by lock
+  private final Map<Key, Projection> cache = lru(CACHED); // guarded by lock
+  private final Map<Key, Throwable> failed = lru(FAILURES); // guarded by lock
+  private final ThreadPoolExecutor workers;
+  private boolean closed; // guarded by lock
+  private final AtomicInteger started = new AtomicInteger(); // computations begun, for tests
   private Held held; // the vectors of the embedding last asked for neighbours, when small enough
 
   public Projections(LogdirData store) {
+    this(store, ABANDON_MILLIS);
+  }
+
+  /** With a lease of {@code abandonMillis}: a computation nobody asked about for that long stops. */
+  public Projections(LogdirData store, long abandonMillis) {
+    if (abandonMillis < 1) {
+      throw new IllegalArgumentException("abandonMillis must be positive, was " + abandonMillis);
+    }
     this.store = store;
+    this.abandonNanos = abandonMillis * 1_000_000L;
+    AtomicInteger threads = new AtomicInteger();
+    this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "projection-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  private static <V> Map<Key, V> lru(int max) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Key, V> e) {
+        return size() > max;
+      }
+    };
   }
 
   /** The methods, as named in requests. */
   public enum Method {
-    PCA, TSNE, UMAP
+    PCA, TSNE, UMAP;
+
+    /** t-SNE and UMAP: computed in the background, with progress. */
+    public boolean iterative() {
+      return this != PCA;
+    }
   }
 
   /**
@@ -89,6 +149,9 @@ public final class Projections {
     }
   }
 
+  /** What {@link #request} answers: the projection, or how far its computation has got. */
+  public sealed interface Answer permits Projection, Progress {}
+
   /**
    * A projection.
    *
@@ -98,56 +161,291 @@ public final class Projections {
    * @param variance PCA: the share of the variance each of the first components explains; else empty
    * @param millis how long it took to compute (not to fetch from the cache)
    */
-  public record Projection(Params params, int rows, int[] indices, float[] coords, double[] variance, long millis) {}
+  public record Projection(Params params, int rows, int[] indices, float[] coords, double[] variance, long millis)
+      implements Answer {}
 
-  private record Key(EmbeddingInfo embedding, Params params) {}
+  /**
+   * A t-SNE or UMAP under way.
+   *
+   * @param rows the embedding's rows
+   * @param waiting true while it waits for a worker (others are being computed)
+   * @param iteration iterations (epochs) done
+   * @param iterations iterations (epochs) it will do
+   * @param millis since it was first asked for
+   * @param layoutIteration after which iteration {@code coords} was taken; 0 when there is none yet
+   * @param indices the rows placed, as the projection will have them (null: every row)
+   * @param coords the layout after {@code layoutIteration} iterations, {@code dims} numbers per row
+   *     placed; null when there is none yet
+   */
+  public record Progress(Params params, int rows, boolean waiting, int iteration, int iterations, long millis,
+      int layoutIteration, int[] indices, float[] coords) implements Answer {}
 
-  /** The projection of an embedding, from the cache when it was computed before. */
-  public Projection project(String run, String tag, long step, Params params) throws IOException {
-    EmbeddingInfo info = store.embedding(run, tag, step);
-    if (!info.problem().isEmpty()) {
-      throw new IOException("the embedding '" + tag + "' cannot be read: " + info.problem());
+  /** The projections are closed: the server is stopping. */
+  public static final class BusyException extends RuntimeException {
+    BusyException(String message) {
+      super(message);
     }
-    Key key = new Key(info, params);
-    synchronized (cache) {
+  }
+
+  private record Key(EmbeddingInfo embedding, String version, Params params) {}
+
+  /** A computation, shared by everyone asking for its projection while it runs. */
+  private final class Job implements Iterations {
+    final Key key;
+    final long start = System.nanoTime();
+    final CompletableFuture<Projection> result = new CompletableFuture<>();
+    final Runnable task = this::run;
+    volatile long askedAt = start;
+    volatile boolean dropped;
+    volatile boolean begun;
+    volatile int iteration;
+    volatile Progress snapshot; // the last layout copied, with the rows it places
+    long snapshotAt = start; // touched by the computing thread only
+    int[] indices; // touched by the computing thread only
+
+    Job(Key key) {
+      this.key = key;
+    }
+
+    void ask() {
+      askedAt = System.nanoTime();
+    }
+
+    boolean abandoned() {
+      return dropped || System.nanoTime() - askedAt > abandonNanos;
+    }
+
+    @Override
+    public void done(int done, float[] layout) {
+      iteration = done;
+      long now = System.nanoTime();
+      if (abandoned() || isClosed()) {
+        throw new CancellationException("nobody asked for it for " + abandonNanos / 1_000_000 + " ms");
+      }
+      if (now - snapshotAt >= SNAPSHOT_MILLIS * 1_000_000L && done < key.params().iterations()) {
+        snapshotAt = now;
+        snapshot = new Progress(key.params(), key.embedding().rows(), false, done, key.params().iterations(), 0, done,
+            indices, layout.clone());
+      }
+    }
+
+    Progress progress() {
+      Progress s = snapshot;
+      boolean waiting = !begun && workers.getActiveCount() >= WORKERS; // else about to begin
+      return new Progress(key.params(), key.embedding().rows(), waiting, iteration, key.params().iterations(),
+          (System.nanoTime() - start) / 1_000_000, s == null ? 0 : s.layoutIteration(), s == null ? null : s.indices(),
+          s == null ? null : s.coords());
+    }
+
+    void run() {
+      begun = true;
+      try {
+        if (abandoned() || isClosed()) {
+          throw new CancellationException("nobody asked for it while it waited");
+        }
+        Projection p = compute(key.embedding(), key.params(), this);
+        synchronized (lock) {
+          cache.put(key, p);
+          running.remove(key, this);
+        }
+        result.complete(p);
+      } catch (CancellationException e) {
+        synchronized (lock) {
+          running.remove(key, this);
+        }
+        result.completeExceptionally(e);
+      } catch (IOException | RuntimeException | Error e) {
+        synchronized (lock) {
+          running.remove(key, this);
+          if (key.params().method().iterative()) { // kept for the pages polling it; PCA's callers wait
+            failed.put(key, e);
+          }
+        }
+        result.completeExceptionally(e);
+      }
+    }
+  }
+
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  /**
+   * The projection of an embedding, or, for a t-SNE or UMAP not computed yet, how far its
+   * computation has got (started by this request when none is under way): asked again, it answers
+   * the projection once it is done. A computation that failed answers its failure once.
+   *
+   * @throws BusyException when closed
+   */
+  public Answer request(String run, String tag, long step, Params params) throws IOException {
+    if (!params.method().iterative()) {
+      return project(run, tag, step, params);
+    }
+    Key key = key(run, tag, step, params);
+    Job job;
+    synchronized (lock) {
       Projection p = cache.get(key);
       if (p != null) {
         return p;
       }
+      Throwable t = failed.remove(key);
+      if (t != null) {
+        throw rethrow(t);
+      }
+      job = running.get(key);
+      if (job == null) {
+        job = start(key);
+      }
+      job.ask();
     }
-    CompletableFuture<Projection> mine = new CompletableFuture<>();
-    CompletableFuture<Projection> f = running.putIfAbsent(key, mine);
-    if (f == null) {
-      f = mine;
-      try {
-        Projection p = compute(info, params);
-        synchronized (cache) {
-          cache.put(key, p);
+    return job.progress();
+  }
+
+  /** The projection of an embedding, from the cache when it was computed before; waits for it to be computed. */
+  public Projection project(String run, String tag, long step, Params params) throws IOException {
+    return project(run, tag, step, params, () -> false);
+  }
+
+  /**
+   * As {@link #project(String, String, long, Params)}, for a caller that may go away: once {@code
+   * gone} says so it stops waiting (and renewing the computation's lease) with a {@link
+   * CancellationException}.
+   */
+  public Projection project(String run, String tag, long step, Params params, BooleanSupplier gone) throws IOException {
+    Key key = key(run, tag, step, params);
+    while (true) {
+      Job job;
+      boolean mine = false;
+      synchronized (lock) {
+        Projection p = cache.get(key);
+        if (p != null) {
+          return p;
         }
-        mine.complete(p);
-      } catch (IOException | RuntimeException | Error e) {
-        mine.completeExceptionally(e);
-      } finally {
-        running.remove(key);
+        failed.remove(key);
+        job = running.get(key);
+        if (job == null) {
+          if (params.method().iterative()) {
+            job = start(key);
+          } else {
+            if (closed) {
+              throw new BusyException("the server is stopping");
+            }
+            job = new Job(key);
+            running.put(key, job);
+            mine = true;
+          }
+        }
+        job.ask();
+      }
+      if (mine) {
+        job.run(); // PCA: a few seconds at most, on the caller's thread as before
+      }
+      try {
+        return await(job, gone);
+      } catch (CancellationException e) {
+        if (isClosed()) {
+          throw new BusyException("the server is stopping");
+        }
+        if (gone.getAsBoolean()) {
+          throw e;
+        } // else dropped while it waited for a worker, by newer ones: ask again
       }
     }
+  }
+
+  /** The job's projection, asking for it every second (or quarter of the lease, if shorter) while it is computed. */
+  private Projection await(Job job, BooleanSupplier gone) throws IOException {
+    long every = Math.max(1, Math.min(1_000_000_000L, abandonNanos / 4));
     try {
-      return f.get();
+      while (true) {
+        try {
+          return job.result.get(every, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          if (gone.getAsBoolean()) {
+            throw new CancellationException("the caller has gone");
+          }
+          job.ask(); // still wanted
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while the projection was computed", e);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
+      throw rethrow(e.getCause());
     }
   }
 
-  private Projection compute(EmbeddingInfo info, Params params) throws IOException {
+  /** Starts computing a t-SNE or UMAP; the caller holds the lock. */
+  private Job start(Key key) {
+    if (closed) {
+      throw new BusyException("the server is stopping");
+    }
+    if (running.size() >= MAX_JOBS) {
+      Job stale = null;
+      for (Job j : running.values()) {
+        if (!j.begun && (stale == null || j.askedAt - stale.askedAt < 0)) {
+          stale = j;
+        }
+      }
+      if (stale != null) {
+        stale.dropped = true;
+        running.remove(stale.key);
+        workers.remove(stale.task);
+        stale.result.completeExceptionally(new CancellationException("dropped for newer projections"));
+      }
+    }
+    Job job = new Job(key);
+    running.put(key, job);
+    started.incrementAndGet();
+    workers.execute(job.task);
+    return job;
+  }
+
+  private Key key(String run, String tag, long step, Params params) throws IOException {
+    EmbeddingInfo info = store.embedding(run, tag, step);
+    if (!info.problem().isEmpty()) {
+      throw new IOException("the embedding '" + tag + "' cannot be read: " + info.problem());
+    }
+    return new Key(info, store.embeddingVersion(run, tag, step), params);
+  }
+
+  private static RuntimeException rethrow(Throwable t) throws IOException {
+    if (t instanceof IOException io) {
+      throw io;
+    }
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new IllegalStateException(t);
+  }
+
+  /** t-SNE and UMAP computations started so far. */
+  int started() {
+    return started.get();
+  }
+
+  /** Computations under way or waiting. */
+  int underWay() {
+    synchronized (lock) {
+      return running.size();
+    }
+  }
+
+  /** Stops every computation under way (at its next iteration) and refuses new ones. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+    }
+    workers.shutdown();
+  }
+
+  private Projection compute(EmbeddingInfo info, Params params, Job job) throws IOException {
     long start = System.nanoTime();
     int n = info.rows();
     int d = info.dims();
@@ -178,13 +476,14 @@ public final class Projections {
     }
     int s = Math.min(n, MAX_SAMPLE);
     int[] sample = evenly(n, s);
+    job.indices = s == n ? null : sample;
     float[] data = read(info, sample);
     int r = Math.min(d, REDUCED_DIMS);
     float[] reduced = Pca.fit(data, s, d, r).projectAll(data, s, r);
     float[] coords = params.method() == Method.TSNE
-        ? Tsne.run(reduced, s, r, params.dims(), params.perplexity(), params.iterations())
-        : Umap.run(reduced, s, r, params.dims(), params.neighbours(), params.minDist(), params.iterations(), 42);
-    return new Projection(params, n, s == n ? null : sample, coords, new double[0], (System.nanoTime() - start) / 1_000_000);
+        ? Tsne.run(reduced, s, r, params.dims(), params.perplexity(), params.iterations(), job)
+        : Umap.run(reduced, s, r, params.dims(), params.neighbours(), params.minDist(), params.iterations(), 42, job);
+    return new Projection(params, n, job.indices, coords, new double[0], (System.nanoTime() - start) / 1_000_000);
   }
 
   /** {@code s} row indices spread evenly over {@code n}, the first and the last included. */
@@ -221,7 +520,7 @@ public final class Projections {
    */
   public record Neighbour(int index, double distance) {}
 
-  private record Held(EmbeddingInfo info, float[] rows) {}
+  private record Held(EmbeddingInfo info, String version, float[] rows) {}
 
   /** The {@code k} rows nearest to row {@code index} by {@code metric} ("cosine" or "euclidean"), nearest first. */
   public List<Neighbour> neighbours(String run, String tag, long step, int index, int k, String metric)
@@ -298,8 +597,9 @@ public final class Projections {
     if ((long) info.rows() * info.dims() > MAX_HELD_CELLS) {
       return null;
     }
+    String version = store.embeddingVersion(info.run(), info.tag(), info.step());
     synchronized (this) {
-      if (held != null && held.info().equals(info)) {
+      if (held != null && held.info().equals(info) && held.version().equals(version)) {
         return held.rows();
       }
     }
@@ -311,7 +611,7 @@ public final class Projections {
       throw e.getCause();
     }
     synchronized (this) {
-      held = new Held(info, rows);
+      held = new Held(info, version, rows);
     }
     return rows;
   }

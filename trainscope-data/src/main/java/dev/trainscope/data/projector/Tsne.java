@@ -24,43 +24,18 @@ public final class Tsne {
    * rows' first {@code dims} columns start it, so they should be principal components.
    */
   public static float[] run(float[] rows, int n, int d, int dims, double perplexity, int iterations) {
+    return run(rows, n, d, dims, perplexity, iterations, Iterations.NONE);
+  }
+
+  /** As {@link #run(float[], int, int, int, double, int)}, telling {@code progress} of each iteration. */
+  public static float[] run(float[] rows, int n, int d, int dims, double perplexity, int iterations,
+      Iterations progress) {
     if (n < 2) {
       return new float[n * dims];
     }
     double perp = Math.max(1, Math.min(perplexity, (n - 1) / 3.0));
     Knn.Graph g = Knn.of(rows, n, d, (int) Math.min(n - 1, Math.ceil(3 * perp)));
-    double[] p = conditional(g, perp);
-    // symmetrize the sparse P: P_ij = (p_j|i + p_i|j) / 2n, as lists per row
-    int k = g.k();
-    java.util.Map<Long, Double> sym = new java.util.HashMap<>(n * k * 2);
-    for (int i = 0; i < n; i++) {
-      for (int t = 0; t < k; t++) {
-        int j = g.index()[i * k + t];
-        long key = i < j ? ((long) i << 32) | j : ((long) j << 32) | i;
-        sym.merge(key, p[i * k + t], Double::sum);
-      }
-    }
-    int[] rowStart = new int[n + 1];
-    for (long key : sym.keySet()) {
-      rowStart[(int) (key >>> 32) + 1]++;
-      rowStart[(int) key + 1]++;
-    }
-    for (int i = 0; i < n; i++) {
-      rowStart[i + 1] += rowStart[i];
-    }
-    int[] col = new int[rowStart[n]];
-    double[] val = new double[rowStart[n]];
-    int[] fill = java.util.Arrays.copyOf(rowStart, n);
-    for (java.util.Map.Entry<Long, Double> e : sym.entrySet()) {
-      int i = (int) (e.getKey() >>> 32);
-      int j = (int) (long) e.getKey();
-      double v = e.getValue() / (2.0 * n);
-      col[fill[i]] = j;
-      val[fill[i]++] = v;
-      col[fill[j]] = i;
-      val[fill[j]++] = v;
-    }
-
+    Sparse p = symmetric(g, conditional(g, perp));
     float[] y = new float[n * dims];
     double[] sd = new double[dims];
     for (int a = 0; a < dims; a++) {
@@ -83,31 +58,29 @@ public final class Tsne {
     double[] gains = new double[n * dims];
     java.util.Arrays.fill(gains, 1);
     double rate = Math.max(n / EXAGGERATION, 50);
-    double[] grad = new double[n * dims];
     double[] attract = new double[n * dims];
     double[] repel = new double[n * dims];
     double[] sumQ = new double[n];
+    SpaceTree tree = new SpaceTree(dims);
+    int chunks = Math.min(n, CHUNKS);
     for (int it = 0; it < iterations; it++) {
       double exaggeration = it < EXAGGERATION_ITERATIONS ? EXAGGERATION : 1;
       double momentum = it < EXAGGERATION_ITERATIONS ? 0.5 : 0.8;
-      SpaceTree tree = new SpaceTree(y, n, dims);
+      int[] order = tree.build(y, n).order();
       final float[] yy = y;
-      IntStream.range(0, n).parallel().forEach(i -> {
+      // points in the tree's order, in chunks: a chunk's points are near one another, so they walk
+      // the same cells; each chunk's scratch is allocated once per iteration, not once per point
+      IntStream.range(0, chunks).parallel().forEach(c -> {
         double[] f = new double[dims];
-        sumQ[i] = tree.repulsion(yy, i, THETA, f, new int[tree.stackSize()]);
-        for (int a = 0; a < dims; a++) {
-          repel[i * dims + a] = f[a];
-          double s = 0;
-          for (int e = rowStart[i]; e < rowStart[i + 1]; e++) {
-            int j = col[e];
-            double d2 = 0;
-            for (int b = 0; b < dims; b++) {
-              double diff = yy[i * dims + b] - yy[j * dims + b];
-              d2 += diff * diff;
-            }
-            s += val[e] / (1 + d2) * (yy[i * dims + a] - yy[j * dims + a]);
+        int[] stack = new int[tree.stackSize()];
+        for (int at = (int) ((long) c * n / chunks), end = (int) ((long) (c + 1) * n / chunks); at < end; at++) {
+          int i = order[at];
+          java.util.Arrays.fill(f, 0);
+          sumQ[i] = tree.repulsion(yy, i, THETA, f, stack);
+          for (int a = 0; a < dims; a++) {
+            repel[i * dims + a] = f[a];
           }
-          attract[i * dims + a] = s;
+          attraction(p, yy, i, dims, attract);
         }
       });
       double z = 0;
@@ -115,9 +88,9 @@ public final class Tsne {
         z += s;
       }
       for (int x = 0; x < n * dims; x++) {
-        grad[x] = 4 * (exaggeration * attract[x] - repel[x] / z);
-        gains[x] = Math.signum(grad[x]) != Math.signum(update[x]) ? gains[x] + 0.2 : Math.max(gains[x] * 0.8, 0.01);
-        update[x] = momentum * update[x] - rate * gains[x] * grad[x];
+        double grad = 4 * (exaggeration * attract[x] - repel[x] / z);
+        gains[x] = Math.signum(grad) != Math.signum(update[x]) ? gains[x] + 0.2 : Math.max(gains[x] * 0.8, 0.01);
+        update[x] = momentum * update[x] - rate * gains[x] * grad;
         y[x] += (float) update[x];
       }
       for (int a = 0; a < dims; a++) {
@@ -130,8 +103,111 @@ public final class Tsne {
           y[i * dims + a] -= (float) m;
         }
       }
+      progress.done(it + 1, y);
     }
     return y;
+  }
+
+  /**
+   * The attraction on point {@code i}, unnormalised ({@code sum P_ij q_ij Z (y_i - y_j)}), into
+   * {@code out}: written out for 2 and 3 dimensions, the neighbour's coordinates read once.
+   */
+  private static void attraction(Sparse p, float[] y, int i, int dims, double[] out) {
+    double x0 = y[i * dims];
+    double x1 = y[i * dims + 1];
+    double x2 = dims == 3 ? y[i * dims + 2] : 0;
+    double a0 = 0;
+    double a1 = 0;
+    double a2 = 0;
+    int[] col = p.col;
+    double[] val = p.val;
+    for (int e = p.rowStart[i], end = p.rowStart[i + 1]; e < end; e++) {
+      int j = col[e] * dims;
+      double d0 = x0 - y[j];
+      double d1 = x1 - y[j + 1];
+      double d2 = dims == 3 ? x2 - y[j + 2] : 0;
+      double w = val[e] / (1 + d0 * d0 + d1 * d1 + d2 * d2);
+      a0 += w * d0;
+      a1 += w * d1;
+      a2 += w * d2;
+    }
+    out[i * dims] = a0;
+    out[i * dims + 1] = a1;
+    if (dims == 3) {
+      out[i * dims + 2] = a2;
+    }
+  }
+
+  /** Work items of an iteration: enough for every core to stay busy, fixed so results do not depend on the machine. */
+  private static final int CHUNKS = 256;
+
+  /** A sparse symmetric matrix, row by row: row i's columns and values are at {@code rowStart[i] <= e < rowStart[i + 1]}. */
+  private record Sparse(int[] rowStart, int[] col, double[] val) {}
+
+  /** The joint P of t-SNE from the conditional p_j|i of each row's neighbours: P_ij = (p_j|i + p_i|j) / 2n. */
+  private static Sparse symmetric(Knn.Graph g, double[] p) {
+    int n = g.n();
+    int k = g.k();
+    int[] start = new int[n + 1];
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < k; t++) {
+        start[i + 1]++;
+        start[g.index()[i * k + t] + 1]++;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      start[i + 1] += start[i];
+    }
+    int[] cols = new int[start[n]];
+    double[] vals = new double[start[n]];
+    int[] fill = java.util.Arrays.copyOf(start, n);
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < k; t++) {
+        int j = g.index()[i * k + t];
+        double v = p[i * k + t];
+        cols[fill[i]] = j;
+        vals[fill[i]++] = v;
+        cols[fill[j]] = i;
+        vals[fill[j]++] = v;
+      }
+    }
+    // each row sorted by column, a pair listed twice (each the other's neighbour) summed into one
+    int[] kept = new int[n];
+    int[] outCol = new int[start[n]];
+    double[] outVal = new double[start[n]];
+    IntStream.range(0, n).parallel().forEach(i -> {
+      int from = start[i];
+      long[] keyed = new long[start[i + 1] - from];
+      for (int e = 0; e < keyed.length; e++) {
+        keyed[e] = ((long) cols[from + e] << 32) | e;
+      }
+      java.util.Arrays.sort(keyed);
+      int m = 0;
+      for (int e = 0; e < keyed.length; e++) {
+        int j = (int) (keyed[e] >>> 32);
+        double v = vals[from + (int) keyed[e]];
+        if (m > 0 && outCol[from + m - 1] == j) {
+          outVal[from + m - 1] += v;
+        } else {
+          outCol[from + m] = j;
+          outVal[from + m++] = v;
+        }
+      }
+      kept[i] = m;
+    });
+    int[] rowStart = new int[n + 1];
+    for (int i = 0; i < n; i++) {
+      rowStart[i + 1] = rowStart[i] + kept[i];
+    }
+    int[] col = new int[rowStart[n]];
+    double[] val = new double[rowStart[n]];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(outCol, start[i], col, rowStart[i], kept[i]);
+      for (int e = 0; e < kept[i]; e++) {
+        val[rowStart[i] + e] = outVal[start[i] + e] / (2.0 * n);
+      }
+    }
+    return new Sparse(rowStart, col, val);
   }
 
   /** p_j|i over each row's neighbours, the bandwidth found by bisection so that the entropy is log(perplexity). */

@@ -24,6 +24,12 @@ public final class Umap {
    */
   public static float[] run(float[] rows, int n, int d, int dims, int neighbours, double minDist, int epochs,
       long seed) {
+    return run(rows, n, d, dims, neighbours, minDist, epochs, seed, Iterations.NONE);
+  }
+
+  /** As {@link #run(float[], int, int, int, int, double, int, long)}, telling {@code progress} of each epoch. */
+  public static float[] run(float[] rows, int n, int d, int dims, int neighbours, double minDist, int epochs,
+      long seed, Iterations progress) {
     if (n < 2) {
       return new float[n * dims];
     }
@@ -118,6 +124,7 @@ public final class Umap {
         }
         nextNegative[x] += negatives * perNegative[x];
       }
+      progress.done(epoch + 1, y);
     }
     return y;
   }
