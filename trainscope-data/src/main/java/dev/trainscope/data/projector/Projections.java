@@ -43,9 +43,9 @@ import java.util.function.BooleanSupplier;
  * <p>A projection asked for while it is being computed is that computation, whoever asked first.
  * A computation goes on while someone wants it: every request for it (the first, each poll, and a
  * caller of {@link #project} every second while it waits) renews its lease of {@code abandonMillis}
- * (a minute by default); one nobody has asked about for that long stops at its next iteration and
- * leaves nothing behind. A page that polls is never stopped, and a client that went away costs at
- * most that minute. Thread-safe.
+ * (two and a half minutes by default); one nobody has asked about for that long stops at its next
+ * iteration and leaves nothing behind. A page that polls is never stopped, even from a hidden tab,
+ * and a client that went away costs at most that lease. Thread-safe.
  */
 public final class Projections implements AutoCloseable {
   public static final int MAX_SAMPLE = 10_000;
@@ -64,8 +64,13 @@ public final class Projections implements AutoCloseable {
   static final long SNAPSHOT_MILLIS = 500;
   /** Failures kept for the pages that poll them, newest first. */
   static final int FAILURES = 8;
-  /** The default lease of a computation: how long one nobody asks about goes on. */
-  public static final long ABANDON_MILLIS = 60_000;
+  /**
+   * The default lease of a computation: how long one nobody asks about goes on. Longer than a
+   * minute: a browser wakes the timers of a page in a hidden tab about once a minute (Chrome's
+   * intensive throttling), and a t-SNE the user left running in another tab must not lapse and start
+   * over between two of its polls.
+   */
+  public static final long ABANDON_MILLIS = 150_000;
 
   private final LogdirData store;
   private final long abandonNanos;
