@@ -223,8 +223,9 @@ final class HParamsJoin {
    * brackets. A name is stable while the files are: the same sessions always get the same one.
    */
   private static final class Groups {
-    /** A loose session's folder and hparam names, or null for one anchored to an experiment's run. */
+    /** Session -> the run holding its experiment, for a session whose experiment is logged above it. */
     private final Map<String, String> anchored = new HashMap<>();
+    /** Session -> the folder holding it, and its hyperparameter names, for every other session. */
     private final Map<String, String> folder = new HashMap<>();
     private final Map<String, List<String>> keys = new HashMap<>();
 
@@ -235,7 +236,7 @@ final class HParamsJoin {
         return;
       }
       TreeSet<String> names = new TreeSet<>(values);
-      if (experiment != null && experimentRun != null && (experimentRun.equals(session) || experimentRun.equals(home))) {
+      if (experiment != null) { // logged in the session's own run (or its training's)
         experiment.hparamInfos().forEach(h -> names.add(h.name()));
       }
       folder.put(session, parent(home));

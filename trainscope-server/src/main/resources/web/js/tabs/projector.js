@@ -18,17 +18,22 @@ import { el, clear, regex, debounce } from '../util.js';
 import { testHook } from '../testhooks.js';
 import { runLabel } from '../colors.js';
 
-/** How often a t-SNE or UMAP under way is asked about (the server stops one nobody asks about for a minute). */
+/** How often a t-SNE or UMAP under way is asked about (the server stops one nobody asks about for 150 s). */
 const POLL_MS = 500;
 const REASON = 'No embeddings in the selected runs: log them with add_embedding or writer.embedding()';
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
   '#bcbd22', '#17becf', '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7',
   '#dbdb8d', '#9edae5'];
 
-async function getJson(path, params) {
+/** An endpoint's JSON answer with its status ({status, body}); an ApiError for any status but 2xx. */
+async function answerOf(path, params) {
   const res = await fetch(apiUrl(path, params), { headers: { Accept: 'application/json' } });
   if (!res.ok) throw new ApiError(res.status, (await res.text()) || res.statusText);
-  return res.json();
+  return { status: res.status, body: await res.json() };
+}
+
+async function getJson(path, params) {
+  return (await answerOf(path, params)).body;
 }
 
 /** The runs among the selected ones that list an embedding tag. */
@@ -351,11 +356,9 @@ export default {
     async function projectionOf(query, stale, onProgress) {
       let since = 0;
       for (;;) {
-        const res = await fetch(apiUrl('api/embedding/projection', { ...query, since }), { headers: { Accept: 'application/json' } });
-        if (!res.ok) throw new ApiError(res.status, (await res.text()) || res.statusText);
-        const answer = await res.json();
+        const { status: code, body: answer } = await answerOf('api/embedding/projection', { ...query, since });
         if (stale()) return null;
-        if (res.status !== 202) return answer;
+        if (code !== 202) return answer;
         if (answer.coords) since = answer.layoutIteration;
         await onProgress(answer);
         await new Promise(r => setTimeout(r, POLL_MS));
@@ -440,9 +443,12 @@ export default {
       if (!e.spriteWidth) return;
       const url = apiUrl('api/embedding/sprite', { run: view.run, tag: e.tag, step: e.step });
       const key = url.pathname + url.search;
-      if (view.spriteKey === key && material.uniforms.atlas.value) { // loaded: a t-SNE redrawn as it runs reuses it
+      const useAtlas = () => {
         material.uniforms.useAtlas.value = 1;
         material.uniforms.size.value = Math.max(material.uniforms.size.value, 14);
+      };
+      if (view.spriteKey === key && material.uniforms.atlas.value) { // loaded: a t-SNE redrawn as it runs reuses it
+        useAtlas();
         return;
       }
       new THREE.TextureLoader().load(key, tex => {
@@ -453,8 +459,7 @@ export default {
         tex.generateMipmaps = false;
         material.uniforms.atlas.value = tex;
         material.uniforms.grid.value.set(tex.image.width / e.spriteWidth, tex.image.height / e.spriteHeight);
-        material.uniforms.useAtlas.value = 1;
-        material.uniforms.size.value = Math.max(material.uniforms.size.value, 14);
+        useAtlas();
         draw();
       });
     }
